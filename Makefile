@@ -1,0 +1,30 @@
+# The documented entry points. Command 1: `make run`. Command 2: `make test`.
+SHELL := /bin/bash
+UV := $(shell scripts/ensure_uv.sh)
+SERVICES := catalog accounts orders tasks
+
+.PHONY: run setup sync test test-ci lint format check-deploy bench contract-check
+
+run: setup  ## Command 1: install, migrate, seed and start every service and background process
+	@scripts/print_urls.sh
+	$(UV) run honcho start -f Procfile
+
+setup: sync  ## Install and prepare the embedded (SQLite) suite without starting it
+	$(UV) run scripts/setup_local.sh
+
+sync:
+	$(UV) sync --frozen
+
+test: sync  ## Command 2: every test suite (set SUITES="catalog orders" for some)
+	$(UV) run python scripts/run_tests.py $(SUITES)
+
+lint: sync
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: sync
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+contract-check:  ## With the suite running: check the shopper contract as a storefront would
+	python3 ../shared/contract_check.py

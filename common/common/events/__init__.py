@@ -1,0 +1,23 @@
+"""Events backbone: envelope, contracts, transactional outbox, relay, idempotent consumers.
+
+Public API (import from here):
+
+- ``publish(event, *, key, correlation_id=None, causation_id=None) -> OutboxMessage``: validates the
+  contract instance and writes an outbox row in the caller's transaction. Nothing reaches a broker
+  until the relay (``manage.py relay_outbox``) sends the row after commit.
+- ``Envelope``: what travels; ``handler.payload`` helpers parse ``envelope.payload`` into its contract.
+- Consumers: each service lists its handlers in ``config/event_handlers.py`` as
+  ``HANDLERS = {"orders.order_placed": some_function, ...}``; a handler is ``fn(event: Contract,
+  envelope: Envelope) -> None`` and runs inside the transaction that records the event id in the
+  inbox, so a redelivered event is a no-op. ``manage.py consume_events`` runs them.
+"""
+
+from common.events.envelope import Envelope
+
+__all__ = ["Envelope", "publish"]
+
+
+def publish(event, *, key, correlation_id=None, causation_id=None):
+    from common.events.outbox.services import outbox_publish
+
+    return outbox_publish(event=event, key=key, correlation_id=correlation_id, causation_id=causation_id)

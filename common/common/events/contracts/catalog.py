@@ -1,0 +1,93 @@
+"""Events published by the catalog service: product stream, stock saga replies, stock levels, activity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from common.events.contracts.base import EventContract, contract
+from common.events.contracts.common_types import Line
+
+
+class VariantSnapshot(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    name: str
+    price: Decimal
+    currency: str = "BRL"
+
+
+class ProductSnapshot(EventContract):
+    """The state of a product that other services copy (names, prices, published flag)."""
+
+    product_id: int
+    slug: str
+    name: str
+    brand: str
+    published: bool
+    variants: list[VariantSnapshot]
+
+
+@contract("catalog.product_published", version=1, producer="catalog", consumers=("orders",))
+class ProductPublished(ProductSnapshot):
+    """A product became visible to shoppers."""
+
+
+@contract("catalog.product_updated", version=1, producer="catalog", consumers=("orders",))
+class ProductUpdated(ProductSnapshot):
+    """A product's name, variants or prices changed."""
+
+
+@contract("catalog.product_unpublished", version=1, producer="catalog", consumers=("orders",))
+class ProductUnpublished(ProductSnapshot):
+    """A product was withdrawn from sale."""
+
+
+@contract("catalog.stock_reserved", version=1, producer="catalog", consumers=("orders",))
+class StockReserved(EventContract):
+    """Every line of an order is reserved until ``expires_at``."""
+
+    order_number: str
+    lines: list[Line]
+    expires_at: datetime
+
+
+class RejectedLine(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    requested: int
+    available: int
+
+
+@contract("catalog.stock_rejected", version=1, producer="catalog", consumers=("orders",))
+class StockRejected(EventContract):
+    """An order could not be reserved; nothing of it was reserved."""
+
+    order_number: str
+    reason: str
+    lines: list[RejectedLine]
+
+
+@contract("catalog.stock_changed", version=1, producer="catalog", consumers=("tasks",))
+class StockChanged(EventContract):
+    """A SKU's stock level changed (reservation, commit, release, import or admin edit)."""
+
+    sku: str
+    product_name: str
+    on_hand: int
+    available: int
+    low_stock_threshold: int
+
+
+@contract("catalog.product_viewed", version=1, producer="catalog", consumers=("tasks",))
+class ProductViewed(EventContract):
+    """A signed-in shopper viewed a product page (shopper activity stream)."""
+
+    product_slug: str
+    user_id: int | None
+    session_id: str | None = None
+    viewed_at: datetime

@@ -1,0 +1,92 @@
+"""Events published by the orders service: the order lifecycle and shopper activity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from common.events.contracts.base import EventContract, contract
+from common.events.contracts.common_types import Line, PricedLine
+
+
+@contract("orders.order_placed", version=1, producer="orders", consumers=("catalog", "tasks"))
+class OrderPlaced(EventContract):
+    """An order was placed at checkout; catalog is asked to reserve its stock (the ReserveStock step)."""
+
+    order_number: str
+    email: str
+    user_id: int | None
+    lines: list[PricedLine]
+    subtotal: Decimal
+    shipping: Decimal
+    total: Decimal
+    currency: str
+    placed_at: datetime
+    reserve_until: datetime
+
+
+@contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
+class OrderPaid(EventContract):
+    """The payment was captured; catalog commits the reservation, tasks sends the confirmation."""
+
+    order_number: str
+    email: str
+    user_id: int | None
+    lines: list[PricedLine]
+    subtotal: Decimal
+    shipping: Decimal
+    total: Decimal
+    currency: str
+    paid_at: datetime
+
+
+@contract("orders.order_cancelled", version=1, producer="orders", consumers=("catalog", "tasks"))
+class OrderCancelled(EventContract):
+    """The order was cancelled; its reservation is released (and a paid order is refunded)."""
+
+    order_number: str
+    email: str
+    lines: list[Line]
+    reason: str
+    refunded: bool
+    was_paid: bool
+    cancelled_at: datetime
+
+
+@contract("orders.order_expired", version=1, producer="orders", consumers=("catalog",))
+class OrderExpired(EventContract):
+    """The payment window ran out; catalog releases the reservation."""
+
+    order_number: str
+    lines: list[Line]
+    expired_at: datetime
+
+
+@contract("orders.order_rejected", version=1, producer="orders", consumers=("tasks",))
+class OrderRejected(EventContract):
+    """The order was rejected because its stock could not be reserved."""
+
+    order_number: str
+    email: str
+    reason: str
+
+
+@contract("orders.order_fulfilled", version=1, producer="orders", consumers=("tasks",))
+class OrderFulfilled(EventContract):
+    """The order was shipped with a tracking code."""
+
+    order_number: str
+    email: str
+    tracking_code: str
+    fulfilled_at: datetime
+
+
+@contract("orders.cart_line_added", version=1, producer="orders", consumers=("tasks",))
+class CartLineAdded(EventContract):
+    """A shopper put a SKU in a cart (shopper activity stream, for the view-cart-order funnel)."""
+
+    sku: str
+    quantity: int
+    user_id: int | None
+    cart_token: str
+    added_at: datetime

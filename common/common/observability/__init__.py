@@ -1,0 +1,1 @@
+"""Logging, request and correlation ids, and metrics helpers shared by every service."""

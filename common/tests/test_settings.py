@@ -1,0 +1,61 @@
+"""Settings are read from the environment when a service builds them, never at import time."""
+
+from pathlib import Path
+
+from common.settings import INSECURE_DEV_SECRET_KEY, build_settings
+
+
+def _build(tmp_path: Path) -> dict:
+    return build_settings(service="demo", base_dir=tmp_path, apps=[], port=9000)
+
+
+def test_embedded_defaults_use_an_sqlite_file_under_var(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "DEMO_DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "DEBUG", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    settings = _build(tmp_path)
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["DATABASES"]["default"]["NAME"] == str(tmp_path / "var" / "demo.sqlite3")
+    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings["DEBUG"] is False
+    assert settings["SECRET_KEY"] == INSECURE_DEV_SECRET_KEY
+    assert settings["RABBITMQ_URL"] == ""
+
+
+def test_service_database_url_wins_over_the_generic_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example:5432/generic")
+    monkeypatch.setenv("DEMO_DATABASE_URL", "postgres://u@db.example:5432/demo")
+    database = _build(tmp_path)["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["NAME"] == "demo"
+    assert database["HOST"] == "db.example"
+    assert database["TEST"] == {"NAME": "test_demo"}
+
+
+def test_brokers_and_security_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/2")
+    monkeypatch.setenv("RABBITMQ_URL", "amqp://u:p@mq.example:5672/%2F")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092")
+    monkeypatch.setenv("MONGODB_URI", "mongodb://mongo.example:27017/shop")
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.setenv("ALLOWED_HOSTS", "shop.example,api.shop.example")
+    settings = _build(tmp_path)
+    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.example:6379/2"
+    assert settings["RABBITMQ_URL"] == "amqp://u:p@mq.example:5672/%2F"
+    assert settings["KAFKA_BOOTSTRAP_SERVERS"] == "k1:9092,k2:9092"
+    assert settings["MONGODB_URI"] == "mongodb://mongo.example:27017/shop"
+    assert settings["SECRET_KEY"] == "s" * 50
+    assert settings["ALLOWED_HOSTS"] == ["shop.example", "api.shop.example"]
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SECURE_HSTS_SECONDS"] == 31536000
+
+
+def test_debug_mode_turns_off_the_https_only_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.delenv("SECURE_SSL_REDIRECT", raising=False)
+    settings = _build(tmp_path)
+    assert settings["DEBUG"] is True
+    assert settings["SECURE_SSL_REDIRECT"] is False
+    assert settings["SESSION_COOKIE_SECURE"] is False

@@ -1,0 +1,3 @@
+from common.urls import platform_urlpatterns
+
+urlpatterns = [*platform_urlpatterns]

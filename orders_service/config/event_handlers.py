@@ -1,0 +1,3 @@
+"""The orders service's event handlers: event type -> plain function. One visible table."""
+
+HANDLERS: dict = {}
