@@ -1,4 +1,13 @@
-"""pytest fixtures every service's tests share (loaded with ``-p common.testing.pytest_plugin``)."""
+"""pytest fixtures every service's tests share (loaded with ``-p common.testing.pytest_plugin``).
+
+Real-service fixtures: a test that needs RabbitMQ, Kafka, MongoDB, Redis or PostgreSQL asks for the
+fixture. On a developer machine without that service the test is skipped with the reason; under CI
+(``CI`` set) a missing service is a failure, so CI can never go green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -7,3 +16,42 @@ import pytest
 def _plain_http_test_client(settings):
     """Tests talk plain HTTP to the test client; production redirects to HTTPS at the edge."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+def require_env(name: str) -> str:
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} must be set in CI (scripts/start_test_infra.sh prints it)")
+    pytest.skip(f"{name} is not set: eval \"$(scripts/start_test_infra.sh)\" to run this test on the real service")
+
+
+@pytest.fixture
+def rabbitmq_url() -> str:
+    return require_env("RABBITMQ_URL")
+
+
+@pytest.fixture
+def kafka_bootstrap_servers() -> str:
+    return require_env("KAFKA_BOOTSTRAP_SERVERS")
+
+
+@pytest.fixture
+def mongodb_uri() -> str:
+    return require_env("MONGODB_URI")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return require_env("REDIS_URL")
+
+
+@pytest.fixture
+def postgresql(settings):
+    """For tests whose point is PostgreSQL behaviour (row locks, concurrency, full-text search)."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI runs every service's tests on PostgreSQL; <SERVICE>_DATABASE_URL is not set")
+        pytest.skip("needs PostgreSQL: set <SERVICE>_DATABASE_URL (scripts/start_test_infra.sh)")
+    return settings.DATABASES["default"]
