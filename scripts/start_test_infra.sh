@@ -19,7 +19,7 @@ if ! pg_isready -h 127.0.0.1 -q; then
   log "starting PostgreSQL"; pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start >&2 || true
   wait_for PostgreSQL 30 pg_isready -h 127.0.0.1 -q
 fi
-for db in catalog accounts orders tasks; do
+for db in catalog accounts orders tasks commontest; do
   psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
     || createdb -h 127.0.0.1 -U postgres "$db"
 done
@@ -57,6 +57,7 @@ export CATALOG_DATABASE_URL=postgres://postgres@127.0.0.1:5432/catalog
 export ACCOUNTS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/accounts
 export ORDERS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/orders
 export TASKS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tasks
+export COMMONTEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/commontest
 export REDIS_URL=redis://127.0.0.1:6379/0
 export RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672/%2F
 export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092

@@ -8,3 +8,5 @@ BASE_DIR = Path(__file__).resolve().parent
 
 globals().update(build_settings(service="commontest", base_dir=BASE_DIR, port=8099, apps=[]))
 ROOT_URLCONF = "tests.urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.events"]  # noqa: F821  (test-only contracts, handlers, effects)
+EVENT_HANDLERS = "tests.events.handlers.HANDLERS"

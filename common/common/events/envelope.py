@@ -30,3 +30,23 @@ class Envelope(BaseModel):
     @classmethod
     def from_bytes(cls, body: bytes) -> Envelope:
         return cls.model_validate_json(body)
+
+
+def envelope_for(
+    event: Any,
+    *,
+    key: str,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Envelope:
+    """Wrap a contract instance (an ``EventContract``) in a new envelope with a fresh event id."""
+    return Envelope(
+        type=event.TYPE,
+        version=event.VERSION,
+        producer=event.PRODUCER,
+        key=str(key),
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        payload=payload if payload is not None else event.model_dump(mode="json"),
+    )

@@ -23,3 +23,24 @@ class PasswordResetRequested(EventContract):
     full_name: str
     reset_url: str
     expires_at: str
+
+
+@contract(
+    "accounts.user_access_changed",
+    version=1,
+    producer="accounts",
+    consumers=("catalog", "orders", "tasks"),
+)
+class UserAccessChanged(EventContract):
+    """A user was registered, (de)activated, or their staff flag or groups changed.
+
+    Every other service keeps it in ``common.auth.KnownUser``: a deactivated user's tokens are refused
+    at once, and tasks finds the ``Merchandiser`` group's emails there.
+    """
+
+    user_id: int
+    email: str
+    full_name: str
+    is_active: bool
+    is_staff: bool
+    groups: list[str]

@@ -6,27 +6,31 @@ from django.conf import settings
 from django.db import transaction
 
 from common.events.contracts import EventContract
-from common.events.envelope import Envelope
+from common.events.envelope import envelope_for
 from common.events.outbox.models import OutboxMessage
-from common.observability.context import current_correlation_id
+from common.events.validation import validated_payload
+from common.observability.context import current_causation_id, current_correlation_id
 
 
 def outbox_publish(
     *, event: EventContract, key: str, correlation_id: str | None = None, causation_id: str | None = None
 ) -> OutboxMessage:
-    """Validate ``event`` against its contract and store it as a pending outbox row."""
-    if not isinstance(event, EventContract):
-        raise TypeError("publish() takes an EventContract instance")
+    """Validate ``event`` against its contract and store it as a pending outbox row.
+
+    Raises :class:`~common.events.validation.InvalidEvent` for a payload that breaks its contract and
+    ``ValueError`` when this service is not the event's producer; nothing is written then.
+    """
+    if not str(key):
+        raise ValueError("an event needs a non-empty key (the aggregate id)")
+    payload = validated_payload(event)
     if event.PRODUCER != settings.SERVICE_NAME:
         raise ValueError(f"{settings.SERVICE_NAME} may not publish {event.TYPE} (produced by {event.PRODUCER})")
-    envelope = Envelope(
-        type=event.TYPE,
-        version=event.VERSION,
-        producer=event.PRODUCER,
-        key=str(key),
+    envelope = envelope_for(
+        event,
+        key=key,
         correlation_id=correlation_id or current_correlation_id(),
-        causation_id=causation_id,
-        payload=event.model_dump(mode="json"),
+        causation_id=causation_id or current_causation_id(),
+        payload=payload,
     )
     with transaction.atomic():
         return OutboxMessage.objects.create(

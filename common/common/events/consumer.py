@@ -1,0 +1,72 @@
+"""Applying one event: validate it, record it in the inbox and run its handler in one transaction.
+
+Every transport's consumer loop (RabbitMQ, Kafka, embedded) and the test helper ``deliver`` call
+:func:`handle_envelope`, so the inbox rule is the same everywhere: an event id is applied at most once,
+in the same transaction as the handler's effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
+
+from common.events.envelope import Envelope
+from common.events.inbox.models import ProcessedEvent
+from common.events.validation import event_from_envelope
+from common.observability.context import bound_event_ids
+from common.observability.metrics import EVENTS_HANDLED
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Any, Envelope], None]
+DEFAULT_EVENT_HANDLERS = "config.event_handlers.HANDLERS"
+
+
+def service_handlers() -> Mapping[str, Handler]:
+    """The service's ``HANDLERS`` table, found through ``settings.EVENT_HANDLERS`` (a dotted path)."""
+    return import_string(getattr(settings, "EVENT_HANDLERS", DEFAULT_EVENT_HANDLERS))
+
+
+def handle_envelope(envelope: Envelope, *, handlers: Mapping[str, Handler]) -> bool:
+    """Apply ``envelope`` once; return True when its handler ran and committed.
+
+    Returns False for an event id already in the inbox and for a type this service has no handler for.
+    Raises :class:`~common.events.validation.InvalidEvent` when the payload breaks its contract (the
+    caller dead-letters it) and re-raises a handler's exception after rolling everything back.
+    """
+    handler = handlers.get(envelope.type)
+    if handler is None:
+        logger.debug("no handler for %s", envelope.type, extra={"event_id": str(envelope.event_id)})
+        return False
+    event = event_from_envelope(envelope)
+    log_extra = {"event_id": str(envelope.event_id), "event_type": envelope.type}
+    with bound_event_ids(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)):
+        try:
+            with transaction.atomic():
+                if not _record_in_inbox(envelope):
+                    logger.info("event already processed", extra=log_extra)
+                    EVENTS_HANDLED.labels(event_type=envelope.type, outcome="duplicate").inc()
+                    return False
+                handler(event, envelope)
+        except Exception:
+            EVENTS_HANDLED.labels(event_type=envelope.type, outcome="error").inc()
+            logger.exception("event handler failed", extra=log_extra)
+            raise
+        logger.info("event handled", extra=log_extra)
+    EVENTS_HANDLED.labels(event_type=envelope.type, outcome="handled").inc()
+    return True
+
+
+def _record_in_inbox(envelope: Envelope) -> bool:
+    """Insert the inbox row first: a concurrent duplicate then waits on the unique index and loses."""
+    try:
+        with transaction.atomic():
+            ProcessedEvent.objects.create(event_id=envelope.event_id, event_type=envelope.type)
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,49 @@
+"""Handlers of the common test project: record the effect, optionally fail or publish a follow-up."""
+
+from __future__ import annotations
+
+from common.events import Envelope, publish
+from common.observability.context import current_correlation_id
+from tests.events.contracts import NoteAcknowledged, NoteRecorded
+from tests.events.models import AppliedNote
+
+ALWAYS_FAILS = "always fails"
+
+
+class PoisonNote(RuntimeError):
+    """Raised for the note that can never be applied."""
+
+
+def _record(event, envelope: Envelope) -> None:
+    AppliedNote.objects.create(
+        event_id=envelope.event_id,
+        event_type=envelope.type,
+        key=envelope.key,
+        text=getattr(event, "text", getattr(event, "slug", "")),
+        sequence=getattr(event, "sequence", 0),
+        correlation_id=current_correlation_id() or "",
+    )
+
+
+def note_recorded(event: NoteRecorded, envelope: Envelope) -> None:
+    if event.text == ALWAYS_FAILS:
+        raise PoisonNote(event.text)
+    _record(event, envelope)
+    if event.text.startswith("ack "):
+        publish(NoteAcknowledged(text=event.text), key=envelope.key)
+
+
+def note_acknowledged(event: NoteAcknowledged, envelope: Envelope) -> None:
+    _record(event, envelope)
+
+
+def product_changed(event, envelope: Envelope) -> None:
+    _record(event, envelope)
+
+
+HANDLERS = {
+    "commontest.note_recorded": note_recorded,
+    "commontest.note_acknowledged": note_acknowledged,
+    "catalog.product_published": product_changed,
+    "catalog.product_updated": product_changed,
+}

@@ -1,0 +1,138 @@
+"""The consumer core: contract validation, inbox and handler in one transaction, ids bound for handlers."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from common.events import publish
+from common.events.consumer import handle_envelope, service_handlers
+from common.events.inbox.models import ProcessedEvent
+from common.events.outbox.models import OutboxMessage
+from common.events.testing import deliver, deliver_published, envelope_of, published
+from common.events.validation import InvalidEvent
+from tests.events.contracts import NoteRecorded
+from tests.events.handlers import ALWAYS_FAILS, HANDLERS, PoisonNote
+from tests.events.models import AppliedNote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_service_handlers_come_from_the_event_handlers_setting():
+    assert service_handlers() is HANDLERS
+
+
+def test_deliver_runs_the_handler_and_records_the_event_in_the_inbox():
+    envelope = envelope_of(NoteRecorded(text="hello", sequence=3), key="note-1", correlation_id="corr-1")
+
+    assert deliver(envelope, handlers=HANDLERS) is True
+
+    note = AppliedNote.objects.get()
+    assert (note.event_id, note.key, note.text, note.sequence) == (envelope.event_id, "note-1", "hello", 3)
+    assert note.correlation_id == "corr-1"
+    assert list(ProcessedEvent.objects.values_list("event_id", "event_type")) == [
+        (envelope.event_id, "commontest.note_recorded")
+    ]
+
+
+def test_a_redelivered_event_is_a_no_op():
+    envelope = envelope_of(NoteRecorded(text="once"))
+
+    assert deliver(envelope, handlers=HANDLERS) is True
+    assert deliver(envelope, handlers=HANDLERS) is False
+
+    assert AppliedNote.objects.count() == 1
+    assert ProcessedEvent.objects.count() == 1
+
+
+def test_deliver_wraps_a_contract_instance_with_the_given_key_and_event_id():
+    event_id = uuid.uuid4()
+
+    assert deliver(NoteRecorded(text="wrapped"), handlers=HANDLERS, key="k-9", event_id=event_id) is True
+
+    assert list(AppliedNote.objects.values_list("event_id", "key")) == [(event_id, "k-9")]
+
+
+def test_a_failing_handler_rolls_back_the_inbox_row_and_its_effects():
+    with pytest.raises(PoisonNote):
+        deliver(NoteRecorded(text=ALWAYS_FAILS), handlers=HANDLERS)
+
+    assert ProcessedEvent.objects.count() == 0
+    assert AppliedNote.objects.count() == 0
+
+
+def test_an_event_without_a_handler_is_skipped_without_an_inbox_row():
+    assert deliver(NoteRecorded(text="ignored"), handlers={}) is False
+
+    assert ProcessedEvent.objects.count() == 0
+
+
+def test_a_payload_that_breaks_its_contract_is_refused_at_consume():
+    envelope = envelope_of(NoteRecorded(text="x")).model_copy(update={"payload": {"text": 42, "extra": True}})
+
+    with pytest.raises(InvalidEvent):
+        handle_envelope(envelope, handlers=HANDLERS)
+
+    assert ProcessedEvent.objects.count() == 0
+    assert AppliedNote.objects.count() == 0
+
+
+def test_an_unknown_event_version_is_refused_at_consume():
+    envelope = envelope_of(NoteRecorded(text="x")).model_copy(update={"version": 99})
+
+    with pytest.raises(InvalidEvent):
+        handle_envelope(envelope, handlers=HANDLERS)
+
+    assert ProcessedEvent.objects.count() == 0
+
+
+def test_a_payload_that_breaks_its_contract_is_refused_at_publish():
+    broken = NoteRecorded.model_construct(text=["not", "a", "string"], sequence=1)
+
+    with pytest.raises(InvalidEvent):
+        publish(broken, key="n-1")
+
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_publish_refuses_an_event_this_service_does_not_produce():
+    from common.events.contracts.orders import OrderRejected
+
+    with pytest.raises(ValueError, match="may not publish"):
+        publish(OrderRejected(order_number="CO-1", email="a@b.co", reason="stock"), key="CO-1")
+
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_events_published_by_a_handler_carry_the_correlation_and_causation_ids():
+    envelope = envelope_of(NoteRecorded(text="ack me"), key="note-7", correlation_id="corr-7")
+
+    deliver(envelope, handlers=HANDLERS)
+
+    [follow_up] = published("commontest.note_acknowledged")
+    assert follow_up.key == "note-7"
+    assert follow_up.correlation_id == "corr-7"
+    assert follow_up.causation_id == str(envelope.event_id)
+
+
+def test_deliver_published_chains_a_flow_and_marks_the_rows_sent():
+    publish(NoteRecorded(text="ack chain"), key="c-1")
+
+    first = deliver_published(handlers=HANDLERS)
+    second = deliver_published(handlers=HANDLERS)
+
+    assert [envelope.type for envelope in first] == ["commontest.note_recorded"]
+    assert [envelope.type for envelope in second] == ["commontest.note_acknowledged"]
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["ack chain", "ack chain"]
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).count() == 0
+
+
+def test_a_rolled_back_transaction_publishes_nothing():
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish(NoteRecorded(text="never"), key="r-1")
+        raise RuntimeError("the change failed")
+
+    assert published() == []
