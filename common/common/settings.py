@@ -73,6 +73,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "django_prometheus",
             "common.events.outbox",
             "common.events.inbox",
+            "common.auth",
             *apps,
         ],
         "MIDDLEWARE": [

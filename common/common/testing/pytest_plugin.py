@@ -55,3 +55,21 @@ def postgresql(settings):
             pytest.fail("CI runs every service's tests on PostgreSQL; <SERVICE>_DATABASE_URL is not set")
         pytest.skip("needs PostgreSQL: set <SERVICE>_DATABASE_URL (scripts/start_test_infra.sh)")
     return settings.DATABASES["default"]
+
+
+@pytest.fixture(autouse=True)
+def jwt_jwks(settings):
+    """Tokens from ``common.testing.tokens`` verify without an accounts server (``settings.JWT_JWKS``).
+
+    Also forgets the in-process JWKS and known-user caches so no test sees another's keys or users.
+    """
+    from common.auth.jwks import key_set
+    from common.auth.known_users import forget_cached_access
+    from common.testing.tokens import jwks
+
+    settings.JWT_JWKS = jwks()
+    key_set.clear()
+    forget_cached_access()
+    yield settings.JWT_JWKS
+    key_set.clear()
+    forget_cached_access()

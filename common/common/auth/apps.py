@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CommonAuthConfig(AppConfig):
+    """JWT verification for every service, plus the read model of accounts' users (``KnownUser``)."""
+
+    name = "common.auth"
+    label = "common_auth"  # "auth" is django.contrib.auth's label
+    verbose_name = "Accounts users (read model)"
+    default_auto_field = "django.db.models.BigAutoField"

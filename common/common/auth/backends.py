@@ -1,0 +1,91 @@
+"""Admin single sign-on: other services' admins log in with an accounts email and password.
+
+``AccountsBackend`` posts the credentials to accounts' token endpoint, verifies the access token it
+gets back (JWKS, like any API call) and keeps a local shadow user: username = email, ``is_staff`` and
+``is_superuser`` from the token, local groups named like the token's ``groups`` claim, no usable local
+password. Add to a service's settings::
+
+    AUTHENTICATION_BACKENDS = ["common.auth.backends.AccountsBackend"]
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+
+from common.api import ApiError
+from common.auth.tokens import decode_access_token, token_user_from_claims
+
+logger = logging.getLogger(__name__)
+
+
+def token_endpoint_url() -> str:
+    return f"{settings.ACCOUNTS_URL.rstrip('/')}/api/accounts/token"
+
+
+def request_tokens(*, email: str, password: str) -> httpx.Response:
+    """POST the credentials to accounts (bounded timeout). A seam for tests."""
+    return httpx.post(
+        token_endpoint_url(),
+        json={"email": email, "password": password},
+        timeout=getattr(settings, "ACCOUNTS_TIMEOUT_SECONDS", 5.0),
+    )
+
+
+class AccountsBackend(ModelBackend):
+    """Authenticate against accounts; permissions then come from the local groups (``ModelBackend``)."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ):
+        email = (username or kwargs.get("email") or "").strip().lower()
+        if not email or not password:
+            return None
+        try:
+            response = request_tokens(email=email, password=password)
+        except httpx.HTTPError as exc:
+            logger.warning("accounts unreachable for admin login", extra={"error": str(exc)})
+            return None
+        if response.status_code == 429:
+            raise PermissionDenied("Too many failed logins; try again later.")
+        if response.status_code != 200:
+            return None
+        try:
+            claims = decode_access_token(response.json()["access"])
+            token_user = token_user_from_claims(claims)
+        except (ApiError, KeyError, ValueError):
+            logger.warning("accounts returned a token this service cannot verify")
+            return None
+        return shadow_user_sync(
+            email=token_user.email or email,
+            is_staff=token_user.is_staff,
+            is_superuser=claims.get("is_superuser") is True,
+            groups=token_user.groups,
+        )
+
+
+def shadow_user_sync(*, email: str, is_staff: bool, is_superuser: bool, groups: tuple[str, ...]):
+    """Create or update the local user mirroring an accounts user (never with a usable password)."""
+    user_model = get_user_model()
+    username_field = user_model.USERNAME_FIELD
+    with transaction.atomic():
+        user, _created = user_model.objects.get_or_create(**{username_field: email})
+        if hasattr(user, "email"):
+            user.email = email
+        user.is_staff = is_staff
+        user.is_superuser = is_superuser
+        user.is_active = True
+        user.set_unusable_password()
+        user.save()
+        local_groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(set(groups))]
+        user.groups.set(local_groups)
+    return user
