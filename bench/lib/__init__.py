@@ -1,0 +1,1 @@
+"""Helpers of the performance harness (``bench/run.py``): environment, processes, load tools, statistics."""

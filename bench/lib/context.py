@@ -1,0 +1,129 @@
+"""What every benchmark of one run shares: settings, environment, processes, and the one-time setup.
+
+The setup steps (create the bench databases, migrate, seed the catalog) run at most once per run and
+only when a selected benchmark needs them; the seeding time is itself one of the reported figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import psycopg
+
+from bench.lib.environment import create_databases, database_url, ensure_rabbitmq_vhost
+from bench.lib.processes import BenchError, ProcessSet, run_checked
+from bench.lib.servers import service_path
+from bench.lib.stats import Row
+
+
+@dataclass(frozen=True)
+class Settings:
+    quick: bool
+    rounds: int
+    duration: float
+    warmup: float
+    variants: int
+    fresh: bool
+    connections: int = 8
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Settings:
+        return cls(
+            quick=args.quick,
+            rounds=args.rounds or (1 if args.quick else 3),
+            duration=args.duration or (3.0 if args.quick else 10.0),
+            warmup=1.0 if args.quick else 2.0,
+            variants=args.variants or (2_000 if args.quick else 100_000),
+            fresh=args.fresh,
+        )
+
+    def describe(self) -> str:
+        mode = "quick" if self.quick else "full"
+        return (
+            f"{mode}: {self.rounds} round(s) x {self.duration:.0f}s per load run, "
+            f"{self.connections} connections, catalog of {self.variants:,} variants"
+        )
+
+
+@dataclass
+class Context:
+    settings: Settings
+    env: dict[str, str]
+    processes: ProcessSet
+    done: set[str] = field(default_factory=set)
+    setup_rows: list[Row] = field(default_factory=list)
+
+    def ensure_databases(self) -> None:
+        if "databases" in self.done:
+            return
+        created = create_databases(self.env, fresh=self.settings.fresh)
+        if created:
+            print(f"[bench] created databases: {', '.join(created)}", flush=True)
+        ensure_rabbitmq_vhost()
+        self.done.add("databases")
+
+    def ensure_migrated(self, service: str) -> None:
+        key = f"migrated:{service}"
+        if key in self.done:
+            return
+        self.ensure_databases()
+        started = time.monotonic()
+        self.manage(service, ["migrate", "--noinput"], timeout=600)
+        print(f"[bench] {service}: migrated in {time.monotonic() - started:.1f}s", flush=True)
+        self.done.add(key)
+
+    def manage(self, service: str, arguments: list[str], *, timeout: float) -> str:
+        argv = [sys.executable, "manage.py", *arguments]
+        what = f"{service}: manage.py {' '.join(arguments)}"
+        return run_checked(argv, cwd=service_path(service), env=self.env, timeout=timeout, what=what)
+
+    def ensure_catalog_seeded(self) -> Row | None:
+        """Seed ``variants`` variants unless the bench catalog already holds that many; a row with the time."""
+        if "seeded" in self.done:
+            return None
+        self.ensure_migrated("catalog")
+        target = self.settings.variants
+        have = self.count_variants()
+        if have == target:
+            print(f"[bench] catalog already holds {have:,} variants: not reseeding (--fresh to redo)", flush=True)
+            self.done.add("seeded")
+            return Row("seed", f"{target:,} variants", figure="reused", note="already seeded; --fresh to time it")
+        print(f"[bench] seeding the catalog with {target:,} variants (had {have:,})", flush=True)
+        started = time.monotonic()
+        self.manage("catalog", ["seed_catalog", "--size", str(target)], timeout=1800)
+        seconds = time.monotonic() - started
+        have = self.count_variants()
+        print(f"[bench] seeded {have:,} variants in {seconds:.1f}s", flush=True)
+        self.done.add("seeded")
+        return Row(
+            "seed",
+            f"seed_catalog --size {target:,}",
+            figure=f"{seconds:.1f} s ({have:,} variants, {have / seconds:,.0f}/s)",
+            target="-",
+            ok=None if have == target else False,
+            note="" if have == target else f"expected {target:,} variants",
+        )
+
+    def count_variants(self) -> int:
+        with psycopg.connect(database_url(self.env, "catalog")) as connection:
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE %s",
+                    ["%variant"],
+                )
+            ]
+            if not tables:
+                raise BenchError("no *variant table in bench_catalog: did the catalog migrations land?")
+            return connection.execute(f'SELECT count(*) FROM "{sorted(tables)[0]}"').fetchone()[0]
+
+
+def get_json(url: str) -> object:
+    response = httpx.get(url, timeout=10.0)
+    if response.status_code != 200:
+        raise BenchError(f"GET {url} answered {response.status_code}: {response.text[:200]}")
+    return response.json()

@@ -1,0 +1,108 @@
+"""The environment of a benchmark run: real infrastructure, separate bench databases and namespaces.
+
+The infrastructure (PostgreSQL, Redis, RabbitMQ, the Kafka-protocol broker) is the one
+``scripts/start_test_infra.sh`` starts and describes; the harness then points every service at its
+own ``bench_<service>`` database, Redis db 4, the RabbitMQ vhost ``bench`` and the ``bench.`` event
+namespace, so a benchmark never touches the development or test data.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from bench.lib.processes import BenchError, run_checked
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("catalog", "accounts", "orders", "tasks")
+REDIS_DB = 4
+RABBITMQ_VHOST = "bench"
+EVENTS_NAMESPACE = "bench."
+
+
+def infrastructure_env() -> dict[str, str]:
+    """Start what is down and return the variables ``scripts/start_test_infra.sh`` exports."""
+    script = REPO_ROOT / "scripts" / "start_test_infra.sh"
+    output = run_checked(["bash", str(script)], cwd=REPO_ROOT, env=dict(os.environ), timeout=600, what=str(script))
+    found: dict[str, str] = {}
+    for line in output.splitlines():
+        words = shlex.split(line)
+        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
+            name, value = words[1].split("=", 1)
+            found[name] = value
+    return found
+
+
+def bench_env(infra: dict[str, str]) -> dict[str, str]:
+    """The process environment every service and tool of the run gets."""
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_DATABASE_URL")}
+    env.update(infra)
+    for service in SERVICES:
+        base = infra.get(f"{service.upper()}_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+        env[f"{service.upper()}_DATABASE_URL"] = _with_path(base, f"/bench_{service}")
+    env["REDIS_URL"] = _with_path(infra.get("REDIS_URL", "redis://127.0.0.1:6379/0"), f"/{REDIS_DB}")
+    env["RABBITMQ_URL"] = _with_path(infra.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"), "/bench")
+    env.update(
+        {
+            "EVENTS_NAMESPACE": EVENTS_NAMESPACE,
+            "BENCH_PLAIN_VIEWS": "true",
+            "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; production terminates TLS in front
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONUNBUFFERED": "1",
+            "VAR_DIR": str(REPO_ROOT / "var" / "bench"),
+        }
+    )
+    return env
+
+
+def database_url(env: dict[str, str], service: str) -> str:
+    return env[f"{service.upper()}_DATABASE_URL"]
+
+
+def create_databases(env: dict[str, str], *, fresh: bool) -> list[str]:
+    """Create each ``bench_<service>`` database (dropping it first when ``fresh``); names created."""
+    admin_url = _with_path(database_url(env, "catalog"), "/postgres")
+    created = []
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        for service in SERVICES:
+            name = urlsplit(database_url(env, service)).path.lstrip("/")
+            if fresh:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{name}"')
+                created.append(name)
+    return created
+
+
+def ensure_rabbitmq_vhost() -> None:
+    """Create the ``bench`` vhost and give guest full rights on it (idempotent)."""
+    if not shutil.which("rabbitmqctl"):
+        raise BenchError("rabbitmqctl is not installed: cannot create the RabbitMQ vhost 'bench'")
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], capture_output=True, text=True, timeout=60)
+    if RABBITMQ_VHOST not in listed.stdout.split():
+        subprocess.run(["rabbitmqctl", "add_vhost", RABBITMQ_VHOST], capture_output=True, timeout=60, check=True)
+    subprocess.run(
+        ["rabbitmqctl", "set_permissions", "-p", RABBITMQ_VHOST, "guest", ".*", ".*", ".*"],
+        capture_output=True, timeout=60, check=True,
+    )  # fmt: skip
+
+
+def flush_redis(env: dict[str, str]) -> None:
+    """Empty the bench Redis database so cache figures start from a known state."""
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+
+def _with_path(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))

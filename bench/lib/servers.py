@@ -1,0 +1,87 @@
+"""How the harness serves a service: gunicorn with a given worker class, workers and threads.
+
+Each configuration is a real gunicorn process started from the service's own ``config/gunicorn.conf.py``
+(the production settings) with the measured knobs overridden on the command line. Single-worker
+configurations are pinned to CPU 0 and the load generator to CPU 1, so a figure is "per worker".
+The ASGI variant needs uvicorn, which is not a project dependency: it runs through
+``uv run --with uvicorn --with uvloop --with httptools`` (an ephemeral overlay, nothing is added to
+the lock file).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.lib.environment import REPO_ROOT
+from bench.lib.processes import Managed, ProcessSet
+
+SERVER_CPU = 0
+LOAD_CPU = 1
+
+
+@dataclass(frozen=True)
+class Serving:
+    """One way of serving a service: gunicorn worker class, workers, threads, and extra env."""
+
+    name: str
+    worker_class: str = "gthread"
+    workers: int = 1
+    threads: int = 1
+    pinned: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        kind = {"gthread": "gthread", "sync": "sync", "uvicorn.workers.UvicornWorker": "uvicorn ASGI"}[
+            self.worker_class
+        ]
+        threads = f" x {self.threads} threads" if self.worker_class == "gthread" else ""
+        extra = "".join(f", {key}={value}" for key, value in self.env.items())
+        return f"{kind} {self.workers}w{threads}{extra}"
+
+
+def uv_path() -> str:
+    found = shutil.which("uv")
+    if found:
+        return found
+    script = REPO_ROOT / "scripts" / "ensure_uv.sh"
+    return subprocess.run([str(script)], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def start_service(
+    processes: ProcessSet, *, service: str, serving: Serving, port: int, env: dict[str, str], name: str
+) -> Managed:
+    """Start gunicorn for ``service`` on ``127.0.0.1:port`` with ``serving``; wait until /healthz answers."""
+    cwd = REPO_ROOT / f"{service}_service"
+    knobs = ["-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "-k", serving.worker_class]
+    knobs += ["--workers", str(serving.workers), "--threads", str(serving.threads), "--timeout", "60"]
+    if serving.worker_class.startswith("uvicorn"):
+        argv = [
+            uv_path(),
+            "run",
+            "--project",
+            str(REPO_ROOT),
+            "--frozen",
+            "--with",
+            "uvicorn",
+            "--with",
+            "uvloop",
+            "--with",
+            "httptools",
+        ]
+        argv += ["gunicorn", "config.asgi", *knobs]
+    else:
+        argv = [sys.executable, "-m", "gunicorn", "config.wsgi", *knobs]
+    if serving.pinned and shutil.which("taskset"):
+        argv = ["taskset", "-c", str(SERVER_CPU), *argv]
+    managed = processes.start(name, argv, cwd=cwd, env={**env, **serving.env})
+    processes.wait_http(managed, f"http://127.0.0.1:{port}/healthz", timeout=120)
+    return managed
+
+
+def service_path(service: str) -> Path:
+    return REPO_ROOT / f"{service}_service"
