@@ -1,0 +1,476 @@
+"""What a storefront, a shopper's browser and a merchandiser's browser do, over HTTP only.
+
+Shared by the end-to-end test, the behave steps and the load generator. ``Shop`` speaks the JSON
+contract of /work/shared/API.md; ``Browser`` drives HTML pages (the sandbox payment page, the Django
+admin) with a session cookie and the CSRF token, like a person with a web browser would; ``Mailbox``
+reads the mail the services wrote with Django's file e-mail backend.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urljoin, urlparse, urlunparse
+
+import httpx
+
+APPROVE_CARD = "4242 4242 4242 4242"
+DECLINE_CARD = "4000 0000 0000 0002"
+ADDRESS = {
+    "full_name": "Ana Souza",
+    "line1": "Rua Augusta 100",
+    "line2": "ap 12",
+    "city": "São Paulo",
+    "state": "SP",
+    "postal_code": "01304-000",
+    "country": "BR",
+    "phone": "+5511999990000",
+}
+SHOPPER_PASSWORD = "Batom-Vermelho-2026!"
+
+
+def unique_email(prefix: str = "shopper") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@e2e.cosmeticos.co"
+
+
+class UnexpectedResponse(AssertionError):
+    """An answer the contract does not allow at this point; the message carries method, URL and body."""
+
+
+def expect(response: httpx.Response, *statuses: int) -> httpx.Response:
+    if response.status_code not in statuses:
+        raise UnexpectedResponse(
+            f"{response.request.method} {response.request.url} -> {response.status_code}, expected "
+            f"{' or '.join(map(str, statuses))}: {response.text[:600]}"
+        )
+    return response
+
+
+def poll(what: str, probe, *, timeout: float = 60.0, interval: float = 0.25):
+    """Call ``probe`` until it returns something truthy; return it, or fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class Shopper:
+    """One person in front of the storefront: credentials, tokens and the guest cart token."""
+
+    email: str
+    password: str = SHOPPER_PASSWORD
+    full_name: str = "Ana Souza"
+    access: str | None = None
+    refresh: str | None = None
+    cart_token: str | None = None
+    last_order: dict | None = None
+    memory: dict = field(default_factory=dict)
+
+
+class Shop:
+    """The shopper-facing JSON API of all four services."""
+
+    def __init__(self, urls: dict[str, str], *, timeout: float = 30.0) -> None:
+        self.urls = urls
+        self.http = httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        self.http.close()
+
+    # ------------------------------------------------------------------ plumbing
+    def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        shopper: Shopper | None = None,
+        guest: bool = False,
+        json: object = None,
+        params: object = None,
+        headers: dict | None = None,
+    ) -> httpx.Response:
+        """One request to ``/api/<service>/<path>``; the shopper's token and cart token ride along."""
+        sent = dict(headers or {})
+        if shopper is not None:
+            if shopper.access and not guest:
+                sent["Authorization"] = f"Bearer {shopper.access}"
+            if shopper.cart_token and service == "orders":
+                sent["X-Cart-Token"] = shopper.cart_token
+        url = f"{self.urls[service]}/api/{service}/{path}"
+        return self.http.request(method, url, json=json, params=params, headers=sent)
+
+    # ------------------------------------------------------------------ accounts
+    def register(self, shopper: Shopper) -> dict:
+        body = {"email": shopper.email, "password": shopper.password, "full_name": shopper.full_name}
+        return expect(self.call("accounts", "POST", "register", json=body), 201).json()
+
+    def sign_in(self, shopper: Shopper, password: str | None = None) -> dict:
+        body = {"email": shopper.email, "password": password or shopper.password}
+        tokens = expect(self.call("accounts", "POST", "token", json=body), 200).json()
+        shopper.access, shopper.refresh = tokens["access"], tokens["refresh"]
+        return tokens
+
+    def staff_token(self, email_address: str, password: str) -> str:
+        body = {"email": email_address, "password": password}
+        return expect(self.call("accounts", "POST", "token", json=body), 200).json()["access"]
+
+    # ------------------------------------------------------------------ catalog
+    def products(self, shopper: Shopper | None = None, **params) -> dict:
+        return expect(self.call("catalog", "GET", "products", params=params, shopper=shopper), 200).json()
+
+    def product(self, slug: str, shopper: Shopper | None = None) -> dict:
+        return expect(self.call("catalog", "GET", f"products/{slug}", shopper=shopper), 200).json()
+
+    def brands(self) -> list[dict]:
+        return expect(self.call("catalog", "GET", "brands"), 200).json()
+
+    def stock(self, *skus: str) -> dict[str, int]:
+        rows = expect(self.call("catalog", "GET", "stock", params=[("sku", s) for s in skus]), 200).json()
+        return {row["sku"]: row["available"] for row in rows}
+
+    def recently_viewed(self, shopper: Shopper) -> list[dict]:
+        body = expect(self.call("catalog", "GET", "me/recently-viewed", shopper=shopper), 200).json()
+        return body["items"] if isinstance(body, dict) and "items" in body else body
+
+    def product_with_stock(self, minimum: int = 3, *, variants: int = 1, exclude: tuple[str, ...] = ()) -> dict:
+        """A published product with at least ``variants`` SKUs each having ``minimum`` units available."""
+        for page in range(1, 6):
+            listing = self.products(in_stock="true", page_size=50, page=page)
+            for item in listing["items"]:
+                if item["slug"] in exclude:
+                    continue
+                detail = self.product(item["slug"])
+                ready = [v for v in detail["variants"] if v["available"] >= minimum]
+                if len(ready) >= variants:
+                    return {**detail, "variants": ready}
+            if page >= listing["pages"]:
+                break
+        raise AssertionError(f"no seeded product has {variants} variant(s) with {minimum}+ units available")
+
+    # ------------------------------------------------------------------ orders
+    def new_cart(self, shopper: Shopper) -> dict:
+        cart = expect(self.call("orders", "POST", "cart"), 201).json()
+        shopper.cart_token = cart["token"]
+        return cart
+
+    def cart(self, shopper: Shopper) -> dict:
+        return expect(self.call("orders", "GET", "cart", shopper=shopper), 200).json()
+
+    def add_line(self, shopper: Shopper, sku: str, quantity: int = 1, *, guest: bool = False) -> httpx.Response:
+        return self.call(
+            "orders", "POST", "cart/lines", json={"sku": sku, "quantity": quantity}, shopper=shopper, guest=guest
+        )
+
+    def checkout(self, shopper: Shopper, *, key: str | None = None, address: dict | None = None) -> httpx.Response:
+        body = {"email": shopper.email, "shipping_address": address or ADDRESS}
+        headers = {"Idempotency-Key": key or str(uuid.uuid4())}
+        return self.call("orders", "POST", "checkout", json=body, shopper=shopper, headers=headers)
+
+    def order(self, shopper: Shopper, number: str) -> dict:
+        params = None if shopper.access else {"email": shopper.email}
+        return expect(self.call("orders", "GET", f"orders/{number}", shopper=shopper, params=params), 200).json()
+
+    def wait_for_status(self, shopper: Shopper, number: str, *statuses: str, timeout: float = 60.0) -> dict:
+        """Poll the order until its status is one of ``statuses``; a final other status fails at once."""
+        final = {"paid", "rejected", "cancelled", "expired", "refunded", "fulfilled", "delivered"}
+        seen: list[str] = []
+
+        def probe():
+            order = self.order(shopper, number)
+            if not seen or seen[-1] != order["status"]:
+                seen.append(order["status"])
+            if order["status"] in statuses:
+                return order
+            allowed = {"cancelled"} if "refunded" in statuses else set()
+            if order["status"] in final - set(statuses) - allowed:
+                raise AssertionError(f"order {number} ended {order['status']} (seen {seen}), expected {statuses}")
+            return None
+
+        try:
+            return poll(f"order {number} to be {'/'.join(statuses)}", probe, timeout=timeout)
+        except TimeoutError as error:
+            raise TimeoutError(f"{error}; statuses seen: {seen}") from None
+
+    def cancel(self, shopper: Shopper, number: str) -> httpx.Response:
+        params = None if shopper.access else {"email": shopper.email}
+        return self.call("orders", "POST", f"orders/{number}/cancel", shopper=shopper, params=params)
+
+    def pay(self, checkout_url: str, card: str) -> httpx.Response:
+        """Fill the sandbox provider's hosted payment page with ``card`` and submit it, like a browser."""
+        browser = Browser(checkout_url)
+        page = browser.get(checkout_url)
+        form = pick_form(page.text, lambda f: any(_is_card_field(n) for n in f.fields))
+        values = dict(form.fields)
+        for name in form.fields:
+            lowered = name.lower()
+            if _is_card_field(name):
+                values[name] = card
+            elif "month" in lowered:
+                values[name] = "12"
+            elif "year" in lowered:
+                values[name] = "2034"
+            elif "exp" in lowered:
+                values[name] = "12/34"
+            elif any(word in lowered for word in ("cvc", "cvv", "security", "code")):
+                values[name] = "123"
+            elif ("name" in lowered or "holder" in lowered) and not values[name]:
+                values[name] = "Ana Souza"
+        return browser.post(urljoin(str(page.url), form.action or str(page.url)), data=values)
+
+    # ------------------------------------------------------------------ tasks
+    def reports(self, staff_access: str) -> list[dict]:
+        headers = {"Authorization": f"Bearer {staff_access}"}
+        body = expect(self.call("tasks", "GET", "reports", headers=headers), 200).json()
+        return body["items"] if isinstance(body, dict) and "items" in body else body
+
+    def report_csv(self, staff_access: str, report: dict) -> str:
+        url = report.get("download_url") or f"reports/{report['id']}/download"
+        headers = {"Authorization": f"Bearer {staff_access}"}
+        if url.startswith("http"):
+            response = self.http.get(url, headers=headers)
+        elif url.startswith("/"):
+            response = self.http.get(self.urls["tasks"] + url, headers=headers)
+        else:
+            response = self.call("tasks", "GET", url, headers=headers)
+        return expect(response, 200).text
+
+
+def _is_card_field(name: str) -> bool:
+    lowered = name.lower()
+    return ("card" in lowered and "name" not in lowered and "holder" not in lowered) or lowered in ("number", "pan")
+
+
+# ---------------------------------------------------------------------- HTML pages
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: dict[str, str]
+    selects: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "form":
+            self.forms.append(Form(action=a.get("action", ""), method=a.get("method", "get").lower(), fields={}))
+        if not self.forms:
+            return
+        form = self.forms[-1]
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    form.fields[a["name"]] = a.get("value", "on")
+                else:
+                    form.fields.setdefault(a["name"], "") if kind == "radio" else None
+            elif kind not in ("submit", "button", "image", "file"):
+                form.fields[a["name"]] = a.get("value", "")
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            form.fields.setdefault(a["name"], "")
+            form.selects[a["name"]] = []
+        elif tag == "option" and self._select:
+            form.selects[self._select].append(a.get("value", ""))
+            if "selected" in a:
+                form.fields[self._select] = a.get("value", "")
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            form.fields[a["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1].fields[self._textarea] += data
+
+
+def forms_of(html: str) -> list[Form]:
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+def pick_form(html: str, predicate=lambda form: True) -> Form:
+    for form in forms_of(html):
+        if predicate(form):
+            return form
+    raise AssertionError(f"no matching <form> on the page: {html[:1500]}")
+
+
+class Browser:
+    """A cookie-keeping client for server-rendered pages behind the HTTPS-terminating edge.
+
+    With ``DEBUG=false`` the session and CSRF cookies are ``Secure`` and CSRF checks the Origin, so
+    it announces ``X-Forwarded-Proto: https`` (as the ingress does) and keeps its cookies itself.
+    """
+
+    def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
+        parsed = urlparse(base_url)
+        self.base = f"{parsed.scheme}://{parsed.netloc}"
+        self.cookies: dict[str, str] = {}
+        self.http = httpx.Client(timeout=timeout, follow_redirects=False)
+        self.last_url = base_url
+
+    def _headers(self, extra: dict | None = None) -> dict[str, str]:
+        headers = {"X-Forwarded-Proto": "https", "User-Agent": "cosmeticos-e2e-browser"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers.update(extra or {})
+        return headers
+
+    def _remember(self, response: httpx.Response) -> None:
+        for raw in response.headers.get_list("set-cookie"):
+            jar = SimpleCookie()
+            jar.load(raw)
+            for name, morsel in jar.items():
+                if morsel.value == "" or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def _absolute(self, url: str) -> str:
+        absolute = urljoin(self.last_url, url)
+        parsed = urlparse(absolute)
+        if parsed.scheme == "https" and parsed.hostname in ("127.0.0.1", "localhost"):
+            absolute = urlunparse(parsed._replace(scheme="http"))
+        return absolute
+
+    def _follow(self, response: httpx.Response, hops: int = 10) -> httpx.Response:
+        while response.is_redirect and hops:
+            hops -= 1
+            url = self._absolute(response.headers["location"])
+            response = self.http.get(url, headers=self._headers({"Referer": _https(self.last_url)}))
+            self._remember(response)
+            self.last_url = url
+        return response
+
+    def get(self, url: str) -> httpx.Response:
+        url = self._absolute(url)
+        response = self.http.get(url, headers=self._headers({"Referer": _https(self.last_url)}))
+        self._remember(response)
+        self.last_url = url
+        return self._follow(response)
+
+    def post(self, url: str, *, data: dict | None = None, files: dict | None = None) -> httpx.Response:
+        url = self._absolute(url)
+        extra = {"Referer": _https(self.last_url), "Origin": _https(self.base)}
+        token = self.cookies.get(next((k for k in self.cookies if k.endswith("csrftoken")), ""), "")
+        if token:
+            extra["X-CSRFToken"] = token
+        response = self.http.post(url, data=data or {}, files=files, headers=self._headers(extra))
+        self._remember(response)
+        self.last_url = url
+        return self._follow(response)
+
+    def submit(self, page: httpx.Response, form: Form, values: dict[str, str], files: dict | None = None):
+        data = {**form.fields, **values}
+        return self.post(urljoin(str(page.url), form.action or str(page.url)), data=data, files=files)
+
+
+def _https(url: str) -> str:
+    parsed = urlparse(url)
+    return urlunparse(parsed._replace(scheme="https")) if parsed.scheme == "http" else url
+
+
+class Admin(Browser):
+    """A signed-in session on one service's Django admin."""
+
+    def __init__(self, base_url: str, email_address: str, password: str) -> None:
+        super().__init__(base_url)
+        page = self.get(f"{self.base}/admin/login/?next=/admin/")
+        form = pick_form(page.text, lambda f: "password" in f.fields)
+        login = self.submit(page, form, {"username": email_address, "password": password})
+        expect(login, 200)
+        if "/admin/login/" in str(login.url) and "password" in login.text and 'name="password"' in login.text:
+            raise AssertionError(f"admin sign-in refused for {email_address} at {self.base}: {login.text[:800]}")
+
+    def add(self, model_path: str, values: dict[str, str], files: dict | None = None) -> httpx.Response:
+        """Fill ``/admin/<app>/<model>/add/`` with ``values`` (on top of the form's defaults) and save."""
+        page = expect(self.get(f"{self.base}/admin/{model_path}/add/"), 200)
+        form = pick_form(page.text, lambda f: "csrfmiddlewaretoken" in f.fields and "password" not in f.fields)
+        return expect(self.submit(page, form, values, files=files), 200)
+
+
+# ---------------------------------------------------------------------- mail
+
+
+@dataclass
+class Mail:
+    path: Path
+    to: list[str]
+    subject: str
+    body: str
+
+
+class Mailbox:
+    """The messages Django's file backend wrote under ``<VAR_DIR>/mail``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def messages(self) -> list[Mail]:
+        found: list[Mail] = []
+        if not self.directory.exists():
+            return found
+        for path in sorted(self.directory.glob("*")):
+            raw = path.read_bytes().decode("utf-8", "replace")
+            for chunk in re.split(r"\n-{79}\n", raw):
+                if chunk.strip():
+                    found.append(_parse_mail(path, chunk))
+        return found
+
+    def find(self, *, to: str, contains: str = "") -> list[Mail]:
+        return [
+            m
+            for m in self.messages()
+            if to.lower() in (a.lower() for a in m.to) and contains.lower() in (m.subject + "\n" + m.body).lower()
+        ]
+
+    def wait_for(self, *, to: str, contains: str = "", timeout: float = 60.0) -> Mail:
+        return poll(
+            f"an email to {to} mentioning {contains!r} in {self.directory}",
+            lambda: self.find(to=to, contains=contains),
+            timeout=timeout,
+        )[-1]
+
+
+def _parse_mail(path: Path, text: str) -> Mail:
+    message = email.message_from_string(text.lstrip("\n"), policy=email.policy.default)
+    recipients = []
+    for header in ("To", "Cc", "Bcc"):
+        for value in message.get_all(header, []):
+            recipients += [a.strip() for a in re.findall(r"[\w.+-]+@[\w.-]+", str(value))]
+    bodies = []
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                bodies.append(part.get_content())
+            except (LookupError, UnicodeDecodeError):
+                bodies.append(str(part.get_payload()))
+    return Mail(path=path, to=recipients, subject=str(message.get("Subject", "")), body="\n".join(bodies))

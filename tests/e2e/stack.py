@@ -1,0 +1,539 @@
+"""The whole suite as real processes: a reusable harness for the end-to-end test, behave and locust.
+
+``Stack`` creates its own PostgreSQL databases, RabbitMQ vhost, Redis databases, MongoDB database and
+events namespace (so it never touches the development data), migrates and seeds every service, starts
+each web server and background process (relay, consumer, schedulers, Celery worker and Beat) as a
+subprocess in its own process group with its output in a log file, waits for every ``/readyz``, and
+stops everything at the end. Every name and port can be changed through ``E2E_*`` environment
+variables so two stacks can run side by side.
+
+Run it by hand (from the repository root, after ``eval "$(scripts/start_test_infra.sh)"``)::
+
+    uv run python tests/e2e/stack.py up        # starts, prints the URLs, runs until Ctrl-C
+
+``up`` writes ``<run dir>/stack.json``; point ``E2E_STACK_FILE`` at it and the e2e test, the behave
+features and the load smoke attach to that running stack instead of starting their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("catalog", "accounts", "orders", "tasks")
+MERCHANDISER_EMAIL = "merchandiser@e2e.cosmeticos.co"
+MERCHANDISER_PASSWORD = "Merch-e2e-Senha-2026!"
+
+
+class StackError(RuntimeError):
+    """The stack could not be prepared or a process of it stopped; the message says which and why."""
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"E2E_{name}", "") or default
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Where the stack runs: ports, names and the base infrastructure, all overridable by ``E2E_*``."""
+
+    port_base: int
+    database_prefix: str
+    rabbitmq_vhost: str
+    redis_db: int
+    celery_redis_db: int
+    mongodb_database: str
+    events_namespace: str
+    run_dir: Path
+    postgres_url: str
+    redis_url: str
+    rabbitmq_url: str
+    kafka_bootstrap_servers: str
+    mongodb_uri: str
+    gunicorn_workers: int
+    gunicorn_threads: int
+
+    @classmethod
+    def from_environment(cls) -> StackConfig:
+        """Defaults: ports 18701-18704, databases e2e_<service>, vhost e2e, Redis 10/11, e2e_cosmeticos."""
+        run_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+        catalog_url = os.environ.get("CATALOG_DATABASE_URL", "") or os.environ.get("DATABASE_URL", "")
+        postgres = _env("POSTGRES_URL", _replace_path(catalog_url, "/postgres") if catalog_url else "")
+        return cls(
+            port_base=int(_env("PORT_BASE", "18700")),
+            database_prefix=_env("DATABASE_PREFIX", "e2e_"),
+            rabbitmq_vhost=_env("RABBITMQ_VHOST", "e2e"),
+            redis_db=int(_env("REDIS_DB", "10")),
+            celery_redis_db=int(_env("CELERY_REDIS_DB", "11")),
+            mongodb_database=_env("MONGODB_DATABASE", "e2e_cosmeticos"),
+            # Tansu keeps topics for its lifetime: a fresh namespace per run keeps old events out.
+            events_namespace=_env("EVENTS_NAMESPACE", "e2e" + format(int(time.time()), "x")),
+            run_dir=Path(_env("RUN_DIR", str(ROOT / "var" / "e2e" / run_id))),
+            postgres_url=postgres or "postgres://postgres@127.0.0.1:5432/postgres",
+            redis_url=os.environ.get("REDIS_URL", "") or "redis://127.0.0.1:6379/0",
+            rabbitmq_url=os.environ.get("RABBITMQ_URL", "") or "amqp://guest:guest@127.0.0.1:5672/%2F",
+            kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "") or "127.0.0.1:19092",
+            mongodb_uri=os.environ.get("MONGODB_URI", "")
+            or "mongodb://127.0.0.1:27020/cosmeticos?directConnection=true",
+            gunicorn_workers=int(_env("GUNICORN_WORKERS", "1")),
+            gunicorn_threads=int(_env("GUNICORN_THREADS", "4")),
+        )
+
+    def port(self, service: str) -> int:
+        return self.port_base + 1 + SERVICES.index(service)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.port(service)}"
+
+    def database_url(self, service: str) -> str:
+        return _replace_path(self.postgres_url, f"/{self.database_prefix}{service}")
+
+
+def _replace_path(url: str, path: str) -> str:
+    parsed = urlparse(url)
+    return urlunparse(parsed._replace(path=path, query=""))
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """One long-running process: a name for its log, the service folder it runs in, its command."""
+
+    name: str
+    service: str
+    command: tuple[str, ...]
+
+
+def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
+    """Every long-running process of the suite, as the Procfile and the deployment run them."""
+    manage = (python, "manage.py")
+    specs: list[ProcessSpec] = []
+    for service in SERVICES:
+        specs += [
+            ProcessSpec(
+                f"{service}-web", service, (python, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py")
+            ),
+            ProcessSpec(f"{service}-relay", service, (*manage, "relay_outbox")),
+            ProcessSpec(f"{service}-consumer", service, (*manage, "consume_events")),
+        ]
+    specs += [
+        ProcessSpec("catalog-reservations", "catalog", (*manage, "reservation_expire_overdue", "--loop", "30")),
+        ProcessSpec("catalog-imports", "catalog", (*manage, "run_import_jobs", "--loop", "5")),
+        ProcessSpec("orders-expiry", "orders", (*manage, "order_expire_overdue", "--loop", "30")),
+        ProcessSpec("orders-psp-webhooks", "orders", (*manage, "deliver_sandbox_webhooks", "--loop", "2")),
+        ProcessSpec(
+            "tasks-worker",
+            "tasks",
+            (
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+            ),
+        ),
+        ProcessSpec(
+            "tasks-beat",
+            "tasks",
+            (
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--scheduler",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+            ),
+        ),
+    ]
+    return specs
+
+
+@dataclass
+class Stack:
+    """A running suite. Use as a context manager, or ``start()`` / ``stop()``."""
+
+    config: StackConfig = field(default_factory=StackConfig.from_environment)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    owned: bool = True
+
+    # ----------------------------------------------------------------- addresses and environment
+    @property
+    def urls(self) -> dict[str, str]:
+        return {service: self.config.url(service) for service in SERVICES}
+
+    @property
+    def var_dir(self) -> Path:
+        return self.config.run_dir / "var"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.config.run_dir / "logs"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+    def environment(self, service: str | None = None) -> dict[str, str]:
+        """The environment of every process: the stack's own databases, vhost, namespace and URLs."""
+        c = self.config
+        redis = urlparse(c.redis_url)
+        rabbit = urlparse(c.rabbitmq_url)
+        mongo = urlparse(c.mongodb_uri)
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.endswith("DATABASE_URL") and not key.startswith(("CELERY_", "DJANGO_"))
+        }
+        env.update(
+            {
+                **{f"{s.upper()}_DATABASE_URL": c.database_url(s) for s in SERVICES},
+                **{f"{s.upper()}_URL": c.url(s) for s in SERVICES},
+                "REDIS_URL": urlunparse(redis._replace(path=f"/{c.redis_db}")),
+                "CELERY_BROKER_URL": urlunparse(redis._replace(path=f"/{c.celery_redis_db}")),
+                "RABBITMQ_URL": urlunparse(rabbit._replace(path="/" + c.rabbitmq_vhost)),
+                "KAFKA_BOOTSTRAP_SERVERS": c.kafka_bootstrap_servers,
+                "MONGODB_URI": urlunparse(mongo._replace(path="/" + c.mongodb_database)),
+                "EVENTS_NAMESPACE": c.events_namespace,
+                "JWKS_URL": c.url("accounts") + "/.well-known/jwks.json",
+                "VAR_DIR": str(self.var_dir),
+                "SECRET_KEY": "e2e-only-secret-key-" + c.events_namespace + "-not-for-production",
+                "DEBUG": "false",
+                "SECURE_SSL_REDIRECT": "false",
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "GUNICORN_WORKERS": str(c.gunicorn_workers),
+                "GUNICORN_THREADS": str(c.gunicorn_threads),
+                "PYTHONUNBUFFERED": "1",
+                "LOG_LEVEL": os.environ.get("E2E_LOG_LEVEL", "INFO"),
+            }
+        )
+        if service:
+            env["DATABASE_URL"] = c.database_url(service)
+            env["GUNICORN_BIND"] = f"127.0.0.1:{c.port(service)}"
+        return env
+
+    # ----------------------------------------------------------------- lifecycle
+    def __enter__(self) -> Stack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def start(self, *, timeout: float = 180.0) -> None:
+        """Prepare the data stores, migrate, seed, start every process and wait until all are ready."""
+        started = time.monotonic()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        self._say(f"run dir {self.config.run_dir}")
+        try:
+            self.reset_data_stores()
+            self._run_parallel("migrate", [(s, ("migrate", "--noinput")) for s in SERVICES], timeout=240)
+            self.manage("catalog", "seed_catalog", timeout=180)
+            self.manage("accounts", "create_merchandiser", MERCHANDISER_EMAIL, "--password", MERCHANDISER_PASSWORD)
+            self.manage("tasks", "setup_periodic_tasks")
+            for spec in process_specs():
+                self._spawn(spec)
+            self.wait_ready(timeout=max(30.0, timeout - (time.monotonic() - started)))
+        except BaseException:
+            self.print_log_tails()
+            self.stop()
+            raise
+        self.write_state_file()
+        self._say(f"ready in {time.monotonic() - started:.0f}s: " + ", ".join(f"{s} {u}" for s, u in self.urls.items()))
+
+    def stop(self) -> None:
+        """SIGTERM every process group, then SIGKILL what is still alive after a grace period."""
+        if not self.owned:
+            return
+        for process in self.processes.values():
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        self.processes.clear()
+
+    # ----------------------------------------------------------------- data stores
+    def reset_data_stores(self) -> None:
+        """Fresh PostgreSQL databases, RabbitMQ vhost, Redis databases and MongoDB database."""
+        import psycopg
+        import redis
+        from pymongo import MongoClient
+
+        c = self.config
+        with psycopg.connect(c.postgres_url, autocommit=True, connect_timeout=5) as connection:
+            for service in SERVICES:
+                name = f"{c.database_prefix}{service}"
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "{name}"')
+        for db in (c.redis_db, c.celery_redis_db):
+            client = redis.Redis.from_url(urlunparse(urlparse(c.redis_url)._replace(path=f"/{db}")))
+            client.flushdb()
+            client.close()
+        self._rabbitmqctl("delete_vhost", c.rabbitmq_vhost, check=False)
+        self._rabbitmqctl("add_vhost", c.rabbitmq_vhost)
+        user = urlparse(c.rabbitmq_url).username or "guest"
+        self._rabbitmqctl("set_permissions", "-p", c.rabbitmq_vhost, user, ".*", ".*", ".*")
+        mongo = MongoClient(c.mongodb_uri, serverSelectionTimeoutMS=5000)
+        try:
+            mongo.drop_database(c.mongodb_database)
+        finally:
+            mongo.close()
+
+    def drop_data_stores(self) -> None:
+        """Remove what ``reset_data_stores`` created (databases and vhost)."""
+        import psycopg
+
+        c = self.config
+        with psycopg.connect(c.postgres_url, autocommit=True, connect_timeout=5) as connection:
+            for service in SERVICES:
+                connection.execute(f'DROP DATABASE IF EXISTS "{c.database_prefix}{service}" WITH (FORCE)')
+        self._rabbitmqctl("delete_vhost", c.rabbitmq_vhost, check=False)
+
+    def _rabbitmqctl(self, *args: str, check: bool = True) -> None:
+        result = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60)
+        if check and result.returncode != 0:
+            raise StackError(f"rabbitmqctl {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
+
+    # ----------------------------------------------------------------- commands and processes
+    def manage(self, service: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        """Run ``manage.py <args>`` of a service to completion; its output is appended to a log file."""
+        command = [sys.executable, "manage.py", *args]
+        log = self.log_dir / f"{service}-manage.log"
+        with log.open("a") as out:
+            out.write(f"\n$ {' '.join(command)}\n")
+            out.flush()
+            result = subprocess.run(
+                command,
+                cwd=ROOT / f"{service}_service",
+                env=self.environment(service),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+            out.write(result.stdout + result.stderr)
+        if result.returncode != 0:
+            raise StackError(
+                f"{service}: manage.py {' '.join(args)} exited {result.returncode}:\n"
+                + _tail(result.stdout + result.stderr, 40)
+            )
+        return result
+
+    def _run_parallel(self, label: str, jobs: list[tuple[str, tuple[str, ...]]], *, timeout: float) -> None:
+        running = []
+        for service, args in jobs:
+            log = (self.log_dir / f"{service}-manage.log").open("a")
+            log.write(f"\n$ manage.py {' '.join(args)}\n")
+            log.flush()
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT / f"{service}_service",
+                env=self.environment(service),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            running.append((service, process, log))
+        failures = []
+        for service, process, log in running:
+            try:
+                code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                code = "timeout"
+            log.close()
+            if code != 0:
+                failures.append(f"{service} ({code}):\n{_tail_file(self.log_dir / f'{service}-manage.log', 30)}")
+        if failures:
+            raise StackError(f"{label} failed for " + "\n".join(failures))
+
+    def _spawn(self, spec: ProcessSpec) -> None:
+        log = (self.log_dir / f"{spec.name}.log").open("ab")
+        self.processes[spec.name] = subprocess.Popen(
+            spec.command,
+            cwd=ROOT / f"{spec.service}_service",
+            env=self.environment(spec.service),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends gunicorn's and Celery's children too
+        )
+        log.close()
+
+    def dead_processes(self) -> dict[str, int]:
+        """Processes that exited (name -> exit code); a healthy stack has none."""
+        return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+
+    def wait_ready(self, *, timeout: float) -> None:
+        """Poll every service's ``/readyz`` until all answer 200; fail early when a process exits."""
+        pending = set(SERVICES)
+        deadline = time.monotonic() + timeout
+        last: dict[str, str] = {}
+        while pending:
+            dead = self.dead_processes()
+            if dead:
+                raise StackError(f"processes exited while starting: {dead}")
+            for service in sorted(pending):
+                status, body = http_get(self.config.url(service) + "/readyz")
+                last[service] = f"{status} {body[:200]}"
+                if status == 200:
+                    pending.discard(service)
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise StackError(f"not ready after {timeout:.0f}s: {last}")
+            time.sleep(0.5)
+
+    def check_alive(self) -> None:
+        """Raise with the log tails when any process of the stack has exited."""
+        dead = self.dead_processes()
+        if dead:
+            self.print_log_tails(names=list(dead))
+            raise StackError(f"processes exited: {dead}")
+
+    # ----------------------------------------------------------------- logs and state
+    def print_log_tails(self, *, lines: int = 40, names: list[str] | None = None) -> None:
+        """Print the end of every process log (or the named ones) to stderr."""
+        for log in sorted(self.log_dir.glob("*.log")):
+            if names is not None and log.stem not in names:
+                continue
+            print(f"\n===== {log.name} (last {lines} lines) =====", file=sys.stderr)
+            print(_tail_file(log, lines), file=sys.stderr)
+        sys.stderr.flush()
+
+    def write_state_file(self) -> Path:
+        state = {
+            "urls": self.urls,
+            "run_dir": str(self.config.run_dir),
+            "config": {k: str(v) for k, v in self.config.__dict__.items()},
+        }
+        path = self.config.run_dir / "stack.json"
+        path.write_text(json.dumps(state, indent=2))
+        return path
+
+    @classmethod
+    def attach(cls, state_file: Path) -> Stack:
+        """A handle on a stack someone else started (``tests/e2e/stack.py up``); never stopped here."""
+        state = json.loads(Path(state_file).read_text())
+        raw = state["config"]
+        config = StackConfig(
+            **{
+                **raw,
+                "port_base": int(raw["port_base"]),
+                "redis_db": int(raw["redis_db"]),
+                "celery_redis_db": int(raw["celery_redis_db"]),
+                "gunicorn_workers": int(raw["gunicorn_workers"]),
+                "gunicorn_threads": int(raw["gunicorn_threads"]),
+                "run_dir": Path(raw["run_dir"]),
+            }
+        )
+        stack = cls(config=config, owned=False)
+        stack.wait_ready(timeout=30)
+        return stack
+
+    def _say(self, message: str) -> None:
+        print(f"[e2e stack] {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def running_stack() -> Iterator[Stack]:
+    """The stack named by ``E2E_STACK_FILE`` when set (left running), else a new one (stopped at the end)."""
+    state_file = os.environ.get("E2E_STACK_FILE", "")
+    if state_file:
+        yield Stack.attach(Path(state_file))
+        return
+    stack = Stack()
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def http_get(url: str, timeout: float = 3.0) -> tuple[int, str]:
+    """(status, body) of a GET; status 0 when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+    except (OSError, ValueError) as error:
+        return 0, str(error)
+
+
+def wait_for(what: str, probe: Callable[[], object], *, timeout: float = 60.0, interval: float = 0.25):
+    """Poll ``probe`` until it returns something truthy and return it; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while True:
+        last = probe()
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
+        time.sleep(interval)
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _tail_file(path: Path, lines: int) -> str:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 200 * lines))
+            return _tail(handle.read().decode("utf-8", "replace"), lines)
+    except OSError as error:
+        return f"(cannot read {path}: {error})"
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] != ["up"]:
+        print("usage: python tests/e2e/stack.py up", file=sys.stderr)
+        return 2
+    stack = Stack()
+    stack.start()
+    print(f"export E2E_STACK_FILE={stack.config.run_dir / 'stack.json'}")
+    for service, url in stack.urls.items():
+        print(f"{service}: {url}")
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(2)
+            stack.check_alive()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

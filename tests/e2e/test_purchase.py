@@ -1,0 +1,106 @@
+"""A whole purchase through HTTP only, then its trace in every service, on the suite as real processes.
+
+Every wait is a bounded poll of an API, the mail folder or a report: the services talk through the
+outbox relays, RabbitMQ/Kafka and their consumers, so effects in other services arrive a little later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from .shop import APPROVE_CARD, Shopper, expect, poll, unique_email
+from .stack import MERCHANDISER_EMAIL, MERCHANDISER_PASSWORD
+
+pytestmark = pytest.mark.timeout(420)
+
+QUANTITY = 2
+
+
+def test_a_paid_purchase_shows_in_orders_catalog_mail_reports_and_browsing_history(stack, shop, mailbox):
+    shopper = Shopper(email=unique_email("e2e"))
+    account = shop.register(shopper)
+    assert account["email"] == shopper.email
+    shop.sign_in(shopper)
+
+    listing = shop.products(page_size=24)
+    assert listing["count"] > 0 and listing["items"]
+    product = shop.product_with_stock(minimum=QUANTITY + 1)
+    term = product["name"].split()[0]
+    found = shop.products(q=term, page_size=50)
+    assert product["slug"] in [item["slug"] for item in found["items"]], f"search for {term!r} missed {product['slug']}"
+    viewed = shop.product(product["slug"], shopper)
+    sku = viewed["variants"][0]["sku"]
+    available_before = shop.stock(sku)[sku]
+
+    added = expect(shop.add_line(shopper, sku, QUANTITY), 201).json()
+    assert [(line["sku"], line["quantity"]) for line in added["lines"]] == [(sku, QUANTITY)]
+
+    key = str(uuid.uuid4())
+    placed = expect(shop.checkout(shopper, key=key), 201).json()
+    number = placed["number"]
+    again = expect(shop.checkout(shopper, key=key), 200, 201).json()
+    assert again["number"] == number
+
+    awaiting = shop.wait_for_status(shopper, number, "awaiting_payment", timeout=60)
+    checkout_url = (awaiting.get("payment") or {}).get("checkout_url") or placed["payment"]["checkout_url"]
+    expect(shop.pay(checkout_url, APPROVE_CARD), 200)
+    paid = shop.wait_for_status(shopper, number, "paid", timeout=60)
+    assert paid["total"] == placed["total"]
+    assert number in [
+        o["number"] for o in _items(expect(shop.call("orders", "GET", "orders", shopper=shopper), 200).json())
+    ]
+
+    # catalog: the stock sold is gone for good (the reservation was committed, not released)
+    poll(
+        f"{sku} available to be {available_before - QUANTITY}",
+        lambda: shop.stock(sku)[sku] == available_before - QUANTITY,
+        timeout=30,
+    )
+    detail_variant = next(v for v in shop.product(product["slug"])["variants"] if v["sku"] == sku)
+    assert detail_variant["available"] == available_before - QUANTITY
+
+    # tasks: the confirmation email went to the shopper
+    confirmation = mailbox.wait_for(to=shopper.email, contains=number, timeout=60)
+    assert number in confirmation.subject + confirmation.body
+
+    # catalog: the signed-in view is in the shopper's browsing history
+    history = poll(
+        "the product in the browsing history",
+        lambda: [p for p in shop.recently_viewed(shopper) if _slug(p) == product["slug"]],
+        timeout=30,
+    )
+    assert history
+
+    # tasks: the daily sales report of today counts the order
+    staff = shop.staff_token(MERCHANDISER_EMAIL, MERCHANDISER_PASSWORD)
+    report_date = dt.datetime.now(ZoneInfo("America/Sao_Paulo")).date().isoformat()
+    csv_text = poll(
+        "a sales report mentioning the order",
+        lambda: _sales_report_with(stack, shop, staff, report_date, number, paid["total"]),
+        timeout=60,
+        interval=2,
+    )
+    assert number in csv_text or paid["total"] in csv_text
+
+
+def _items(body):
+    return body["items"] if isinstance(body, dict) and "items" in body else body
+
+
+def _slug(entry: dict) -> str:
+    return entry.get("slug") or entry.get("product_slug") or (entry.get("product") or {}).get("slug", "")
+
+
+def _sales_report_with(stack, shop, staff: str, date: str, number: str, total: str) -> str | None:
+    """Produce today's sales report and return its CSV when it counts the order (the event may lag)."""
+    stack.manage("tasks", "run_report", "sales", "--date", date, timeout=120)
+    reports = [r for r in shop.reports(staff) if r["kind"] == "sales" and r["period_start"][:10] <= date]
+    if not reports:
+        return None
+    newest = max(reports, key=lambda r: (r["created_at"], r["id"]))
+    text = shop.report_csv(staff, newest)
+    return text if number in text or total in text else None
