@@ -90,3 +90,19 @@ class CartLineAdded(EventContract):
     user_id: int | None
     cart_token: str
     added_at: datetime
+
+
+@contract("orders.order_confirmation_resend_requested", version=1, producer="orders", consumers=("tasks",))
+class OrderConfirmationResendRequested(EventContract):
+    """Customer support asked to send a paid order's confirmation email again (same content as order_paid)."""
+
+    order_number: str
+    email: str
+    user_id: int | None
+    lines: list[PricedLine]
+    subtotal: Decimal
+    shipping: Decimal
+    total: Decimal
+    currency: str
+    paid_at: datetime
+    requested_by: str

@@ -1,0 +1,133 @@
+"""The relay: sends pending outbox rows to their transports and marks them sent once confirmed.
+
+Rows go in id order, a batch at a time. On PostgreSQL the batch is locked with ``SELECT ... FOR
+UPDATE SKIP LOCKED`` so several relays share the work without sending a row twice at once; on SQLite
+(one relay per service) rows are read without a transaction so the database is not held during a
+broker round trip. A row is marked sent only when every transport it goes to confirmed it; a failed
+row stays pending with ``attempts`` and ``last_error`` updated, and the loop backs off exponentially.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.events import routing
+from common.events.outbox.models import OutboxMessage
+from common.events.outbox.selectors import outbox_backlog, outbox_pending
+from common.events.transports import Publisher, publisher_for
+from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 500
+MAX_BACKOFF_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def transports_of(event_type: str) -> list[str]:
+    """Where a row goes: its routed transport, plus Kafka when the audit topic is on."""
+    transports = [routing.transport_for(event_type)]
+    if routing.audit_enabled() and routing.KAFKA not in transports:
+        transports.append(routing.KAFKA)
+    return transports
+
+
+def outbox_refresh_metrics() -> None:
+    count, age = outbox_backlog()
+    OUTBOX_PENDING.set(count)
+    OUTBOX_OLDEST_PENDING_AGE.set(age)
+
+
+class OutboxRelay:
+    """Sends outbox batches; ``publishers`` overrides the transports (tests, the benchmark)."""
+
+    def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE, publishers: dict[str, Publisher] | None = None):
+        self.batch_size = batch_size
+        self.publishers: dict[str, Publisher] = dict(publishers or {})
+
+    def relay_batch(self) -> RelayResult:
+        """Send at most one batch of pending rows; return how many were confirmed and how many failed."""
+        locking = connection.features.has_select_for_update_skip_locked
+        with transaction.atomic() if locking else contextlib.nullcontext():
+            pending = outbox_pending()
+            if locking:
+                pending = pending.select_for_update(skip_locked=True)
+            rows = list(pending[: self.batch_size])
+            if not rows:
+                return RelayResult()
+            errors = self._send(rows)
+            sent = [row for row in rows if row.pk not in errors]
+            OutboxMessage.objects.filter(pk__in=[row.pk for row in sent]).update(
+                status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+            )
+            failed_by_error: dict[str, list[int]] = defaultdict(list)
+            for row_id, error in errors.items():
+                failed_by_error[error[:2000]].append(row_id)
+            for error, row_ids in failed_by_error.items():
+                OutboxMessage.objects.filter(pk__in=row_ids).update(attempts=F("attempts") + 1, last_error=error)
+        for event_type, count in Counter(row.event_type for row in sent).items():
+            OUTBOX_PUBLISHED.labels(event_type=event_type).inc(count)
+        if errors:
+            logger.warning(
+                "outbox rows not confirmed", extra={"failed": len(errors), "error": next(iter(errors.values()))}
+            )
+        return RelayResult(sent=len(sent), failed=len(errors))
+
+    def relay_pending(self) -> RelayResult:
+        """Send batches until nothing is pending or a batch fails (``relay_outbox --once``)."""
+        sent = failed = 0
+        while True:
+            result = self.relay_batch()
+            sent, failed = sent + result.sent, failed + result.failed
+            if result.failed or result.sent < self.batch_size:
+                return RelayResult(sent=sent, failed=failed)
+
+    def run(self, *, stop: threading.Event, poll_interval: float = 0.2) -> None:
+        """Relay until ``stop`` is set, backing off exponentially while a transport fails."""
+        backoff = 0.0
+        while not stop.is_set():
+            try:
+                result = self.relay_batch()
+            except Exception:
+                logger.exception("relay batch failed")
+                result = RelayResult(failed=1)
+            outbox_refresh_metrics()
+            if result.failed:
+                backoff = min(max(backoff * 2, 0.5), MAX_BACKOFF_SECONDS)
+                logger.info("relay backing off", extra={"seconds": backoff})
+                stop.wait(backoff)
+                continue
+            backoff = 0.0
+            if result.sent < self.batch_size:
+                stop.wait(poll_interval)
+
+    def close(self) -> None:
+        for publisher in self.publishers.values():
+            publisher.close()
+
+    def _send(self, rows: list[OutboxMessage]) -> dict[int, str]:
+        by_transport: dict[str, list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            for transport in transports_of(row.event_type):
+                by_transport[transport].append(row)
+        errors: dict[int, str] = {}
+        for transport, transport_rows in by_transport.items():
+            if transport not in self.publishers:
+                self.publishers[transport] = publisher_for(transport)
+            for row_id, error in self.publishers[transport].send(transport_rows).items():
+                if error:
+                    errors.setdefault(row_id, error)
+        return errors
