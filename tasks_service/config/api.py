@@ -1,5 +1,8 @@
 """The tasks service's Ninja API: one router per app, mounted under /api/tasks/."""
 
+from tasks.reports.apis import router as reports_router
+
 from common.api import create_api
 
 api = create_api(service="tasks", title="Cosméticos-co tasks API")
+api.add_router("/", reports_router)

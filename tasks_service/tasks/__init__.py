@@ -1,0 +1,1 @@
+"""The tasks service's Django apps: emails, reports, analytics and scheduling."""

@@ -1,0 +1,1 @@
+"""Shopper-activity analytics: daily aggregates in MongoDB, and reads of catalog's search log."""

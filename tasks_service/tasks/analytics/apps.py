@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    """Daily views per product and the view -> cart -> order funnel, kept in MongoDB (mongoengine)."""
+
+    name = "tasks.analytics"
+    label = "analytics"
+    verbose_name = "Analytics"

@@ -1,0 +1,45 @@
+"""Writes of the analytics aggregates: idempotent, per-event increments of daily counters in MongoDB."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import mongoengine
+from django.utils import timezone
+
+from common.mongo import ensure_connection
+from tasks.analytics.documents import FunnelDaily, FunnelStage, ProductViewsDaily
+
+
+def analytics_day(moment: datetime) -> str:
+    """The local (São Paulo) day of an activity, as the aggregates' key."""
+    return timezone.localtime(moment).date().isoformat()
+
+
+def _count_once(document_class, *, event_id: str, counter: str, **key) -> bool:
+    """Increment ``counter`` of the document at ``key`` unless ``event_id`` was counted; True when counted.
+
+    The upsert matches only a document that has not seen the event; when it has, the upsert's insert
+    collides with the unique key, which means "already counted".
+    """
+    ensure_connection()
+    try:
+        document_class.objects(event_ids__nin=[event_id], **key).update_one(
+            upsert=True, **{f"inc__{counter}": 1}, add_to_set__event_ids=event_id
+        )
+    except mongoengine.NotUniqueError:
+        return False
+    return True
+
+
+def product_view_record(*, event_id: str, product_slug: str, viewed_at: datetime) -> bool:
+    """A product page view: the product's daily views and the funnel's view stage."""
+    day = analytics_day(viewed_at)
+    counted = _count_once(ProductViewsDaily, event_id=event_id, counter="views", day=day, product_slug=product_slug)
+    _count_once(FunnelDaily, event_id=event_id, counter="count", day=day, stage=FunnelStage.VIEW)
+    return counted
+
+
+def funnel_step_record(*, event_id: str, stage: str, occurred_at: datetime) -> bool:
+    """A cart addition or a placed order, for the funnel's cart or order stage."""
+    return _count_once(FunnelDaily, event_id=event_id, counter="count", day=analytics_day(occurred_at), stage=stage)

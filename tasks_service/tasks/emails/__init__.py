@@ -1,0 +1,1 @@
+"""Transactional emails: one logged, idempotent send per (kind, business key, recipient)."""

@@ -1,0 +1,45 @@
+"""Admin of the email log: who got what, how many attempts, and a resend action."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from tasks.emails.models import EmailLog
+from tasks.emails.services import email_resend
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "event_id", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient", "dedup_key", "event_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "kind",
+        "dedup_key",
+        "recipient",
+        "event_id",
+        "language",
+        "context",
+        "report",
+        "correlation_id",
+        "status",
+        "attempts",
+        "subject",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    ]
+    actions = ["resend"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Resend the selected emails", permissions=["change"])
+    def resend(self, request, queryset):
+        count = 0
+        for email_log in queryset:
+            email_resend(email_log=email_log)
+            count += 1
+        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)

@@ -1,0 +1,103 @@
+"""Event handlers that ask for transactional emails (listed in ``config/event_handlers.py``).
+
+Each records one ``EmailLog`` row keyed by the business key (order number, user id) or, for password
+resets, the event id; the send itself runs in a Celery worker after the consumer's transaction commits.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
+from common.events.contracts.orders import OrderCancelled, OrderFulfilled, OrderPaid, OrderRejected
+from common.events.envelope import Envelope
+from tasks.emails.models import EmailKind
+from tasks.emails.services import email_log_record
+
+
+def user_registered(event: UserRegistered, envelope: Envelope) -> None:
+    """Welcome a new shopper (one welcome per user id)."""
+    email_log_record(
+        kind=EmailKind.WELCOME,
+        dedup_key=f"user:{event.user_id}",
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={"full_name": event.full_name, "email": event.email, "shop_url": settings.SHOP_URL},
+    )
+
+
+def password_reset_requested(event: PasswordResetRequested, envelope: Envelope) -> None:
+    """Email the one-time reset link (each request is its own email: keyed by the event id)."""
+    email_log_record(
+        kind=EmailKind.PASSWORD_RESET,
+        dedup_key=str(envelope.event_id),
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={"full_name": event.full_name, "reset_url": event.reset_url, "expires_at": event.expires_at},
+    )
+
+
+def order_paid_confirmation(event: OrderPaid, envelope: Envelope) -> None:
+    """Confirm a paid order with its lines and totals (one confirmation per order number)."""
+    email_log_record(
+        kind=EmailKind.ORDER_CONFIRMATION,
+        dedup_key=event.order_number,
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={
+            "order_number": event.order_number,
+            "currency": event.currency,
+            "lines": [
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "unit_price": str(line.unit_price),
+                    "line_total": str(line.line_total),
+                }
+                for line in event.lines
+            ],
+            "subtotal": str(event.subtotal),
+            "shipping": str(event.shipping),
+            "total": str(event.total),
+            "order_url": f"{settings.SHOP_URL.rstrip('/')}/orders/{event.order_number}",
+        },
+    )
+
+
+def order_fulfilled(event: OrderFulfilled, envelope: Envelope) -> None:
+    """Tell the shopper the order shipped, with its tracking code (once per order number)."""
+    email_log_record(
+        kind=EmailKind.ORDER_SHIPPED,
+        dedup_key=event.order_number,
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={"order_number": event.order_number, "tracking_code": event.tracking_code},
+    )
+
+
+def order_cancelled_notice(event: OrderCancelled, envelope: Envelope) -> None:
+    """Tell the shopper the order was cancelled, and whether the payment was refunded."""
+    email_log_record(
+        kind=EmailKind.ORDER_CANCELLED,
+        dedup_key=event.order_number,
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={
+            "order_number": event.order_number,
+            "reason": event.reason,
+            "refunded": event.refunded,
+            "was_paid": event.was_paid,
+        },
+    )
+
+
+def order_rejected(event: OrderRejected, envelope: Envelope) -> None:
+    """Tell the shopper the order could not be reserved (out of stock); nothing was charged."""
+    email_log_record(
+        kind=EmailKind.ORDER_REJECTED,
+        dedup_key=event.order_number,
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={"order_number": event.order_number, "reason": event.reason},
+    )

@@ -1,0 +1,1 @@
+"""Writes of the reports app: the read models (``read_models``) and report production (``production``)."""

@@ -1,0 +1,28 @@
+"""Celery tasks of the reports app: produce one report (fired by Beat or by hand)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+
+from tasks.reports.periods import report_period
+from tasks.reports.services.production import report_produce
+
+
+@shared_task(
+    name="tasks.reports.produce",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=3,
+)
+def report_produce_task(kind: str, date_iso: str | None = None) -> int:
+    """Produce the ``kind`` report for the period containing ``date_iso`` (default: yesterday, local).
+
+    Safe to run twice: the second run finds the report and does nothing. Returns the report id.
+    """
+    day = date.fromisoformat(date_iso) if date_iso else None
+    period_start, period_end = report_period(kind=kind, day=day)
+    return report_produce(kind=kind, period_start=period_start, period_end=period_end).pk

@@ -1,0 +1,1 @@
+"""Default Beat schedules (editable in the admin), housekeeping, and the Merchandiser group's rights."""
