@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from common.urls import platform_urlpatterns
 from config.api import api
@@ -8,4 +8,6 @@ urlpatterns = [
     *platform_urlpatterns,
     path("admin/", admin.site.urls),
     path("api/orders/", api.urls),
+    # The sandbox PSP's hosted payment page (what a real provider would serve on its own domain).
+    path("payments/sandbox/", include("orders.payments.sandbox.urls")),
 ]

@@ -1,0 +1,47 @@
+"""Carts: a guest's (found by its token) or a signed-in shopper's (one per user id from the JWT)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class Cart(models.Model):
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Accounts' user id from the JWT; null for a guest cart. One cart per shopper.
+    user_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    currency = models.CharField(max_length=3, default="BRL")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"cart {self.token} (user {self.user_id})" if self.user_id else f"guest cart {self.token}"
+
+
+class CartLine(models.Model):
+    """A SKU in a cart with the price the shopper was shown; checkout compares it with the current one."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=400)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "sku"], name="cart_line_unique_sku"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cart_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity

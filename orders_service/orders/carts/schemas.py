@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import Field
+
+
+class CartLineOut(Schema):
+    id: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: str
+    line_total: str
+
+
+class CartOut(Schema):
+    token: str
+    lines: list[CartLineOut]
+    subtotal: str
+    currency: str
+
+
+class CartLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(gt=0, le=999)
+
+
+class CartLineQuantityIn(Schema):
+    quantity: int = Field(gt=0, le=999)

@@ -1,0 +1,144 @@
+"""Writes to carts: create, find-or-merge for a shopper, add/change/remove lines."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.api import Conflict, NotFound
+from common.events import publish
+from common.events.contracts.orders import CartLineAdded
+from orders.carts.models import Cart, CartLine
+from orders.products import catalog_client
+from orders.products.errors import ProductUnavailable, UnknownSku
+from orders.products.models import ProductVariant
+
+
+class CartNotFound(NotFound):
+    code, detail = "cart_not_found", "No cart matches the X-Cart-Token header (or the signed-in shopper)."
+
+
+class CartLineNotFound(NotFound):
+    code, detail = "cart_line_not_found", "That line is not in your cart."
+
+
+class InsufficientStock(Conflict):
+    code, detail = "insufficient_stock", "Not enough stock for that quantity."
+
+
+def _guest_cart(token: str | None, *, lock: bool = False) -> Cart | None:
+    try:
+        token_uuid = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    queryset = Cart.objects.select_for_update() if lock else Cart.objects
+    return queryset.filter(token=token_uuid, user_id__isnull=True).first()
+
+
+def cart_create(*, user_id: int | None) -> Cart:
+    """A new guest cart, or the signed-in shopper's one cart."""
+    if user_id is None:
+        return Cart.objects.create()
+    cart, _created = Cart.objects.get_or_create(user_id=user_id)
+    return cart
+
+
+def cart_for_shopper(*, user_id: int | None, token: str | None) -> Cart:
+    """The cart a request means: the guest cart of ``token``, the shopper's own, or both merged into the latter.
+
+    A token of another shopper's cart is never followed: only guest carts are found by token.
+    """
+    if user_id is None:
+        cart = _guest_cart(token) if token else None
+        if cart is None:
+            raise CartNotFound()
+        return cart
+    with transaction.atomic():
+        cart, _created = Cart.objects.get_or_create(user_id=user_id)
+        if token:
+            cart = Cart.objects.select_for_update().get(pk=cart.pk)
+            guest = _guest_cart(token, lock=True)
+            if guest is not None:
+                cart_merge(source=guest, target=cart)
+    return cart
+
+
+def cart_merge(*, source: Cart, target: Cart) -> Cart:
+    """Move the guest cart's lines into the shopper's cart (quantities of a shared SKU add up), drop the guest cart."""
+    with transaction.atomic():
+        existing = {line.sku: line for line in target.lines.all()}
+        for line in source.lines.all():
+            if line.sku in existing:
+                CartLine.objects.filter(pk=existing[line.sku].pk).update(quantity=F("quantity") + line.quantity)
+            else:
+                CartLine.objects.filter(pk=line.pk).update(cart=target)
+        source.delete()
+        Cart.objects.filter(pk=target.pk).update(updated_at=timezone.now())
+    return target
+
+
+def _check_stock(*, sku: str, quantity: int) -> None:
+    available = catalog_client.stock_available(skus=[sku])
+    if available is not None and available.get(sku, 0) < quantity:
+        raise InsufficientStock(f"Only {available.get(sku, 0)} of {sku} available.")
+
+
+def _sellable_variant(sku: str) -> ProductVariant:
+    variant = ProductVariant.objects.filter(sku=sku).first()
+    if variant is None:
+        raise UnknownSku()
+    if not variant.published:
+        raise ProductUnavailable()
+    return variant
+
+
+def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -> CartLine:
+    """Add ``quantity`` of ``sku`` at the product copy's price, after asking catalog whether it is there.
+
+    Catalog being down does not stop the shopper: the line is added and the reservation at checkout decides.
+    """
+    variant = _sellable_variant(sku)
+    in_cart = cart.lines.filter(sku=sku).values_list("quantity", flat=True).first() or 0
+    _check_stock(sku=sku, quantity=in_cart + quantity)
+    with transaction.atomic():
+        Cart.objects.select_for_update().filter(pk=cart.pk).update(updated_at=timezone.now())
+        line = CartLine.objects.filter(cart=cart, sku=sku).first()
+        if line is None:
+            line = CartLine.objects.create(
+                cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price
+            )
+        else:
+            CartLine.objects.filter(pk=line.pk).update(
+                quantity=F("quantity") + quantity, unit_price=variant.price, name=variant.display_name
+            )
+        publish(
+            CartLineAdded(
+                sku=sku, quantity=quantity, user_id=user_id, cart_token=str(cart.token), added_at=timezone.now()
+            ),
+            key=str(cart.token),
+        )
+    return line
+
+
+def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
+    """Set a line's quantity; more than before is checked against catalog like an addition."""
+    line = CartLine.objects.filter(cart=cart, pk=line_id).first()
+    if line is None:
+        raise CartLineNotFound()
+    if quantity > line.quantity:
+        _sellable_variant(line.sku)
+        _check_stock(sku=line.sku, quantity=quantity)
+    with transaction.atomic():
+        CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    line.quantity = quantity
+    return line
+
+
+def cart_line_delete(*, cart: Cart, line_id: int) -> None:
+    deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    if not deleted:
+        raise CartLineNotFound()

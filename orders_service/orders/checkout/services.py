@@ -1,0 +1,180 @@
+"""Checkout: turn a cart into a pending order exactly once per Idempotency-Key.
+
+The key is claimed by a unique insert in its own short transaction before any work, so of concurrent
+requests with one key exactly one proceeds; the others see the claim (409 while in flight) or, once it
+completed, get the stored first answer. A refused checkout (price changed, empty cart ...) releases its
+claim so the shopper can retry with the same key after looking at the cart again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from common.api import ApiError, Conflict
+from common.observability import metrics
+from orders.carts.models import Cart, CartLine
+from orders.carts.services import cart_for_shopper
+from orders.checkout.models import IdempotencyKey
+from orders.orders.selectors import order_detail
+from orders.orders.services import PlacedLine, order_place
+from orders.orders.shipping import shipping_for
+from orders.products.errors import ProductUnavailable
+from orders.products.selectors import variants_by_sku
+
+
+class IdempotencyKeyRequired(ApiError):
+    status, code, detail = 400, "idempotency_key_required", "Send an Idempotency-Key header with every checkout."
+
+
+class IdempotencyKeyReused(ApiError):
+    status, code = 422, "idempotency_key_reused"
+    detail = "This Idempotency-Key was already used with a different request."
+
+
+class IdempotencyRequestInProgress(Conflict):
+    code, detail = "idempotency_request_in_progress", "A checkout with this Idempotency-Key is still running."
+
+
+class CartEmpty(Conflict):
+    code, detail = "cart_empty", "The cart has no lines to check out."
+
+
+class EmailRequired(ApiError):
+    status, code, detail = 422, "email_required", "Guests must give an email address."
+
+
+class PriceChanged(Conflict):
+    code = "price_changed"
+
+    def __init__(self, changes: dict[str, tuple[Decimal, Decimal]]):
+        self.changes = changes
+        listed = ", ".join(f"{sku} {old} -> {new}" for sku, (old, new) in sorted(changes.items()))
+        super().__init__(f"Prices changed since they were added to the cart: {listed}. Review the cart and retry.")
+
+
+def request_fingerprint(*, body: dict[str, Any], owner: str) -> str:
+    """sha256 of the canonical JSON body and who sent it: same key + other body or other shopper = reuse."""
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(owner.encode() + b"\n" + canonical).hexdigest()
+
+
+def _claim(*, key: str, fingerprint: str) -> tuple[IdempotencyKey | None, IdempotencyKey | None]:
+    """``(claim, None)`` when this request owns the key now; ``(None, completed)`` for a replay."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(key=key, fingerprint=fingerprint), None
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(key=key).first()
+        if existing is None:
+            continue  # the first request failed and released the key meanwhile: claim again
+        if existing.fingerprint != fingerprint:
+            raise IdempotencyKeyReused()
+        if existing.state == IdempotencyKey.State.COMPLETED:
+            return None, existing
+        stale_before = timezone.now() - timedelta(seconds=settings.ORDERS_IDEMPOTENCY_STALE_SECONDS)
+        if existing.created_at < stale_before and IdempotencyKey.objects.filter(
+            pk=existing.pk, state=IdempotencyKey.State.IN_PROGRESS, created_at=existing.created_at
+        ).update(created_at=timezone.now()):
+            return existing, None  # its worker died mid-request: take the claim over
+        raise IdempotencyRequestInProgress()
+    raise IdempotencyRequestInProgress()
+
+
+def _priced_lines(cart_lines: list[CartLine]) -> list[PlacedLine]:
+    """Price each line from the product copy; unpublished -> 409, a price unlike the cart's -> PriceChanged."""
+    variants = variants_by_sku(skus=[line.sku for line in cart_lines])
+    changes: dict[str, tuple[Decimal, Decimal]] = {}
+    priced = []
+    for line in cart_lines:
+        variant = variants.get(line.sku)
+        if variant is None or not variant.published:
+            raise ProductUnavailable(f"{line.sku} ({line.name}) is no longer sold; remove it from the cart.")
+        if variant.price != line.unit_price:
+            changes[line.sku] = (line.unit_price, variant.price)
+        priced.append(PlacedLine(sku=line.sku, name=variant.display_name, quantity=line.quantity, unit_price=variant.price))
+    if changes:
+        raise PriceChanged(changes)
+    return priced
+
+
+def cart_lines_reprice(*, cart: Cart, changes: dict[str, tuple[Decimal, Decimal]]) -> None:
+    """Show the shopper the current prices the checkout refused on."""
+    with transaction.atomic():
+        for sku, (_old, new) in changes.items():
+            CartLine.objects.filter(cart=cart, sku=sku).update(unit_price=new)
+
+
+def checkout_place_order(*, cart: Cart, user_id: int | None, email: str, shipping_address: dict, actor: str):
+    """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        cart_lines = list(cart.lines.all())
+        if not cart_lines:
+            raise CartEmpty()
+        lines = _priced_lines(cart_lines)
+        subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
+        order = order_place(
+            user_id=user_id,
+            email=email,
+            shipping_address=shipping_address,
+            lines=lines,
+            shipping=shipping_for(subtotal=subtotal),
+            actor=actor,
+        )
+        cart.lines.all().delete()
+    return order
+
+
+def checkout(
+    *,
+    idempotency_key: str | None,
+    body: dict[str, Any],
+    user_id: int | None,
+    user_email: str | None,
+    cart_token: str | None,
+) -> tuple[int, dict[str, Any]]:
+    """Run (or replay) one checkout; returns ``(status, body)`` of the answer to send."""
+    if not idempotency_key or not idempotency_key.strip():
+        raise IdempotencyKeyRequired()
+    cart = cart_for_shopper(user_id=user_id, token=cart_token)
+    owner = f"user:{user_id}" if user_id is not None else f"cart:{cart.token}"
+    claim, completed = _claim(key=idempotency_key.strip()[:255], fingerprint=request_fingerprint(body=body, owner=owner))
+    if completed is not None:
+        return completed.response_status, completed.response_body
+    email = body.get("email") or user_email
+    started = time.perf_counter()
+    try:
+        if not email:
+            raise EmailRequired()
+        actor = f"shopper:{user_id}" if user_id is not None else "guest"
+        with transaction.atomic():
+            order = checkout_place_order(
+                cart=cart, user_id=user_id, email=email, shipping_address=body["shipping_address"], actor=actor
+            )
+            answer = orjson.loads(orjson.dumps(order_detail(order=order, with_history=False), default=str))
+            IdempotencyKey.objects.filter(pk=claim.pk).update(
+                state=IdempotencyKey.State.COMPLETED,
+                response_status=201,
+                response_body=answer,
+                order=order,
+                completed_at=timezone.now(),
+            )
+    except PriceChanged as exc:
+        cart_lines_reprice(cart=cart, changes=exc.changes)
+        IdempotencyKey.objects.filter(pk=claim.pk).delete()
+        raise
+    except BaseException:
+        IdempotencyKey.objects.filter(pk=claim.pk).delete()
+        raise
+    metrics.CHECKOUT_LATENCY.observe(time.perf_counter() - started)
+    return 201, answer

@@ -1,0 +1,15 @@
+"""Catalog's replies in the reservation saga -> order status."""
+
+from __future__ import annotations
+
+from common.events import Envelope
+from common.events.contracts.catalog import StockRejected, StockReserved
+from orders.orders.services import order_stock_rejected, order_stock_reserved
+
+
+def stock_reserved(event: StockReserved, envelope: Envelope) -> None:
+    order_stock_reserved(number=event.order_number, reserved_until=event.expires_at)
+
+
+def stock_rejected(event: StockRejected, envelope: Envelope) -> None:
+    order_stock_rejected(number=event.order_number, reason=event.reason)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class OrderLineOut(Schema):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: str
+    line_total: str
+
+
+class PaymentOut(Schema):
+    provider: str
+    status: str
+    checkout_url: str
+    expires_at: datetime | None
+
+
+class StatusChangeOut(Schema):
+    status: str
+    from_status: str
+    actor: str
+    note: str
+    at: datetime
+
+
+class OrderOut(Schema):
+    number: str
+    status: str
+    email: str
+    lines: list[OrderLineOut]
+    subtotal: str
+    shipping: str
+    total: str
+    currency: str
+    shipping_address: dict
+    tracking_code: str
+    created_at: datetime
+    payment: PaymentOut | None
+
+
+class OrderDetailOut(OrderOut):
+    history: list[StatusChangeOut]
+
+
+class OrderSummaryOut(Schema):
+    number: str
+    status: str
+    total: str
+    currency: str
+    created_at: datetime
+
+
+class OrderPageOut(Schema):
+    items: list[OrderSummaryOut]
+    count: int
+    page: int
+    pages: int

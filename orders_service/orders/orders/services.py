@@ -1,0 +1,258 @@
+"""Writes to orders: numbering, placing, the saga's steps, paying, cancelling, expiring, shipping."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.api import Conflict
+from common.events import publish
+from common.events.contracts.orders import OrderFulfilled, OrderPlaced, OrderRejected
+from common.observability import metrics
+from orders.orders.events import (
+    priced_lines,
+    publish_confirmation_resend,
+    publish_order_cancelled,
+    publish_order_expired,
+    publish_order_paid,
+)
+from orders.orders.models import Order, OrderLine, OrderNumberCounter
+from orders.orders.state_machine import CANCELLABLE, OrderStatus, order_transition
+from orders.payments.models import PaymentSession
+from orders.payments.services import (
+    payment_refund_order,
+    payment_session_close,
+    payment_session_create,
+    payment_session_open,
+)
+
+logger = logging.getLogger(__name__)
+
+# Catalog holds the stock a little longer than the payment window, so orders' expiry releases it first.
+RESERVATION_SLACK = timedelta(minutes=10)
+
+
+class NotCancellable(Conflict):
+    code, detail = "not_cancellable", "The order has shipped or is already closed; it cannot be cancelled."
+
+
+class ConfirmationNotAvailable(Conflict):
+    code, detail = "confirmation_not_available", "Only paid orders have a confirmation to send."
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+
+
+def payment_window() -> timedelta:
+    return timedelta(minutes=settings.ORDERS_PAYMENT_WINDOW_MINUTES)
+
+
+def order_number_next(*, year: int) -> str:
+    """``CO-<year>-<6 digits>`` from a per-year counter row; the row lock serializes concurrent checkouts."""
+    with transaction.atomic():
+        if not OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1):
+            try:
+                with transaction.atomic():
+                    OrderNumberCounter.objects.create(year=year, last=1)
+            except IntegrityError:  # another checkout created this year's row first
+                OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+        last = OrderNumberCounter.objects.get(year=year).last
+    return f"CO-{year}-{last:06d}"
+
+
+def order_place(
+    *,
+    user_id: int | None,
+    email: str,
+    shipping_address: dict,
+    lines: list[PlacedLine],
+    shipping: Decimal,
+    actor: str,
+) -> Order:
+    """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
+
+    Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
+    reservation request exist together or not at all.
+    """
+    subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.create(
+            number=order_number_next(year=now.year),
+            user_id=user_id,
+            email=email,
+            status=OrderStatus.PENDING,
+            subtotal=subtotal,
+            shipping=shipping,
+            total=subtotal + shipping,
+            shipping_address=shipping_address,
+        )
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    sku=line.sku,
+                    name=line.name,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    line_total=line.unit_price * line.quantity,
+                )
+                for line in lines
+            ]
+        )
+        order.history.create(from_status="", to_status=OrderStatus.PENDING, actor=actor, note="placed at checkout")
+        payment_session_create(order=order, provider=settings.ORDERS_PAYMENT_PROVIDER)
+        publish(
+            OrderPlaced(
+                order_number=order.number,
+                email=order.email,
+                user_id=order.user_id,
+                lines=priced_lines(order),
+                subtotal=order.subtotal,
+                shipping=order.shipping,
+                total=order.total,
+                currency=order.currency,
+                placed_at=now,
+                reserve_until=now + payment_window() + RESERVATION_SLACK,
+            ),
+            key=order.number,
+        )
+        transaction.on_commit(metrics.ORDERS_PLACED.inc)
+    return order
+
+
+def _locked(number: str) -> Order | None:
+    return Order.objects.select_for_update().filter(number=number).first()
+
+
+def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
+    """Saga step: stock is held, so the order awaits payment and its session becomes payable.
+
+    Idempotent by order number. A reservation for an order already closed (cancelled or expired while
+    catalog was reserving) is released again by re-announcing the close, so no stock stays held.
+    """
+    with transaction.atomic():
+        order = _locked(number)
+        if order is None:
+            logger.warning("stock reserved for an unknown order", extra={"order_number": number})
+            return
+        if order.status == OrderStatus.PENDING:
+            expires_at = min(timezone.now() + payment_window(), reserved_until)
+            order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved")
+            payment_session_open(order=order, expires_at=expires_at)
+        elif order.status == OrderStatus.CANCELLED:
+            publish_order_cancelled(order, reason="stock reserved after the order was cancelled", was_paid=False)
+        elif order.status in (OrderStatus.EXPIRED, OrderStatus.REJECTED):
+            publish_order_expired(order)
+        # awaiting_payment and later: this reservation was already applied.
+
+
+def order_stock_rejected(*, number: str, reason: str) -> None:
+    """Saga step: catalog could not reserve the stock, so the order is rejected (idempotent by number)."""
+    with transaction.atomic():
+        order = _locked(number)
+        if order is None:
+            logger.warning("stock rejected for an unknown order", extra={"order_number": number})
+            return
+        if order.status != OrderStatus.PENDING:
+            return  # already rejected, or closed meanwhile: nothing is held, nothing to do
+        order = order_transition(order=order, to=OrderStatus.REJECTED, actor="catalog", note=reason)
+        payment_session_close(order=order)
+        publish(OrderRejected(order_number=order.number, email=order.email, reason=reason), key=order.number)
+        transaction.on_commit(metrics.ORDERS_REJECTED.inc)
+
+
+def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
+    """The provider captured the payment: ``paid``, announce it (catalog commits the stock, tasks emails)."""
+    with transaction.atomic():
+        order = order_transition(order=order, to=OrderStatus.PAID, actor=actor, note=note)
+        payment_session_close(order=order, paid=True)
+        publish_order_paid(order)
+        transaction.on_commit(metrics.ORDERS_PAID.inc)
+    return order
+
+
+def order_cancel(*, order: Order, actor: str, reason: str) -> Order:
+    """Cancel an order that has not shipped; a paid one is refunded through its provider (``refunded``)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status not in CANCELLABLE:
+            raise NotCancellable()
+        was_paid = order.status == OrderStatus.PAID
+        if was_paid:
+            payment_refund_order(order=order, note=f"refund on cancellation by {actor}")
+            order = order_transition(order=order, to=OrderStatus.REFUNDED, actor=actor, note=reason)
+        else:
+            order = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
+        payment_session_close(order=order)
+        publish_order_cancelled(order, reason=reason, was_paid=was_paid)
+    return order
+
+
+def order_expire(*, order: Order, actor: str = "system:expiry") -> Order:
+    """The payment window ran out: ``expired``, and catalog releases the stock."""
+    with transaction.atomic():
+        order = order_transition(order=order, to=OrderStatus.EXPIRED, actor=actor, note="payment window ran out")
+        payment_session_close(order=order)
+        publish_order_expired(order)
+    return order
+
+
+def order_expire_overdue(*, now: datetime | None = None) -> int:
+    """Expire every ``awaiting_payment`` order whose payment session ran out; returns how many."""
+    now = now or timezone.now()
+    overdue = Order.objects.filter(
+        status=OrderStatus.AWAITING_PAYMENT,
+        payment_session__status=PaymentSession.Status.OPEN,
+        payment_session__expires_at__lte=now,
+    ).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(overdue[:500]):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=pk)
+            if order.status != OrderStatus.AWAITING_PAYMENT:
+                continue  # paid or cancelled since the query
+            order_expire(order=order)
+            expired += 1
+    return expired
+
+
+def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
+    with transaction.atomic():
+        order = order_transition(order=order, to=OrderStatus.FULFILLED, actor=actor, note=f"tracking {tracking_code}")
+        Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)
+        order.tracking_code = tracking_code
+        publish(
+            OrderFulfilled(
+                order_number=order.number,
+                email=order.email,
+                tracking_code=tracking_code,
+                fulfilled_at=timezone.now(),
+            ),
+            key=order.number,
+        )
+    return order
+
+
+def order_deliver(*, order: Order, actor: str) -> Order:
+    return order_transition(order=order, to=OrderStatus.DELIVERED, actor=actor, note="delivered")
+
+
+def order_confirmation_resend(*, order: Order, actor: str) -> None:
+    """Ask tasks to email the paid order's confirmation again."""
+    if order.status not in (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.DELIVERED):
+        raise ConfirmationNotAvailable()
+    with transaction.atomic():
+        publish_confirmation_resend(order, requested_by=actor)

@@ -1,0 +1,75 @@
+"""The order lifecycle in one place: the contract's statuses, the allowed transitions, the one way to move.
+
+pending (stock being reserved) -> awaiting_payment -> paid -> fulfilled -> delivered; or rejected (out of
+stock), cancelled, expired (payment window ran out, stock released), refunded (a paid order cancelled).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from common.api import Conflict
+
+if TYPE_CHECKING:
+    from orders.orders.models import Order
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending (stock being reserved)"
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    PAID = "paid", "Paid"
+    FULFILLED = "fulfilled", "Fulfilled (shipped)"
+    DELIVERED = "delivered", "Delivered"
+    REJECTED = "rejected", "Rejected (out of stock)"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired (payment window ran out)"
+    REFUNDED = "refunded", "Refunded"
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.AWAITING_PAYMENT, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED}),
+    OrderStatus.FULFILLED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.EXPIRED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+# A shopper may cancel until the order ships; a paid order is refunded on the way.
+CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID})
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+    detail = "The order cannot move to that status from its current one."
+
+
+def can_transition(*, current: str, to: str) -> bool:
+    return to in TRANSITIONS[current]
+
+
+def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Order:
+    """Move ``order`` to ``to`` under a row lock, record the step in its history; illegal moves are a 409.
+
+    Re-reads the row with ``select_for_update`` so two concurrent moves of one order are serialized and the
+    second sees the first's result. Returns the locked, updated order (callers continue with it).
+    """
+    with transaction.atomic():
+        locked = type(order).objects.select_for_update().get(pk=order.pk)
+        if not can_transition(current=locked.status, to=to):
+            raise IllegalTransition(f"Order {locked.number} cannot go from {locked.status} to {to}.")
+        previous = locked.status
+        locked.status = to
+        fields = ["status", "updated_at"]
+        if to == OrderStatus.PAID:
+            locked.paid_at = timezone.now()
+            fields.append("paid_at")
+        locked.save(update_fields=fields)
+        locked.history.create(from_status=previous, to_status=to, actor=actor, note=note[:500])
+    return locked

@@ -1,0 +1,120 @@
+"""Payment sessions, the money movements recorded for orders, received webhooks, and the sandbox PSP."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class PaymentSession(models.Model):
+    """The order's payment page: known at checkout, payable once the stock is reserved, until ``expires_at``."""
+
+    class Status(models.TextChoices):
+        WAITING_FOR_STOCK = "waiting_for_stock", "Waiting for stock"
+        OPEN = "open", "Open"
+        PAID = "paid", "Paid"
+        CLOSED = "closed", "Closed"
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="payment_session")
+    provider = models.CharField(max_length=30)
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING_FOR_STOCK)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="BRL")
+    provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} session of order {self.order_id} ({self.status})"
+
+
+class PaymentTransaction(models.Model):
+    """A charge or refund as the provider reported it; the audit trail support reads in the admin."""
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        REFUND = "refund", "Refund"
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payments")
+    provider = models.CharField(max_length=30)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="BRL")
+    provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
+    failure_code = models.CharField(max_length=60, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    # On a refund: the charge it gave back (each charge is refunded at most once).
+    refund_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunded_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} ({self.status})"
+
+
+class WebhookReceipt(models.Model):
+    """A provider event id already processed: a redelivered webhook changes nothing."""
+
+    provider = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=60)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_receipt_unique_event")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type} {self.event_id}"
+
+
+class SandboxCharge(models.Model):
+    """The sandbox PSP's own ledger of card charges (what a real PSP keeps on its side)."""
+
+    reference = models.CharField(max_length=40, unique=True)
+    session_reference = models.CharField(max_length=100, db_index=True)
+    order_number = models.CharField(max_length=32, db_index=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="BRL")
+    succeeded = models.BooleanField()
+    card_last4 = models.CharField(max_length=4)
+    refund_reference = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} {self.currency}"
+
+
+class SandboxWebhook(models.Model):
+    """A webhook the sandbox PSP owes this service; resent with backoff until answered 2xx."""
+
+    event_id = models.CharField(max_length=40, unique=True)
+    event_type = models.CharField(max_length=60)
+    payload = models.JSONField()
+    deliver_after = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"

@@ -1,0 +1,20 @@
+"""Payment providers by name; ``settings.ORDERS_PAYMENT_PROVIDER`` picks the one new checkouts use."""
+
+from __future__ import annotations
+
+from common.api import NotFound
+from orders.payments.providers.base import PaymentProvider
+from orders.payments.providers.sandbox import SandboxProvider
+
+PROVIDERS: dict[str, type] = {SandboxProvider.name: SandboxProvider}
+
+
+class UnknownProvider(NotFound):
+    code, detail = "unknown_provider", "No such payment provider."
+
+
+def get_provider(name: str) -> PaymentProvider:
+    try:
+        return PROVIDERS[name]()
+    except KeyError:
+        raise UnknownProvider() from None

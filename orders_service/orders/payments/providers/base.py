@@ -1,0 +1,64 @@
+"""The payment provider adapter: what orders needs from any PSP, and the value types it speaks in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from common.api import ApiError
+
+
+class InvalidSignature(ApiError):
+    status, code, detail = 400, "invalid_signature", "The webhook signature does not verify."
+
+
+class StaleSignature(ApiError):
+    status, code, detail = 400, "stale_signature", "The webhook was signed too long ago."
+
+
+class RefundFailed(ApiError):
+    status, code, detail = 409, "refund_failed", "The payment provider refused the refund."
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified provider notification, in orders' terms."""
+
+    event_id: str
+    type: str  # "payment.succeeded" or "payment.failed"
+    order_number: str
+    session_reference: str
+    charge_reference: str
+    amount: Decimal
+    currency: str
+    failure_code: str = ""
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """What a provider needs to open a hosted payment session for an order."""
+
+    order_number: str
+    token: str
+    amount: Decimal
+    currency: str
+    email: str
+    expires_at: datetime
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def checkout_url(self, *, order_number: str, token: str) -> str:
+        """Where the shopper pays; known at checkout, before the session can take a card."""
+
+    def create_session(self, *, spec: SessionSpec) -> str:
+        """Open the hosted payment session; returns the provider's session reference."""
+
+    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
+        """Verify the signature (InvalidSignature / StaleSignature) and parse the notification."""
+
+    def refund(self, *, charge_reference: str, amount: Decimal, currency: str) -> str:
+        """Give the money of a captured charge back; returns the refund reference (RefundFailed otherwise)."""

@@ -1,0 +1,144 @@
+"""The sandbox PSP itself: takes test cards on its hosted page, keeps its charges, owes signed webhooks.
+
+Test cards: 4242 4242 4242 4242 approves; 4000 0000 0000 0002 is declined; 4000 0000 0000 0077 approves
+after ``SANDBOX_DELAYED_APPROVAL_SECONDS``. It talks to orders only through signed webhooks, resent with
+backoff until answered 2xx, exactly as an external provider would.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from common.api import ApiError, NotFound
+from orders.money import money
+from orders.payments.models import PaymentSession, SandboxCharge, SandboxWebhook
+from orders.payments.providers.sandbox import SIGNATURE_HEADER, sandbox_sign
+
+APPROVE, DECLINE, APPROVE_LATER = "4242424242424242", "4000000000000002", "4000000000000077"
+TEST_CARDS = {APPROVE: "approves", DECLINE: "is declined", APPROVE_LATER: "approves after a delay"}
+MAX_BACKOFF_SECONDS = 300
+
+# send(url, body, headers) -> HTTP status; tests pass one that goes through Django's test client.
+Sender = Callable[[str, bytes, dict[str, str]], int]
+
+
+class SessionNotFound(NotFound):
+    code, detail = "payment_session_not_found", "No such payment session."
+
+
+class SessionNotPayable(ApiError):
+    status, code, detail = 409, "payment_session_not_payable", "This payment session does not take payments now."
+
+
+class UnknownTestCard(ApiError):
+    status, code, detail = 422, "unknown_test_card", "The sandbox takes only its test cards."
+
+
+@dataclass(frozen=True)
+class CardOutcome:
+    charge: SandboxCharge
+    delayed: bool
+
+
+def sandbox_session(*, order_number: str, token: str) -> PaymentSession:
+    session = (
+        PaymentSession.objects.select_related("order")
+        .filter(provider="sandbox", token=token, order__number=order_number)
+        .first()
+    )
+    if session is None:
+        raise SessionNotFound()
+    return session
+
+
+def sandbox_successful_charge(*, session: PaymentSession) -> SandboxCharge | None:
+    return SandboxCharge.objects.filter(session_reference=session.provider_reference, succeeded=True).first()
+
+
+def sandbox_card_submit(*, session: PaymentSession, card_number: str) -> CardOutcome:
+    """Charge a test card on an open session and queue the webhook that tells orders about it."""
+    digits = "".join(ch for ch in card_number if ch.isdigit())
+    if digits not in TEST_CARDS:
+        raise UnknownTestCard()
+    with transaction.atomic():
+        session = PaymentSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != PaymentSession.Status.OPEN or (session.expires_at and session.expires_at <= timezone.now()):
+            raise SessionNotPayable()
+        if sandbox_successful_charge(session=session):
+            raise SessionNotPayable("This session is already paid.")
+        approved = digits != DECLINE
+        charge = SandboxCharge.objects.create(
+            reference=f"ch_{secrets.token_hex(12)}",
+            session_reference=session.provider_reference,
+            order_number=session.order.number,
+            amount=session.amount,
+            currency=session.currency,
+            succeeded=approved,
+            card_last4=digits[-4:],
+        )
+        delayed = digits == APPROVE_LATER
+        event_id = f"evt_{secrets.token_hex(12)}"
+        SandboxWebhook.objects.create(
+            event_id=event_id,
+            event_type="payment.succeeded" if approved else "payment.failed",
+            payload={
+                "id": event_id,
+                "type": "payment.succeeded" if approved else "payment.failed",
+                "created": int(time.time()),
+                "data": {
+                    "session": session.provider_reference,
+                    "order_number": session.order.number,
+                    "charge": charge.reference,
+                    "amount": money(session.amount),
+                    "currency": session.currency,
+                    "failure_code": "" if approved else "card_declined",
+                },
+            },
+            deliver_after=timezone.now() + timedelta(seconds=settings.SANDBOX_DELAYED_APPROVAL_SECONDS if delayed else 0),
+        )
+    return CardOutcome(charge=charge, delayed=delayed)
+
+
+def _http_send(url: str, body: bytes, headers: dict[str, str]) -> int:
+    return httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+
+
+def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100) -> int:
+    """POST every due webhook, freshly signed; 2xx marks it delivered, anything else retries with backoff.
+
+    No transaction is held while sending (the receiver writes to the same database). Run one loop.
+    """
+    send = send or _http_send
+    delivered = 0
+    due = SandboxWebhook.objects.filter(delivered_at__isnull=True, deliver_after__lte=timezone.now())[:limit]
+    for webhook in list(due):
+        body = orjson.dumps(webhook.payload)
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sandbox_sign(raw_body=body, timestamp=int(time.time())),
+        }
+        try:
+            status, error = send(settings.SANDBOX_WEBHOOK_URL, body, headers), ""
+        except httpx.HTTPError as exc:
+            status, error = 0, str(exc)[:300]
+        if 200 <= status < 300:
+            SandboxWebhook.objects.filter(pk=webhook.pk).update(delivered_at=timezone.now(), attempts=webhook.attempts + 1)
+            delivered += 1
+        else:
+            backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(webhook.attempts, 9))
+            SandboxWebhook.objects.filter(pk=webhook.pk).update(
+                attempts=webhook.attempts + 1,
+                deliver_after=timezone.now() + timedelta(seconds=backoff),
+                last_error=error or f"HTTP {status}",
+            )
+    return delivered

@@ -1,0 +1,11 @@
+"""Errors about SKUs that carts and checkout share."""
+
+from common.api import ApiError, Conflict
+
+
+class UnknownSku(ApiError):
+    status, code, detail = 404, "unknown_sku", "No product is sold under that SKU."
+
+
+class ProductUnavailable(Conflict):
+    code, detail = "product_unavailable", "The product is no longer sold."

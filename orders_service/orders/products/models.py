@@ -1,0 +1,35 @@
+"""Orders' own copy of catalog's sellable variants: names, prices and published state, fed by events."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ProductVariant(models.Model):
+    """One SKU as catalog last described it; carts and checkout price from this row, never from a client."""
+
+    sku = models.CharField(max_length=64, unique=True)
+    product_id = models.BigIntegerField(db_index=True)
+    product_slug = models.SlugField(max_length=200)
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    brand = models.CharField(max_length=200, blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="BRL")
+    published = models.BooleanField(default=False)
+    # When catalog produced the snapshot this row reflects: older snapshots arriving late are ignored.
+    source_occurred_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sku"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """What a cart line shows: the product name, plus the variant name when it says more."""
+        if self.variant_name and self.variant_name != self.product_name:
+            return f"{self.product_name} - {self.variant_name}"
+        return self.product_name
