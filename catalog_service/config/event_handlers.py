@@ -1,3 +1,13 @@
 """The catalog service's event handlers: event type -> plain function. One visible table."""
 
-HANDLERS: dict = {}
+from common.auth.handlers import user_access_changed
+
+from catalog.inventory import handlers as inventory
+
+HANDLERS: dict = {
+    "accounts.user_access_changed": user_access_changed,
+    "orders.order_placed": inventory.order_placed,
+    "orders.order_paid": inventory.order_paid,
+    "orders.order_cancelled": inventory.order_cancelled,
+    "orders.order_expired": inventory.order_expired,
+}

@@ -2,8 +2,52 @@
 
 from pathlib import Path
 
+import environ
+
 from common.settings import build_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-globals().update(build_settings(service="catalog", base_dir=BASE_DIR, port=8001, apps=[]))
+globals().update(
+    build_settings(
+        service="catalog",
+        base_dir=BASE_DIR,
+        port=8001,
+        apps=[
+            "django.contrib.postgres",
+            "catalog.products",
+            "catalog.inventory",
+            "catalog.search",
+            "catalog.history",
+            "catalog.imports",
+        ],
+    )
+)
+
+_env = environ.Env()
+
+# /readyz checks MongoDB too (search logs and browsing history live there).
+USES_MONGODB = True
+# Short MongoDB timeouts: a MongoDB outage is logged and never slows a page for long.
+MONGODB_TIMEOUT_MS = _env.int("MONGODB_TIMEOUT_MS", default=300)
+# After a MongoDB failure, skip MongoDB for this many seconds instead of waiting on it per request.
+CATALOG_MONGODB_RETRY_SECONDS = _env.int("CATALOG_MONGODB_RETRY_SECONDS", default=30)
+
+# List and detail answers are cached as JSON bytes in Redis when REDIS_URL is set (a per-process
+# cache could not be invalidated across gunicorn workers, so there is no cache without Redis).
+CATALOG_RESPONSE_CACHE = _env.bool("CATALOG_RESPONSE_CACHE", default=bool(REDIS_URL))  # noqa: F821
+CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", default=300)
+
+# How long a reservation holds stock when the order does not say (orders sends reserve_until).
+CATALOG_RESERVATION_MINUTES = _env.int("CATALOG_RESERVATION_MINUTES", default=30)
+# CSV imports with more rows than this are queued as an ImportJob for `run_import_jobs`.
+CATALOG_IMPORT_SYNC_MAX_ROWS = _env.int("CATALOG_IMPORT_SYNC_MAX_ROWS", default=500)
+
+# Plain Django JSON views of the list and detail (same bytes as the API), for the benchmark only.
+BENCH_PLAIN_VIEWS = _env.bool("BENCH_PLAIN_VIEWS", default=False)
+
+# Admin single sign-on with accounts' staff users (accounts' JWT login), then local users.
+AUTHENTICATION_BACKENDS = [
+    "common.auth.backends.AccountsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -1,0 +1,30 @@
+"""Handlers of the orders saga events: reserve, commit and release stock (idempotent by order number)."""
+
+from __future__ import annotations
+
+from common.events import Envelope
+from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
+
+from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
+
+
+def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
+    """The ReserveStock step: every line or none, answered with stock_reserved or stock_rejected."""
+    stock_reserve_order(
+        order_number=event.order_number,
+        lines=[(line.sku, line.quantity) for line in event.lines],
+        expires_at=event.reserve_until,
+        causation_id=str(envelope.event_id),
+    )
+
+
+def order_paid(event: OrderPaid, envelope: Envelope) -> None:
+    stock_commit_order(order_number=event.order_number, causation_id=str(envelope.event_id))
+
+
+def order_cancelled(event: OrderCancelled, envelope: Envelope) -> None:
+    stock_release_order(order_number=event.order_number, causation_id=str(envelope.event_id))
+
+
+def order_expired(event: OrderExpired, envelope: Envelope) -> None:
+    stock_release_order(order_number=event.order_number, expired=True, causation_id=str(envelope.event_id))

@@ -1,0 +1,221 @@
+"""Stock writes: reservations for orders (all lines or none), commit on payment, release, expiry.
+
+Reservations never make availability negative: each line is taken with one conditional UPDATE
+(``reserved = reserved + q WHERE on_hand - reserved >= q``) in SKU order inside one transaction, and
+the table's check constraints refuse anything else. Every step is idempotent by order number.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.events import publish
+from common.events.contracts.catalog import RejectedLine, StockChanged, StockRejected, StockReserved
+from common.events.contracts.common_types import Line
+
+from catalog.inventory.models import Reservation, Stock
+from catalog.products.cache import catalog_cache_bump
+from catalog.products.models import Variant
+
+logger = logging.getLogger(__name__)
+
+State = Reservation.State
+
+
+class _ReservationFailed(Exception):
+    """Rolls the savepoint of a partly reserved order back."""
+
+
+def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | None = None) -> None:
+    """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants."""
+    rows = (
+        Stock.objects.filter(variant_id__in=set(variant_ids))
+        .order_by("variant__sku")
+        .values("variant__sku", "variant__product__name", "on_hand", "reserved", "low_stock_threshold")
+    )
+    for row in rows:
+        event = StockChanged(
+            sku=row["variant__sku"],
+            product_name=row["variant__product__name"],
+            on_hand=row["on_hand"],
+            available=row["on_hand"] - row["reserved"],
+            low_stock_threshold=row["low_stock_threshold"],
+        )
+        publish(event, key=row["variant__sku"], causation_id=causation_id)
+    catalog_cache_bump()
+
+
+def stock_set(*, variant: Variant, on_hand: int, low_stock_threshold: int | None = None) -> Stock:
+    """Set a variant's units on hand (admin edit, CSV import); refused below what is reserved."""
+    if on_hand < 0:
+        raise ValidationError({"on_hand": "Stock on hand cannot be negative."})
+    with transaction.atomic():
+        stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
+        if on_hand < stock.reserved:
+            raise ValidationError({"on_hand": f"{stock.reserved} units are reserved for orders; on hand must cover them."})
+        changed = stock.on_hand != on_hand
+        stock.on_hand = on_hand
+        if low_stock_threshold is not None:
+            changed |= stock.low_stock_threshold != low_stock_threshold
+            stock.low_stock_threshold = low_stock_threshold
+        stock.save()
+        if changed:
+            stock_changed_publish(variant_ids=[variant.pk])
+    return stock
+
+
+def stock_reserve_order(
+    *, order_number: str, lines: Iterable[tuple[str, int]], expires_at: datetime, causation_id: str | None = None
+) -> bool:
+    """Reserve every line of an order or none; publish ``stock_reserved`` or ``stock_rejected``.
+
+    Returns True when reserved. A second request for the same order changes nothing and publishes
+    nothing (the first answer stands).
+    """
+    quantities = Counter()
+    for sku, quantity in lines:
+        quantities[sku] += quantity
+    with transaction.atomic():
+        if Reservation.objects.filter(order_number=order_number).exists():
+            logger.info("order already handled by stock", extra={"order_number": order_number})
+            return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
+        variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
+        reserved = False
+        if len(variant_ids) == len(quantities):
+            try:
+                with transaction.atomic():
+                    for sku in sorted(quantities):  # a fixed order: concurrent orders cannot deadlock
+                        taken = Stock.objects.filter(
+                            variant_id=variant_ids[sku], on_hand__gte=F("reserved") + quantities[sku]
+                        ).update(reserved=F("reserved") + quantities[sku])
+                        if not taken:
+                            raise _ReservationFailed(sku)
+                reserved = True
+            except (_ReservationFailed, IntegrityError):
+                reserved = False
+        state = State.ACTIVE if reserved else State.REJECTED
+        Reservation.objects.bulk_create(
+            [
+                Reservation(
+                    order_number=order_number,
+                    sku=sku,
+                    variant_id=variant_ids.get(sku),
+                    quantity=quantity,
+                    expires_at=expires_at,
+                    state=state,
+                )
+                for sku, quantity in sorted(quantities.items())
+            ]
+        )
+        if reserved:
+            lines_out = [Line(sku=sku, quantity=quantity) for sku, quantity in sorted(quantities.items())]
+            event = StockReserved(order_number=order_number, lines=lines_out, expires_at=expires_at)
+            publish(event, key=order_number, causation_id=causation_id)
+            stock_changed_publish(variant_ids=variant_ids.values(), causation_id=causation_id)
+        else:
+            _publish_rejection(order_number=order_number, quantities=quantities, variant_ids=variant_ids, causation_id=causation_id)
+    return reserved
+
+
+def _publish_rejection(*, order_number: str, quantities: Counter, variant_ids: dict[str, int], causation_id: str | None) -> None:
+    available = {
+        row["variant__sku"]: row["on_hand"] - row["reserved"]
+        for row in Stock.objects.filter(variant_id__in=variant_ids.values()).values("variant__sku", "on_hand", "reserved")
+    }
+    short = [
+        RejectedLine(sku=sku, requested=quantity, available=available.get(sku, 0))
+        for sku, quantity in sorted(quantities.items())
+        if available.get(sku, 0) < quantity
+    ]
+    reason = "unknown_sku" if len(variant_ids) < len(quantities) else "insufficient_stock"
+    publish(StockRejected(order_number=order_number, reason=reason, lines=short), key=order_number, causation_id=causation_id)
+
+
+def stock_commit_order(*, order_number: str, causation_id: str | None = None) -> int:
+    """The order was paid: its reserved units leave the shelf (on hand and reserved both drop).
+
+    A payment that arrives after its reservation expired takes the units if they are still available;
+    otherwise it is logged for a merchandiser (the order is paid but short). Returns lines committed.
+    """
+    with transaction.atomic():
+        rows = list(
+            Reservation.objects.select_for_update()
+            .filter(order_number=order_number, state__in=[State.ACTIVE, State.EXPIRED, State.RELEASED])
+            .exclude(variant=None)
+            .order_by("sku")
+        )
+        committed = []
+        for row in rows:
+            if row.state == State.ACTIVE:
+                Stock.objects.filter(variant_id=row.variant_id).update(
+                    on_hand=F("on_hand") - row.quantity, reserved=F("reserved") - row.quantity
+                )
+            else:
+                taken = Stock.objects.filter(
+                    variant_id=row.variant_id, on_hand__gte=F("reserved") + row.quantity
+                ).update(on_hand=F("on_hand") - row.quantity)
+                if not taken:
+                    logger.error(
+                        "paid order's expired reservation could not be taken again",
+                        extra={"order_number": order_number, "sku": row.sku},
+                    )
+                    continue
+            committed.append(row)
+        Reservation.objects.filter(pk__in=[row.pk for row in committed]).update(
+            state=State.COMMITTED, updated_at=timezone.now()
+        )
+        if committed:
+            stock_changed_publish(variant_ids=[row.variant_id for row in committed], causation_id=causation_id)
+    return len(committed)
+
+
+def stock_release_order(
+    *, order_number: str, expired: bool = False, overdue_before: datetime | None = None, causation_id: str | None = None
+) -> int:
+    """Give an order's units back: active reservations are released (or marked expired); units of a
+    paid order cancelled before shipping go back on hand. Returns the number of lines released.
+
+    ``overdue_before`` limits the release to active reservations that expired before that time.
+    """
+    with transaction.atomic():
+        rows = Reservation.objects.select_for_update().filter(order_number=order_number).exclude(variant=None)
+        if overdue_before is not None:
+            rows = rows.filter(state=State.ACTIVE, expires_at__lt=overdue_before)
+        elif expired:
+            rows = rows.filter(state=State.ACTIVE)
+        else:
+            rows = rows.filter(state__in=[State.ACTIVE, State.COMMITTED])
+        rows = list(rows.order_by("sku"))
+        for row in rows:
+            if row.state == State.ACTIVE:
+                Stock.objects.filter(variant_id=row.variant_id).update(reserved=F("reserved") - row.quantity)
+            else:
+                Stock.objects.filter(variant_id=row.variant_id).update(on_hand=F("on_hand") + row.quantity)
+        new_state = State.EXPIRED if expired or overdue_before is not None else State.RELEASED
+        Reservation.objects.filter(pk__in=[row.pk for row in rows]).update(state=new_state, updated_at=timezone.now())
+        if rows:
+            stock_changed_publish(variant_ids=[row.variant_id for row in rows], causation_id=causation_id)
+    return len(rows)
+
+
+def reservation_expire_overdue(*, now: datetime | None = None) -> int:
+    """Release every active reservation whose payment window has passed; returns orders released."""
+    now = now or timezone.now()
+    orders = (
+        Reservation.objects.filter(state=State.ACTIVE, expires_at__lt=now)
+        .order_by("order_number")
+        .values_list("order_number", flat=True)
+        .distinct()
+    )
+    released = 0
+    for order_number in list(orders):
+        released += bool(stock_release_order(order_number=order_number, overdue_before=now))
+    return released

@@ -1,0 +1,65 @@
+"""Shopper endpoints of the catalog (shared/API.md, Catalog section), mounted under /api/catalog/."""
+
+from __future__ import annotations
+
+import orjson
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from common.api import ApiError, ErrorOut
+from common.auth import JWTAuth
+
+from catalog.history.services import recently_viewed
+from catalog.products.responses import JSON, product_detail_response, product_list_response
+from catalog.products.schemas import (
+    CategoryOut,
+    ProductDetailOut,
+    ProductListQuery,
+    ProductPageOut,
+    RecentlyViewedOut,
+    Ref,
+    StockOut,
+)
+from catalog.products.selectors import brand_list, category_tree, stock_availability
+
+router = Router(tags=["catalog"])
+
+MAX_SKUS = 100
+
+
+@router.get("products", response=ProductPageOut, summary="List published products")
+def product_list_api(request: HttpRequest, params: Query[ProductListQuery]) -> HttpResponse:
+    """Filters ``q``, ``category`` (with sub-categories), ``brand``, ``min_price``, ``max_price``,
+    ``in_stock=true`` and attribute codes such as ``skin_type=oleosa``; sorts ``relevance`` (default
+    with ``q``), ``price``, ``-price``, ``name``, ``-created`` (default)."""
+    return product_list_response(request, params)
+
+
+@router.get("products/{slug}", response={200: ProductDetailOut, 404: ErrorOut}, summary="A published product")
+def product_detail_api(request: HttpRequest, slug: str) -> HttpResponse:
+    """A signed-in view is recorded in the shopper's browsing history."""
+    return product_detail_response(request, slug)
+
+
+@router.get("categories", response=list[CategoryOut], summary="The category tree")
+def category_tree_api(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(orjson.dumps(category_tree()), content_type=JSON)
+
+
+@router.get("brands", response=list[Ref], summary="Every brand")
+def brand_list_api(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(orjson.dumps(brand_list()), content_type=JSON)
+
+
+@router.get("stock", response=list[StockOut], summary="Availability of SKUs")
+def stock_api(request: HttpRequest, sku: list[str] = Query([])) -> HttpResponse:  # noqa: B008
+    """``?sku=A&sku=B`` -> ``[{sku, available}]`` (on hand minus active reservations); unknown SKUs are left out."""
+    if len(sku) > MAX_SKUS:
+        raise ApiError(f"At most {MAX_SKUS} SKUs per request.", code="too_many_skus", status=422)
+    return HttpResponse(orjson.dumps(stock_availability(skus=sku)), content_type=JSON)
+
+
+@router.get("me/recently-viewed", response=list[RecentlyViewedOut], auth=JWTAuth(), summary="My browsing history")
+def recently_viewed_api(request: HttpRequest) -> HttpResponse:
+    """The signed-in shopper's last viewed products, newest first (empty when MongoDB is unavailable)."""
+    return HttpResponse(orjson.dumps(recently_viewed(user_id=request.auth.id)), content_type=JSON)

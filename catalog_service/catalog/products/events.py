@@ -1,0 +1,45 @@
+"""The product stream (``catalog.product_*``, keyed by product id): snapshots other services copy."""
+
+from __future__ import annotations
+
+from common.events import publish
+from common.events.contracts.catalog import (
+    ProductPublished,
+    ProductSnapshot,
+    ProductUnpublished,
+    ProductUpdated,
+    VariantSnapshot,
+)
+
+from catalog.products.models import CURRENCY, Product, Variant
+
+
+def product_snapshot_fields(*, product_id: int) -> dict:
+    product = Product.objects.values("id", "slug", "name", "brand__name", "is_published").get(pk=product_id)
+    variants = Variant.objects.filter(product_id=product_id).order_by("position", "id").values("sku", "name", "price")
+    return {
+        "product_id": product["id"],
+        "slug": product["slug"],
+        "name": product["name"],
+        "brand": product["brand__name"],
+        "published": product["is_published"],
+        "variants": [VariantSnapshot(sku=v["sku"], name=v["name"], price=v["price"], currency=CURRENCY) for v in variants],
+    }
+
+
+def product_event_publish(*, product_id: int, was_published: bool) -> ProductSnapshot | None:
+    """Announce a product change by its published transition; unpublished products are not announced.
+
+    never -> published: ``product_published``; published -> unpublished: ``product_unpublished``;
+    published -> published: ``product_updated`` (names and prices).
+    """
+    fields = product_snapshot_fields(product_id=product_id)
+    if fields["published"]:
+        event_class = ProductUpdated if was_published else ProductPublished
+    elif was_published:
+        event_class = ProductUnpublished
+    else:
+        return None
+    event = event_class(**fields)
+    publish(event, key=str(product_id))
+    return event

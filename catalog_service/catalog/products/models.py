@@ -1,0 +1,180 @@
+"""The catalog: brands, a category tree, product types with their attributes, products and variants."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from catalog.products.validators import shade_hex_validator, validate_ean13
+
+CURRENCY = "BRL"
+MAX_CATEGORY_DEPTH = 3
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A node of the category tree (at most three levels: Maquiagem > Olhos > Máscara de cílios)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name if self.parent_id is None else f"{self.parent} > {self.name}"
+
+    def clean(self) -> None:
+        depth, node = 1, self.parent
+        while node is not None:
+            depth += 1
+            if node.pk == self.pk:
+                raise ValidationError({"parent": "A category cannot be its own ancestor."})
+            node = node.parent
+        if depth > MAX_CATEGORY_DEPTH:
+            raise ValidationError({"parent": f"The category tree has at most {MAX_CATEGORY_DEPTH} levels."})
+
+
+class ProductType(models.Model):
+    """A kind of product (Batom, Protetor solar...) that defines which attributes its products have."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attribute(models.Model):
+    """An attribute a product type defines: skin type, finish, coverage, volume, INCI list, vegan..."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        CHOICE = "choice", "Choice"
+        NUMBER = "number", "Number"
+        BOOLEAN = "boolean", "Yes/no"
+
+    product_type = models.ForeignKey(ProductType, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(max_length=50, help_text="The query parameter that filters on it, e.g. skin_type.")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    unit = models.CharField(max_length=10, blank=True, help_text="e.g. ml")
+    filterable = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product_type", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["product_type", "code"], name="attribute_code_per_type")]
+
+    def __str__(self) -> str:
+        return f"{self.product_type}: {self.name}"
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    product_type = models.ForeignKey(ProductType, on_delete=models.PROTECT, related_name="products")
+    is_published = models.BooleanField("published", default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    seo_title = models.CharField(max_length=70, blank=True)
+    seo_description = models.CharField(max_length=160, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the services (catalog.products.services.product_sync): the lowest variant price, and the
+    # search data (weighted tsvector on PostgreSQL, accent-folded text for the SQLite fallback).
+    price_from = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
+    search_document = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["is_published", "-created_at", "-id"], name="product_published_created"),
+            models.Index(fields=["is_published", "price_from"], name="product_published_price"),
+            models.Index(fields=["is_published", "name"], name="product_published_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductAttributeValue(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attribute_values")
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    value = models.TextField()
+
+    class Meta:
+        ordering = ["attribute__position", "attribute__code"]
+        constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="one_value_per_attribute")]
+        indexes = [models.Index(fields=["attribute", "value"], name="attribute_value_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.attribute.code}={self.value}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    url = models.URLField(max_length=500)
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["product", "position"], name="image_product_position")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Variant(models.Model):
+    """What is sold: a shade or size of a product, with its own SKU, price and stock."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    name = models.CharField(max_length=100, help_text='The shade or size, e.g. "Rosé 02".')
+    shade_hex = models.CharField(max_length=7, blank=True, validators=[shade_hex_validator])
+    size = models.CharField(max_length=30, blank=True, help_text="e.g. 30 ml")
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    compare_at_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="The crossed-out price of a sale."
+    )
+    ean13 = models.CharField("EAN-13", max_length=13, null=True, blank=True, unique=True, validators=[validate_ean13])
+    weight_grams = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+    @property
+    def currency(self) -> str:
+        return CURRENCY
+
+    def clean(self) -> None:
+        if self.compare_at_price is not None and self.price is not None and self.compare_at_price <= self.price:
+            raise ValidationError({"compare_at_price": "The compare-at price must be above the price."})

@@ -1,0 +1,221 @@
+"""Reads of the shopper API: product list and detail, categories, brands.
+
+List and detail are built from ``.values()`` rows into plain dicts (no model instances): the list costs
+two SQL queries (count and page; three with a search, which first corrects typos), the detail four,
+whatever the page size or the number of variants.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from catalog.inventory.models import Stock
+from catalog.products.models import CURRENCY, Attribute, Brand, Category, Product, ProductAttributeValue, ProductImage, Variant
+from catalog.products.schemas import ProductListQuery
+from catalog.search.selectors import product_search
+
+ATTRIBUTE_PARAM = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+MAX_ATTRIBUTE_FILTERS = 5
+LIST_FIELDS = ("slug", "name", "brand__slug", "brand__name", "category__slug", "category__name", "price_from")
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    """Everything a product list answer depends on (also its cache key)."""
+
+    params: ProductListQuery
+    attributes: tuple[tuple[str, str], ...] = field(default=())
+
+    def cache_key(self) -> str:
+        fields = self.params.model_dump(mode="json")
+        return "list:" + repr((sorted(fields.items()), self.attributes))
+
+
+def attribute_filters(query: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The query parameters that are not list parameters, taken as attribute filters (``skin_type=oleosa``).
+
+    A name that is no attribute code is ignored in SQL (see :func:`_attribute_condition`), so tracking
+    parameters such as ``utm_source`` do not empty the list.
+    """
+    known = set(ProductListQuery.model_fields)
+    found = sorted(
+        (name, str(value)[:200])
+        for name, value in query.items()
+        if name not in known and ATTRIBUTE_PARAM.match(name) and value != ""
+    )
+    return tuple(found[:MAX_ATTRIBUTE_FILTERS])
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _attribute_condition(code: str, value: str) -> Q:
+    unknown_code = ~Exists(Attribute.objects.filter(code=code))
+    matches = Exists(
+        ProductAttributeValue.objects.filter(product=OuterRef("pk"), attribute__code=code, value__iexact=value)
+    )
+    return Q(unknown_code) | Q(matches)
+
+
+def in_stock_expression() -> Exists:
+    return Exists(Stock.objects.filter(variant__product=OuterRef("pk"), on_hand__gt=F("reserved")))
+
+
+def product_list_queryset(filters: ProductFilters) -> QuerySet[Product] | None:
+    """Published products narrowed by the filters and search, ordered; None when the query cannot match."""
+    params = filters.params
+    products = Product.objects.filter(is_published=True)
+    if params.category:
+        subtree = Category.objects.filter(
+            Q(slug=params.category) | Q(parent__slug=params.category) | Q(parent__parent__slug=params.category)
+        )
+        products = products.filter(category_id__in=subtree.values("id"))
+    if params.brand:
+        products = products.filter(brand__slug=params.brand)
+    if params.min_price is not None:
+        products = products.filter(price_from__gte=params.min_price)
+    if params.max_price is not None:
+        products = products.filter(price_from__lte=params.max_price)
+    if params.in_stock:
+        products = products.filter(in_stock_expression())
+    for code, value in filters.attributes:
+        products = products.filter(_attribute_condition(code, value))
+    sort = params.sort or ("relevance" if params.q else "-created")
+    if params.q:
+        products = product_search(products, query=params.q)
+        if products is None:
+            return None
+    if sort == "relevance" and params.q:
+        return products.order_by("-search_rank", "name", "id")
+    return products.order_by(*SORTS.get(sort, SORTS["-created"]))
+
+
+SORTS = {
+    "price": (F("price_from").asc(nulls_last=True), "id"),
+    "-price": (F("price_from").desc(nulls_last=True), "-id"),
+    "name": ("name", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
+def product_list_page(filters: ProductFilters) -> dict[str, Any]:
+    """``{items, count, page, pages}`` with the contract's list items, as plain dicts."""
+    params = filters.params
+    products = product_list_queryset(filters)
+    count = 0 if products is None else products.count()
+    start = (params.page - 1) * params.page_size
+    rows: list[dict[str, Any]] = []
+    if products is not None and start < count:
+        first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id").values("url")[:1]
+        rows = list(
+            products.values(*LIST_FIELDS, in_stock=in_stock_expression(), image_url=Subquery(first_image))[
+                start : start + params.page_size
+            ]
+        )
+    return {
+        "items": [
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "brand": {"slug": row["brand__slug"], "name": row["brand__name"]},
+                "category": {"slug": row["category__slug"], "name": row["category__name"]},
+                "price_from": money(row["price_from"]),
+                "currency": CURRENCY,
+                "in_stock": bool(row["in_stock"]),
+                "image_url": row["image_url"],
+            }
+            for row in rows
+        ],
+        "count": count,
+        "page": params.page,
+        "pages": max(1, math.ceil(count / params.page_size)),
+    }
+
+
+def _attribute_out(code: str, name: str, value: str, unit: str = "") -> dict[str, str]:
+    return {"code": code, "name": name, "value": f"{value} {unit}" if unit else value}
+
+
+def product_detail(*, slug: str) -> dict[str, Any] | None:
+    """The published product's page as a plain dict (four queries), or None when unknown or unpublished."""
+    product = (
+        Product.objects.filter(slug=slug, is_published=True)
+        .values("id", "slug", "name", "description", "brand__slug", "brand__name", "category__slug", "category__name")
+        .first()
+    )
+    if product is None:
+        return None
+    attributes = (
+        ProductAttributeValue.objects.filter(product_id=product["id"])
+        .order_by("attribute__position", "attribute__code")
+        .values_list("attribute__code", "attribute__name", "value", "attribute__unit")
+    )
+    images = ProductImage.objects.filter(product_id=product["id"]).order_by("position", "id").values("url", "alt_text")
+    variants = (
+        Variant.objects.filter(product_id=product["id"])
+        .order_by("position", "id")
+        .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved")
+    )
+    return {
+        "slug": product["slug"],
+        "name": product["name"],
+        "description": product["description"],
+        "brand": {"slug": product["brand__slug"], "name": product["brand__name"]},
+        "category": {"slug": product["category__slug"], "name": product["category__name"]},
+        "attributes": [_attribute_out(*row) for row in attributes],
+        "images": list(images),
+        "variants": [
+            {
+                "sku": variant["sku"],
+                "name": variant["name"],
+                "price": money(variant["price"]),
+                "currency": CURRENCY,
+                "available": max(0, (variant["stock__on_hand"] or 0) - (variant["stock__reserved"] or 0)),
+                "attributes": [
+                    *([_attribute_out("shade_hex", "Cor", variant["shade_hex"])] if variant["shade_hex"] else []),
+                    *([_attribute_out("size", "Tamanho", variant["size"])] if variant["size"] else []),
+                ],
+            }
+            for variant in variants
+        ],
+    }
+
+
+def category_tree() -> list[dict[str, Any]]:
+    """``[{slug, name, children: [...]}]`` from one query."""
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    rows = list(Category.objects.order_by("position", "name").values("id", "slug", "name", "parent_id"))
+    for row in rows:
+        nodes[row["id"]] = {"slug": row["slug"], "name": row["name"], "children": []}
+    for row in rows:
+        parent = nodes.get(row["parent_id"]) if row["parent_id"] else None
+        (parent["children"] if parent else roots).append(nodes[row["id"]])
+    return roots
+
+
+def brand_list() -> list[dict[str, str]]:
+    return list(Brand.objects.order_by("name").values("slug", "name"))
+
+
+def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
+    """``[{sku, available}]`` in the order asked; unknown SKUs are left out."""
+    rows = {
+        row["sku"]: (row["stock__on_hand"] or 0) - (row["stock__reserved"] or 0)
+        for row in Variant.objects.filter(sku__in=skus).values("sku", "stock__on_hand", "stock__reserved")
+    }
+    seen: set[str] = set()
+    answer = []
+    for sku in skus:
+        if sku in rows and sku not in seen:
+            seen.add(sku)
+            answer.append({"sku": sku, "available": max(0, rows[sku])})
+    return answer

@@ -1,0 +1,79 @@
+"""Keeps each product's search data current: called by the product services after every change.
+
+PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs and variant names;
+B: attribute values, category and product type; C: description), built with the accent-free
+Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
+both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (accent-folded words of
+A and B, the SQLite fallback) and the ``SearchTerm`` lexicon (typo correction), and ``price_from``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+
+from catalog.products.models import Product, ProductAttributeValue, Variant
+from catalog.search.models import SearchTerm
+from catalog.search.text import lexicon_words, normalized_text
+
+CHUNK = 2000
+
+DOCUMENT_SQL = """
+UPDATE products_product AS p SET
+    search_document =
+        setweight(to_tsvector('catalog_pt', d.a), 'A') || setweight(to_tsvector('catalog_simple', d.a), 'A')
+        || setweight(to_tsvector('catalog_pt', d.b), 'B') || setweight(to_tsvector('catalog_simple', d.b), 'B')
+        || setweight(to_tsvector('catalog_pt', d.c), 'C'),
+    search_text = d.t,
+    price_from = d.price
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::numeric[])
+    AS d(id, a, b, c, t, price)
+WHERE p.id = d.id
+"""
+
+
+def product_search_refresh(*, product_ids: Iterable[int]) -> None:
+    """Recompute ``price_from``, the search document, the fallback text and the lexicon of products."""
+    ids = sorted(set(product_ids))
+    for start in range(0, len(ids), CHUNK):
+        _refresh_chunk(ids[start : start + CHUNK])
+
+
+def _refresh_chunk(ids: list[int]) -> None:
+    products = list(
+        Product.objects.filter(pk__in=ids).values(
+            "id", "name", "description", "brand__name", "category__name", "product_type__name"
+        )
+    )
+    variants: dict[int, list[dict]] = defaultdict(list)
+    for row in Variant.objects.filter(product_id__in=ids).values("product_id", "sku", "name", "size", "price"):
+        variants[row["product_id"]].append(row)
+    attributes: dict[int, list[str]] = defaultdict(list)
+    for row in ProductAttributeValue.objects.filter(product_id__in=ids).values("product_id", "value"):
+        attributes[row["product_id"]].append(row["value"])
+
+    rows = []
+    lexicon: set[str] = set()
+    for product in products:
+        own = variants[product["id"]]
+        a_text = " ".join(
+            [product["name"], product["brand__name"], *(f"{v['sku']} {v['name']} {v['size']}" for v in own)]
+        )
+        b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
+        price_from = min((v["price"] for v in own), default=None)
+        rows.append((product["id"], a_text, b_text, product["description"], normalized_text(a_text, b_text), price_from))
+        lexicon |= lexicon_words(f"{a_text} {b_text}")
+
+    if connection.vendor == "postgresql":
+        columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
+        with connection.cursor() as cursor:
+            cursor.execute(DOCUMENT_SQL, columns)
+    else:
+        Product.objects.bulk_update(
+            [Product(pk=row[0], search_text=row[4], price_from=row[5]) for row in rows],
+            ["search_text", "price_from"],
+            batch_size=500,
+        )
+    SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in sorted(lexicon)], ignore_conflicts=True, batch_size=1000)

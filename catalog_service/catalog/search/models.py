@@ -1,0 +1,30 @@
+"""Search support: the lexicon of indexed words (for typo correction) and the zero-result admin page."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchTerm(models.Model):
+    """A normalized (lower-case, accent-free) word of some product's name, brand, SKU or attributes.
+
+    On PostgreSQL a query word that matches no indexed word is replaced by its nearest neighbour here
+    by trigram similarity (``pg_trgm``): "hidratamte" becomes "hidratante".
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ZeroResultQuery(models.Model):
+    """No table: the admin shows MongoDB's zero-result searches (``catalog_search_logs``) under this name."""
+
+    class Meta:
+        managed = False
+        verbose_name = "zero-result search"
+        verbose_name_plural = "zero-result searches"
