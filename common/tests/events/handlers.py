@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
+from django.db import transaction
+
 from common.events import Envelope, publish
 from common.observability.context import current_correlation_id
 from tests.events.contracts import NoteAcknowledged, NoteRecorded
 from tests.events.models import AppliedNote
 
 ALWAYS_FAILS = "always fails"
+DIE_AFTER_COMMIT = "die after commit"
+KILL_SWITCH = "EVENTS_TEST_KILL_AFTER_COMMIT"
 
 
 class PoisonNote(RuntimeError):
@@ -29,6 +36,9 @@ def note_recorded(event: NoteRecorded, envelope: Envelope) -> None:
     if event.text == ALWAYS_FAILS:
         raise PoisonNote(event.text)
     _record(event, envelope)
+    if event.text == DIE_AFTER_COMMIT and os.environ.get(KILL_SWITCH) == "1":
+        # A consumer process killed after its handler's transaction committed, before it could ack.
+        transaction.on_commit(lambda: os.kill(os.getpid(), signal.SIGKILL))
     if event.text.startswith("ack "):
         publish(NoteAcknowledged(text=event.text), key=envelope.key)
 

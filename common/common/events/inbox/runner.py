@@ -45,7 +45,11 @@ def consume(
     threads = []
     for name in wanted:
         loop_limits = ConsumeLimits(
-            max_messages=limits.max_messages, timeout=limits.timeout, idle_timeout=limits.idle_timeout, stop=limits.stop
+            max_messages=limits.max_messages,
+            timeout=limits.timeout,
+            idle_timeout=limits.idle_timeout,
+            until=limits.until,
+            stop=limits.stop,
         )
         thread = threading.Thread(
             target=_in_thread, args=(name, service, handlers, loop_limits, counts), name=f"consume-{name}", daemon=True

@@ -40,3 +40,14 @@ def outbox_publish(
             key=envelope.key,
             envelope=envelope.model_dump(mode="json"),
         )
+
+
+def outbox_replay(*, message_ids: list[int]) -> int:
+    """Put outbox rows back to pending so the relay sends them again; returns how many rows changed.
+
+    Safe for consumers: each applies an event id once (inbox), so a replayed event that was already
+    applied is skipped, and one that was lost or dead-lettered downstream is applied.
+    """
+    return OutboxMessage.objects.filter(pk__in=message_ids).update(
+        status=OutboxMessage.Status.PENDING, attempts=0, last_error="", sent_at=None
+    )

@@ -7,12 +7,12 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from common.events.consumer import Handler, handle_envelope
 from common.events.envelope import Envelope
@@ -74,19 +74,21 @@ def process_message(body: bytes, *, handlers: Mapping[str, Handler]) -> Processe
     except InvalidEvent as error:
         return Processed(Outcome.INVALID, envelope, str(error))
     except Exception:  # the handler's error: the message must be retried, never lost
-        close_old_connections()
+        if not connection.in_atomic_block:
+            close_old_connections()  # drop a connection the error left unusable
         return Processed(Outcome.FAILED, envelope, traceback.format_exc(limit=20))
     return Processed(Outcome.HANDLED if applied else Outcome.SKIPPED, envelope)
 
 
 @dataclass
 class ConsumeLimits:
-    """When a consumer loop stops: on ``stop``, after ``max_messages``, after ``timeout`` seconds, or
-    after ``idle_timeout`` seconds with nothing to do (``--once``)."""
+    """When a consumer loop stops: on ``stop``, after ``max_messages``, after ``timeout`` seconds,
+    after ``idle_timeout`` seconds with nothing to do (``--once``), or once ``until()`` is true (tests)."""
 
     max_messages: int | None = None
     timeout: float | None = None
     idle_timeout: float | None = None
+    until: Callable[[], bool] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     started_at: float = field(default_factory=time.monotonic)
     processed: int = 0
@@ -106,6 +108,7 @@ class ConsumeLimits:
             or (self.max_messages is not None and self.processed >= self.max_messages)
             or (self.timeout is not None and now - self.started_at >= self.timeout)
             or (self.idle_timeout is not None and now - self.last_activity >= self.idle_timeout)
+            or (self.until is not None and self.until())
         )
 
 

@@ -202,7 +202,7 @@ class RabbitMqConsumer:
         self.url = url
         self.queue = routing.queue_name(service)
         self.dead_letter_queue = routing.dead_letter_queue_name(service)
-        self._last_errors: dict[str, str] = {}
+        self._last_errors: dict[str, tuple[str, int]] = {}
         self._limits = ConsumeLimits()
 
     def run(self, limits: ConsumeLimits) -> int:
@@ -233,11 +233,11 @@ class RabbitMqConsumer:
             self._last_errors.pop(event_id, None)
             channel.basic_ack(method.delivery_tag)
             return
-        self._remember_error(event_id, processed.error)
+        attempt = int((properties.headers or {}).get("x-delivery-count", 0)) + 1
+        self._remember_error(event_id, processed.error, attempt)
         if processed.outcome is Outcome.INVALID:
             channel.basic_nack(method.delivery_tag, requeue=False)  # straight to the dead-letter queue
             return
-        attempt = int((properties.headers or {}).get("x-delivery-count", 0)) + 1
         logger.warning("handler failed, message requeued", extra={"queue": self.queue, "attempt": attempt})
         time.sleep(retry_backoff(attempt))
         channel.basic_nack(method.delivery_tag, requeue=True)
@@ -245,12 +245,11 @@ class RabbitMqConsumer:
     def _on_dead_letter(self, channel, method, properties, body: bytes) -> None:
         from common.events.inbox.services import dead_letter_record
 
-        headers = properties.headers or {}
-        deaths = headers.get("x-death") or [{}]
+        deaths = (properties.headers or {}).get("x-death") or [{}]
         reason = deaths[0].get("reason", "dead-lettered")
         reason = reason.decode() if isinstance(reason, bytes) else reason
-        error = self._last_errors.pop(properties.message_id or "", "") or f"dead-lettered by RabbitMQ ({reason})"
-        attempts = int(headers.get("x-delivery-count", 0)) + (1 if reason == "rejected" else 0)
+        fallback = (f"dead-lettered by RabbitMQ ({reason})", 1 if reason == "rejected" else delivery_limit() + 1)
+        error, attempts = self._last_errors.pop(properties.message_id or "", fallback)
         try:
             dead_letter_record(body=body, source=self.queue, error=error, attempts=attempts)
         except Exception:
@@ -260,7 +259,8 @@ class RabbitMqConsumer:
         self._limits.count()
         channel.basic_ack(method.delivery_tag)
 
-    def _remember_error(self, event_id: str, error: str) -> None:
+    def _remember_error(self, event_id: str, error: str, attempt: int) -> None:
+        """Keep the last error of a failing message for its dead-letter record (the broker drops it)."""
         if len(self._last_errors) > 1000:
             self._last_errors.clear()
-        self._last_errors[event_id] = error
+        self._last_errors[event_id] = (error, attempt)

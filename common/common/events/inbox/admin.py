@@ -1,0 +1,48 @@
+"""Admin of the inbox: processed event ids, and dead letters with a replay action."""
+
+from django.contrib import admin, messages
+
+from common.events.inbox.models import DeadLetter, ProcessedEvent
+from common.events.inbox.services import dead_letter_replay
+from common.events.validation import InvalidEvent
+
+
+@admin.register(ProcessedEvent)
+class ProcessedEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "event_type", "processed_at"]
+    list_filter = ["event_type"]
+    search_fields = ["=event_id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    list_display = ["id", "event_type", "event_id", "source", "attempts", "created_at", "replayed_at"]
+    list_filter = ["event_type", "source"]
+    search_fields = ["=event_id", "error"]
+    readonly_fields = [field.name for field in DeadLetter._meta.fields]
+    actions = ["replay"]
+
+    @admin.action(description="Replay: publish again through the outbox")
+    def replay(self, request, queryset):
+        replayed, unreadable = 0, 0
+        for dead_letter in queryset:
+            try:
+                dead_letter_replay(dead_letter=dead_letter)
+                replayed += 1
+            except InvalidEvent:
+                unreadable += 1
+        self.message_user(request, f"{replayed} dead letter(s) queued again through the outbox.", messages.SUCCESS)
+        if unreadable:
+            self.message_user(request, f"{unreadable} dead letter(s) are not envelopes: fix by hand.", messages.WARNING)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,183 @@
+"""The backbone over a real RabbitMQ: delivery, broker outage, consumer crash, poison messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from common.events import publish, routing
+from common.events.contracts.orders import OrderExpired
+from common.events.inbox.models import DeadLetter, ProcessedEvent
+from common.events.outbox.models import OutboxMessage
+from common.events.outbox.relay import OutboxRelay
+from common.events.transports.rabbitmq import RabbitMqPublisher
+from tests.events.contracts import NoteRecorded
+from tests.events.fixtures import events_namespace, on_rabbitmq  # noqa: F401
+from tests.events.handlers import ALWAYS_FAILS, DIE_AFTER_COMMIT, HANDLERS, KILL_SWITCH, product_changed
+from tests.events.helpers import consume_until, relay_all, service_queue_depth
+from tests.events.models import AppliedNote
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_rabbitmq")]
+
+COMMON_DIR = Path(__file__).resolve().parents[1]
+
+
+def _notes(*texts: str, key: str = "note") -> list[OutboxMessage]:
+    return [publish(NoteRecorded(text=text, sequence=index), key=key) for index, text in enumerate(texts, start=1)]
+
+
+def test_an_event_committed_by_orders_is_handled_by_catalog_through_rabbitmq(settings, on_rabbitmq):
+    settings.SERVICE_NAME = "orders"
+    event = OrderExpired(order_number="CO-1001", lines=[{"sku": "SKU-1", "quantity": 2}], expired_at=datetime.now(UTC))
+    row = publish(event, key="CO-1001", correlation_id="corr-42")
+
+    assert relay_all().sent == 1
+    catalog_handlers = {"orders.order_expired": product_changed}
+    consume_until(
+        lambda: AppliedNote.objects.exists(), service="catalog", handlers=catalog_handlers, transport="rabbitmq"
+    )
+
+    note = AppliedNote.objects.get()
+    assert (note.event_id, note.event_type, note.key, note.correlation_id) == (
+        row.event_id,
+        "orders.order_expired",
+        "CO-1001",
+        "corr-42",
+    )
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+    assert service_queue_depth(on_rabbitmq, "catalog") == 0
+
+
+def test_events_of_one_queue_are_handled_in_commit_order(on_rabbitmq):
+    _notes("a", "b", "c", "d", "e")
+
+    relay_all()
+    consume_until(
+        lambda: AppliedNote.objects.count() == 5, service="commontest", handlers=HANDLERS, transport="rabbitmq"
+    )
+
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["a", "b", "c", "d", "e"]
+
+
+def test_with_the_broker_down_rows_stay_pending_and_are_all_delivered_once_it_returns(on_rabbitmq):
+    rows = _notes("one", "two", "three")
+    down = OutboxRelay(publishers={routing.RABBITMQ: RabbitMqPublisher(url="amqp://guest:guest@127.0.0.1:1/%2F")})
+
+    result = down.relay_pending()
+    down.close()
+
+    assert (result.sent, result.failed) == (0, 3)
+    pending = OutboxMessage.objects.order_by("id")
+    assert [(row.status, row.attempts) for row in pending] == [(OutboxMessage.Status.PENDING, 1)] * 3
+    assert all("RabbitMQ unavailable" in row.last_error for row in pending)
+
+    assert relay_all().sent == 3
+    # A relay that crashed before recording the confirmation would send them again: replay all.
+    OutboxMessage.objects.update(status=OutboxMessage.Status.PENDING)
+    assert relay_all().sent == 3
+    consume_until(
+        lambda: ProcessedEvent.objects.count() == 3 and service_queue_depth(on_rabbitmq, "commontest") == 0,
+        service="commontest",
+        handlers=HANDLERS,
+        transport="rabbitmq",
+    )
+
+    assert sorted(AppliedNote.objects.values_list("event_id", flat=True)) == sorted(row.event_id for row in rows)
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 3
+
+
+def test_a_poison_message_is_dead_lettered_after_the_delivery_limit_while_the_next_ones_are_handled(on_rabbitmq):
+    poison, *_ = _notes(ALWAYS_FAILS, "after-1", "after-2")
+
+    relay_all()
+    consume_until(
+        lambda: DeadLetter.objects.exists() and AppliedNote.objects.count() == 2,
+        service="commontest",
+        handlers=HANDLERS,
+        transport="rabbitmq",
+    )
+
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["after-1", "after-2"]
+    dead = DeadLetter.objects.get()
+    assert (dead.event_id, dead.event_type, dead.source) == (
+        poison.event_id,
+        "commontest.note_recorded",
+        routing.queue_name("commontest"),
+    )
+    assert dead.attempts == 4  # the first delivery plus EVENTS_DELIVERY_LIMIT (3) redeliveries
+    assert "PoisonNote: always fails" in dead.error
+    assert ProcessedEvent.objects.filter(event_id=poison.event_id).count() == 0
+    assert service_queue_depth(on_rabbitmq, "commontest") == 0
+
+
+def test_a_message_that_breaks_its_contract_is_dead_lettered_at_once(on_rabbitmq):
+    row, good = _notes("soon broken", "fine")
+    row.envelope = {**row.envelope, "payload": {"text": 12, "sequence": "x"}}
+    row.save(update_fields=["envelope"])
+
+    relay_all()
+    consume_until(
+        lambda: DeadLetter.objects.exists() and AppliedNote.objects.exists(),
+        service="commontest",
+        handlers=HANDLERS,
+        transport="rabbitmq",
+    )
+
+    dead = DeadLetter.objects.get()
+    assert (dead.event_id, dead.attempts) == (row.event_id, 1)
+    assert "breaks its contract" in dead.error
+    assert list(AppliedNote.objects.values_list("event_id", flat=True)) == [good.event_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consumer_killed_after_its_handler_but_before_the_ack_gets_the_message_again_and_applies_it_once(
+    settings, on_rabbitmq
+):
+    [row] = _notes(DIE_AFTER_COMMIT)
+    relay_all()
+
+    consumer = subprocess.run(
+        [sys.executable, "-m", "django", "consume_events", "--transport", "rabbitmq", "--timeout", "60"],
+        cwd=COMMON_DIR,
+        env={**os.environ, **_subprocess_env(settings, on_rabbitmq), KILL_SWITCH: "1"},
+        capture_output=True,
+        timeout=90,
+    )
+
+    assert consumer.returncode == -9, consumer.stderr.decode()[-2000:]
+    assert list(AppliedNote.objects.values_list("event_id", flat=True)) == [row.event_id]
+    assert service_queue_depth(on_rabbitmq, "commontest") == 1  # never acked: back in the queue
+
+    consume_until(
+        lambda: service_queue_depth(on_rabbitmq, "commontest") == 0,
+        service="commontest",
+        handlers=HANDLERS,
+        transport="rabbitmq",
+    )
+
+    assert list(AppliedNote.objects.values_list("event_id", flat=True)) == [row.event_id]
+    assert ProcessedEvent.objects.filter(event_id=row.event_id).count() == 1
+    assert DeadLetter.objects.count() == 0
+
+
+def _subprocess_env(settings, rabbitmq_url: str) -> dict[str, str]:
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    else:
+        url = f"sqlite:///{database['NAME']}"
+    return {
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "COMMONTEST_DATABASE_URL": url,
+        "EVENTS_NAMESPACE": settings.EVENTS_NAMESPACE,
+        "EVENTS_DELIVERY_LIMIT": str(settings.EVENTS_DELIVERY_LIMIT),
+        "RABBITMQ_URL": rabbitmq_url,
+        "KAFKA_BOOTSTRAP_SERVERS": "",
+        "PYTHONPATH": str(COMMON_DIR),
+    }
