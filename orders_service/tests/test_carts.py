@@ -3,10 +3,10 @@
 import uuid
 
 import pytest
+from orders.carts.models import Cart, CartLine
 
 from common.events.testing import published
 from common.testing.tokens import auth_header
-from orders.carts.models import Cart, CartLine
 from tests.conftest import CART, add_line, cart_headers, new_cart, publish_product
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +36,18 @@ def test_adding_a_line_answers_201_with_the_priced_cart_and_announces_it(client,
     ]
     assert body["subtotal"] == "259.80"
     events = published("orders.cart_line_added")
-    assert [(e.payload["sku"], e.payload["quantity"], e.payload["cart_token"], e.payload["user_id"]) for e in events] == [
-        ("CREME-50", 2, cart["token"], None)
-    ]
+    assert [
+        (e.payload["sku"], e.payload["quantity"], e.payload["cart_token"], e.payload["user_id"]) for e in events
+    ] == [("CREME-50", 2, cart["token"], None)]
 
 
 def test_adding_the_same_sku_again_adds_to_its_line(client, catalog):
     headers = cart_headers(new_cart(client)["token"])
     add_line(client, headers, "SERUM-30", 1)
     body = add_line(client, headers, "SERUM-30", 2).json()
-    assert [(line["sku"], line["quantity"], line["line_total"]) for line in body["lines"]] == [("SERUM-30", 3, "269.70")]
+    assert [(line["sku"], line["quantity"], line["line_total"]) for line in body["lines"]] == [
+        ("SERUM-30", 3, "269.70")
+    ]
 
 
 def test_unknown_sku_is_404_unknown_sku_and_the_cart_is_unchanged(client, catalog):

@@ -45,7 +45,9 @@ def add_cart_line(request: HttpRequest, body: CartLineIn, x_cart_token: str | No
 
 
 @router.patch("cart/lines/{line_id}", response={200: CartOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def update_cart_line(request: HttpRequest, line_id: int, body: CartLineQuantityIn, x_cart_token: str | None = CART_TOKEN):
+def update_cart_line(
+    request: HttpRequest, line_id: int, body: CartLineQuantityIn, x_cart_token: str | None = CART_TOKEN
+):
     cart = cart_for_shopper(user_id=_user_id(request), token=x_cart_token)
     cart_line_update(cart=cart, line_id=line_id, quantity=body.quantity)
     return cart_detail(cart=cart)

@@ -101,7 +101,9 @@ def _priced_lines(cart_lines: list[CartLine]) -> list[PlacedLine]:
             raise ProductUnavailable(f"{line.sku} ({line.name}) is no longer sold; remove it from the cart.")
         if variant.price != line.unit_price:
             changes[line.sku] = (line.unit_price, variant.price)
-        priced.append(PlacedLine(sku=line.sku, name=variant.display_name, quantity=line.quantity, unit_price=variant.price))
+        priced.append(
+            PlacedLine(sku=line.sku, name=variant.display_name, quantity=line.quantity, unit_price=variant.price)
+        )
     if changes:
         raise PriceChanged(changes)
     return priced
@@ -148,7 +150,9 @@ def checkout(
         raise IdempotencyKeyRequired()
     cart = cart_for_shopper(user_id=user_id, token=cart_token)
     owner = f"user:{user_id}" if user_id is not None else f"cart:{cart.token}"
-    claim, completed = _claim(key=idempotency_key.strip()[:255], fingerprint=request_fingerprint(body=body, owner=owner))
+    claim, completed = _claim(
+        key=idempotency_key.strip()[:255], fingerprint=request_fingerprint(body=body, owner=owner)
+    )
     if completed is not None:
         return completed.response_status, completed.response_body
     email = body.get("email") or user_email

@@ -86,7 +86,13 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
     }
     if with_history:
         body["history"] = [
-            {"status": change.to_status, "from_status": change.from_status, "actor": change.actor, "note": change.note, "at": change.created_at}
+            {
+                "status": change.to_status,
+                "from_status": change.from_status,
+                "actor": change.actor,
+                "note": change.note,
+                "at": change.created_at,
+            }
             for change in order.history.all()
         ]
     return body

@@ -150,7 +150,9 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             return
         if order.status == OrderStatus.PENDING:
             expires_at = min(timezone.now() + payment_window(), reserved_until)
-            order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved")
+            order = order_transition(
+                order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
+            )
             payment_session_open(order=order, expires_at=expires_at)
         elif order.status == OrderStatus.CANCELLED:
             publish_order_cancelled(order, reason="stock reserved after the order was cancelled", was_paid=False)

@@ -68,7 +68,9 @@ class SandboxProvider:
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str) -> str:
         with transaction.atomic():
-            charge = SandboxCharge.objects.select_for_update().filter(reference=charge_reference, succeeded=True).first()
+            charge = (
+                SandboxCharge.objects.select_for_update().filter(reference=charge_reference, succeeded=True).first()
+            )
             if charge is None or charge.amount != amount or charge.currency != currency:
                 raise RefundFailed(f"No refundable sandbox charge {charge_reference} of {amount} {currency}.")
             if not charge.refund_reference:  # refunding twice gives the first refund back, like a PSP would

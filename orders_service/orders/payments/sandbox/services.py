@@ -72,7 +72,9 @@ def sandbox_card_submit(*, session: PaymentSession, card_number: str) -> CardOut
         raise UnknownTestCard()
     with transaction.atomic():
         session = PaymentSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != PaymentSession.Status.OPEN or (session.expires_at and session.expires_at <= timezone.now()):
+        if session.status != PaymentSession.Status.OPEN or (
+            session.expires_at and session.expires_at <= timezone.now()
+        ):
             raise SessionNotPayable()
         if sandbox_successful_charge(session=session):
             raise SessionNotPayable("This session is already paid.")
@@ -104,7 +106,8 @@ def sandbox_card_submit(*, session: PaymentSession, card_number: str) -> CardOut
                     "failure_code": "" if approved else "card_declined",
                 },
             },
-            deliver_after=timezone.now() + timedelta(seconds=settings.SANDBOX_DELAYED_APPROVAL_SECONDS if delayed else 0),
+            deliver_after=timezone.now()
+            + timedelta(seconds=settings.SANDBOX_DELAYED_APPROVAL_SECONDS if delayed else 0),
         )
     return CardOutcome(charge=charge, delayed=delayed)
 
@@ -132,7 +135,9 @@ def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100
         except httpx.HTTPError as exc:
             status, error = 0, str(exc)[:300]
         if 200 <= status < 300:
-            SandboxWebhook.objects.filter(pk=webhook.pk).update(delivered_at=timezone.now(), attempts=webhook.attempts + 1)
+            SandboxWebhook.objects.filter(pk=webhook.pk).update(
+                delivered_at=timezone.now(), attempts=webhook.attempts + 1
+            )
             delivered += 1
         else:
             backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(webhook.attempts, 9))

@@ -1,0 +1,136 @@
+"""The reservation saga: catalog's replies move orders; duplicates and late replies are harmless."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from orders.orders.models import Order
+from orders.payments.models import PaymentTransaction
+
+from common.events.contracts.catalog import RejectedLine, StockRejected, StockReserved
+from common.events.contracts.common_types import Line
+from common.events.testing import deliver, published
+from config.event_handlers import HANDLERS
+from tests.conftest import APPROVE, add_line, cart_headers, checkout, new_cart, pay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(client, catalog):
+    headers = cart_headers(new_cart(client)["token"])
+    add_line(client, headers, "SERUM-30", 1)
+    return checkout(client, headers, key="saga").json()
+
+
+def reserved(number, minutes=40):
+    return StockReserved(
+        order_number=number,
+        lines=[Line(sku="SERUM-30", quantity=1)],
+        expires_at=timezone.now() + timedelta(minutes=minutes),
+    )
+
+
+def rejected(number):
+    return StockRejected(
+        order_number=number, reason="insufficient_stock", lines=[RejectedLine(sku="SERUM-30", requested=1, available=0)]
+    )
+
+
+def test_stock_reserved_makes_the_order_await_payment_with_an_open_session(pending, settings):
+    before = timezone.now()
+    assert deliver(reserved(pending["number"]), handlers=HANDLERS) is True
+    order = Order.objects.get(number=pending["number"])
+    assert order.status == "awaiting_payment"
+    session = order.payment_session
+    assert session.status == "open"
+    assert session.provider_reference.startswith("cs_sandbox_")
+    window = timedelta(minutes=settings.ORDERS_PAYMENT_WINDOW_MINUTES)
+    assert before + window <= session.expires_at <= timezone.now() + window
+
+
+def test_the_payment_window_never_outlives_catalogs_reservation(pending):
+    deliver(reserved(pending["number"], minutes=5), handlers=HANDLERS)
+    session = Order.objects.get(number=pending["number"]).payment_session
+    assert session.expires_at <= timezone.now() + timedelta(minutes=5)
+
+
+def test_a_second_reservation_for_the_same_order_changes_nothing(pending):
+    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    expires_at = Order.objects.get(number=pending["number"]).payment_session.expires_at
+    assert deliver(reserved(pending["number"]), handlers=HANDLERS) is True  # another event id, same order
+    order = Order.objects.get(number=pending["number"])
+    assert order.history.count() == 2
+    assert order.payment_session.expires_at == expires_at
+
+
+def test_stock_rejected_rejects_the_order_and_announces_it(pending):
+    deliver(rejected(pending["number"]), handlers=HANDLERS)
+    order = Order.objects.get(number=pending["number"])
+    assert order.status == "rejected"
+    assert order.payment_session.status == "closed"
+    assert [(e.key, e.payload["reason"]) for e in published("orders.order_rejected")] == [
+        (pending["number"], "insufficient_stock")
+    ]
+    deliver(rejected(pending["number"]), handlers=HANDLERS)
+    assert len(published("orders.order_rejected")) == 1
+    assert order.history.count() == 2
+
+
+def test_a_reservation_arriving_after_the_shopper_cancelled_is_released_again(client, pending):
+    cancelled = client.post(f"/api/orders/orders/{pending['number']}/cancel?email=guest@example.com")
+    assert cancelled.status_code == 200
+    assert len(published("orders.order_cancelled")) == 1
+
+    deliver(reserved(pending["number"]), handlers=HANDLERS)
+
+    assert Order.objects.get(number=pending["number"]).status == "cancelled"
+    releases = published("orders.order_cancelled")
+    assert len(releases) == 2
+    assert releases[1].payload["lines"] == [{"sku": "SERUM-30", "quantity": 1}]
+
+
+def test_a_reservation_arriving_after_the_order_expired_is_released_again(pending):
+    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    Order.objects.filter(number=pending["number"]).update(status="expired")
+    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    assert [e.key for e in published("orders.order_expired")] == [pending["number"]]
+
+
+def test_a_rejection_arriving_after_a_reservation_changes_nothing(pending):
+    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    deliver(rejected(pending["number"]), handlers=HANDLERS)
+    assert Order.objects.get(number=pending["number"]).status == "awaiting_payment"
+    assert published("orders.order_rejected") == []
+
+
+def test_replies_for_an_unknown_order_are_ignored(db):
+    assert deliver(reserved("CO-2026-999999"), handlers=HANDLERS) is True
+    assert Order.objects.count() == 0 and published() == []
+
+
+def test_thirty_shoppers_racing_for_five_units_only_five_await_payment_and_nobody_pays_without_stock(client, catalog):
+    catalog.on_hand["BATOM-RED"] = 5
+    carts = [cart_headers(new_cart(client)["token"]) for _ in range(30)]
+    for headers in carts:  # all fill their carts before anyone checks out: each sees 5 available
+        assert add_line(client, headers, "BATOM-RED", 1).status_code == 201
+    orders = []
+    for shopper, headers in enumerate(carts):
+        response = checkout(client, headers, key=f"race-{shopper}", email=f"s{shopper}@example.com")
+        assert response.status_code == 201
+        orders.append(response.json())
+    catalog.process()  # catalog takes the order_placed events in the order they were published
+
+    statuses = {order["number"]: Order.objects.get(number=order["number"]).status for order in orders}
+    assert list(statuses.values()) == ["awaiting_payment"] * 5 + ["rejected"] * 25
+
+    for order in orders:
+        page = pay(client, order, APPROVE)
+        assert page.status_code == (200 if statuses[order["number"]] == "awaiting_payment" else 409)
+    catalog.process()
+
+    assert Order.objects.filter(status="paid").count() == 5
+    assert Order.objects.filter(status="rejected").count() == 25
+    assert PaymentTransaction.objects.filter(kind="charge", status="succeeded").count() == 5
+    assert not PaymentTransaction.objects.filter(order__status="rejected").exists()
+    assert catalog.on_hand["BATOM-RED"] == 0
