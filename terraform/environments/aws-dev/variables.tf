@@ -1,0 +1,47 @@
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "sa-east-1"
+  validation {
+    condition     = can(regex("^[a-z]{2}-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as sa-east-1."
+  }
+}
+
+variable "environment" {
+  description = "Environment name, part of every resource name."
+  type        = string
+  default     = "dev"
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the VPC (k8s/overlays/dev allows it for the data ports)."
+  type        = string
+  default     = "10.10.0.0/16"
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0))
+    error_message = "vpc_cidr must be a valid IPv4 range."
+  }
+}
+
+variable "admin_cidrs" {
+  description = "Ranges allowed to reach the EKS API from outside the VPC (the CD runners' egress)."
+  type        = list(string)
+  default     = []
+}
+
+variable "redis_auth_token" {
+  description = "ElastiCache AUTH token (TF_VAR_redis_auth_token from the environment's secrets)."
+  type        = string
+  sensitive   = true
+}
+
+variable "rabbitmq_password" {
+  description = "Amazon MQ user password (TF_VAR_rabbitmq_password from the environment's secrets)."
+  type        = string
+  sensitive   = true
+}

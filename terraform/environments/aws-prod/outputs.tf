@@ -1,0 +1,39 @@
+output "cluster_name" {
+  description = "EKS cluster (aws eks update-kubeconfig --name <cluster_name>)."
+  value       = module.eks.cluster_name
+}
+
+output "vpc_cidr" {
+  description = "VPC range (the overlay's egress NetworkPolicies allow it for the data ports)."
+  value       = module.network.vpc_cidr
+}
+
+output "postgresql_endpoint" {
+  description = "RDS endpoint for DATABASE_URL (one database per service)."
+  value       = module.postgresql.endpoint
+}
+
+output "postgresql_master_secret_arn" {
+  description = "Secrets Manager secret of the RDS master user."
+  value       = module.postgresql.master_user_secret_arn
+}
+
+output "redis_endpoint" {
+  description = "ElastiCache primary endpoint for REDIS_URL (rediss://)."
+  value       = module.redis.primary_endpoint
+}
+
+output "kafka_bootstrap_servers" {
+  description = "MSK bootstrap brokers (SASL/IAM over TLS) for KAFKA_BOOTSTRAP_SERVERS."
+  value       = module.kafka.bootstrap_brokers_iam
+}
+
+output "rabbitmq_endpoint" {
+  description = "Amazon MQ AMQPS endpoint for RABBITMQ_URL."
+  value       = module.rabbitmq.amqps_endpoint
+}
+
+output "documentdb_endpoint" {
+  description = "DocumentDB endpoint for MONGODB_URI (tls=true)."
+  value       = module.documentdb.endpoint
+}

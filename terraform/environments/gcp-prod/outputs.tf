@@ -1,0 +1,24 @@
+output "cluster_name" {
+  description = "GKE cluster (gcloud container clusters get-credentials <cluster_name> --region <region>)."
+  value       = module.gke.cluster_name
+}
+
+output "postgresql_private_ip" {
+  description = "Cloud SQL private IP for DATABASE_URL."
+  value       = module.postgresql.private_ip
+}
+
+output "redis_host" {
+  description = "Memorystore host for REDIS_URL (rediss://, port 6378)."
+  value       = module.redis.host
+}
+
+output "kafka_bootstrap_servers" {
+  description = "Managed Kafka bootstrap address for KAFKA_BOOTSTRAP_SERVERS."
+  value       = module.kafka.bootstrap_address
+}
+
+output "project_number" {
+  description = "Project number (Workload Identity bindings)."
+  value       = data.google_project.this.number
+}

@@ -1,0 +1,56 @@
+variable "name" {
+  description = "Cluster name."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the brokers."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private data subnets, one broker in each (2 or 3 zones)."
+  type        = list(string)
+  validation {
+    condition     = length(var.subnet_ids) >= 2 && length(var.subnet_ids) <= 3
+    error_message = "MSK needs two or three subnets in distinct zones."
+  }
+}
+
+variable "client_security_group_ids" {
+  description = "Security groups allowed to connect (the EKS cluster's)."
+  type        = list(string)
+}
+
+variable "kafka_version" {
+  description = "Apache Kafka version."
+  type        = string
+  default     = "3.6.0"
+}
+
+variable "broker_instance_type" {
+  description = "Broker instance type."
+  type        = string
+  default     = "kafka.m5.large"
+  validation {
+    condition     = can(regex("^kafka\\.", var.broker_instance_type))
+    error_message = "broker_instance_type must be an MSK type such as kafka.m5.large."
+  }
+}
+
+variable "broker_volume_gb" {
+  description = "EBS storage per broker."
+  type        = number
+  default     = 100
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for data at rest and the log group."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}
