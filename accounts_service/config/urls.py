@@ -1,3 +1,4 @@
+from accounts.tokens.views import jwks
 from django.contrib import admin
 from django.urls import path
 
@@ -6,6 +7,7 @@ from config.api import api
 
 urlpatterns = [
     *platform_urlpatterns,
+    path(".well-known/jwks.json", jwks, name="jwks"),
     path("admin/", admin.site.urls),
     path("api/accounts/", api.urls),
 ]

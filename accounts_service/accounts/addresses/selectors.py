@@ -1,0 +1,20 @@
+"""Reads of addresses: always through the owner, so another user's address is simply not found."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.addresses.models import Address
+from accounts.users.models import User
+from common.api import NotFound
+
+
+def address_list(*, user: User) -> QuerySet[Address]:
+    return Address.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def address_get(*, user: User, address_id: int) -> Address:
+    address = Address.objects.filter(user=user, pk=address_id).first()
+    if address is None:
+        raise NotFound("Address not found.")
+    return address

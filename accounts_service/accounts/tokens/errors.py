@@ -1,0 +1,23 @@
+"""Error codes of the token endpoints (the contract's ``invalid_credentials`` and the 429)."""
+
+from common.api import TooManyRequests, Unauthorized
+
+
+class InvalidCredentials(Unauthorized):
+    code, detail = "invalid_credentials", "No active account matches this email and password."
+
+
+class InvalidRefreshToken(Unauthorized):
+    code, detail = "invalid_token", "The refresh token is invalid, expired or already used."
+
+
+class InvalidAccessToken(Unauthorized):
+    code, detail = "invalid_token", "The access token is invalid."
+
+
+class AccessTokenExpired(Unauthorized):
+    code, detail = "token_expired", "The access token has expired."
+
+
+class LockedOut(TooManyRequests):
+    detail = "Too many failed logins for this account; try again in 15 minutes."

@@ -1,0 +1,101 @@
+"""Issuing, rotating and revoking tokens. Refresh tokens are single-use: a row lock makes it so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts.tokens.errors import InvalidCredentials, InvalidRefreshToken, LockedOut
+from accounts.tokens.signing import AccountsRefreshToken
+from accounts.users.models import User, normalize_email
+from accounts.users.selectors import user_group_names
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+
+
+def tokens_for_user(*, user: User) -> TokenPair:
+    """A new refresh token (recorded as outstanding) and its access token with the user's claims."""
+    refresh = AccountsRefreshToken.for_user(user)
+    access = refresh.access_token
+    access["email"] = user.email
+    access["is_staff"] = user.is_staff
+    access["is_superuser"] = user.is_superuser
+    access["groups"] = user_group_names(user=user)
+    return TokenPair(access=str(access), refresh=str(refresh))
+
+
+def token_obtain(*, request: HttpRequest, email: str, password: str) -> TokenPair:
+    """Check the credentials (through django-axes, which counts failures) and issue a token pair."""
+    user = authenticate(request, username=normalize_email(email), password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise LockedOut()
+    if user is None:
+        raise InvalidCredentials()
+    # As a session login would: records last_login, and django-axes clears the account's failures.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return tokens_for_user(user=user)
+
+
+def _decode_refresh(raw: str) -> AccountsRefreshToken:
+    try:
+        # verify=False skips simplejwt's own blacklist query: the lock below decides, atomically.
+        token = AccountsRefreshToken(raw, verify=False)
+        token.check_exp()
+        token.verify_token_type()
+    except TokenError:
+        raise InvalidRefreshToken()
+    return token
+
+
+def token_refresh(*, refresh: str) -> TokenPair:
+    """Rotate: blacklist the presented refresh token and issue a new pair.
+
+    The outstanding-token row is locked first, so of two concurrent refreshes with the same token the
+    second waits, then finds it blacklisted and fails: a refresh token works at most once.
+    """
+    jti = _decode_refresh(refresh)["jti"]
+    with transaction.atomic():
+        outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=jti).order_by("pk").first()
+        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+            raise InvalidRefreshToken()
+        user = outstanding.user
+        if user is None or not user.is_active:
+            raise InvalidRefreshToken()
+        BlacklistedToken.objects.create(token=outstanding)
+        return tokens_for_user(user=user)
+
+
+def token_logout(*, refresh: str) -> None:
+    """Blacklist one refresh token (idempotent for a token we issued)."""
+    jti = _decode_refresh(refresh)["jti"]
+    with transaction.atomic():
+        outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=jti).order_by("pk").first()
+        if outstanding is None:
+            raise InvalidRefreshToken()
+        BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+def user_logout_everywhere(*, user: User) -> int:
+    """Blacklist every unexpired refresh token of ``user``; returns how many were still usable.
+
+    Access tokens already issued stay valid until they expire (at most 5 minutes).
+    """
+    with transaction.atomic():
+        live = list(
+            OutstandingToken.objects.select_for_update(of=("self",))
+            .filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
+            .order_by("id")
+        )
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live], ignore_conflicts=True)
+    return len(live)

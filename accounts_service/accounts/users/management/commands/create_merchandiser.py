@@ -1,0 +1,38 @@
+"""``manage.py create_merchandiser EMAIL [--password P] [--superuser]``: a staff account in Merchandiser."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.users.services import MERCHANDISER_GROUP, staff_user_ensure
+
+
+class Command(BaseCommand):
+    help = "Create (or update) a staff user in the Merchandiser group and print its credentials."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("--password", help="Set this password (default: a random one for a new user).")
+        parser.add_argument("--full-name", default="", help="The user's full name.")
+        parser.add_argument("--superuser", action="store_true", help="Also make the user a superuser.")
+
+    def handle(self, *args, email: str, password: str | None, full_name: str, superuser: bool, **options):
+        generated = None
+        try:
+            user, created = staff_user_ensure(
+                email=email, password=password, full_name=full_name, groups=(MERCHANDISER_GROUP,), superuser=superuser
+            )
+            if created and password is None:
+                generated = secrets.token_urlsafe(12)
+                user.set_password(generated)
+                user.save(update_fields=["password"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages))
+        shown = password or generated
+        verb = "created" if created else "updated"
+        role = "superuser, " if user.is_superuser else ""
+        self.stdout.write(f"Merchandiser {verb} ({role}staff): email={user.email}")
+        self.stdout.write(f"password={shown}" if shown else "password unchanged")

@@ -1,0 +1,178 @@
+"""POST token, token/refresh, logout and me/logout-all: issuing, single-use rotation and revocation."""
+
+from datetime import timedelta
+
+import jwt
+import pytest
+from accounts.tokens.keys import current_keyring
+from accounts.tokens.signing import AccountsRefreshToken
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from tests.conftest import PASSWORD, post
+
+pytestmark = pytest.mark.django_db
+
+
+def _claims(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def _login(client, email="ana@example.com", password=PASSWORD):
+    return post(client, "token", {"email": email, "password": password})
+
+
+def test_token_answers_an_access_and_a_refresh_token(client, user):
+    response = _login(client)
+    assert response.status_code == 200
+    assert set(response.json()) == {"access", "refresh"}
+
+
+def test_access_token_is_rs256_with_kid_iss_aud_and_the_users_claims(client, make_user):
+    user = make_user(email="mara@example.com", is_staff=True, is_superuser=True)
+    user.groups.add(Group.objects.get(name="Merchandiser"), Group.objects.get(name="Customer support"))
+    access = _login(client, email="MARA@example.com").json()["access"]
+    header, claims = jwt.get_unverified_header(access), _claims(access)
+    assert header == {"alg": "RS256", "kid": current_keyring().kid, "typ": "JWT"}
+    assert claims["iss"] == "https://accounts.cosmeticos.co"
+    assert claims["aud"] == "cosmeticos-api"
+    assert claims["token_type"] == "access"
+    assert claims["exp"] - claims["iat"] == 300
+    assert claims["user_id"] == str(user.pk)
+    assert (claims["email"], claims["is_staff"], claims["is_superuser"]) == ("mara@example.com", True, True)
+    assert claims["groups"] == ["Customer support", "Merchandiser"]
+
+
+def test_refresh_token_lives_one_day_and_is_recorded_as_outstanding(client, user):
+    refresh = _login(client).json()["refresh"]
+    claims = _claims(refresh)
+    assert claims["token_type"] == "refresh"
+    assert claims["exp"] - claims["iat"] == 86400
+    assert OutstandingToken.objects.filter(jti=claims["jti"], user=user).exists()
+
+
+def test_login_records_last_login(client, user):
+    _login(client)
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("ana@example.com", "wrong password"), ("nobody@example.com", PASSWORD)],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_bad_credentials_are_401_invalid_credentials(client, user, email, password):
+    response = _login(client, email=email, password=password)
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "No active account matches this email and password.",
+        "code": "invalid_credentials",
+    }
+    assert OutstandingToken.objects.count() == 0
+
+
+def test_a_deactivated_user_cannot_log_in(client, make_user):
+    make_user(is_active=False)
+    assert _login(client).json()["code"] == "invalid_credentials"
+
+
+def test_refresh_answers_a_new_pair_and_the_old_refresh_token_stops_working(client, user):
+    first = _login(client).json()
+    response = post(client, "token/refresh", {"refresh": first["refresh"]})
+    assert response.status_code == 200
+    second = response.json()
+    assert second["refresh"] != first["refresh"]
+    assert _claims(second["access"])["email"] == "ana@example.com"
+    again = post(client, "token/refresh", {"refresh": first["refresh"]})
+    assert again.status_code == 401
+    assert again.json() == {"detail": "The refresh token is invalid, expired or already used.", "code": "invalid_token"}
+    assert post(client, "token/refresh", {"refresh": second["refresh"]}).status_code == 200
+
+
+def test_refresh_carries_group_changes_into_the_new_access_token(client, user):
+    refresh = _login(client).json()["refresh"]
+    user.groups.add(Group.objects.get(name="Customer support"))
+    access = post(client, "token/refresh", {"refresh": refresh}).json()["access"]
+    assert _claims(access)["groups"] == ["Customer support"]
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c", ""], ids=["garbage", "three-parts", "empty"])
+def test_refresh_with_a_malformed_token_is_401(client, token):
+    response = post(client, "token/refresh", {"refresh": token})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_refresh_with_an_access_token_is_401(client, user):
+    access = _login(client).json()["access"]
+    assert post(client, "token/refresh", {"refresh": access}).status_code == 401
+
+
+def test_refresh_with_an_expired_refresh_token_is_401(client, user):
+    token = AccountsRefreshToken.for_user(user)
+    token.set_exp(from_time=timezone.now() - timedelta(days=2))
+    response = post(client, "token/refresh", {"refresh": str(token)})
+    assert response.status_code == 401
+    assert BlacklistedToken.objects.count() == 0
+
+
+def test_refresh_of_a_deactivated_user_is_401(client, user):
+    refresh = _login(client).json()["refresh"]
+    user.is_active = False
+    user.save()
+    assert post(client, "token/refresh", {"refresh": refresh}).status_code == 401
+    assert OutstandingToken.objects.count() == 1
+
+
+def test_refresh_with_a_token_signed_by_another_key_is_401(client, user):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    forged = jwt.encode(
+        {**_claims(_login(client).json()["refresh"]), "jti": "forged"},
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        algorithm="RS256",
+        headers={"kid": current_keyring().kid},
+    )
+    assert post(client, "token/refresh", {"refresh": forged}).status_code == 401
+
+
+def test_logout_answers_204_and_the_refresh_token_is_refused_afterwards(client, user):
+    refresh = _login(client).json()["refresh"]
+    response = post(client, "logout", {"refresh": refresh})
+    assert response.status_code == 204
+    assert response.content == b""
+    assert post(client, "token/refresh", {"refresh": refresh}).status_code == 401
+
+
+def test_logout_twice_is_harmless(client, user):
+    refresh = _login(client).json()["refresh"]
+    assert post(client, "logout", {"refresh": refresh}).status_code == 204
+    assert post(client, "logout", {"refresh": refresh}).status_code == 204
+    assert BlacklistedToken.objects.count() == 1
+
+
+def test_logout_with_a_malformed_token_is_401(client):
+    response = post(client, "logout", {"refresh": "garbage"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_logout_all_revokes_every_refresh_token_of_the_caller_only(client, user, make_user):
+    other = make_user(email="bia@example.com")
+    phone, laptop = _login(client).json(), _login(client).json()
+    others = _login(client, email="bia@example.com").json()
+    response = post(client, "me/logout-all", HTTP_AUTHORIZATION=f"Bearer {phone['access']}")
+    assert response.status_code == 200
+    assert response.json() == {"revoked_refresh_tokens": 2}
+    assert post(client, "token/refresh", {"refresh": phone["refresh"]}).status_code == 401
+    assert post(client, "token/refresh", {"refresh": laptop["refresh"]}).status_code == 401
+    assert post(client, "token/refresh", {"refresh": others["refresh"]}).status_code == 200
+    assert BlacklistedToken.objects.filter(token__user=other).count() == 1  # only by its own rotation
+
+
+def test_logout_all_needs_a_token(client):
+    response = post(client, "me/logout-all")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
