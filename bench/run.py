@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 import traceback
@@ -37,8 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only", action="append", choices=benchmarks.NAMES, metavar="NAME",
         help=f"run only this benchmark (repeatable): {', '.join(benchmarks.NAMES)}",
     )  # fmt: skip
-    parser.add_argument("--rounds", type=int, help="interleaved rounds per benchmark (default 3, quick 1)")
-    parser.add_argument("--duration", type=float, help="seconds per load run (default 10, quick 3)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds per benchmark (default 5, quick 1)")
+    parser.add_argument("--duration", type=float, help="seconds per load run (default 6, quick 3)")
     parser.add_argument("--variants", type=int, help="catalog size in variants (default 100,000, quick 2,000)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the bench databases first")
     parser.add_argument("--save", type=Path, help="write the raw results as JSON to this file")
@@ -51,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     selected = args.only or list(benchmarks.NAMES)
     started = time.monotonic()
     print(f"[bench] {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {settings.describe()}", flush=True)
+    load_before = os.getloadavg()
+    if load_before[0] > 1.0:
+        print(
+            f"[bench] warning: load average {load_before[0]:.1f} before starting: other work shares the 2 cores, "
+            "absolute figures will be low and noisy (ratios of interleaved runs hold up better)",
+            flush=True,
+        )
     rows: list[Row] = []
     failures = 0
     with ProcessSet(log_dir=REPO_ROOT / "var" / "bench" / "logs") as processes:
@@ -75,13 +83,16 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             return 1
     elapsed = time.monotonic() - started
+    load_after = os.getloadavg()
     print()
     print(render_table(rows))
     print(f"\n[bench] {len(rows)} figures in {elapsed / 60:.1f} min; {settings.describe()}")
+    print(f"[bench] load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (1 min)")
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "settings": settings.describe(),
         "elapsed_s": round(elapsed, 1),
+        "load_average": {"before": load_before, "after": load_after},
         "rows": [row.as_dict() for row in rows],
         "markdown": render_markdown(rows),
     }

@@ -1,6 +1,7 @@
 """The benchmarks ``bench/run.py`` runs, each returning rows of the results table.
 
 serving   catalog list (database) under gunicorn gthread / sync / uvicorn ASGI, one pinned worker each
+workers   catalog list (database) on the whole machine: 2, 3 or 4 gthread workers
 catalog   list, filtered list, search, detail: Django Ninja vs the plain JsonResponse views (>= 0.9x)
 cache     Redis cache hits of list and detail vs the plain views serving the cached bytes (>= 0.9x)
 openloop  fixed arrival rate of 300 req/s per worker: p99 <= 50 ms cached, <= 100 ms database list
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from bench.lib import catalog, external
 from bench.lib.context import Context
 from bench.lib.loads import Target, closed_loop, open_loop
-from bench.lib.servers import Serving, start_service
+from bench.lib.servers import LOAD_CPU, Serving, start_service
 from bench.lib.stats import Row, median
 
 # One pinned worker each; the figures are per worker (a 2-core machine runs two of them).
@@ -24,11 +25,20 @@ SERVINGS = [
     Serving("gthread-2", "gthread", threads=2),
     Serving("gthread-8", "gthread", threads=8),
     Serving("sync", "sync"),
-    Serving("asgi", "uvicorn.workers.UvicornWorker"),
+    # Django's advice for ASGI: no persistent connections (each request's thread would keep its own
+    # and exhaust PostgreSQL's max_connections, which it did in the first runs).
+    Serving("asgi", "uvicorn.workers.UvicornWorker", env={"DATABASE_CONN_MAX_AGE": "0"}),
     Serving("gthread-4-noconn", "gthread", threads=4, env={"DATABASE_CONN_MAX_AGE": "0"}),
 ]
 QUICK_SERVINGS = ["gthread-4", "sync", "asgi"]
 RECOMMENDED = SERVINGS[0]
+# Whole machine (2 cores, nothing pinned, wrk sharing the cores): how many workers to run.
+MACHINE_SERVINGS = [
+    Serving("2w-4t", "gthread", workers=2, threads=4, pinned=False),
+    Serving("3w-4t", "gthread", workers=3, threads=4, pinned=False),
+    Serving("4w-2t", "gthread", workers=4, threads=2, pinned=False),
+]
+MACHINE_CONNECTIONS = 32
 OPEN_LOOP_RATE = 300.0  # requests per second per worker
 RATIO_TARGET = 0.9
 FIRST_PORT = 18801
@@ -60,6 +70,37 @@ def run_serving(context: Context) -> list[Row]:
                 figure=f"{ratio:.2f}x {RECOMMENDED.label}" + (f" (rounds {summary.spread})" if summary.spread else ""),
                 target=">= 0.9x WSGI to pick ASGI" if is_asgi else "fastest wins",
                 ok=None,
+                note=errors_note(summary.errors),
+                rounds=summary.rounds(),
+            )
+        )  # fmt: skip
+    context.processes.stop_all()
+    return rows
+
+
+def run_workers(context: Context) -> list[Row]:
+    """Catalog list (database) on the whole machine: worker and thread counts, wrk sharing the cores."""
+    rows = seed_rows(context)
+    servings = MACHINE_SERVINGS[:2] if context.settings.quick else MACHINE_SERVINGS
+    env = {**context.env, "CATALOG_RESPONSE_CACHE": "false"}
+    targets = []
+    for offset, serving in enumerate(servings):
+        port = FIRST_PORT + 10 + offset
+        name = f"catalog-{serving.name}"
+        start_service(context.processes, service="catalog", serving=serving, port=port, env=env, name=name)
+        base = f"http://127.0.0.1:{port}"
+        targets.append(Target(serving.label, base, catalog.sample(base).list_paths))
+    summaries = run_closed(context, targets, connections=MACHINE_CONNECTIONS, cpu=None)
+    reference = summaries[0].rps or 0.0
+    for serving, summary in zip(servings, summaries, strict=True):
+        ratio = (summary.rps or 0.0) / reference if reference else 0.0
+        rows.append(
+            Row(
+                "workers: catalog list (db), 2 cores",
+                serving.label,
+                summary.rps, summary.p50_ms, summary.p99_ms,
+                figure=f"{ratio:.2f}x {servings[0].label}, {MACHINE_CONNECTIONS} connections",
+                target="fastest wins",
                 note=errors_note(summary.errors),
                 rounds=summary.rounds(),
             )
@@ -180,14 +221,15 @@ def compare_with_plain(context: Context, base: str, pairs: list, *, section: str
     return rows
 
 
-def run_closed(context: Context, targets: list[Target]):
+def run_closed(context: Context, targets: list[Target], *, connections: int | None = None, cpu: int | None = LOAD_CPU):
     settings = context.settings
     return closed_loop(
         targets,
         rounds=settings.rounds,
         duration=settings.duration,
         warmup=settings.warmup,
-        connections=settings.connections,
+        connections=connections or settings.connections,
+        cpu=cpu,
         env=context.env,
     )
 
@@ -203,6 +245,7 @@ def errors_note(errors: int) -> str:
 
 RUNNERS: dict[str, Callable[[Context], list[Row]]] = {
     "serving": run_serving,
+    "workers": run_workers,
     "catalog": run_catalog,
     "cache": run_cache,
     "openloop": run_openloop,

@@ -37,19 +37,20 @@ class CatalogSample:
         ]
 
     def cached_pairs(self) -> list[tuple[str, list[str], list[str]]]:
-        """(name, Ninja paths, plain paths) for the cached list and detail."""
+        """(name, Ninja paths, plain paths) for the cached list and detail.
+
+        With ``CATALOG_RESPONSE_CACHE=true`` both share the one Redis entry per answer, so the plain
+        view is "plain Django serving the cached bytes".
+        """
         return [
-            ("list", self.list_paths, plain(self.list_paths, cached=True)),
-            ("detail", self.detail_paths, plain(self.detail_paths, cached=True)),
+            ("list", self.list_paths, plain(self.list_paths)),
+            ("detail", self.detail_paths, plain(self.detail_paths)),
         ]
 
 
-def plain(paths: list[str], *, cached: bool = False) -> list[str]:
-    """The plain views' twin of each API path (``?cached=1`` asks for the cached-bytes variant)."""
-    twins = [PLAIN + path[len(API) :] for path in paths]
-    if cached:
-        twins = [path + ("&" if "?" in path else "?") + "cached=1" for path in twins]
-    return twins
+def plain(paths: list[str]) -> list[str]:
+    """The plain views' twin of each API path."""
+    return [PLAIN + path[len(API) :] for path in paths]
 
 
 def sample(base: str) -> CatalogSample:

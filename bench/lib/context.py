@@ -34,9 +34,9 @@ class Settings:
     def from_args(cls, args: argparse.Namespace) -> Settings:
         return cls(
             quick=args.quick,
-            rounds=args.rounds or (1 if args.quick else 3),
-            duration=args.duration or (3.0 if args.quick else 10.0),
-            warmup=1.0 if args.quick else 2.0,
+            rounds=args.rounds or (1 if args.quick else 5),
+            duration=args.duration or (3.0 if args.quick else 6.0),
+            warmup=1.0,
             variants=args.variants or (2_000 if args.quick else 100_000),
             fresh=args.fresh,
         )
@@ -88,24 +88,24 @@ class Context:
         self.ensure_migrated("catalog")
         target = self.settings.variants
         have = self.count_variants()
-        if have == target:
+        if have >= target * 0.95:  # seed_catalog's --size is "about how many variants"
             print(f"[bench] catalog already holds {have:,} variants: not reseeding (--fresh to redo)", flush=True)
             self.done.add("seeded")
             return Row("seed", f"{target:,} variants", figure="reused", note="already seeded; --fresh to time it")
         print(f"[bench] seeding the catalog with {target:,} variants (had {have:,})", flush=True)
         started = time.monotonic()
-        self.manage("catalog", ["seed_catalog", "--size", str(target)], timeout=1800)
+        self.manage("catalog", ["seed_catalog", "--size", str(target), "--no-events"], timeout=1800)
         seconds = time.monotonic() - started
         have = self.count_variants()
         print(f"[bench] seeded {have:,} variants in {seconds:.1f}s", flush=True)
         self.done.add("seeded")
         return Row(
             "seed",
-            f"seed_catalog --size {target:,}",
+            f"seed_catalog --size {target:,} --no-events",
             figure=f"{seconds:.1f} s ({have:,} variants, {have / seconds:,.0f}/s)",
             target="-",
-            ok=None if have == target else False,
-            note="" if have == target else f"expected {target:,} variants",
+            ok=None if have >= target * 0.95 else False,
+            note="" if have >= target * 0.95 else f"expected about {target:,} variants",
         )
 
     def count_variants(self) -> int:

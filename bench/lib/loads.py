@@ -60,7 +60,14 @@ class Summary:
 
 
 def closed_loop(
-    targets: list[Target], *, rounds: int, duration: float, warmup: float, connections: int, env: dict[str, str]
+    targets: list[Target],
+    *,
+    rounds: int,
+    duration: float,
+    warmup: float,
+    connections: int,
+    env: dict[str, str],
+    cpu: int | None = LOAD_CPU,
 ) -> list[Summary]:
     """wrk against each target once per round (order rotated per round); the summaries in input order."""
     summaries = [Summary(target=target, results=[]) for target in targets]
@@ -69,9 +76,9 @@ def closed_loop(
         for summary in order:
             target = summary.target
             if warmup:
-                run_wrk(target.base_url, target.paths, duration=warmup, connections=connections, cpu=LOAD_CPU, env=env)
+                run_wrk(target.base_url, target.paths, duration=warmup, connections=connections, cpu=cpu, env=env)
             result = run_wrk(
-                target.base_url, target.paths, duration=duration, connections=connections, cpu=LOAD_CPU, env=env
+                target.base_url, target.paths, duration=duration, connections=connections, cpu=cpu, env=env
             )
             summary.results.append(result)
             print(

@@ -73,14 +73,22 @@ async def run(url: str, paths: list[str], rate: float, duration: float, max_conn
 
     async def one(index: int, due: float) -> None:
         nonlocal open_count, errors
+        request = requests[index % len(requests)]
         async with slots:
             connection = idle.pop() if idle else None
             try:
+                if connection is not None:
+                    try:
+                        status = await asyncio.wait_for(connection.get(request), timeout)
+                    except (ConnectionError, asyncio.IncompleteReadError):
+                        # The server closed an idle keep-alive connection: resend on a new one.
+                        connection.close()
+                        connection = None
                 if connection is None:
                     reader, writer = await asyncio.open_connection(host, port)
                     connection = Connection(reader, writer)
                     open_count += 1
-                status = await asyncio.wait_for(connection.get(requests[index % len(requests)]), timeout)
+                    status = await asyncio.wait_for(connection.get(request), timeout)
                 latencies.append(time.perf_counter() - due)
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
                 if connection.usable:
