@@ -226,7 +226,7 @@ def web_deployment(service: Service) -> dict:
         # The RS256 signing key is a file (JWT_PRIVATE_KEY_PATH) from its own Secret, never an env var.
         container["volumeMounts"].append({"name": "jwt", "mountPath": "/var/run/secrets/cosmeticos/jwt", "readOnly": True})
         spec["volumes"].append(
-            {"name": "jwt", "secret": {"secretName": "accounts-jwt", "defaultMode": 0o440, "items": [{"key": "private.pem", "path": "private.pem"}]}}
+            {"name": "jwt", "secret": {"secretName": "accounts-jwt", "defaultMode": 0o440}}
         )
     spec["topologySpreadConstraints"] = [
         {
@@ -362,7 +362,9 @@ def config_map(service: Service) -> dict:
         "JWKS_URL": f"http://accounts.{NAMESPACE}.svc.cluster.local:8002/.well-known/jwks.json",
     }
     if service.name == "accounts":
-        data["JWT_PRIVATE_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/private.pem"
+        # Both files come from the accounts-jwt Secret; rotation happens in the secret store.
+        data["JWT_PRIVATE_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/accounts-signing-key.pem"
+        data["JWT_RETIRED_KEYS_PATH"] = "/var/run/secrets/cosmeticos/jwt/retired-keys.json"
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

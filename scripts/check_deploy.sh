@@ -31,7 +31,7 @@ mkdir -p "$out"
 cd "$root" || exit 1
 
 check_generated() {  # committed files that are generated from one source are up to date
-  "$py" k8s/generate.py --check && "$py" "$here/dockerfiles.py" --check
+  "$py" k8s/generate.py --check && "$py" docker/compose.py --check && "$py" "$here/dockerfiles.py" --check
 }
 
 check_kustomize() {  # every overlay renders

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The ``features`` suite: the behave journeys (features/) on the whole suite as real processes.
 
-Runs behave through behave-django in the tiny project ``features/behave_django_settings.py`` (no
-database), prints behave's own summary, merges behave's per-feature JUnit files into the one file
+Runs behave through behave-django in the tiny project ``features/behave_django_settings.py`` with
+the database-free runner ``features/journey_runner.py``, prints behave's own summary, merges behave's per-feature JUnit files into the one file
 named by ``JUNIT_XML`` (default var/test-results/features.xml) and exits non-zero when anything failed.
 Extra arguments go to behave, e.g. ``scripts/run_features.py features/conta.feature``.
 """
@@ -51,7 +51,8 @@ def main(argv: list[str]) -> int:
             "-m",
             "django",
             "behave",
-            "--simple",
+            "--runner",
+            "journey_runner:HttpJourneyRunner",
             "--noinput",
             "--junit",
             "--junit-directory",
