@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 
 from orders.orders.services import order_expire_overdue
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -17,7 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: float | None = None, **options):
         while True:
-            expired = order_expire_overdue()
+            try:
+                expired = order_expire_overdue()
+            except DatabaseError:  # the database restarted: reconnect on the next round
+                if loop is None:
+                    raise
+                logger.exception("round failed; retrying")
+                connections.close_all()
+                expired = 0
             if expired or not loop:
                 self.stdout.write(f"expired {expired} overdue order(s)")
             if not loop:

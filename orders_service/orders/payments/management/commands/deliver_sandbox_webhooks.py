@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = "Deliver due sandbox payment webhooks (retrying with backoff); --loop to keep running."
 
     def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true", help="keep delivering until stopped")
-        parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls with --loop")
+        parser.add_argument(
+            "--loop",
+            type=float,
+            nargs="?",
+            const=0.5,
+            metavar="SECONDS",
+            help="keep delivering until stopped, polling every SECONDS (default 0.5) when idle",
+        )
 
-    def handle(self, *args, loop: bool = False, interval: float = 0.5, **options):
+    def handle(self, *args, loop: float | None = None, **options):
         while True:
-            delivered = sandbox_webhooks_deliver_due()
-            if delivered or not loop:
+            try:
+                delivered = sandbox_webhooks_deliver_due()
+            except DatabaseError:  # the database restarted: reconnect on the next round
+                if loop is None:
+                    raise
+                logger.exception("round failed; retrying")
+                connections.close_all()
+                delivered = 0
+            if delivered or loop is None:
                 self.stdout.write(f"delivered {delivered} webhook(s)")
-            if not loop:
+            if loop is None:
                 return
             if not delivered:
-                time.sleep(interval)
+                time.sleep(loop)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
+from orders.readonly_admin import ReadOnlyAdmin
+
+
+@admin.register(PaymentTransaction)
+class PaymentTransactionAdmin(ReadOnlyAdmin):
+    list_display = ("order", "kind", "status", "amount", "currency", "provider", "provider_reference", "created_at")
+    list_filter = ("kind", "status", "provider")
+    search_fields = ("order__number", "=provider_reference")
+
+
+@admin.register(WebhookReceipt)
+class WebhookReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("provider", "event_type", "event_id", "received_at")
+    list_filter = ("provider", "event_type")
+    search_fields = ("=event_id",)
+
+
+@admin.register(SandboxCharge)
+class SandboxChargeAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "order_number", "amount", "succeeded", "card_last4", "refund_reference", "created_at")
+    search_fields = ("=reference", "order_number")
+
+
+@admin.register(SandboxWebhook)
+class SandboxWebhookAdmin(ReadOnlyAdmin):
+    list_display = ("event_id", "event_type", "attempts", "deliver_after", "delivered_at", "last_error")
+    list_filter = ("event_type",)
+    search_fields = ("=event_id",)

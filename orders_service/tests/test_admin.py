@@ -1,0 +1,114 @@
+"""Customer support's admin: finding orders, reading them, and the actions (through the services)."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from orders.orders.models import Order
+from orders.payments.models import PaymentTransaction
+
+from common.events.testing import published
+from tests.conftest import pay
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/orders/order/"
+
+
+@pytest.fixture
+def support(client):
+    user = User.objects.create_user("lia", "lia@cosmeticos.co", "x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Customer support"))
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return user
+
+
+@pytest.fixture
+def paid_order(client, guest_order, catalog):
+    pay(client, guest_order)
+    return Order.objects.get(number=guest_order["number"])
+
+
+def action(client, name, orders, **extra):
+    data = {"action": name, "_selected_action": [order.pk for order in orders], **extra}
+    return client.post(CHANGELIST, data)
+
+
+def test_the_customer_support_group_may_view_and_change_orders_but_not_add_or_delete():
+    codenames = set(Group.objects.get(name="Customer support").permissions.values_list("codename", flat=True))
+    assert {"view_order", "change_order", "view_orderstatuschange", "view_paymenttransaction"} <= codenames
+    assert "add_order" not in codenames and "delete_order" not in codenames
+
+
+def test_support_finds_orders_by_number_email_status_and_total(client, support, paid_order):
+    assert paid_order.number.encode() in client.get(CHANGELIST, {"q": paid_order.number}).content
+    assert paid_order.number.encode() in client.get(CHANGELIST, {"q": "bia@example"}).content
+    assert paid_order.number.encode() not in client.get(CHANGELIST, {"q": "nobody@example.com"}).content
+    assert paid_order.number.encode() in client.get(CHANGELIST, {"status__exact": "paid"}).content
+    assert paid_order.number.encode() not in client.get(CHANGELIST, {"status__exact": "pending"}).content
+    assert paid_order.number.encode() in client.get(CHANGELIST, {"total_range": "100-199"}).content
+    assert paid_order.number.encode() not in client.get(CHANGELIST, {"total_range": "gte500"}).content
+
+
+def test_the_order_page_shows_lines_payments_and_history_read_only(client, support, paid_order):
+    response = client.get(f"{CHANGELIST}{paid_order.pk}/change/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "SERUM-30" in content and "Status history" in content and "payments:sandbox" in content
+    assert 'name="email"' not in content  # read-only
+    assert PaymentTransaction.objects.get().provider_reference in content
+
+
+def test_mark_fulfilled_asks_for_tracking_codes_then_ships(client, support, paid_order):
+    form = action(client, "mark_fulfilled", [paid_order])
+    assert form.status_code == 200
+    assert f'name="tracking_{paid_order.pk}"'.encode() in form.content
+    assert Order.objects.get().status == "paid"
+
+    done = action(client, "mark_fulfilled", [paid_order], apply="1", **{f"tracking_{paid_order.pk}": "BR987654321"})
+
+    assert done.status_code == 302
+    order = Order.objects.get()
+    assert (order.status, order.tracking_code) == ("fulfilled", "BR987654321")
+    assert order.history.last().actor == "support:lia"
+    assert [e.payload["tracking_code"] for e in published("orders.order_fulfilled")] == ["BR987654321"]
+    action(client, "mark_delivered", [order])
+    assert Order.objects.get().status == "delivered"
+
+
+def test_an_action_the_state_machine_refuses_is_reported_and_changes_nothing(client, support, guest_order):
+    order = Order.objects.get()
+    response = action(client, "mark_delivered", [order])
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [
+        f"Not marked delivered: {order.number} (Order {order.number} cannot go from awaiting_payment to delivered.)"
+    ]
+    assert Order.objects.get().status == "awaiting_payment"
+
+
+def test_cancel_with_refund_refunds_a_paid_order(client, support, paid_order):
+    action(client, "cancel_with_refund", [paid_order])
+    assert Order.objects.get().status == "refunded"
+    refund = PaymentTransaction.objects.get(kind="refund")
+    assert refund.amount == Decimal("192.70")
+    assert published("orders.order_cancelled")[0].payload["reason"] == "cancelled by customer support"
+
+
+def test_resend_confirmation_publishes_a_resend_request(client, support, paid_order):
+    action(client, "resend_confirmation", [paid_order])
+    [event] = published("orders.order_confirmation_resend_requested")
+    assert (event.key, event.payload["email"], event.payload["requested_by"]) == (
+        paid_order.number,
+        "bia@example.com",
+        "support:lia",
+    )
+
+
+def test_csv_export_lists_the_selected_orders(client, support, paid_order):
+    response = action(client, "export_csv", [paid_order])
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = response.content.decode().splitlines()
+    assert rows[0] == "number,created_at,status,email,subtotal,shipping,total,currency,paid_at,tracking_code"
+    assert rows[1].startswith(f"{paid_order.number},")
+    assert ",paid,bia@example.com,179.80,12.90,192.70,BRL," in rows[1]
+    assert len(rows) == 2
