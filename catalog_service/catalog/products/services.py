@@ -19,6 +19,18 @@ from catalog.search.indexing import product_search_refresh
 CENT = Decimal("0.01")
 
 
+def product_save(*, product: Product) -> bool:
+    """Save a product's own fields (the admin form); returns its published flag before the change.
+
+    Call :func:`product_sync` once its variants, attributes and images are saved too.
+    """
+    was_published = bool(product.pk) and Product.objects.filter(pk=product.pk, is_published=True).exists()
+    if product.is_published and product.published_at is None:
+        product.published_at = timezone.now()
+    product.save()
+    return was_published
+
+
 def product_sync(*, product: Product, was_published: bool) -> None:
     """After a product, its variants, attributes or images changed: refresh derived data and announce it.
 

@@ -1,0 +1,145 @@
+"""CSV import: validate everything first, then write all rows in one transaction (upsert by SKU).
+
+A dry run, or any bad row, writes nothing. Files above ``CATALOG_IMPORT_SYNC_MAX_ROWS`` rows become an
+``ImportJob`` that ``manage.py run_import_jobs`` processes in the background.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from catalog.imports.models import ImportJob
+from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate
+from catalog.inventory.models import Stock
+from catalog.inventory.services import stock_changed_publish
+from catalog.products.cache import catalog_cache_bump
+from catalog.products.events import product_event_publish
+from catalog.products.models import Product, Variant
+from catalog.search.indexing import product_search_refresh
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportReport:
+    row_count: int
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    written: bool = False
+    job: ImportJob | None = None
+
+
+def catalog_import(*, text: str, dry_run: bool) -> ImportReport:
+    """Check ``text``; unless it is a dry run and when every row is good, upsert it all at once."""
+    validation = catalog_csv_validate(text)
+    report = ImportReport(row_count=validation.row_count, errors=[e.as_dict() for e in validation.errors])
+    if dry_run or validation.errors:
+        existing = set(Variant.objects.filter(sku__in=[r.sku for r in validation.rows]).values_list("sku", flat=True))
+        report.updated = len(existing)
+        report.created = len(validation.rows) - report.updated
+        return report
+    report.created, report.updated = _write(validation)
+    report.written = True
+    return report
+
+
+def catalog_import_submit(*, file_name: str, text: str, dry_run: bool, user=None) -> ImportReport:
+    """The admin's entry point: small files (and every dry run) at once, large files as a background job."""
+    if dry_run:
+        return catalog_import(text=text, dry_run=True)
+    row_count = max(0, text.count("\n") - 1)
+    if row_count <= settings.CATALOG_IMPORT_SYNC_MAX_ROWS:
+        return catalog_import(text=text, dry_run=False)
+    job = ImportJob.objects.create(file_name=file_name[:200], content=text, row_count=row_count, created_by=user)
+    return ImportReport(row_count=row_count, job=job)
+
+
+def import_job_run_next() -> ImportJob | None:
+    """Claim the oldest pending job and run it; None when there is none."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(status=ImportJob.Status.PENDING)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if job is None:
+            return None
+        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    try:
+        report = catalog_import(text=job.content, dry_run=False)
+    except Exception as exc:  # the job records any failure; the worker goes on with the next one
+        logger.exception("import job failed", extra={"job_id": job.pk})
+        job.status, job.errors = ImportJob.Status.FAILED, [{"row": 0, "sku": "", "errors": [str(exc)]}]
+    else:
+        job.status = ImportJob.Status.DONE if report.written else ImportJob.Status.FAILED
+        job.errors, job.row_count = report.errors, report.row_count
+        job.created_count, job.updated_count = report.created, report.updated
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "row_count", "created_count", "updated_count", "finished_at"])
+    return job
+
+
+def _write(validation: Validation) -> tuple[int, int]:
+    created = updated = 0
+    with transaction.atomic():
+        slugs = {row.product_slug for row in validation.rows}
+        products = {p.slug: p for p in Product.objects.select_for_update().filter(slug__in=slugs).order_by("pk")}
+        was_published = {slug: product.is_published for slug, product in products.items()}
+        first_rows: dict[str, ValidRow] = {}
+        for row in validation.rows:
+            first_rows.setdefault(row.product_slug, row)
+        for slug, row in first_rows.items():
+            product = products.get(slug) or Product(slug=slug)
+            for name, value in row.product.items():
+                setattr(product, name, value)
+            if row.published is not None:
+                product.is_published = row.published
+            if product.is_published and product.published_at is None:
+                product.published_at = timezone.now()
+            product.save()
+            products[slug] = product
+
+        variants = {v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=[r.sku for r in validation.rows])}
+        next_position = {
+            row["product_id"]: row["last"] + 1
+            for row in Variant.objects.filter(product__in=products.values()).values("product_id").annotate(last=Max("position"))
+        }
+        changed_stock: list[int] = []
+        for row in sorted(validation.rows, key=lambda r: r.sku):
+            variant = variants.get(row.sku)
+            if variant is None:
+                product = products[row.product_slug]
+                variant = Variant(sku=row.sku, product=product, position=next_position.get(product.pk, 0))
+                next_position[product.pk] = variant.position + 1
+                created += 1
+            else:
+                updated += 1
+            for name, value in row.variant.items():
+                setattr(variant, name, value)
+            variant.save()
+            stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
+            before = (stock.on_hand, stock.low_stock_threshold)
+            if row.on_hand is not None:
+                stock.on_hand = max(row.on_hand, stock.reserved)
+            if row.low_stock_threshold is not None:
+                stock.low_stock_threshold = row.low_stock_threshold
+            if (stock.on_hand, stock.low_stock_threshold) != before:
+                stock.save()
+                changed_stock.append(variant.pk)
+        product_search_refresh(product_ids=[p.pk for p in products.values()])
+        for slug, product in products.items():
+            product_event_publish(product_id=product.pk, was_published=was_published.get(slug, False))
+        if changed_stock:
+            stock_changed_publish(variant_ids=changed_stock)
+        catalog_cache_bump()
+    return created, updated

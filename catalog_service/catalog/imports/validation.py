@@ -1,0 +1,180 @@
+"""Reading and checking a catalog CSV without writing anything: every bad row with every reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from catalog.imports.csv_format import COLUMNS, FALSE_WORDS, REQUIRED, TRUE_WORDS
+from catalog.products.models import Brand, Category, ProductType, Variant
+from catalog.products.validators import is_valid_ean13
+
+SLUG = re.compile(r"^[-a-z0-9_]+$")
+HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_ROWS = 200_000
+
+
+@dataclass
+class RowError:
+    row: int  # the line number in the file (the header is line 1)
+    sku: str
+    errors: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "sku": self.sku, "errors": self.errors}
+
+
+@dataclass
+class ValidRow:
+    row: int
+    sku: str
+    product_slug: str
+    product: dict[str, Any]
+    variant: dict[str, Any]
+    published: bool | None
+    on_hand: int | None
+    low_stock_threshold: int | None
+
+
+@dataclass
+class Validation:
+    rows: list[ValidRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+
+
+def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> Decimal | None:
+    if not value:
+        if required:
+            problems.append(f"{name} is required")
+        return None
+    try:
+        amount = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        problems.append(f"{name} '{value}' is not a number")
+        return None
+    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2 or amount >= Decimal("100000000"):
+        problems.append(f"{name} '{value}' must be positive with at most two decimals")
+        return None
+    return amount
+
+
+def _whole(value: str, name: str, problems: list[str]) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        problems.append(f"{name} '{value}' must be a whole number of zero or more")
+        return None
+    return int(value)
+
+
+def catalog_csv_validate(text: str) -> Validation:
+    """Parse ``text`` and check each row against the catalog; nothing is written."""
+    result = Validation()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    if missing or unknown:
+        problems = [f"missing column {name}" for name in missing] + [f"unknown column {name}" for name in unknown]
+        result.errors.append(RowError(row=1, sku="", errors=problems))
+        return result
+    raw_rows = []
+    for raw in reader:
+        raw_rows.append({(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None})
+        if len(raw_rows) > MAX_ROWS:
+            result.errors.append(RowError(row=1, sku="", errors=[f"more than {MAX_ROWS} rows"]))
+            return result
+    result.row_count = len(raw_rows)
+
+    brands = dict(Brand.objects.values_list("slug", "id"))
+    categories = dict(Category.objects.values_list("slug", "id"))
+    types = dict(ProductType.objects.values_list("slug", "id"))
+    skus = [row.get("sku", "") for row in raw_rows]
+    existing = {
+        row["sku"]: row
+        for row in Variant.objects.filter(sku__in=skus).values("sku", "product__slug")
+    }
+    eans = [row.get("ean13", "") for row in raw_rows if row.get("ean13")]
+    ean_owner = dict(Variant.objects.filter(ean13__in=eans).values_list("ean13", "sku"))
+
+    seen_skus: set[str] = set()
+    seen_eans: dict[str, str] = {}
+    products: dict[str, dict[str, Any]] = {}
+    for number, raw in enumerate(raw_rows, start=2):
+        problems: list[str] = []
+        sku = raw.get("sku", "")
+        for name in REQUIRED:
+            if not raw.get(name) and name != "price":
+                problems.append(f"{name} is required")
+        if sku and len(sku) > 64:
+            problems.append("sku is longer than 64 characters")
+        if sku in seen_skus:
+            problems.append(f"SKU {sku} appears twice in the file")
+        seen_skus.add(sku)
+        slug = raw.get("product_slug", "")
+        if slug and not SLUG.match(slug):
+            problems.append(f"product_slug '{slug}' may only hold lower-case letters, digits, - and _")
+        if sku in existing and existing[sku]["product__slug"] != slug:
+            problems.append(f"SKU {sku} belongs to product {existing[sku]['product__slug']}")
+        for column, known in (("brand", brands), ("category", categories), ("product_type", types)):
+            if raw.get(column) and raw[column] not in known:
+                problems.append(f"unknown {column} '{raw[column]}'")
+        price = _decimal(raw.get("price", ""), "price", problems, required=True)
+        compare_at = _decimal(raw.get("compare_at_price", ""), "compare_at_price", problems, required=False)
+        if price is not None and compare_at is not None and compare_at <= price:
+            problems.append("compare_at_price must be above price")
+        ean = raw.get("ean13", "")
+        if ean:
+            if not is_valid_ean13(ean):
+                problems.append(f"ean13 '{ean}' is not a valid EAN-13 barcode")
+            elif ean_owner.get(ean, sku) != sku or seen_eans.get(ean, sku) != sku:
+                problems.append(f"ean13 {ean} is already used by another SKU")
+            seen_eans.setdefault(ean, sku)
+        shade = raw.get("shade_hex", "")
+        if shade and not HEX.match(shade):
+            problems.append(f"shade_hex '{shade}' must look like #C8787E")
+        published_word = raw.get("published", "").lower()
+        if published_word not in TRUE_WORDS | FALSE_WORDS:
+            problems.append(f"published '{raw.get('published')}' must be true or false")
+        weight = _whole(raw.get("weight_grams", ""), "weight_grams", problems)
+        on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
+        threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
+        product = {
+            "name": raw.get("product_name", "")[:200],
+            "description": raw.get("description", ""),
+            "brand_id": brands.get(raw.get("brand", "")),
+            "category_id": categories.get(raw.get("category", "")),
+            "product_type_id": types.get(raw.get("product_type", "")),
+        }
+        first = products.setdefault(slug, product)
+        if first is not product and (first["name"], first["brand_id"]) != (product["name"], product["brand_id"]):
+            problems.append(f"product {slug} has another name or brand on an earlier row")
+        if problems:
+            result.errors.append(RowError(row=number, sku=sku, errors=problems))
+            continue
+        result.rows.append(
+            ValidRow(
+                row=number,
+                sku=sku,
+                product_slug=slug,
+                product=product,
+                variant={
+                    "name": raw["variant_name"][:100],
+                    "shade_hex": shade,
+                    "size": raw.get("size", "")[:30],
+                    "price": price,
+                    "compare_at_price": compare_at,
+                    "ean13": ean or None,
+                    "weight_grams": weight or 0,
+                },
+                published=None if not raw.get("published") else published_word in TRUE_WORDS,
+                on_hand=on_hand,
+                low_stock_threshold=threshold,
+            )
+        )
+    return result

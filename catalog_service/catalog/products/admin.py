@@ -1,0 +1,227 @@
+"""The merchandisers' product admin. Every write goes through ``catalog.products.services`` so search
+data, events and the cache follow (save_model / save_related / actions)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Exists, F, OuterRef
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from catalog.imports.selectors import catalog_csv_rows
+from catalog.imports.services import catalog_import_submit
+from catalog.inventory.models import Stock
+from catalog.inventory.services import stock_set
+from catalog.products.admin_forms import CatalogImportForm, PriceChangeForm, VariantStockForm
+from catalog.products.models import (
+    Attribute,
+    Brand,
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductImage,
+    ProductType,
+    Variant,
+)
+from catalog.products.services import (
+    product_save,
+    product_sync,
+    products_change_prices_by_percentage,
+    products_set_published,
+)
+
+
+class LowStockFilter(admin.SimpleListFilter):
+    title = "stock"
+    parameter_name = "stock"
+
+    def lookups(self, request, model_admin):
+        return [("low", "Low stock (a variant at or below its threshold)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "low":
+            low = Stock.objects.filter(
+                variant__product=OuterRef("pk"), low_stock_threshold__gte=F("on_hand") - F("reserved")
+            )
+            return queryset.filter(Exists(low))
+        return queryset
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    form = VariantStockForm
+    extra = 0
+    fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position",
+              "on_hand", "low_stock_threshold"]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stock")
+
+
+class AttributeValueInline(admin.TabularInline):
+    model = ProductAttributeValue
+    extra = 0
+    autocomplete_fields = ["attribute"]
+
+
+class ImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["url", "alt_text", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "brand", "category", "is_published", "price_from", "created_at"]
+    list_filter = ["is_published", "brand", "category", LowStockFilter]
+    list_select_related = ["brand", "category"]
+    search_fields = ["name", "slug", "variants__sku"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["price_from", "published_at", "created_at", "updated_at"]
+    autocomplete_fields = ["brand", "category", "product_type"]
+    inlines = [VariantInline, AttributeValueInline, ImageInline]
+    actions = ["publish", "unpublish", "change_prices", "export_csv"]
+    change_list_template = "admin/products/product/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "brand", "category", "product_type", "description", "is_published"]}),
+        ("SEO", {"fields": ["seo_title", "seo_description"]}),
+        ("Derived", {"fields": ["price_from", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        obj._was_published = product_save(product=obj)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save()
+        if formset.model is Variant:
+            for variant_form in formset.forms:
+                variant = variant_form.instance
+                on_hand = variant_form.cleaned_data.get("on_hand") if hasattr(variant_form, "cleaned_data") else None
+                if not variant.pk or variant_form.cleaned_data.get("DELETE"):
+                    continue
+                if on_hand is None:
+                    Stock.objects.get_or_create(variant=variant)
+                else:
+                    threshold = variant_form.cleaned_data.get("low_stock_threshold")
+                    stock_set(variant=variant, on_hand=on_hand, low_stock_threshold=threshold)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        product_sync(product=form.instance, was_published=getattr(form.instance, "_was_published", False))
+
+    @admin.action(description="Publish selected products")
+    def publish(self, request, queryset):
+        changed = products_set_published(products=queryset, published=True)
+        self.message_user(request, f"{changed} product(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected products")
+    def unpublish(self, request, queryset):
+        changed = products_set_published(products=queryset, published=False)
+        self.message_user(request, f"{changed} product(s) unpublished.", messages.SUCCESS)
+
+    @admin.action(description="Change prices by a percentage")
+    def change_prices(self, request, queryset):
+        if "apply" in request.POST:
+            form = PriceChangeForm(request.POST)
+            if form.is_valid():
+                percentage = form.cleaned_data["percentage"]
+                count = products_change_prices_by_percentage(products=queryset, percentage=percentage)
+                self.message_user(request, f"{count} variant price(s) changed by {percentage} %.", messages.SUCCESS)
+                return None
+        else:
+            form = PriceChangeForm(initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Change prices by a percentage",
+            "form": form,
+            "products": queryset,
+            "opts": self.model._meta,
+            "action": "change_prices",
+        }
+        return TemplateResponse(request, "admin/products/product/price_change.html", context)
+
+    @admin.action(description="Export selected products as CSV")
+    def export_csv(self, request, queryset):
+        return _csv_response(catalog_csv_rows(queryset), "catalog-selection.csv")
+
+    def get_urls(self):
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="products_product_import"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="products_product_export"),
+        ]
+        return own + super().get_urls()
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        return _csv_response(catalog_csv_rows(), "catalog.csv")
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            return HttpResponseRedirect(reverse("admin:index"))
+        report = None
+        form = CatalogImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            file_name, text = form.cleaned_data["file"]
+            report = catalog_import_submit(
+                file_name=file_name, text=text, dry_run=form.cleaned_data["dry_run"], user=request.user
+            )
+            if report.job is not None:
+                self.message_user(request, f"{report.row_count} rows queued as import job {report.job.pk}.")
+                return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[report.job.pk]))
+            if report.written:
+                self.message_user(
+                    request, f"Imported: {report.created} created, {report.updated} updated.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:products_product_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import products from CSV",
+            "form": form,
+            "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/products/product/import.html", context)
+
+
+def _csv_response(rows, file_name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "position"]
+    list_select_related = ["parent__parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AttributeInline(admin.TabularInline):
+    model = Attribute
+    extra = 0
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    inlines = [AttributeInline]
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "product_type", "kind", "unit", "filterable"]
+    list_filter = ["product_type", "filterable"]
+    search_fields = ["code", "name"]

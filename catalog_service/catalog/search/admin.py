@@ -1,0 +1,30 @@
+"""The zero-result searches page for merchandisers (read from MongoDB's ``catalog_search_logs``)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+from catalog.history.services import zero_result_searches
+from catalog.search.models import ZeroResultQuery
+
+
+@admin.register(ZeroResultQuery)
+class ZeroResultQueryAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Searches that found nothing",
+            "rows": zero_result_searches(limit=200),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/search/zero_results.html", context)

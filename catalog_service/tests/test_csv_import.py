@@ -1,0 +1,149 @@
+"""CSV import (dry run with per-row errors, upsert by SKU, background jobs) and CSV export."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from catalog.imports.models import ImportJob
+from catalog.imports.selectors import catalog_csv_rows
+from catalog.imports.services import catalog_import, catalog_import_submit
+from catalog.inventory.models import Stock
+from catalog.products.models import Product, Variant
+from common.events.testing import published
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "sku,product_slug,product_name,brand,category,product_type,description,published,variant_name,shade_hex,size,price,compare_at_price,ean13,weight_grams,on_hand,low_stock_threshold\n"
+
+GOOD = HEADER + (
+    "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,Rosé 02,#C8787E,,42.90,,,12,30,4\n"
+    "BLP-BAT-009,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,Vinho 09,#6E2A4A,,42.90,49.90,7891234567895,12,7,\n"
+    "NEW-SER-001,serum-novo,Sérum Novo Vitamina C,urban-glow,hidratantes-faciais,skincare,Antioxidante.,true,30 ml,,30 ml,99.00,,,50,12,3\n"
+)
+
+BAD = HEADER + (
+    "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,,true,Rosé 02,,,1.00,,,,999,\n"
+    "X-1,novo,Novo,no-brand,batons,maquiagem,,true,Um,,,abc,,,,,\n"
+    "X-2,novo-2,Novo 2,bella-pele,batons,maquiagem,,talvez,Dois,red,,10.00,5.00,7891234567890,-1,,\n"
+    "URG-MSC-001,outro-produto,Outro,urban-glow,batons,maquiagem,,true,Preto,,,10.00,,,,,\n"
+    "X-1,novo,Novo,bella-pele,batons,maquiagem,,true,Um de novo,,,10.00,,,,,\n"
+)
+
+
+def snapshot():
+    return (
+        sorted(Variant.objects.values_list("sku", "name", "price")),
+        sorted(Product.objects.values_list("slug", "name", "description", "is_published")),
+        sorted(Stock.objects.values_list("variant__sku", "on_hand", "low_stock_threshold")),
+        len(published()),
+    )
+
+
+def test_dry_run_of_a_file_with_bad_rows_reports_each_and_writes_nothing(catalog_data):
+    before = snapshot()
+    report = catalog_import(text=BAD, dry_run=True)
+    assert snapshot() == before
+    assert report.written is False
+    errors = {(e["row"], e["sku"]): e["errors"] for e in report.errors}
+    assert errors == {
+        (3, "X-1"): ["unknown brand 'no-brand'", "price 'abc' is not a number"],
+        (4, "X-2"): [
+            "compare_at_price must be above price",
+            "ean13 '7891234567890' is not a valid EAN-13 barcode",
+            "shade_hex 'red' must look like #C8787E",
+            "published 'talvez' must be true or false",
+            "weight_grams '-1' must be a whole number of zero or more",
+        ],
+        (5, "URG-MSC-001"): ["SKU URG-MSC-001 belongs to product rimel-volume-extremo"],
+        (6, "X-1"): ["SKU X-1 appears twice in the file", "product novo has another name or brand on an earlier row"],
+    }
+
+
+def test_bad_rows_block_the_real_import_too(catalog_data):
+    before = snapshot()
+    report = catalog_import(text=BAD, dry_run=False)
+    assert report.written is False
+    assert len(report.errors) == 4
+    assert snapshot() == before
+
+
+def test_missing_columns_are_one_error_for_the_file(catalog_data):
+    report = catalog_import(text="sku,price\nA,1.00\n", dry_run=True)
+    assert report.errors == [
+        {
+            "row": 1,
+            "sku": "",
+            "errors": [f"missing column {c}" for c in ["product_slug", "product_name", "brand", "category", "product_type", "variant_name"]],
+        }
+    ]
+
+
+def test_dry_run_of_a_good_file_says_what_would_change_and_writes_nothing(catalog_data):
+    before = snapshot()
+    report = catalog_import(text=GOOD, dry_run=True)
+    assert (report.errors, report.created, report.updated, report.written) == ([], 2, 1, False)
+    assert snapshot() == before
+
+
+def test_good_file_creates_and_updates_by_sku(catalog_data):
+    report = catalog_import(text=GOOD, dry_run=False)
+    assert (report.errors, report.created, report.updated, report.written) == ([], 2, 1, True)
+    updated = Variant.objects.select_related("stock", "product").get(sku="BLP-BAT-001")
+    assert (str(updated.price), updated.shade_hex, updated.stock.on_hand, updated.stock.low_stock_threshold) == (
+        "42.90", "#C8787E", 30, 4,
+    )  # fmt: skip
+    assert updated.product.description == "Novo texto"
+    new_shade = Variant.objects.select_related("stock").get(sku="BLP-BAT-009")
+    assert (new_shade.product_id, str(new_shade.compare_at_price), new_shade.ean13) == (
+        catalog_data["batom"].pk, "49.90", "7891234567895",
+    )  # fmt: skip
+    serum = Product.objects.get(slug="serum-novo")
+    assert (serum.name, serum.is_published, str(serum.price_from)) == ("Sérum Novo Vitamina C", True, "99.00")
+    assert Stock.objects.get(variant__sku="NEW-SER-001").on_hand == 12
+    assert Variant.objects.count() == 9
+    assert [e.payload["slug"] for e in published("catalog.product_published")] == ["serum-novo"]
+    [batom_update] = published("catalog.product_updated")
+    assert [(v["sku"], v["price"]) for v in batom_update.payload["variants"]] == [
+        ("BLP-BAT-001", "42.90"), ("BLP-BAT-002", "44.90"), ("BLP-BAT-009", "42.90"),
+    ]  # fmt: skip
+    assert catalog_import(text=GOOD, dry_run=False).updated == 3
+    assert Variant.objects.count() == 9
+
+
+def test_imported_products_are_found_by_search(client, catalog_data):
+    catalog_import(text=GOOD, dry_run=False)
+    assert [i["slug"] for i in client.get("/api/catalog/products", {"q": "serum"}).json()["items"]] == ["serum-novo"]
+
+
+def test_large_files_become_a_background_job_run_by_the_worker(catalog_data, settings):
+    settings.CATALOG_IMPORT_SYNC_MAX_ROWS = 2
+    report = catalog_import_submit(file_name="big.csv", text=GOOD, dry_run=False)
+    assert report.job is not None and report.job.status == "pending"
+    assert not Variant.objects.filter(sku="NEW-SER-001").exists()
+    call_command("run_import_jobs", stdout=StringIO())
+    job = ImportJob.objects.get()
+    assert (job.status, job.created_count, job.updated_count, job.errors) == ("done", 2, 1, [])
+    assert Variant.objects.filter(sku="NEW-SER-001").exists()
+
+
+def test_a_bad_background_job_fails_with_its_row_errors(catalog_data, settings):
+    settings.CATALOG_IMPORT_SYNC_MAX_ROWS = 1
+    before = snapshot()
+    catalog_import_submit(file_name="bad.csv", text=BAD, dry_run=False)
+    call_command("run_import_jobs", stdout=StringIO())
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and len(job.errors) == 4
+    assert snapshot()[:3] == before[:3]
+
+
+def test_export_round_trips_through_import(catalog_data):
+    text = "".join(catalog_csv_rows())
+    lines = text.splitlines()
+    assert lines[0] == HEADER.strip()
+    assert lines[1] == "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Long-lasting matte lipstick.,true,Rosé 02,,,39.90,,,0,10,2"
+    assert len(lines) == 8
+    before = snapshot()
+    report = catalog_import(text=text, dry_run=False)
+    assert (report.errors, report.created, report.updated) == ([], 0, 7)
+    assert snapshot()[:3] == before[:3]
