@@ -1,6 +1,7 @@
 """A minimal Django project for testing ``common`` on its own (service name ``commontest``)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 from common.settings import build_settings
@@ -18,4 +19,5 @@ EVENTS_NAMESPACE = os.environ.get("EVENTS_NAMESPACE", "")
 EVENTS_DELIVERY_LIMIT = int(os.environ.get("EVENTS_DELIVERY_LIMIT", "5"))
 EVENTS_RETRY_BACKOFF = float(os.environ.get("EVENTS_RETRY_BACKOFF", "0.2"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F821
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "commontest-test.sqlite3")}  # noqa: F821
+    # One file per test run, so concurrent runs of this suite never share (or clobber) a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"commontest-{os.getpid()}.sqlite3")}  # noqa: F821

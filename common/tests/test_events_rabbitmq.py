@@ -18,11 +18,11 @@ from common.events.outbox.models import OutboxMessage
 from common.events.outbox.relay import OutboxRelay
 from common.events.transports.rabbitmq import RabbitMqPublisher
 from tests.events.contracts import NoteRecorded
-from tests.events.fixtures import events_namespace, on_rabbitmq  # noqa: F401
 from tests.events.handlers import ALWAYS_FAILS, DIE_AFTER_COMMIT, HANDLERS, KILL_SWITCH, product_changed
 from tests.events.helpers import consume_until, relay_all, service_queue_depth
 from tests.events.models import AppliedNote
 
+pytest_plugins = ["tests.events.fixtures"]
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_rabbitmq")]
 
 COMMON_DIR = Path(__file__).resolve().parents[1]

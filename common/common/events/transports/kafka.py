@@ -24,6 +24,7 @@ from common.events.outbox.models import OutboxMessage
 from common.events.transports.base import ConsumeLimits, process_with_retries, publish_timeout
 
 logger = logging.getLogger(__name__)
+librdkafka_logger = logging.getLogger("librdkafka")  # librdkafka's own log lines, through logging
 
 DEFAULT_PARTITIONS = 3
 
@@ -37,7 +38,13 @@ def ensure_topics(topics: Iterable[str], *, timeout: float = 10.0) -> None:
     wanted = sorted(set(topics))
     if not wanted:
         return
-    admin = AdminClient({"bootstrap.servers": _bootstrap_servers(), "socket.timeout.ms": int(timeout * 1000)})
+    admin = AdminClient(
+        {
+            "bootstrap.servers": _bootstrap_servers(),
+            "socket.timeout.ms": int(timeout * 1000),
+            "logger": librdkafka_logger,
+        }
+    )
     partitions = int(getattr(settings, "EVENTS_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
     new_topics = [
         NewTopic(
@@ -76,8 +83,8 @@ class KafkaPublisher:
             missing = {topic for _row, topics in targets for topic in topics} - self._ready_topics
             ensure_topics(missing, timeout=publish_timeout())
             self._ready_topics |= missing
-        except KafkaException as error:
-            return {row.pk: f"Kafka unavailable: {error}" for row in rows}
+        except (KafkaException, TimeoutError) as error:
+            return {row.pk: f"Kafka unavailable: {error!r}" for row in rows}
         expected: dict[int, int] = {}
         for row, topics in targets:
             expected[row.pk] = len(topics)
@@ -92,8 +99,10 @@ class KafkaPublisher:
 
     def close(self) -> None:
         producer, self._producer, self._fatal = self._producer, None, False
+        self._ready_topics.clear()
         if producer is not None:
             producer.flush(1)
+        del producer  # the last reference: librdkafka stops its threads and reconnect attempts now
 
     def _topics_for(self, event_type: str) -> list[str]:
         topics = [routing.kafka_topic_for(event_type)] if routing.transport_for(event_type) == routing.KAFKA else []
@@ -111,6 +120,7 @@ class KafkaPublisher:
                     "linger.ms": 5,
                     "message.timeout.ms": int(publish_timeout() * 1000),
                     "error_cb": self._on_error,
+                    "logger": librdkafka_logger,
                 }
             )
 
@@ -162,6 +172,7 @@ class KafkaConsumer:
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "session.timeout.ms": int(getattr(settings, "EVENTS_KAFKA_SESSION_TIMEOUT_MS", 6000)),
+                "logger": librdkafka_logger,
             }
         )
         consumer.subscribe(self.topics, on_assign=self._on_assign, on_revoke=self._on_revoke)

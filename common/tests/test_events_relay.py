@@ -1,0 +1,119 @@
+"""The relay on a fake broker: order, confirmation, failures kept pending, backoff and metrics."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from common.events import publish, routing
+from common.events.outbox.models import OutboxMessage
+from common.events.outbox.relay import OutboxRelay, outbox_refresh_metrics
+from common.events.testing import InMemoryTransport
+from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
+from tests.events.contracts import NoteRecorded
+
+pytest_plugins = ["tests.events.fixtures"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_embedded_bus")]
+
+
+@pytest.fixture
+def broker() -> InMemoryTransport:
+    return InMemoryTransport()
+
+
+def _relay(broker: InMemoryTransport, batch_size: int = 500) -> OutboxRelay:
+    return OutboxRelay(batch_size=batch_size, publishers={routing.EMBEDDED: broker})
+
+
+def _notes(count: int) -> list[OutboxMessage]:
+    return [publish(NoteRecorded(text=f"n{index}", sequence=index), key=f"k{index % 2}") for index in range(count)]
+
+
+def test_the_relay_sends_pending_rows_in_id_order_in_batches_and_marks_them_sent(broker):
+    rows = _notes(5)
+
+    result = _relay(broker, batch_size=2).relay_pending()
+
+    assert (result.sent, result.failed) == (5, 0)
+    assert [envelope.event_id for envelope in broker.sent] == [row.event_id for row in rows]
+    assert list(OutboxMessage.objects.values_list("status", "attempts", "last_error")) == [("sent", 1, "")] * 5
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_rows_the_broker_did_not_confirm_stay_pending_with_the_error(broker):
+    _notes(2)
+    broker.down = True
+
+    result = _relay(broker).relay_pending()
+
+    assert (result.sent, result.failed) == (0, 2)
+    assert (
+        list(OutboxMessage.objects.values_list("status", "attempts", "last_error"))
+        == [("pending", 1, "in-memory broker is down")] * 2
+    )
+    assert broker.sent == []
+
+    broker.down = False
+    assert _relay(broker).relay_pending().sent == 2
+    assert list(OutboxMessage.objects.values_list("status", "attempts", "last_error")) == [("sent", 2, "")] * 2
+
+
+def test_sent_rows_are_not_sent_again(broker):
+    _notes(2)
+    relay = _relay(broker)
+    relay.relay_pending()
+
+    assert relay.relay_pending().sent == 0
+    assert len(broker.sent) == 2
+
+
+class RecordingStop(threading.Event):
+    """A stop event that records each wait and stops the loop after ``limit`` waits."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.waits: list[float] = []
+
+    def wait(self, timeout=None) -> bool:
+        self.waits.append(timeout)
+        if len(self.waits) >= self.limit:
+            self.set()
+        return self.is_set()
+
+
+def test_the_relay_backs_off_exponentially_while_the_broker_is_down_and_resets_after(broker):
+    _notes(1)
+    broker.down = True
+    stop = RecordingStop(limit=5)
+
+    _relay(broker).run(stop=stop, poll_interval=0.2)
+
+    assert stop.waits == [0.5, 1.0, 2.0, 4.0, 8.0]
+    assert OutboxMessage.objects.get().attempts == 5
+
+    broker.down = False
+    stop = RecordingStop(limit=2)
+    _relay(broker).run(stop=stop, poll_interval=0.2)
+    assert stop.waits == [0.2, 0.2]
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+def test_metrics_show_the_pending_count_the_oldest_age_and_the_published_total_by_type(broker):
+    rows = _notes(3)
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(created_at=timezone.now() - timedelta(seconds=120))
+    published_before = OUTBOX_PUBLISHED.labels(event_type="commontest.note_recorded")._value.get()
+
+    outbox_refresh_metrics()
+    assert OUTBOX_PENDING._value.get() == 3
+    assert 120 <= OUTBOX_OLDEST_PENDING_AGE._value.get() < 180
+
+    _relay(broker).relay_pending()
+    outbox_refresh_metrics()
+
+    assert OUTBOX_PENDING._value.get() == 0
+    assert OUTBOX_OLDEST_PENDING_AGE._value.get() == 0
+    assert OUTBOX_PUBLISHED.labels(event_type="commontest.note_recorded")._value.get() == published_before + 3
