@@ -173,3 +173,16 @@ def test_another_shoppers_order_is_404_even_with_its_email(client, catalog):
 def test_listing_orders_needs_a_token(client):
     response = client.get("/api/orders/orders")
     assert response.status_code == 401
+
+
+def test_the_order_list_and_detail_take_a_fixed_number_of_queries(client, catalog, django_assert_num_queries):
+    auth = auth_header(user_id=3, email="q@example.com")
+    new_cart(client, **auth)
+    numbers = []
+    for index in range(5):
+        add_line(client, auth, "BATOM-RED", 1)
+        numbers.append(checkout(client, auth, key=f"q-{index}", email=None).json()["number"])
+    with django_assert_num_queries(2):  # count, page (the token user is cached)
+        assert client.get("/api/orders/orders", {"page_size": 50}, **auth).json()["count"] == 5
+    with django_assert_num_queries(4):  # order, lines, payment session, history
+        assert client.get(f"/api/orders/orders/{numbers[0]}", **auth).status_code == 200
