@@ -33,6 +33,10 @@ SHOPPER_ACTIVITY_TYPES = frozenset({"catalog.product_viewed", "orders.cart_line_
 STREAM_TYPES = PRODUCT_STREAM_TYPES | SHOPPER_ACTIVITY_TYPES
 
 DEFAULT_EXCHANGE = "cosmeticos.events"
+PRODUCTS_TOPIC = "catalog.products"
+SHOPPER_ACTIVITY_TOPIC = "shopper.activity"
+BUSINESS_EVENTS_TOPIC = "business.events"
+AUDIT_TOPIC = "events.audit"
 
 
 def namespace() -> str:
@@ -59,20 +63,20 @@ def dead_letter_queue_name(service: str) -> str:
 
 def products_topic() -> str:
     """Compacted topic with the latest state of every product, keyed by product id."""
-    return f"{namespace()}catalog.products"
+    return namespace() + PRODUCTS_TOPIC
 
 
 def shopper_activity_topic() -> str:
-    return f"{namespace()}shopper.activity"
+    return namespace() + SHOPPER_ACTIVITY_TOPIC
 
 
 def business_events_topic() -> str:
     """Where business events go when Kafka is the only broker configured."""
-    return f"{namespace()}business.events"
+    return namespace() + BUSINESS_EVENTS_TOPIC
 
 
 def audit_topic() -> str:
-    return f"{namespace()}events.audit"
+    return namespace() + AUDIT_TOPIC
 
 
 def audit_enabled() -> bool:
@@ -130,9 +134,9 @@ def rabbitmq_types(event_types: Iterable[str]) -> list[str]:
 
 
 def route_description(event_type: str) -> str:
-    """A one-line route for docs: the intended transport and its destination."""
-    if preferred_transport(event_type) == KAFKA:
-        topic = kafka_topic_for(event_type).removeprefix(namespace())
-        compacted = " (compacted, key = product)" if event_type in PRODUCT_STREAM_TYPES else ""
-        return f"Kafka `{topic}`{compacted}"
-    return f"RabbitMQ `{DEFAULT_EXCHANGE}` / `{event_type}`"
+    """The intended route of ``event_type`` for the docs (no settings needed, names without namespace)."""
+    if event_type in PRODUCT_STREAM_TYPES:
+        return f"Kafka `{PRODUCTS_TOPIC}` (compacted, key = product id)"
+    if event_type in SHOPPER_ACTIVITY_TYPES:
+        return f"Kafka `{SHOPPER_ACTIVITY_TOPIC}`"
+    return f"RabbitMQ `{DEFAULT_EXCHANGE}`, key `{event_type}`"
