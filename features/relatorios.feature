@@ -2,10 +2,11 @@
 Funcionalidade: Relatório diário de vendas
   Para acompanhar as vendas sem abrir o sistema
   Como merchandiser
-  Quero receber todo dia o relatório de vendas por e-mail
+  Quero receber todo dia o relatório de vendas do dia anterior por e-mail
 
   Cenário: O relatório diário de vendas sai pelo agendamento e chega às merchandisers
-    Dado que a cliente "Helô" comprou e pagou 1 unidade de um produto
-    Quando chega a hora agendada do relatório diário de vendas
-    Então a equipe vê um relatório de vendas novo na API de relatórios
-    E as merchandisers recebem o relatório de vendas por e-mail
+    Dado que a merchandiser entra no admin de tarefas
+    E o relatório diário de vendas está agendado para as 06:00
+    Quando a merchandiser muda o horário do relatório diário de vendas para daqui a um minuto
+    Então o Beat dispara o relatório no novo horário e a equipe vê o relatório de vendas de ontem na API
+    E as merchandisers recebem por e-mail o relatório de vendas de ontem

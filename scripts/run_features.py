@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The ``features`` suite: the behave journeys (features/) on the whole suite as real processes.
 
-Runs behave through behave-django in the tiny project ``features/behave_django_settings.py`` with
-the database-free runner ``features/journey_runner.py``, prints behave's own summary, merges behave's per-feature JUnit files into the one file
-named by ``JUNIT_XML`` (default var/test-results/features.xml) and exits non-zero when anything failed.
-Extra arguments go to behave, e.g. ``scripts/run_features.py features/conta.feature``.
+Runs behave through behave-django in the tiny project ``features/behave_django_settings.py`` with the
+database-free runner ``features/journey_runner.py``, prints behave's own summary, merges behave's
+per-feature JUnit files into the one file named by ``JUNIT_XML`` (default
+var/test-results/features.xml) and exits non-zero when anything failed. Extra arguments go to behave,
+e.g. ``scripts/run_features.py features/conta.feature``. ``E2E_STACK_FILE`` attaches to a running stack.
 """
 
 from __future__ import annotations

@@ -99,14 +99,16 @@ def visitante_com_todo_estoque(context, nome):
     expect(context.shop.add_line(shopper, context.scarce, context.scarce_units), 201)
 
 
-def _scarce_variant(shop) -> str:
-    """The in-stock SKU with the fewest units available (the seed keeps a few nearly sold out)."""
+def _scarce_variant(shop, enough: int = 3) -> str:
+    """An in-stock SKU with at most ``enough`` units available (the seed keeps a few nearly sold out)."""
     best: tuple[int, str] | None = None
-    listing = shop.products(in_stock="true", page_size=100)
-    for item in listing["items"]:
-        for variant in shop.product(item["slug"])["variants"]:
-            if variant["available"] > 0 and (best is None or variant["available"] < best[0]):
-                best = (variant["available"], variant["sku"])
+    for page in (1, 2, 3):
+        for item in shop.products(in_stock="true", page_size=100, page=page)["items"]:
+            for variant in shop.product(item["slug"])["variants"]:
+                if variant["available"] > 0 and (best is None or variant["available"] < best[0]):
+                    best = (variant["available"], variant["sku"])
+            if best is not None and best[0] <= enough:
+                return best[1]
     assert best is not None, "no SKU in stock"
     return best[1]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlparse
 
 from behave import given, then, when
@@ -36,10 +35,10 @@ def recebe_link(context, nome):
     shopper = pessoa(context, nome)
     mails = poll(
         f"an e-mail with a reset link to {shopper.email}",
-        lambda: [m for m in context.mailbox.find(to=shopper.email) if _reset_link(m.body)],
+        lambda: [m for m in context.mailbox.find(to=shopper.email) if _reset_link(m.links())],
         timeout=60,
     )
-    shopper.memory["reset"] = _reset_link(mails[-1].body)
+    shopper.memory["reset"] = _reset_link(mails[-1].links())
 
 
 @when('"{nome}" escolhe a senha nova "{senha}" pelo link')
@@ -75,9 +74,9 @@ def link_de_uso_unico(context):
     assert response.status_code == 400 and response.json()["code"] == "invalid_token", response.text
 
 
-def _reset_link(body: str) -> tuple[str, str] | None:
+def _reset_link(links: list[str]) -> tuple[str, str] | None:
     """(uid, token) from the one-time link in a reset e-mail: ``?uid=..&token=..`` or ``.../<uid>/<token>/``."""
-    for url in re.findall(r"https?://[^\s\"'<>]+", body):
+    for url in links:
         query = parse_qs(urlparse(url).query)
         if "uid" in query and "token" in query:
             return query["uid"][0], query["token"][0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html as html_lib
 import re
 import time
 import uuid
@@ -426,6 +427,13 @@ class Mail:
     to: list[str]
     subject: str
     body: str
+    html: str = ""
+
+    def links(self) -> list[str]:
+        """The links a reader can click: the HTML part's hrefs (entities decoded), else URLs in the text."""
+        if self.html:
+            return [html_lib.unescape(href) for href in re.findall(r'href="([^"]+)"', self.html)]
+        return re.findall(r"https?://[^\s\"'<>]+", self.body)
 
 
 class Mailbox:
@@ -466,11 +474,15 @@ def _parse_mail(path: Path, text: str) -> Mail:
     for header in ("To", "Cc", "Bcc"):
         for value in message.get_all(header, []):
             recipients += [a.strip() for a in re.findall(r"[\w.+-]+@[\w.-]+", str(value))]
-    bodies = []
+    bodies, html = [], ""
     for part in message.walk():
         if part.get_content_maintype() == "text":
             try:
-                bodies.append(part.get_content())
+                content = part.get_content()
             except (LookupError, UnicodeDecodeError):
-                bodies.append(str(part.get_payload()))
-    return Mail(path=path, to=recipients, subject=str(message.get("Subject", "")), body="\n".join(bodies))
+                content = str(part.get_payload())
+            bodies.append(content)
+            if part.get_content_subtype() == "html":
+                html += content
+    subject = str(message.get("Subject", ""))
+    return Mail(path=path, to=recipients, subject=subject, body="\n".join(bodies), html=html)
