@@ -117,3 +117,38 @@ def test_metrics_show_the_pending_count_the_oldest_age_and_the_published_total_b
     assert OUTBOX_PENDING._value.get() == 0
     assert OUTBOX_OLDEST_PENDING_AGE._value.get() == 0
     assert OUTBOX_PUBLISHED.labels(event_type="commontest.note_recorded")._value.get() == published_before + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_second_relay_skips_the_rows_another_relay_has_locked(postgresql, broker):
+    from django.db import connection, transaction
+
+    rows = _notes(4)
+    locked, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def first_relay_holding_two_rows() -> None:
+        try:
+            with transaction.atomic():
+                list(OutboxMessage.objects.select_for_update(skip_locked=True).order_by("id")[:2])
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+            done.set()
+
+    threading.Thread(target=first_relay_holding_two_rows, daemon=True).start()
+    assert locked.wait(10)
+    try:
+        result = _relay(broker).relay_batch()
+    finally:
+        release.set()
+        done.wait(10)
+
+    assert result.sent == 2
+    assert [envelope.event_id for envelope in broker.sent] == [row.event_id for row in rows[2:]]
+    assert list(OutboxMessage.objects.order_by("id").values_list("status", flat=True)) == [
+        "pending",
+        "pending",
+        "sent",
+        "sent",
+    ]
