@@ -56,7 +56,7 @@ def hardened(service_name: str) -> dict:
     return {
         "image": f"cosmeticos/{service_name}:local",
         "read_only": True,
-        "tmpfs": ["/tmp"],
+        "tmpfs": ["/tmp"],  # noqa: S108 (a container mount point, not a temporary file of this script)
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges:true"],
         "labels": {"com.cosmeticos.service": service_name},
@@ -89,7 +89,10 @@ def app_services() -> dict[str, dict]:
             "depends_on": infrastructure,
         }
         services[f"{service.name}-migrate"] = migrate
-        after_migrations = {f"{service.name}-migrate": {"condition": "service_completed_successfully"}, **infrastructure}
+        after_migrations = {
+            f"{service.name}-migrate": {"condition": "service_completed_successfully"},
+            **infrastructure,
+        }
         web = {
             **hardened(service.name),
             "command": ["web"],

@@ -164,7 +164,8 @@ def env_from(service: Service) -> list[dict]:
 
 def tmp_volume() -> tuple[list[dict], list[dict]]:
     """An emptyDir for /tmp: the root filesystem is read-only; gunicorn and uploads need scratch space."""
-    return [{"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}], [{"name": "tmp", "mountPath": "/tmp"}]
+    mount = {"name": "tmp", "mountPath": "/tmp"}  # noqa: S108 (a container mount point)
+    return [{"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}], [mount]
 
 
 def pod_spec(service: Service, container: dict, account: str, grace: int = 30) -> dict:
@@ -224,10 +225,10 @@ def web_deployment(service: Service) -> dict:
     spec = pod_spec(service, container, service.name)
     if service.name == "accounts":
         # The RS256 signing key is a file (JWT_PRIVATE_KEY_PATH) from its own Secret, never an env var.
-        container["volumeMounts"].append({"name": "jwt", "mountPath": "/var/run/secrets/cosmeticos/jwt", "readOnly": True})
-        spec["volumes"].append(
-            {"name": "jwt", "secret": {"secretName": "accounts-jwt", "defaultMode": 0o440}}
+        container["volumeMounts"].append(
+            {"name": "jwt", "mountPath": "/var/run/secrets/cosmeticos/jwt", "readOnly": True}
         )
+        spec["volumes"].append({"name": "jwt", "secret": {"secretName": "accounts-jwt", "defaultMode": 0o440}})
     spec["topologySpreadConstraints"] = [
         {
             "maxSkew": 1,
@@ -342,7 +343,8 @@ def service_accounts(service: Service) -> list[dict]:
 
 
 def config_map(service: Service) -> dict:
-    hosts = f"{service.name},{service.name}.{NAMESPACE}.svc,{service.name}.{NAMESPACE}.svc.cluster.local,localhost,127.0.0.1"
+    dns = f"{service.name}.{NAMESPACE}.svc"
+    hosts = f"{service.name},{dns},{dns}.cluster.local,localhost,127.0.0.1"
     data = {
         "DEBUG": "false",
         "LOG_LEVEL": "INFO",
@@ -404,7 +406,10 @@ def hpa(service: Service) -> dict:
             "minReplicas": 2,
             "maxReplicas": 6,
             "metrics": [
-                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                }
             ],
             "behavior": {"scaleDown": {"stabilizationWindowSeconds": 300}},
         },
@@ -425,10 +430,7 @@ def network_policies(service: Service) -> list[dict]:
     ingress_from = [
         {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "istio-system"}}},
         {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}},
-        *(
-            {"podSelector": {"matchLabels": {"app.kubernetes.io/name": caller}}}
-            for caller in service.callers
-        ),
+        *({"podSelector": {"matchLabels": {"app.kubernetes.io/name": caller}}} for caller in service.callers),
     ]
     policies = [
         {
@@ -543,7 +545,11 @@ def mesh_virtual_service(service: Service) -> dict:
                 {
                     "route": [{"destination": {"host": host, "port": {"number": service.port}}}],
                     "timeout": "5s",
-                    "retries": {"attempts": 2, "perTryTimeout": "2s", "retryOn": "connect-failure,refused-stream,unavailable"},
+                    "retries": {
+                        "attempts": 2,
+                        "perTryTimeout": "2s",
+                        "retryOn": "connect-failure,refused-stream,unavailable",
+                    },
                 }
             ],
         },

@@ -56,8 +56,12 @@ def check_dashboard(path: Path) -> tuple[list[str], list[dict]]:
             if not expr:
                 problems.append(f"{where}: query {target.get('refId')} has no expr")
                 continue
-            rules.append({"record": f"grafana:{uid}:panel{panel['id']}_{target.get('refId', 'A')}".replace("-", "_"),
-                          "expr": plain_expr(expr)})
+            rules.append(
+                {
+                    "record": f"grafana:{uid}:panel{panel['id']}_{target.get('refId', 'A')}".replace("-", "_"),
+                    "expr": plain_expr(expr),
+                }
+            )
     return problems, rules
 
 
@@ -75,7 +79,9 @@ def main(directory: str, out: str) -> int:
     Path(out).write_text(yaml.safe_dump({"groups": groups}, sort_keys=False, width=1000))
     for problem in problems:
         print(problem)
-    print(f"grafana: {len(boards)} dashboards, {sum(len(g['rules']) for g in groups)} queries, {len(problems)} problems")
+    print(
+        f"grafana: {len(boards)} dashboards, {sum(len(g['rules']) for g in groups)} queries, {len(problems)} problems"
+    )
     return 1 if problems else 0
 
 
