@@ -131,3 +131,18 @@ def test_auth_header_is_for_djangos_test_client():
 
 def test_the_plugin_points_settings_at_the_test_key(settings):
     assert jwks() == settings.JWT_JWKS
+
+
+def test_a_deactivation_ends_the_local_admin_shadow_users_access():
+    from django.contrib.auth import get_user_model
+
+    from common.auth.backends import shadow_user_sync
+
+    shadow_user_sync(email="mara@cosmeticos.co", is_staff=True, is_superuser=True, groups=("Merchandiser",))
+    local = get_user_model().objects.create_user(username="local@cosmeticos.co", password="x" * 12, is_staff=True)
+    deliver(_event(email="mara@cosmeticos.co", is_active=False, is_staff=False), handlers=HANDLERS)
+    deliver(_event(user_id=8, email="local@cosmeticos.co", is_active=False), handlers=HANDLERS)
+    shadow = get_user_model().objects.get(username="mara@cosmeticos.co")
+    assert (shadow.is_active, shadow.is_staff, shadow.is_superuser) == (False, False, False)
+    local.refresh_from_db()
+    assert local.is_active is True  # a user with a local password is not a shadow: left alone

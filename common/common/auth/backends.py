@@ -89,3 +89,19 @@ def shadow_user_sync(*, email: str, is_staff: bool, is_superuser: bool, groups: 
         local_groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(set(groups))]
         user.groups.set(local_groups)
     return user
+
+
+def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool) -> int:
+    """Mirror accounts' active/staff flags on the local shadow user, if any (only users without a usable
+    local password are shadows); returns how many rows changed. A deactivated user's admin session ends.
+    """
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    user_model = get_user_model()
+    shadows = user_model.objects.filter(
+        **{user_model.USERNAME_FIELD: email.strip().lower()}, password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
+    changes = {"is_active": is_active, "is_staff": is_staff}
+    if not is_staff:
+        changes["is_superuser"] = False
+    return shadows.update(**changes)

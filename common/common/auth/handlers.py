@@ -8,8 +8,12 @@ from common.events.envelope import Envelope
 
 
 def user_access_changed(event: UserAccessChanged, envelope: Envelope) -> None:
-    """Store the user's access flags; idempotent, and an older event never overwrites a newer one."""
-    known_user_apply(
+    """Store the user's access flags; idempotent, and an older event never overwrites a newer one.
+
+    A local admin shadow user (admin single sign-on) follows at once: deactivated in accounts means
+    logged out of this service's admin on the next request.
+    """
+    applied = known_user_apply(
         user_id=event.user_id,
         email=event.email,
         full_name=event.full_name,
@@ -18,3 +22,7 @@ def user_access_changed(event: UserAccessChanged, envelope: Envelope) -> None:
         groups=list(event.groups),
         changed_at=envelope.occurred_at,
     )
+    if applied:
+        from common.auth.backends import shadow_user_access_apply  # imports auth models: not at import time
+
+        shadow_user_access_apply(email=event.email, is_active=event.is_active, is_staff=event.is_staff)
