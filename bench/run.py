@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.lib import benchmarks
+from bench.lib import benchmarks, servers
 from bench.lib.context import Context, Settings
 from bench.lib.environment import REPO_ROOT, bench_env, infrastructure_env
 from bench.lib.processes import BenchError, ProcessSet
@@ -42,6 +42,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds per load run (default 6, quick 3)")
     parser.add_argument("--variants", type=int, help="catalog size in variants (default 100,000, quick 2,000)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the bench databases first")
+    parser.add_argument(
+        "--nice", type=int, default=0,
+        help="run servers and load generators under nice -n N (e.g. -10 as root on a machine others share)",
+    )  # fmt: skip
     parser.add_argument("--save", type=Path, help="write the raw results as JSON to this file")
     return parser.parse_args(argv)
 
@@ -49,6 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = Settings.from_args(args)
+    servers.NICENESS["value"] = args.nice
     selected = args.only or list(benchmarks.NAMES)
     started = time.monotonic()
     print(f"[bench] {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {settings.describe()}", flush=True)

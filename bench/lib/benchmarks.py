@@ -235,8 +235,7 @@ def run_closed(context: Context, targets: list[Target], *, connections: int | No
 
 
 def seed_rows(context: Context) -> list[Row]:
-    row = context.ensure_catalog_seeded()
-    return [row] if row else []
+    return context.ensure_catalog_seeded()
 
 
 def errors_note(errors: int) -> str:

@@ -1,20 +1,183 @@
-"""The benchmarks other parts of the suite ship as scripts: checkout and relay throughput."""
+"""The benchmarks other parts of the suite ship as scripts, run against services this harness starts.
+
+checkout  ``bench/checkout.py`` (orders): catalog and orders web processes, both services' outbox relays
+          and event consumers, and orders' sandbox webhook sender; 50 concurrent guest buyers.
+relay     ``bench/relay_throughput.py`` (events).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+
+import httpx
+import psycopg
+
 from bench.lib.context import Context
-from bench.lib.environment import REPO_ROOT
-from bench.lib.processes import BenchError
-from bench.lib.stats import Row
+from bench.lib.environment import REPO_ROOT, database_url
+from bench.lib.processes import BenchError, run_checked
+from bench.lib.servers import Serving, service_path, start_service
+from bench.lib.stats import Row, median
 
 CHECKOUT = REPO_ROOT / "bench" / "checkout.py"
 RELAY = REPO_ROOT / "bench" / "relay_throughput.py"
+CATALOG_PORT = 18831
+ORDERS_PORT = 18833
+# The production shape on 2 cores (see docs/performance.md), for both web services.
+WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False)
+BUYERS = 50
+THROUGHPUT_STOCK = 1_000_000  # units given to the throughput SKU: seeded stock is 0-80 per SKU
 
 
 def run_checkout(context: Context) -> list[Row]:
     if not CHECKOUT.exists():
         raise BenchError("bench/checkout.py has not landed yet")
-    raise BenchError("bench/checkout.py: interface not wired yet")
+    rows = context.ensure_catalog_seeded()
+    context.ensure_migrated("orders")
+    env = {
+        **context.env,
+        "CATALOG_URL": f"http://127.0.0.1:{CATALOG_PORT}",
+        "ORDERS_URL": f"http://127.0.0.1:{ORDERS_PORT}",
+    }
+    start_event_pipeline(context, env)
+    copied = wait_for_product_copy(env, timeout=300)
+    print(f"[bench] orders holds {copied:,} SKUs copied from catalog's events", flush=True)
+    sku, scarce_skus = pick_skus(env, rounds=context.settings.rounds)
+    give_stock(env, sku, THROUGHPUT_STOCK)
+    duration = 5.0 if context.settings.quick else 20.0
+    reports = []
+    for round_index in range(context.settings.rounds):
+        argv = [
+            sys.executable, str(CHECKOUT), "--json",
+            "--catalog-url", env["CATALOG_URL"], "--orders-url", env["ORDERS_URL"],
+            "--buyers", str(BUYERS), "--duration", str(duration),
+            "--sku", sku, "--scarce-sku", scarce_skus[round_index],
+        ]  # fmt: skip
+        output = run_checked(argv, cwd=REPO_ROOT, env=env, timeout=duration + 400, what="bench/checkout.py", ok=(0, 1))
+        report = json.loads(output.strip().splitlines()[-1])
+        reports.append(report)
+        throughput, scarce = report.get("throughput", {}), report.get("scarce", {})
+        print(
+            f"[bench]   round {round_index + 1} checkout: {throughput.get('checkouts_per_second')} checkouts/s, "
+            f"{figure(throughput, 'paid_per_second')} paid/s, errors {throughput.get('errors')}; "
+            f"scarce: sold {scarce.get('sold_units')} of {scarce.get('available_before')}, "
+            f"oversold {scarce.get('oversold_units')}" + (f"; error: {report['error']}" if "error" in report else ""),
+            flush=True,
+        )
+    context.processes.stop_all()
+    throughputs = [r["throughput"] for r in reports if "throughput" in r]
+    scarces = [r["scarce"] for r in reports if "scarce" in r]
+    errors = sum(t.get("errors", 0) for t in throughputs) + sum(1 for r in reports if "error" in r)
+    rate = median([figure(t, "checkouts_per_second") for t in throughputs])
+    paid_rate = median([figure(t, "paid_per_second", "checkouts_per_second") for t in throughputs])
+    journey_p50 = median([figure(t, "cart_to_paid_p50_ms", "journey_p50_ms") for t in throughputs])
+    first_error = next((r["error"] for r in reports if "error" in r), None) or next(
+        (t["first_errors"][0] for t in throughputs if t.get("first_errors")), ""
+    )
+    rows.append(
+        Row(
+            f"checkout: {BUYERS} buyers",
+            "checkout requests, 2x(2w x 4t)",
+            rate,
+            median([figure(t, "checkout_request_p50_ms") for t in throughputs]),
+            median([figure(t, "checkout_request_p99_ms") for t in throughputs]),
+            figure=(
+                f"{rate or 0:.1f} checkouts/s; {paid_rate or 0:.1f} paid/s, cart to paid p50 {journey_p50 or 0:.0f} ms"
+            ),
+            target=">= 50 checkouts/s",
+            ok=rate is not None and rate >= 50 and not errors,
+            note=f"{errors} errors: {first_error[:80]}" if errors else "",
+            rounds=reports,
+        )
+    )
+    oversold = max((s.get("oversold_units", 0) for s in scarces), default=None)
+    sold = sum(s.get("sold_units", 0) for s in scarces)
+    rows.append(
+        Row(
+            "checkout: oversold units",
+            "30 buyers race for 5 buyers' stock",
+            figure=f"{oversold} oversold ({sold} units sold in {len(scarces)} races)",
+            target="= 0",
+            ok=oversold == 0 and len(scarces) == len(reports),
+        )
+    )
+    return rows
+
+
+def figure(report: dict, *keys: str) -> float | None:
+    """The first of ``keys`` present in a report (the script's key names have changed once already)."""
+    return next((report[key] for key in keys if report.get(key) is not None), None)
+
+
+def start_event_pipeline(context: Context, env: dict[str, str]) -> None:
+    """catalog and orders web processes, each service's relay and consumer, orders' webhook sender."""
+    processes = context.processes
+    start_service(processes, service="catalog", serving=WEB, port=CATALOG_PORT, env=env, name="checkout-catalog")
+    start_service(processes, service="orders", serving=WEB, port=ORDERS_PORT, env=env, name="checkout-orders")
+    manage = [sys.executable, "manage.py"]
+    for service in ("catalog", "orders"):
+        cwd = service_path(service)
+        processes.start(f"{service}-relay", [*manage, "relay_outbox", "--poll-interval", "0.05"], cwd=cwd, env=env)
+        processes.start(f"{service}-consumer", [*manage, "consume_events"], cwd=cwd, env=env)
+    orders = service_path("orders")
+    processes.start("orders-webhooks", [*manage, "deliver_sandbox_webhooks", "--loop", "0.1"], cwd=orders, env=env)
+
+
+def wait_for_product_copy(env: dict[str, str], *, timeout: float) -> int:
+    """Poll orders' product copy until it holds SKUs and stops growing; how many it holds."""
+    deadline = time.monotonic() + timeout
+    last, stable_since = -1, time.monotonic()
+    with psycopg.connect(database_url(env, "orders"), autocommit=True) as connection:
+        table = table_named(connection, "%productvariant")
+        while time.monotonic() < deadline:
+            count = connection.execute(f'SELECT count(*) FROM "{table}" WHERE published').fetchone()[0]
+            if count != last:
+                last, stable_since = count, time.monotonic()
+            elif count > 0 and time.monotonic() - stable_since > 5:
+                return count
+            time.sleep(0.5)
+    if last > 0:
+        return last
+    raise BenchError(f"orders copied no product from catalog's events in {timeout:.0f}s (relays and consumers up?)")
+
+
+def pick_skus(env: dict[str, str], *, rounds: int) -> tuple[str, list[str]]:
+    """A copied, in-stock SKU for the throughput phase and one fresh scarce SKU per round (>= 5 units)."""
+    with psycopg.connect(database_url(env, "orders"), autocommit=True) as connection:
+        table = table_named(connection, "%productvariant")
+        skus = [row[0] for row in connection.execute(f'SELECT sku FROM "{table}" WHERE published ORDER BY sku')]
+    available: dict[str, int] = {}
+    with httpx.Client(base_url=env["CATALOG_URL"], timeout=30.0) as client:
+        for start in range(0, min(len(skus), 1000), 100):
+            response = client.get("/api/catalog/stock", params=[("sku", sku) for sku in skus[start : start + 100]])
+            if response.status_code != 200:
+                raise BenchError(f"catalog's stock endpoint answered {response.status_code}")
+            available.update({row["sku"]: int(row["available"]) for row in response.json()})
+    in_stock = sorted((sku for sku, units in available.items() if units >= 5), key=lambda sku: -available[sku])
+    if len(in_stock) < rounds + 1:
+        raise BenchError(f"only {len(in_stock)} copied SKUs have stock; need {rounds + 1}")
+    return in_stock[0], in_stock[1 : rounds + 1]
+
+
+def give_stock(env: dict[str, str], sku: str, units: int) -> None:
+    """Bench fixture: put ``units`` on hand for the throughput SKU in bench_catalog (seeded stock is <= 80)."""
+    with psycopg.connect(database_url(env, "catalog"), autocommit=True) as connection:
+        stock, variant = table_named(connection, "%_stock"), table_named(connection, "%_variant")
+        connection.execute(
+            f'UPDATE "{stock}" SET on_hand = %s WHERE variant_id = (SELECT id FROM "{variant}" WHERE sku = %s)',
+            [units, sku],
+        )
+
+
+def table_named(connection: psycopg.Connection, pattern: str) -> str:
+    row = connection.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE %s ORDER BY tablename",
+        [pattern],
+    ).fetchone()
+    if row is None:
+        raise BenchError(f"no table like {pattern!r}: did the migrations land?")
+    return row[0]
 
 
 def run_relay(context: Context) -> list[Row]:

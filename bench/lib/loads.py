@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.lib.processes import BenchError, run_checked
-from bench.lib.servers import LOAD_CPU
+from bench.lib.servers import LOAD_CPU, launch_prefix
 from bench.lib.stats import median, spread
 from bench.lib.wrk import LoadResult, run_wrk
 
@@ -95,8 +94,7 @@ def open_loop(target: Target, *, rate: float, duration: float, env: dict[str, st
     argv = [sys.executable, str(OPENLOOP), "--url", target.base_url, "--rate", str(rate), "--duration", str(duration)]
     for path in target.paths:
         argv += ["--path", path]
-    if shutil.which("taskset"):
-        argv = ["taskset", "-c", str(LOAD_CPU), *argv]
+    argv = [*launch_prefix(LOAD_CPU), *argv]
     output = run_checked(argv, cwd=OPENLOOP.parent, env=env, timeout=duration + 60, what="open-loop generator")
     line = next((line for line in output.splitlines() if line.startswith("OPENLOOP ")), None)
     if line is None:

@@ -58,21 +58,36 @@ class ProcessSet:
         return managed
 
     def stop(self, managed: Managed, *, grace: float = 10.0) -> None:
-        """SIGTERM the process group, wait up to ``grace`` seconds, then SIGKILL what is left."""
-        if managed not in self.started:
+        """Stop one process group (see :meth:`stop_many`)."""
+        self.stop_many([managed], grace=grace)
+
+    def stop_many(self, managed_list: list[Managed], *, grace: float = 10.0) -> None:
+        """SIGTERM every group at once, wait up to ``grace`` seconds in all, then SIGKILL what is left.
+
+        Ctrl-C and SIGTERM are ignored meanwhile, so a second signal cannot leave processes behind.
+        """
+        targets = [managed for managed in managed_list if managed in self.started]
+        if not targets:
             return
-        self.started.remove(managed)
-        pgid = managed.popen.pid  # the leader of its own session: pgid == pid
-        _signal_group(pgid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            managed.popen.wait(timeout=grace)
-        _signal_group(pgid, signal.SIGKILL)  # gunicorn's workers may outlive the arbiter for a moment
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            managed.popen.wait(timeout=5)
+        previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for managed in targets:
+                _signal_group(managed.popen.pid, signal.SIGTERM)  # a session leader: pgid == pid
+            deadline = time.monotonic() + grace
+            for managed in targets:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    managed.popen.wait(timeout=max(0.0, deadline - time.monotonic()))
+            for managed in targets:
+                _signal_group(managed.popen.pid, signal.SIGKILL)  # workers may outlive their arbiter
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    managed.popen.wait(timeout=5)
+                self.started.remove(managed)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def stop_all(self) -> None:
-        for managed in reversed(list(self.started)):
-            self.stop(managed)
+        self.stop_many(list(self.started))
 
     def wait_http(self, managed: Managed, url: str, *, timeout: float = 60.0) -> None:
         """Poll ``url`` until it answers 200; fail early (with the log's tail) if the process died."""
@@ -99,7 +114,9 @@ def tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
-def run_checked(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float, what: str) -> str:
+def run_checked(
+    argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float, what: str, ok: tuple[int, ...] = (0,)
+) -> str:
     """Run a bounded command in its own process group to completion; its stdout, or a BenchError.
 
     On timeout or Ctrl-C the whole group is killed, so a tool's own children cannot outlive it.
@@ -119,7 +136,7 @@ def run_checked(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: flo
         popen.wait()
         raise
     _signal_group(popen.pid, signal.SIGKILL)  # leftovers of the group, if any
-    if popen.returncode != 0:
+    if popen.returncode not in ok:
         output = (stdout + stderr).strip().splitlines()[-30:]
         raise BenchError(f"{what} failed ({popen.returncode}):\n" + "\n".join(output))
     return stdout

@@ -21,6 +21,19 @@ from bench.lib.processes import Managed, ProcessSet
 
 SERVER_CPU = 0
 LOAD_CPU = 1
+# ``--nice N`` (run.py): servers and load generators run under ``nice -n N``; a negative N (root) keeps
+# the figures meaningful on a machine that other work shares. PostgreSQL and Redis are not reniced.
+NICENESS = {"value": 0}
+
+
+def launch_prefix(cpu: int | None) -> list[str]:
+    """``nice``/``taskset`` words to put before a server's or load generator's command."""
+    prefix = []
+    if NICENESS["value"] and shutil.which("nice"):
+        prefix += ["nice", "-n", str(NICENESS["value"])]
+    if cpu is not None and shutil.which("taskset"):
+        prefix += ["taskset", "-c", str(cpu)]
+    return prefix
 
 
 @dataclass(frozen=True)
@@ -76,8 +89,7 @@ def start_service(
         argv += ["gunicorn", "config.asgi", *knobs]
     else:
         argv = [sys.executable, "-m", "gunicorn", "config.wsgi", *knobs]
-    if serving.pinned and shutil.which("taskset"):
-        argv = ["taskset", "-c", str(SERVER_CPU), *argv]
+    argv = [*launch_prefix(SERVER_CPU if serving.pinned else None), *argv]
     managed = processes.start(name, argv, cwd=cwd, env={**env, **serving.env})
     processes.wait_http(managed, f"http://127.0.0.1:{port}/healthz", timeout=120)
     return managed

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.lib.processes import BenchError, run_checked
+from bench.lib.servers import launch_prefix
 
 MARKER = "WRKJSON "
 LUA_TEMPLATE = """
@@ -79,8 +80,7 @@ def run_wrk(
         script.write(LUA_TEMPLATE % {"paths": lua_paths, "marker": MARKER})
     argv = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "5s", "-s", script.name]
     argv.append(base_url + paths[0])
-    if cpu is not None and shutil.which("taskset"):
-        argv = ["taskset", "-c", str(cpu), *argv]
+    argv = [*launch_prefix(cpu), *argv]
     try:
         output = run_checked(argv, cwd=Path(tempfile.gettempdir()), env=env, timeout=duration + 30, what="wrk")
     finally:
