@@ -18,7 +18,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut}
 
 @router.get("/reports", response={200: list[ReportOut], **ERRORS}, url_name="report_list")
 def list_reports(request: HttpRequest):
-    """Every produced report, newest period first (staff only)."""
+    """Every produced report, the most recently produced first (staff only)."""
     rows = report_list().values("id", "kind", "period_start", "period_end", "created_at")
     return [
         {**row, "download_url": request.build_absolute_uri(reverse("tasks-api:report_download", args=[row["id"]]))}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -100,7 +100,7 @@ def _sales_total_row(*, currency: str, days: list[SalesDay]) -> list:
 def low_stock_csv(*, start: date, end: date) -> tuple[str, int]:
     """SKUs at or below their low-stock threshold, as last announced by catalog when the report runs."""
     rows = [
-        [s.sku, s.product_name, s.on_hand, s.available, s.low_stock_threshold, s.changed_at.isoformat()]
+        [s.sku, s.product_name, s.on_hand, s.available, s.low_stock_threshold, s.changed_at.astimezone(UTC).isoformat()]
         for s in low_stock_levels()
     ]
     header = ["sku", "product", "on_hand", "available", "low_stock_threshold", "changed_at"]

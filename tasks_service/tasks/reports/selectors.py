@@ -16,8 +16,8 @@ ZERO = Decimal("0.00")
 
 
 def report_list() -> QuerySet[Report]:
-    """Finished reports, newest period first (what the API and the admin download list show)."""
-    return Report.objects.filter(status=ReportStatus.DONE).order_by("-period_start", "kind", "-id")
+    """Finished reports, the most recently produced first (what the API lists)."""
+    return Report.objects.filter(status=ReportStatus.DONE).order_by("-created_at", "-id")
 
 
 def report_get_done(*, report_id: int) -> Report | None:

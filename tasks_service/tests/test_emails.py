@@ -1,0 +1,199 @@
+"""Transactional emails: one email per event and business key, pt-BR templates with an English
+fallback, claim-then-send, failures recorded and retried, and the admin's resend action."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from smtplib import SMTPRecipientsRefused
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from tasks.emails.models import EmailKind, EmailLog, EmailStatus
+from tasks.emails.rendering import render_email
+from tasks.emails.services import email_log_record, email_send
+
+from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
+from common.events.contracts.orders import OrderFulfilled
+from common.events.testing import deliver
+from config.event_handlers import HANDLERS
+from tests.conftest import order_cancelled, order_paid
+
+pytestmark = pytest.mark.django_db
+
+
+def test_order_paid_delivered_twice_sends_one_confirmation(django_capture_on_commit_callbacks):
+    event_id = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = deliver(order_paid("CO-1001"), handlers=HANDLERS, event_id=event_id)
+    with django_capture_on_commit_callbacks(execute=True) as second_callbacks:
+        second = deliver(order_paid("CO-1001"), handlers=HANDLERS, event_id=event_id)
+
+    assert (first, second) == (True, False)
+    assert second_callbacks == []
+    assert len(mail.outbox) == 1
+    log = EmailLog.objects.get()
+    assert (log.kind, log.dedup_key, log.recipient, log.event_id) == (
+        "order_confirmation",
+        "CO-1001",
+        "ana@example.com",
+        event_id,
+    )
+    assert (log.status, log.attempts) == (EmailStatus.SENT, 1)
+
+
+def test_order_paid_republished_with_a_new_event_id_still_sends_one_confirmation(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-1001"), handlers=HANDLERS)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-1001"), handlers=HANDLERS)
+
+    assert len(mail.outbox) == 1
+    assert EmailLog.objects.count() == 1
+
+
+def test_order_confirmation_is_in_portuguese_with_totals_and_an_html_part(django_capture_on_commit_callbacks):
+    event = order_paid(
+        "CO-1002",
+        lines=[("BATOM-RED", "Batom Matte Vermelho", 2, "49.90"), ("CREME-50", "Creme Hidratante", 1, "1299.90")],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(event, handlers=HANDLERS)
+
+    message = mail.outbox[0]
+    assert message.subject == "Pedido CO-1002 confirmado"
+    assert message.to == ["ana@example.com"]
+    assert "2 x Batom Matte Vermelho (BATOM-RED): R$ 99,80" in message.body
+    assert "Subtotal: R$ 1.399,70" in message.body
+    assert "Frete: R$ 15,00" in message.body
+    assert "Total: R$ 1.414,70" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "<strong>Total: R$ 1.414,70</strong>" in html
+    assert '<html lang="pt-BR">' in html
+
+
+def test_every_consumed_event_kind_sends_its_email(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(UserRegistered(user_id=5, email="Bia@Example.com", full_name="Bia Lima"), handlers=HANDLERS)
+        deliver(
+            PasswordResetRequested(
+                user_id=5,
+                email="bia@example.com",
+                full_name="Bia Lima",
+                reset_url="https://shop.example/reset/abc",
+                expires_at="2026-01-15T16:00:00Z",
+            ),
+            handlers=HANDLERS,
+        )
+        deliver(
+            OrderFulfilled(
+                order_number="CO-1003",
+                email="bia@example.com",
+                tracking_code="BR123456789",
+                fulfilled_at=datetime(2026, 1, 16, tzinfo=UTC),
+            ),
+            handlers=HANDLERS,
+        )
+        deliver(
+            order_cancelled("CO-1004", refunded=True, cancelled_at=datetime(2026, 1, 16, tzinfo=UTC)),
+            handlers=HANDLERS,
+        )
+
+    subjects = {message.subject: message for message in mail.outbox}
+    assert list(subjects) == [
+        "Boas-vindas à Cosméticos-co, Bia Lima!",
+        "Redefinição de senha da Cosméticos-co",
+        "Pedido CO-1003 enviado",
+        "Pedido CO-1004 cancelado",
+    ]
+    assert subjects["Boas-vindas à Cosméticos-co, Bia Lima!"].to == ["bia@example.com"]
+    assert "https://shop.example/reset/abc" in subjects["Redefinição de senha da Cosméticos-co"].body
+    assert "Código de rastreamento: BR123456789" in subjects["Pedido CO-1003 enviado"].body
+    assert "O valor pago foi estornado." in subjects["Pedido CO-1004 cancelado"].body
+    assert EmailLog.objects.filter(status=EmailStatus.SENT).count() == 4
+
+
+def test_a_language_without_templates_falls_back_to_english():
+    rendered = render_email(
+        kind=EmailKind.ORDER_SHIPPED, language="es", context={"order_number": "CO-9", "tracking_code": "TR-1"}
+    )
+    assert rendered.language == "en"
+    assert rendered.subject == "Order CO-9 shipped"
+    assert rendered.text == "Your order CO-9 has shipped!\n\nTracking code: TR-1\n"
+
+
+def test_a_duplicated_send_task_sends_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        log, created = email_log_record(
+            kind=EmailKind.ORDER_SHIPPED,
+            dedup_key="CO-7",
+            recipient="ana@example.com",
+            context={"order_number": "CO-7", "tracking_code": "TR-7"},
+        )
+
+    assert created is True
+    assert email_send(email_log_id=log.pk) is True
+    assert email_send(email_log_id=log.pk) is False
+    assert len(mail.outbox) == 1
+    log.refresh_from_db()
+    assert (log.status, log.attempts, log.subject) == (EmailStatus.SENT, 1, "Pedido CO-7 enviado")
+
+
+def test_a_failed_send_is_recorded_and_the_retry_sends_it(monkeypatch, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        log, _ = email_log_record(
+            kind=EmailKind.ORDER_SHIPPED,
+            dedup_key="CO-8",
+            recipient="ana@example.com",
+            context={"order_number": "CO-8", "tracking_code": "TR-8"},
+        )
+
+    def refuse(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({"ana@example.com": (550, b"mailbox unavailable")})
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+        with pytest.raises(SMTPRecipientsRefused):
+            email_send(email_log_id=log.pk)
+    log.refresh_from_db()
+    assert (log.status, log.attempts, len(mail.outbox)) == (EmailStatus.FAILED, 1, 0)
+    assert "mailbox unavailable" in log.last_error
+
+    assert email_send(email_log_id=log.pk) is True
+    log.refresh_from_db()
+    assert (log.status, log.attempts, log.last_error, len(mail.outbox)) == (EmailStatus.SENT, 2, "", 1)
+
+
+def test_admin_resend_action_sends_the_email_again(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-1005"), handlers=HANDLERS)
+    log = EmailLog.objects.get()
+    admin = get_user_model().objects.create_superuser("admin", "admin@cosmeticos.co", "x-Strong-Pass-1")
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/emails/emaillog/", {"action": "resend", "_selected_action": [log.pk]}, follow=True
+        )
+
+    assert response.status_code == 200
+    assert len(mail.outbox) == 2
+    assert [m.subject for m in mail.outbox] == ["Pedido CO-1005 confirmado"] * 2
+    log.refresh_from_db()
+    assert (log.status, log.attempts) == (EmailStatus.SENT, 2)
+
+
+def test_email_log_admin_lists_recipient_kind_event_status_and_attempts(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-1006"), handlers=HANDLERS)
+    admin = get_user_model().objects.create_superuser("admin", "admin@cosmeticos.co", "x-Strong-Pass-1")
+    client.force_login(admin)
+
+    response = client.get("/admin/emails/emaillog/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for text in ["ana@example.com", "order_confirmation", "Sent", str(EmailLog.objects.get().event_id)]:
+        assert text in content

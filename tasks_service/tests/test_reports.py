@@ -1,0 +1,225 @@
+"""Reports: exact figures from a fixed set of events, produced once per (kind, period), mailed to the
+Merchandiser group, and the claim that lets a crashed or failed production be taken over."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from tasks.emails.models import EmailKind, EmailLog, EmailStatus
+from tasks.reports.models import Report, ReportStatus, SaleOrder
+from tasks.reports.services.production import report_produce
+
+from common.events.contracts.catalog import StockChanged
+from common.events.testing import deliver, envelope_of
+from config.event_handlers import HANDLERS
+from tests.conftest import order_cancelled, order_paid
+
+pytestmark = pytest.mark.django_db
+
+BATOM = ("BATOM-RED", "Batom Matte Vermelho", 1, "49.90")
+CREME = ("CREME-50", "Creme Hidratante 50 g", 1, "129.90")
+SERUM = ("SERUM-30", "Sérum Vitamina C", 1, "89.90")
+
+
+def utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 1, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def fixed_sales(django_capture_on_commit_callbacks):
+    """Five paid orders around 2026-01-15 (São Paulo is UTC-3), one refund, one unrefunded cancellation.
+
+    Each event is delivered twice, with a new event id the second time (as a republish would), to show
+    the read model counts an order once by its number.
+    """
+    events = [
+        order_paid("CO-1", lines=[(*BATOM[:2], 2, BATOM[3])], shipping="15.00", paid_at=utc(15, 12)),
+        order_paid("CO-2", lines=[CREME, SERUM], shipping="0.00", paid_at=utc(15, 23, 30)),
+        order_paid("CO-3", lines=[BATOM], shipping="15.00", paid_at=utc(16, 2, 30)),  # 15th, 23:30 local
+        order_paid("CO-4", lines=[SERUM], shipping="15.00", paid_at=utc(15, 2)),  # 14th, 23:00 local
+        order_paid("CO-5", lines=[BATOM], shipping="15.00", paid_at=utc(16, 3, 30)),  # 16th, 00:30 local
+        order_cancelled("CO-4", refunded=True, cancelled_at=utc(15, 14)),
+        order_cancelled("CO-2", refunded=False, was_paid=True, cancelled_at=utc(15, 18)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for event in events:
+            assert deliver(event, handlers=HANDLERS) is True
+            deliver(event, handlers=HANDLERS)
+    mail.outbox.clear()
+
+
+def report_csv(report: Report) -> str:
+    with report.file.open("rb") as csv_file:
+        return csv_file.read().decode("utf-8")
+
+
+def test_daily_sales_report_figures_match_the_events_exactly(fixed_sales):
+    call_command("run_report", "sales", "--date", "2026-01-15", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    report = Report.objects.get()
+    assert (report.kind, report.period_start, report.period_end) == ("sales", date(2026, 1, 15), date(2026, 1, 15))
+    assert (report.status, report.row_count) == (ReportStatus.DONE, 4)
+    assert report_csv(report) == (
+        "date,currency,orders,gross_revenue,refunds,refunded_amount,net_revenue,average_order_value\n"
+        "2026-01-15,BRL,3,399.50,1,104.90,294.60,133.17\n"
+        "total,BRL,3,399.50,1,104.90,294.60,133.17\n"
+        "\n"
+        "rank,sku,product,quantity,revenue\n"
+        "1,BATOM-RED,Batom Matte Vermelho,3,149.70\n"
+        "2,CREME-50,Creme Hidratante 50 g,1,129.90\n"
+        "3,SERUM-30,Sérum Vitamina C,1,89.90\n"
+    )
+
+
+def test_sales_report_over_several_days_lists_each_day_and_the_totals(fixed_sales):
+    report = report_produce(kind="sales", period_start=date(2026, 1, 14), period_end=date(2026, 1, 17))
+
+    assert report_csv(report) == (
+        "date,currency,orders,gross_revenue,refunds,refunded_amount,net_revenue,average_order_value\n"
+        "2026-01-14,BRL,1,104.90,0,0.00,104.90,104.90\n"
+        "2026-01-15,BRL,3,399.50,1,104.90,294.60,133.17\n"
+        "2026-01-16,BRL,1,64.90,0,0.00,64.90,64.90\n"
+        "2026-01-17,BRL,0,0.00,0,0.00,0.00,0.00\n"
+        "total,BRL,5,569.30,1,104.90,464.40,113.86\n"
+        "\n"
+        "rank,sku,product,quantity,revenue\n"
+        "1,BATOM-RED,Batom Matte Vermelho,4,199.60\n"
+        "2,SERUM-30,Sérum Vitamina C,2,179.80\n"
+        "3,CREME-50,Creme Hidratante 50 g,1,129.90\n"
+    )
+    assert report.row_count == 7
+
+
+def test_a_refund_announced_before_the_payment_still_counts_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_cancelled("CO-9", refunded=True, cancelled_at=utc(15, 20)), handlers=HANDLERS)
+        deliver(order_paid("CO-9", lines=[CREME], shipping="10.00", paid_at=utc(15, 13)), handlers=HANDLERS)
+
+    order = SaleOrder.objects.get()
+    assert (order.total, order.paid_on, order.refunded_on) == (
+        order.total.__class__("139.90"),
+        date(2026, 1, 15),
+        date(2026, 1, 15),
+    )
+    report = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+    assert report_csv(report).splitlines()[1] == "2026-01-15,BRL,1,139.90,1,139.90,0.00,139.90"
+
+
+def test_a_report_asked_for_twice_is_produced_once(fixed_sales, merchandisers, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+    first_file = first.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        second = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+
+    assert second.pk == first.pk
+    assert Report.objects.count() == 1
+    report = Report.objects.get()
+    assert (report.attempts, report.generation_requests, report.file.name) == (1, 2, first_file)
+    assert len(mail.outbox) == 2
+
+
+def test_a_produced_report_is_mailed_to_each_active_merchandiser_with_the_csv(
+    fixed_sales, merchandisers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["bia@cosmeticos.co", "caio@cosmeticos.co"]
+    message = mail.outbox[0]
+    assert message.subject == "Relatório de vendas 2026-01-15"
+    assert message.attachments == [("sales-2026-01-15-2026-01-15.csv", report_csv(report), "text/csv")]
+    assert "4 linhas de dados" in message.body
+    logs = EmailLog.objects.filter(kind=EmailKind.REPORT_READY)
+    assert sorted(logs.values_list("recipient", "status")) == [
+        ("bia@cosmeticos.co", EmailStatus.SENT),
+        ("caio@cosmeticos.co", EmailStatus.SENT),
+    ]
+
+
+def test_a_report_claimed_by_a_live_worker_is_left_to_it():
+    claimed_at = timezone.now() - timedelta(seconds=30)
+    Report.objects.create(
+        kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15), claimed_at=claimed_at
+    )
+
+    report = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+
+    assert (report.status, bool(report.file), report.attempts, report.claimed_at) == (
+        ReportStatus.RUNNING,
+        False,
+        0,
+        claimed_at,
+    )
+
+
+def test_a_report_abandoned_past_its_lease_is_taken_over(fixed_sales):
+    Report.objects.create(
+        kind="sales",
+        period_start=date(2026, 1, 15),
+        period_end=date(2026, 1, 15),
+        claimed_at=timezone.now() - timedelta(hours=1),
+        attempts=1,
+    )
+
+    report = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+
+    assert (report.status, report.attempts, report.row_count) == (ReportStatus.DONE, 2, 4)
+
+
+def test_a_failed_report_is_recorded_and_produced_by_the_next_request(fixed_sales, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(__import__("tasks.reports.csv_builders", fromlist=["BUILDERS"]).BUILDERS, "sales", broken)
+    with pytest.raises(RuntimeError):
+        report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+    report = Report.objects.get()
+    assert (report.status, bool(report.file), report.last_error) == (
+        ReportStatus.FAILED,
+        False,
+        "RuntimeError('disk full')",
+    )
+    monkeypatch.undo()
+
+    report = report_produce(kind="sales", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
+
+    assert (report.status, report.attempts, report.last_error) == (ReportStatus.DONE, 2, "")
+
+
+def test_low_stock_report_lists_skus_at_or_below_threshold_and_ignores_stale_events():
+    def stock(sku: str, name: str, available: int, threshold: int, at: datetime):
+        event = StockChanged(
+            sku=sku, product_name=name, on_hand=available + 1, available=available, low_stock_threshold=threshold
+        )
+        envelope = envelope_of(event).model_copy(update={"occurred_at": at})
+        deliver(envelope, handlers=HANDLERS)
+
+    stock("BATOM-RED", "Batom Matte", 2, 5, utc(10, 12))
+    stock("CREME-50", "Creme Hidratante", 5, 5, utc(10, 12))
+    stock("SERUM-30", "Sérum Vitamina C", 40, 5, utc(10, 12))
+    stock("SERUM-30", "Sérum Vitamina C", 0, 5, utc(10, 13))
+    stock("SERUM-30", "Sérum Vitamina C", 3, 5, utc(10, 11))  # older than the level already stored
+
+    call_command("run_report", "low_stock", "--date", "2026-01-14", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    report = Report.objects.get()
+    assert (report.period_start, report.period_end, report.row_count) == (date(2026, 1, 12), date(2026, 1, 18), 3)
+    assert report_csv(report) == (
+        "sku,product,on_hand,available,low_stock_threshold,changed_at\n"
+        "SERUM-30,Sérum Vitamina C,1,0,5,2026-01-10T13:00:00+00:00\n"
+        "BATOM-RED,Batom Matte,3,2,5,2026-01-10T12:00:00+00:00\n"
+        "CREME-50,Creme Hidratante,6,5,5,2026-01-10T12:00:00+00:00\n"
+    )
+
+
+def test_run_report_refuses_a_bad_date():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--date must be YYYY-MM-DD"):
+        call_command("run_report", "sales", "--date", "15/01/2026")
+    assert Report.objects.count() == 0
