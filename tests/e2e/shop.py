@@ -411,11 +411,50 @@ class Admin(Browser):
         if "/admin/login/" in str(login.url) and "password" in login.text and 'name="password"' in login.text:
             raise AssertionError(f"admin sign-in refused for {email_address} at {self.base}: {login.text[:800]}")
 
-    def add(self, model_path: str, values: dict[str, str], files: dict | None = None) -> httpx.Response:
-        """Fill ``/admin/<app>/<model>/add/`` with ``values`` (on top of the form's defaults) and save."""
+    def add_page(self, model_path: str) -> tuple[httpx.Response, Form]:
+        """The ``/admin/<app>/<model>/add/`` page and its form (defaults filled in)."""
         page = expect(self.get(f"{self.base}/admin/{model_path}/add/"), 200)
-        form = pick_form(page.text, lambda f: "csrfmiddlewaretoken" in f.fields and "password" not in f.fields)
-        return expect(self.submit(page, form, values, files=files), 200)
+        return page, max(forms_of(page.text), key=lambda f: len(f.fields))  # not the header's log-out form
+
+    def autocomplete(self, app_label: str, model_name: str, field_name: str, term: str = "") -> list[dict]:
+        """The admin's own autocomplete endpoint: ``[{id, text}]`` for a foreign key of a model's form."""
+        params = f"app_label={app_label}&model_name={model_name}&field_name={field_name}&term={term}"
+        return expect(self.get(f"{self.base}/admin/autocomplete/?{params}"), 200).json()["results"]
+
+    def object_ids(self, model_path: str, query: str) -> list[str]:
+        """Ids on the change list searched for ``query`` (the admin's search box)."""
+        listing = expect(self.get(f"{self.base}/admin/{model_path}/?q={query}"), 200)
+        return list(dict.fromkeys(re.findall(rf'href="/admin/{model_path}/(\d+)/change/', listing.text)))
+
+    def run_action(self, model_path: str, action: str, ids: list[str]) -> httpx.Response:
+        """Tick ``ids`` on the change list and run the admin action ``action``."""
+        listing = expect(self.get(f"{self.base}/admin/{model_path}/"), 200)
+        form = pick_form(listing.text, lambda f: "action" in f.fields)
+        data = {**form.fields, "action": action, "index": "0", "_selected_action": ids}
+        return expect(self.post(f"{self.base}/admin/{model_path}/", data=data), 200)
+
+
+def inline_rows(form: Form, prefix: str, rows: list[dict[str, str]]) -> dict[str, str]:
+    """Form data adding ``rows`` to the admin inline ``prefix`` (from its empty template row)."""
+    template = {
+        name.replace(f"{prefix}-__prefix__-", ""): value
+        for name, value in form.fields.items()
+        if name.startswith(f"{prefix}-__prefix__-")
+    }
+    initial = int(form.fields.get(f"{prefix}-INITIAL_FORMS", "0") or 0)
+    data = {f"{prefix}-TOTAL_FORMS": str(initial + len(rows))}
+    for offset, row in enumerate(rows):
+        for name, value in {**template, **row}.items():
+            data[f"{prefix}-{initial + offset}-{name}"] = value
+    return data
+
+
+def admin_errors(page: httpx.Response) -> str:
+    """The admin's error messages on a page, empty when there are none."""
+    found = re.findall(
+        r'<(?:p|ul) class="errornote">(.*?)</(?:p|ul)>|<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page.text, re.S
+    )
+    return " | ".join(re.sub(r"<[^>]+>", " ", "".join(parts)).strip() for parts in found)
 
 
 # ---------------------------------------------------------------------- mail

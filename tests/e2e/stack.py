@@ -433,6 +433,7 @@ class Stack:
         state = {
             "urls": self.urls,
             "run_dir": str(self.config.run_dir),
+            "pid": os.getpid(),
             "config": {k: str(v) for k, v in self.config.__dict__.items()},
         }
         path = self.config.run_dir / "stack.json"
@@ -520,6 +521,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] != ["up"]:
         print("usage: python tests/e2e/stack.py up", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     stack = Stack()
     stack.start()
     print(f"export E2E_STACK_FILE={stack.config.run_dir / 'stack.json'}")
@@ -535,6 +537,7 @@ def main(argv: list[str]) -> int:
         pass
     finally:
         stack.stop()
+        print("stopped", file=sys.stderr)
     return 0
 
 
