@@ -6,13 +6,14 @@ Needs catalog and orders running with their relays, consumers and orders' sandbo
 (catalog published them with events). Loopback URLs only; every phase is bounded in time.
 
 Phase 1 (throughput): ``--buyers`` concurrent guest shoppers repeat for ``--duration`` seconds: new
-cart, add 1 unit, checkout (Idempotency-Key). As many payers take each order, wait for
-``awaiting_payment`` (catalog reserved it), pay with the approving test card on the hosted page and wait
-for ``paid``. Prints checkouts per second, the checkout request's p50/p99, and the p50/p99 from the new
-cart to the order seen ``paid``.
+cart, add 1 unit (of the in-stock SKUs in turn, so none runs out), checkout (Idempotency-Key). As many
+payers take each order, wait for ``awaiting_payment`` (catalog reserved it), pay with the approving
+test card on the hosted page and wait for ``paid``. Prints checkouts per second, the checkout
+request's p50/p99, and the p50/p99 from the new cart to the order seen ``paid``.
 
-Phase 2 (scarce stock): ``--scarce-buyers`` shoppers race at once for one SKU, each wanting
-``available // --scarce-winners`` units. Every order must end ``paid`` or ``rejected``; the units sold
+Phase 2 (scarce stock): ``--scarce-buyers`` shoppers race at once for one SKU (by default the least
+available one that can still serve ``--scarce-winners``), each wanting ``available // --scarce-winners``
+units. Every order must end ``paid`` or ``rejected``; the units sold
 may never exceed what catalog had: ``oversold_units`` must be 0.
 
     uv run python bench/checkout.py --catalog-url http://127.0.0.1:8001 --orders-url http://127.0.0.1:8003
@@ -22,6 +23,7 @@ may never exceed what catalog had: ``oversold_units`` must be 0.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import queue
@@ -81,7 +83,7 @@ class Shop:
         response.raise_for_status()
         return {row["sku"]: int(row["available"]) for row in response.json()}
 
-    def skus_by_availability(self, http: httpx.Client, pages: int = 3) -> list[tuple[str, int]]:
+    def skus_by_availability(self, http: httpx.Client, pages: int = 5) -> list[tuple[str, int]]:
         """In-stock SKUs from catalog's list and detail pages, most available first."""
         found: dict[str, int] = {}
         for page in range(1, pages + 1):
@@ -127,7 +129,7 @@ class Shop:
             if status in wanted or status in TERMINAL:
                 return status
             time.sleep(delay)
-            delay = min(delay * 1.5, 0.25)
+            delay = min(delay * 1.5, 0.5)
         raise BenchFailure(f"order {number} did not become {'/'.join(sorted(wanted))} in {self.timeout:.0f}s")
 
     def pay(self, http: httpx.Client, checkout_url: str) -> None:
@@ -156,13 +158,14 @@ class Throughput:
             self.errors.append(str(error))
 
 
-def run_throughput(shop: Shop, sku: str, buyers: int, duration: float) -> dict:
+def run_throughput(shop: Shop, skus: list[str], buyers: int, duration: float) -> dict:
     """Buyers check out as fast as they can for ``duration``; payers pay each order as soon as it is reserved.
 
     Checkouts per second counts answered checkouts of the buyers; the journey runs from the new cart to
-    the moment the order is seen ``paid`` (status polled with backoff from 20 ms to 250 ms).
+    the moment the order is seen ``paid`` (status polled with backoff from 20 ms to 500 ms).
     """
     results = Throughput()
+    next_sku = itertools.cycle(skus).__next__  # spread the buys so no SKU runs out of stock
     orders: queue.Queue = queue.Queue()
     stop_at = time.monotonic() + duration
     buying_done = threading.Event()
@@ -173,7 +176,7 @@ def run_throughput(shop: Shop, sku: str, buyers: int, duration: float) -> dict:
                 try:
                     started = time.perf_counter()
                     email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-                    headers, added = shop.cart_with(http, sku, 1)
+                    headers, added = shop.cart_with(http, next_sku(), 1)
                     expect(added, 201)
                     before = time.perf_counter()
                     order = shop.checkout(http, headers, email)
@@ -276,7 +279,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of the throughput phase")
     parser.add_argument("--scarce-buyers", type=int, default=30, help="shoppers racing in the scarce phase")
     parser.add_argument("--scarce-winners", type=int, default=5, help="how many of them the stock can serve")
-    parser.add_argument("--sku", help="SKU for the throughput phase (default: the most available one)")
+    parser.add_argument("--sku", action="append", help="SKU(s) for the throughput phase (default: every in-stock one)")
     parser.add_argument("--scarce-sku", help="SKU for the scarce phase (default: another in-stock one)")
     parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for one order's status")
     parser.add_argument("--skip-throughput", action="store_true")
@@ -290,14 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     shop = Shop(require_loopback(args.catalog_url), require_loopback(args.orders_url), args.timeout)
     with shop.client() as http:
         candidates = [] if (args.sku and args.scarce_sku) else shop.skus_by_availability(http)
-    sku = args.sku or (candidates[0][0] if candidates else None)
-    scarce_sku = args.scarce_sku or next((s for s, n in candidates if s != sku and n >= args.scarce_winners), None)
-    if not sku or not scarce_sku:
+    scarce_sku = args.scarce_sku or next((s for s, n in reversed(candidates) if n >= args.scarce_winners), None)
+    skus = args.sku or [sku for sku, _available in candidates if sku != scarce_sku]
+    if not skus or not scarce_sku:
         raise SystemExit("no in-stock SKUs found in catalog; seed it (with events, so orders has its product copy)")
     report: dict = {}
     try:
         if not args.skip_throughput:
-            report["throughput"] = run_throughput(shop, sku, args.buyers, args.duration)
+            report["throughput"] = run_throughput(shop, skus, args.buyers, args.duration)
         if not args.skip_scarce:
             report["scarce"] = run_scarce(shop, scarce_sku, args.scarce_buyers, args.scarce_winners)
     except (BenchFailure, httpx.HTTPError) as error:
