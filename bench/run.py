@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
                 except BenchError as error:
                     failures += 1
                     print(f"[bench] {name} could not run: {error}", flush=True)
-                    rows.append(Row(name, "-", figure="not run", ok=False, note=str(error).splitlines()[0][:90]))
+                    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+                    summary = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
+                    rows.append(Row(name, "-", figure="not run", ok=False, note=summary[:160]))
                     processes.stop_all()
         except KeyboardInterrupt:
             print("\n[bench] interrupted: stopping every process started", flush=True)

@@ -55,7 +55,6 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
             "DEBUG": "false",
             "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; production terminates TLS in front
             "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONUNBUFFERED": "1",
             "VAR_DIR": str(REPO_ROOT / "var" / "bench"),
         }

@@ -8,8 +8,10 @@ relay     ``bench/relay_throughput.py`` (events).
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 import psycopg
@@ -18,7 +20,7 @@ from bench.lib.context import Context
 from bench.lib.environment import REPO_ROOT, database_url
 from bench.lib.processes import BenchError, run_checked
 from bench.lib.servers import Serving, service_path, start_service
-from bench.lib.stats import Row, median
+from bench.lib.stats import Row, median, spread
 
 CHECKOUT = REPO_ROOT / "bench" / "checkout.py"
 RELAY = REPO_ROOT / "bench" / "relay_throughput.py"
@@ -27,7 +29,8 @@ ORDERS_PORT = 18833
 # The production shape on 2 cores (see docs/performance.md), for both web services.
 WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False)
 BUYERS = 50
-THROUGHPUT_STOCK = 1_000_000  # units given to the throughput SKU: seeded stock is 0-80 per SKU
+THROUGHPUT_SKUS = 20  # the throughput phase spreads its buys over these (as shoppers would)
+THROUGHPUT_STOCK = 100_000  # units given to each of them: seeded stock is 0-80 per SKU
 
 
 def run_checkout(context: Context) -> list[Row]:
@@ -43,17 +46,21 @@ def run_checkout(context: Context) -> list[Row]:
     start_event_pipeline(context, env)
     copied = wait_for_product_copy(env, timeout=300)
     print(f"[bench] orders holds {copied:,} SKUs copied from catalog's events", flush=True)
-    sku, scarce_skus = pick_skus(env, rounds=context.settings.rounds)
-    give_stock(env, sku, THROUGHPUT_STOCK)
+    skus, scarce_skus = pick_skus(env, rounds=context.settings.rounds)
+    for sku in skus:
+        give_stock(env, sku, THROUGHPUT_STOCK)
     duration = 5.0 if context.settings.quick else 20.0
     reports = []
+    since = datetime.now(UTC)
     for round_index in range(context.settings.rounds):
         argv = [
             sys.executable, str(CHECKOUT), "--json",
             "--catalog-url", env["CATALOG_URL"], "--orders-url", env["ORDERS_URL"],
             "--buyers", str(BUYERS), "--duration", str(duration),
-            "--sku", sku, "--scarce-sku", scarce_skus[round_index],
+            "--scarce-sku", scarce_skus[round_index],
         ]  # fmt: skip
+        for sku in skus:
+            argv += ["--sku", sku]
         output = run_checked(argv, cwd=REPO_ROOT, env=env, timeout=duration + 400, what="bench/checkout.py", ok=(0, 1))
         report = json.loads(output.strip().splitlines()[-1])
         reports.append(report)
@@ -65,6 +72,7 @@ def run_checkout(context: Context) -> list[Row]:
             f"oversold {scarce.get('oversold_units')}" + (f"; error: {report['error']}" if "error" in report else ""),
             flush=True,
         )
+    saga = saga_latency_row(env, since)
     context.processes.stop_all()
     throughputs = [r["throughput"] for r in reports if "throughput" in r]
     scarces = [r["scarce"] for r in reports if "scarce" in r]
@@ -102,6 +110,7 @@ def run_checkout(context: Context) -> list[Row]:
             ok=oversold == 0 and len(scarces) == len(reports),
         )
     )
+    rows.append(saga)
     return rows
 
 
@@ -142,8 +151,8 @@ def wait_for_product_copy(env: dict[str, str], *, timeout: float) -> int:
     raise BenchError(f"orders copied no product from catalog's events in {timeout:.0f}s (relays and consumers up?)")
 
 
-def pick_skus(env: dict[str, str], *, rounds: int) -> tuple[str, list[str]]:
-    """A copied, in-stock SKU for the throughput phase and one fresh scarce SKU per round (>= 5 units)."""
+def pick_skus(env: dict[str, str], *, rounds: int) -> tuple[list[str], list[str]]:
+    """Copied, in-stock SKUs for the throughput phase and one fresh scarce SKU per round (>= 5 units)."""
     with psycopg.connect(database_url(env, "orders"), autocommit=True) as connection:
         table = table_named(connection, "%productvariant")
         skus = [row[0] for row in connection.execute(f'SELECT sku FROM "{table}" WHERE published ORDER BY sku')]
@@ -155,9 +164,9 @@ def pick_skus(env: dict[str, str], *, rounds: int) -> tuple[str, list[str]]:
                 raise BenchError(f"catalog's stock endpoint answered {response.status_code}")
             available.update({row["sku"]: int(row["available"]) for row in response.json()})
     in_stock = sorted((sku for sku, units in available.items() if units >= 5), key=lambda sku: -available[sku])
-    if len(in_stock) < rounds + 1:
-        raise BenchError(f"only {len(in_stock)} copied SKUs have stock; need {rounds + 1}")
-    return in_stock[0], in_stock[1 : rounds + 1]
+    if len(in_stock) < rounds + THROUGHPUT_SKUS:
+        raise BenchError(f"only {len(in_stock)} copied SKUs have stock; need {rounds + THROUGHPUT_SKUS}")
+    return in_stock[rounds : rounds + THROUGHPUT_SKUS], in_stock[:rounds]
 
 
 def give_stock(env: dict[str, str], sku: str, units: int) -> None:
@@ -180,7 +189,108 @@ def table_named(connection: psycopg.Connection, pattern: str) -> str:
     return row[0]
 
 
+RELAY_LINE = re.compile(r"^(rabbitmq|kafka)\s+(\d+)\s+([\d.]+|nan)\s+(\d+)\s+([\d.]+|nan)\s+([\d.]+|nan)\s*$")
+
+
 def run_relay(context: Context) -> list[Row]:
+    """``bench/relay_throughput.py`` once per round (the common test project, in bench_tasks).
+
+    It writes N outbox rows and times the relay to each broker, then commits events at a fixed rate
+    with a relay and a consumer running and records commit-to-handler latency.
+    """
     if not RELAY.exists():
         raise BenchError("bench/relay_throughput.py has not landed yet")
-    raise BenchError("bench/relay_throughput.py: interface not wired yet")
+    context.ensure_databases()
+    env = {**context.env, "COMMONTEST_DATABASE_URL": database_url(context.env, "tasks")}
+    quick = context.settings.quick
+    events, latency_events = (2_000, 100) if quick else (20_000, 1_000)
+    argv = [sys.executable, str(RELAY), "--events", str(events), "--latency-events", str(latency_events)]
+    runs: dict[str, list[dict]] = {"rabbitmq": [], "kafka": []}
+    for round_index in range(context.settings.rounds):
+        output = run_checked(argv, cwd=REPO_ROOT, env=env, timeout=900, what="bench/relay_throughput.py")
+        for line in output.splitlines():
+            match = RELAY_LINE.match(line.strip())
+            if match:
+                broker, sent, rate, measured, p50, p99 = match.groups()
+                runs[broker].append(
+                    {"events": int(sent), "rate": float(rate), "latency_n": int(measured), "p50_ms": float(p50),
+                     "p99_ms": float(p99)}
+                )  # fmt: skip
+                print(
+                    f"[bench]   round {round_index + 1} relay {broker}: {float(rate):,.0f} events/s; "
+                    f"commit to handler p50 {float(p50):.0f} ms, p99 {float(p99):.0f} ms ({measured} events)",
+                    flush=True,
+                )
+    rows = []
+    for broker, results in runs.items():
+        if not results:
+            rows.append(Row(f"relay: outbox to {broker}", "-", figure="no result", ok=False))
+            continue
+        rate = median([r["rate"] for r in results])
+        rows.append(
+            Row(
+                f"relay: outbox to {broker}",
+                f"{events:,} events, batch 500",
+                None,
+                figure=f"{rate:,.0f} events/s (rounds {spread([r['rate'] for r in results]) or '-'})",
+                target=">= 2,000 events/s",
+                ok=rate >= 2000,
+                rounds=results,
+            )
+        )
+    for broker, results in runs.items():
+        if not results:
+            continue
+        p50 = median([r["p50_ms"] for r in results])
+        rows.append(
+            Row(
+                f"events: commit to handler ({broker})",
+                f"{latency_events:,} events at 200/s",
+                None,
+                p50,
+                median([r["p99_ms"] for r in results]),
+                figure=f"median {p50:,.0f} ms",
+                target="median < 1,000 ms",
+                ok=p50 < 1000 and all(r["latency_n"] == latency_events for r in results),
+                note="" if all(r["latency_n"] == latency_events for r in results) else "some events not handled",
+            )
+        )
+    return rows
+
+
+def saga_latency_row(env: dict[str, str], since: datetime) -> Row:
+    """Checkout saga, commit to handler: order ``pending`` -> ``awaiting_payment`` from orders' history.
+
+    That span is orders' commit of ``order_placed``, the relay to RabbitMQ, catalog's handler reserving
+    stock and committing ``stock_reserved``, the relay back and orders' handler: the whole round trip.
+    """
+    with psycopg.connect(database_url(env, "orders"), autocommit=True) as connection:
+        history = table_named(connection, "%orderstatuschange")
+        spans = [
+            row[0]
+            for row in connection.execute(
+                f"""
+                SELECT EXTRACT(EPOCH FROM (reserved.created_at - placed.created_at)) * 1000
+                FROM "{history}" placed
+                JOIN "{history}" reserved ON reserved.order_id = placed.order_id
+                WHERE placed.to_status = 'pending' AND reserved.to_status = 'awaiting_payment'
+                  AND placed.created_at >= %s
+                """,
+                [since],
+            )
+        ]
+    spans = sorted(float(span) for span in spans)
+    if not spans:
+        return Row("checkout saga: commit to handler", "-", figure="no reserved order found", ok=False)
+    p50 = median(spans)
+    p99 = spans[min(len(spans) - 1, round(0.99 * len(spans)) - 1)]
+    return Row(
+        "checkout saga: commit to handler",
+        "pending -> awaiting_payment",
+        None,
+        p50,
+        p99,
+        figure=f"median {p50:,.0f} ms over {len(spans):,} orders",
+        target="median < 1,000 ms",
+        ok=p50 < 1000,
+    )
