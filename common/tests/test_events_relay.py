@@ -152,3 +152,15 @@ def test_on_postgresql_a_second_relay_skips_the_rows_another_relay_has_locked(po
         "sent",
         "sent",
     ]
+
+
+def test_the_relay_housekeeping_deletes_only_rows_sent_before_the_retention(broker):
+    from common.events.outbox.services import outbox_delete_sent
+
+    old, recent, pending = _notes(3)
+    OutboxMessage.objects.filter(pk=old.pk).update(status="sent", sent_at=timezone.now() - timedelta(days=8))
+    OutboxMessage.objects.filter(pk=recent.pk).update(status="sent", sent_at=timezone.now() - timedelta(days=6))
+
+    assert outbox_delete_sent(older_than=timedelta(days=7)) == 1
+
+    assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk, pending.pk]

@@ -12,9 +12,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +25,7 @@ from django.utils import timezone
 from common.events import routing
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.selectors import outbox_backlog, outbox_pending
+from common.events.outbox.services import outbox_delete_sent
 from common.events.transports import Publisher, publisher_for
 from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
 
@@ -29,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 30.0
+METRICS_REFRESH_SECONDS = 1.0
+HOUSEKEEPING_SECONDS = 600.0
+DEFAULT_RETENTION_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -98,13 +105,19 @@ class OutboxRelay:
     def run(self, *, stop: threading.Event, poll_interval: float = 0.2) -> None:
         """Relay until ``stop`` is set, backing off exponentially while a transport fails."""
         backoff = 0.0
+        metrics_due = housekeeping_due = time.monotonic()
         while not stop.is_set():
             try:
                 result = self.relay_batch()
+                if time.monotonic() >= housekeeping_due:
+                    housekeeping_due = time.monotonic() + HOUSEKEEPING_SECONDS
+                    self._delete_old_sent_rows()
             except Exception:
                 logger.exception("relay batch failed")
                 result = RelayResult(failed=1)
-            outbox_refresh_metrics()
+            if time.monotonic() >= metrics_due:
+                metrics_due = time.monotonic() + METRICS_REFRESH_SECONDS
+                outbox_refresh_metrics()
             if result.failed:
                 backoff = min(max(backoff * 2, 0.5), MAX_BACKOFF_SECONDS)
                 logger.info("relay backing off", extra={"seconds": backoff})
@@ -114,14 +127,24 @@ class OutboxRelay:
             if result.sent < self.batch_size:
                 stop.wait(poll_interval)
 
+    @staticmethod
+    def _delete_old_sent_rows() -> None:
+        days = int(getattr(settings, "EVENTS_OUTBOX_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+        deleted = outbox_delete_sent(older_than=timedelta(days=days))
+        if deleted:
+            logger.info("deleted old sent outbox rows", extra={"deleted": deleted, "retention_days": days})
+
     def close(self) -> None:
         for publisher in self.publishers.values():
             publisher.close()
 
     def _send(self, rows: list[OutboxMessage]) -> dict[int, str]:
         by_transport: dict[str, list[OutboxMessage]] = defaultdict(list)
+        routes: dict[str, list[str]] = {}
         for row in rows:
-            for transport in transports_of(row.event_type):
+            if row.event_type not in routes:
+                routes[row.event_type] = transports_of(row.event_type)
+            for transport in routes[row.event_type]:
                 by_transport[transport].append(row)
         errors: dict[int, str] = {}
         for transport, transport_rows in by_transport.items():

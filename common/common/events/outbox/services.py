@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from common.events.contracts import EventContract
 from common.events.envelope import envelope_for
@@ -51,3 +54,10 @@ def outbox_replay(*, message_ids: list[int]) -> int:
     return OutboxMessage.objects.filter(pk__in=message_ids).update(
         status=OutboxMessage.Status.PENDING, attempts=0, last_error="", sent_at=None
     )
+
+
+def outbox_delete_sent(*, older_than: timedelta) -> int:
+    """Delete rows sent longer than ``older_than`` ago (the relay's housekeeping); returns how many."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT, sent_at__lt=cutoff).delete()
+    return deleted

@@ -165,8 +165,7 @@ class RabbitMqPublisher:
             message_id=str(row.event_id),
             type=row.event_type,
             correlation_id=envelope.get("correlation_id"),
-            headers={"key": row.key, "version": row.version, "producer": envelope.get("producer")},
-        )
+        )  # no headers table: the envelope in the body has the key, version and producer
         self._delivery_tag += 1
         self._outstanding[self._delivery_tag] = row.pk
         self._channel._impl.basic_publish(
