@@ -94,6 +94,10 @@ def test_garbage_is_refused(client):
     _assert_refused(_get(client, "me", "not-a-jwt"))
 
 
+def test_a_header_that_is_not_a_json_object_is_refused(client):
+    _assert_refused(_get(client, "me", f"{_b64(b'[1, 2]')}.{_b64(b'{}')}.c2ln"))
+
+
 def test_alg_none_is_refused(client):
     header = _b64(json.dumps({"alg": "none", "typ": "JWT", "kid": TEST_KID}).encode())
     payload = _b64(json.dumps(access_claims()).encode())
