@@ -14,7 +14,7 @@ def cart_detail(*, cart: Cart) -> dict[str, Any]:
     lines = []
     subtotal = Decimal("0")
     for line in cart.lines.all().order_by("id"):
-        total = line.unit_price * line.quantity
+        total = line.line_total
         subtotal += total
         lines.append(
             {

@@ -104,7 +104,8 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
     in_cart = cart.lines.filter(sku=sku).values_list("quantity", flat=True).first() or 0
     _check_stock(sku=sku, quantity=in_cart + quantity)
     with transaction.atomic():
-        Cart.objects.select_for_update().filter(pk=cart.pk).update(updated_at=timezone.now())
+        # Touching the cart row locks it: concurrent additions to one cart run one after the other.
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
         line = CartLine.objects.filter(cart=cart, sku=sku).first()
         if line is None:
             line = CartLine.objects.create(

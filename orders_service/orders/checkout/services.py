@@ -26,7 +26,6 @@ from orders.carts.services import cart_for_shopper
 from orders.checkout.models import IdempotencyKey
 from orders.orders.selectors import order_detail
 from orders.orders.services import PlacedLine, order_place
-from orders.orders.shipping import shipping_for
 from orders.products.errors import ProductUnavailable
 from orders.products.selectors import variants_by_sku
 
@@ -124,15 +123,7 @@ def checkout_place_order(*, cart: Cart, user_id: int | None, email: str, shippin
         if not cart_lines:
             raise CartEmpty()
         lines = _priced_lines(cart_lines)
-        subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
-        order = order_place(
-            user_id=user_id,
-            email=email,
-            shipping_address=shipping_address,
-            lines=lines,
-            shipping=shipping_for(subtotal=subtotal),
-            actor=actor,
-        )
+        order = order_place(user_id=user_id, email=email, shipping_address=shipping_address, lines=lines, actor=actor)
         cart.lines.all().delete()
     return order
 

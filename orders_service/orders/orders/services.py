@@ -24,6 +24,7 @@ from orders.orders.events import (
     publish_order_paid,
 )
 from orders.orders.models import Order, OrderLine, OrderNumberCounter
+from orders.orders.shipping import shipping_for
 from orders.orders.state_machine import CANCELLABLE, OrderStatus, order_transition
 from orders.payments.models import PaymentSession
 from orders.payments.services import (
@@ -78,7 +79,6 @@ def order_place(
     email: str,
     shipping_address: dict,
     lines: list[PlacedLine],
-    shipping: Decimal,
     actor: str,
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
@@ -87,6 +87,7 @@ def order_place(
     reservation request exist together or not at all.
     """
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
+    shipping = shipping_for(subtotal=subtotal)
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.create(
