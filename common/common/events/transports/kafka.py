@@ -172,6 +172,7 @@ class KafkaConsumer:
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "session.timeout.ms": int(getattr(settings, "EVENTS_KAFKA_SESSION_TIMEOUT_MS", 6000)),
+                "fetch.wait.max.ms": int(getattr(settings, "EVENTS_KAFKA_FETCH_WAIT_MS", 100)),
                 "logger": librdkafka_logger,
             }
         )
