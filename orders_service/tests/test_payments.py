@@ -235,3 +235,17 @@ def test_webhook_delivery_is_retried_with_backoff_until_answered_2xx(client, gue
     SandboxWebhook.objects.update(deliver_after=timezone.now() - timedelta(seconds=1))
     assert deliver_webhooks(client) == 1
     assert Order.objects.get().status == "paid"
+
+
+def test_a_webhook_for_an_order_orders_does_not_know_is_acknowledged_and_changes_nothing(client, guest_order):
+    payload = succeeded_payload(guest_order)
+    payload["data"]["order_number"] = "CO-2026-999999"
+    response = signed_webhook(client, payload)
+    assert (response.status_code, response.json()["outcome"]) == (200, "unknown_order")
+    assert PaymentTransaction.objects.count() == 0
+    assert Order.objects.get().status == "awaiting_payment"
+
+
+def test_a_webhook_for_an_unknown_provider_is_404(client, db):
+    response = client.post("/api/orders/payments/no-such-psp/webhook", data=b"{}", content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (404, "unknown_provider")

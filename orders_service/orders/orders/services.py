@@ -36,8 +36,10 @@ from orders.payments.services import (
 
 logger = logging.getLogger(__name__)
 
-# Catalog holds the stock a little longer than the payment window, so orders' expiry releases it first.
+# Catalog holds the stock a little longer than the payment window, so orders' expiry releases it first;
+# and the payment page closes a little before catalog's reservation ends, so a payment never outlives it.
 RESERVATION_SLACK = timedelta(minutes=10)
+RESERVATION_SAFETY_MARGIN = timedelta(minutes=1)
 
 
 class NotCancellable(Conflict):
@@ -150,7 +152,7 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             logger.warning("stock reserved for an unknown order", extra={"order_number": number})
             return
         if order.status == OrderStatus.PENDING:
-            expires_at = min(timezone.now() + payment_window(), reserved_until)
+            expires_at = min(timezone.now() + payment_window(), reserved_until - RESERVATION_SAFETY_MARGIN)
             order = order_transition(
                 order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
             )
