@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from common.events import publish
@@ -23,7 +23,7 @@ from common.events.contracts.common_types import Line
 
 from catalog.inventory.models import Reservation, Stock
 from catalog.products.cache import catalog_cache_bump
-from catalog.products.models import Variant
+from catalog.products.models import Product, Variant
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +35,14 @@ class _ReservationFailed(Exception):
 
 
 def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | None = None) -> None:
-    """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants."""
-    rows = (
+    """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants; refresh
+    their products' ``in_stock`` flag and the response cache (every stock change comes through here)."""
+    rows = list(
         Stock.objects.filter(variant_id__in=set(variant_ids))
         .order_by("variant__sku")
-        .values("variant__sku", "variant__product__name", "on_hand", "reserved", "low_stock_threshold")
+        .values("variant__sku", "variant__product_id", "variant__product__name", "on_hand", "reserved", "low_stock_threshold")
     )
+    product_in_stock_refresh(product_ids={row["variant__product_id"] for row in rows})
     for row in rows:
         event = StockChanged(
             sku=row["variant__sku"],
@@ -51,6 +53,14 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
         )
         publish(event, key=row["variant__sku"], causation_id=causation_id)
     catalog_cache_bump()
+
+
+def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
+    """Keep ``Product.in_stock`` right after stock moved. Only a product whose flag flips is written (so
+    concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks)."""
+    available = Exists(Stock.objects.filter(variant__product=OuterRef("pk"), on_hand__gt=F("reserved")))
+    for product_id in sorted(product_ids):
+        Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
 
 
 def stock_set(*, variant: Variant, on_hand: int, low_stock_threshold: int | None = None) -> Stock:

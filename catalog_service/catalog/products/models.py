@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Left, Upper
 
 from catalog.products.validators import shade_hex_validator, validate_ean13
 
@@ -103,9 +104,10 @@ class Product(models.Model):
     seo_description = models.CharField(max_length=160, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept by the services (catalog.products.services.product_sync): the lowest variant price, and the
-    # search data (weighted tsvector on PostgreSQL, accent-folded text for the SQLite fallback).
+    # Kept by the services (catalog.products.services.product_sync and catalog.inventory.services): the
+    # lowest variant price, whether any variant is available, and the search data (weighted tsvector on PostgreSQL, accent-folded text for the SQLite fallback).
     price_from = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
+    in_stock = models.BooleanField(default=False, editable=False, help_text="Some variant has units available.")
     search_document = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
@@ -129,7 +131,7 @@ class ProductAttributeValue(models.Model):
     class Meta:
         ordering = ["attribute__position", "attribute__code"]
         constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="one_value_per_attribute")]
-        indexes = [models.Index(fields=["attribute", "value"], name="attribute_value_lookup")]
+        indexes = [models.Index("attribute", Upper(Left("value", 100)), name="attribute_value_lookup")]
 
     def __str__(self) -> str:
         return f"{self.attribute.code}={self.value}"

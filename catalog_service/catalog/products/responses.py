@@ -7,6 +7,7 @@ history, the ``catalog.product_viewed`` activity event) happen here too, outside
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ def product_detail_answer(slug: str) -> tuple[bytes, str] | None:
         detail = product_detail(slug=slug)
         return None if detail is None else (orjson.dumps(detail), detail["name"])
 
-    return cached(f"detail:{slug}", build)
+    return cached("detail:" + hashlib.blake2b(slug.encode(), digest_size=16).hexdigest(), build)
 
 
 def product_list_response(request: HttpRequest, params: ProductListQuery) -> HttpResponse:

@@ -7,6 +7,7 @@ whatever the page size or the number of variants.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -15,15 +16,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Left, Upper
 
-from catalog.inventory.models import Stock
 from catalog.products.models import CURRENCY, Attribute, Brand, Category, Product, ProductAttributeValue, ProductImage, Variant
 from catalog.products.schemas import ProductListQuery
 from catalog.search.selectors import product_search
 
 ATTRIBUTE_PARAM = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_ATTRIBUTE_FILTERS = 5
-LIST_FIELDS = ("slug", "name", "brand__slug", "brand__name", "category__slug", "category__name", "price_from")
+LIST_FIELDS = ("slug", "name", "brand__slug", "brand__name", "category__slug", "category__name", "price_from", "in_stock")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class ProductFilters:
 
     def cache_key(self) -> str:
         fields = self.params.model_dump(mode="json")
-        return "list:" + repr((sorted(fields.items()), self.attributes))
+        text = repr((sorted(fields.items()), self.attributes)).encode()
+        return "list:" + hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def attribute_filters(query: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -58,15 +60,17 @@ def money(value: Decimal | None) -> str | None:
 
 
 def _attribute_condition(code: str, value: str) -> Q:
+    """Products with ``code`` = ``value`` (case-insensitive), or every product when no attribute has that code.
+
+    Both subqueries are uncorrelated: PostgreSQL runs each once (an InitPlan and a hashed subplan).
+    """
     unknown_code = ~Exists(Attribute.objects.filter(code=code))
-    matches = Exists(
-        ProductAttributeValue.objects.filter(product=OuterRef("pk"), attribute__code=code, value__iexact=value)
+    matching = (
+        ProductAttributeValue.objects.alias(value_key=Upper(Left("value", 100)))
+        .filter(attribute__code=code, value_key=value[:100].upper())
+        .values("product_id")
     )
-    return Q(unknown_code) | Q(matches)
-
-
-def in_stock_expression() -> Exists:
-    return Exists(Stock.objects.filter(variant__product=OuterRef("pk"), on_hand__gt=F("reserved")))
+    return Q(unknown_code) | Q(pk__in=matching)
 
 
 def product_list_queryset(filters: ProductFilters) -> QuerySet[Product] | None:
@@ -85,7 +89,7 @@ def product_list_queryset(filters: ProductFilters) -> QuerySet[Product] | None:
     if params.max_price is not None:
         products = products.filter(price_from__lte=params.max_price)
     if params.in_stock:
-        products = products.filter(in_stock_expression())
+        products = products.filter(in_stock=True)
     for code, value in filters.attributes:
         products = products.filter(_attribute_condition(code, value))
     sort = params.sort or ("relevance" if params.q else "-created")
@@ -116,7 +120,7 @@ def product_list_page(filters: ProductFilters) -> dict[str, Any]:
     if products is not None and start < count:
         first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id").values("url")[:1]
         rows = list(
-            products.values(*LIST_FIELDS, in_stock=in_stock_expression(), image_url=Subquery(first_image))[
+            products.values(*LIST_FIELDS, image_url=Subquery(first_image))[
                 start : start + params.page_size
             ]
         )
@@ -129,7 +133,7 @@ def product_list_page(filters: ProductFilters) -> dict[str, Any]:
                 "category": {"slug": row["category__slug"], "name": row["category__name"]},
                 "price_from": money(row["price_from"]),
                 "currency": CURRENCY,
-                "in_stock": bool(row["in_stock"]),
+                "in_stock": row["in_stock"],
                 "image_url": row["image_url"],
             }
             for row in rows

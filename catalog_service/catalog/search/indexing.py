@@ -1,4 +1,4 @@
-"""Keeps each product's search data current: called by the product services after every change.
+"""Keeps each product's search data (and ``price_from``, ``in_stock``) current: called by the product services after every change.
 
 PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs and variant names;
 B: attribute values, category and product type; C: description), built with the accent-free
@@ -27,9 +27,10 @@ UPDATE products_product AS p SET
         || setweight(to_tsvector('catalog_pt', d.b), 'B') || setweight(to_tsvector('catalog_simple', d.b), 'B')
         || setweight(to_tsvector('catalog_pt', d.c), 'C'),
     search_text = d.t,
-    price_from = d.price
-FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::numeric[])
-    AS d(id, a, b, c, t, price)
+    price_from = d.price,
+    in_stock = d.in_stock
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::numeric[], %s::boolean[])
+    AS d(id, a, b, c, t, price, in_stock)
 WHERE p.id = d.id
 """
 
@@ -48,7 +49,8 @@ def _refresh_chunk(ids: list[int]) -> None:
         )
     )
     variants: dict[int, list[dict]] = defaultdict(list)
-    for row in Variant.objects.filter(product_id__in=ids).values("product_id", "sku", "name", "size", "price"):
+    variant_fields = ("product_id", "sku", "name", "size", "price", "stock__on_hand", "stock__reserved")
+    for row in Variant.objects.filter(product_id__in=ids).values(*variant_fields):
         variants[row["product_id"]].append(row)
     attributes: dict[int, list[str]] = defaultdict(list)
     for row in ProductAttributeValue.objects.filter(product_id__in=ids).values("product_id", "value"):
@@ -63,17 +65,19 @@ def _refresh_chunk(ids: list[int]) -> None:
         )
         b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
         price_from = min((v["price"] for v in own), default=None)
-        rows.append((product["id"], a_text, b_text, product["description"], normalized_text(a_text, b_text), price_from))
+        in_stock = any((v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) for v in own)
+        search_text = normalized_text(a_text, b_text)
+        rows.append((product["id"], a_text, b_text, product["description"], search_text, price_from, in_stock))
         lexicon |= lexicon_words(f"{a_text} {b_text}")
 
     if connection.vendor == "postgresql":
-        columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
+        columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 7
         with connection.cursor() as cursor:
             cursor.execute(DOCUMENT_SQL, columns)
     else:
         Product.objects.bulk_update(
-            [Product(pk=row[0], search_text=row[4], price_from=row[5]) for row in rows],
-            ["search_text", "price_from"],
+            [Product(pk=row[0], search_text=row[4], price_from=row[5], in_stock=row[6]) for row in rows],
+            ["search_text", "price_from", "in_stock"],
             batch_size=500,
         )
     SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in sorted(lexicon)], ignore_conflicts=True, batch_size=1000)

@@ -1,0 +1,71 @@
+"""List and detail answers cached in the real Redis, invalidated by product and stock changes."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from catalog.inventory.services import stock_reserve_order
+from catalog.products.models import Product
+from catalog.products.services import products_change_prices_by_percentage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-catalog-{uuid.uuid4().hex}",
+        }
+    }
+    settings.CATALOG_RESPONSE_CACHE = True
+    yield
+    cache.clear()
+
+
+def test_cached_list_answers_without_sql_until_a_price_changes(
+    client, catalog_data, redis_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    first = client.get("/api/catalog/products", {"sort": "price"}).content
+    with django_assert_num_queries(0):
+        assert client.get("/api/catalog/products", {"sort": "price"}).content == first
+    with django_capture_on_commit_callbacks(execute=True):
+        products_change_prices_by_percentage(
+            products=Product.objects.filter(slug="gloss-labial-cristal"), percentage=Decimal("100")
+        )
+    items = client.get("/api/catalog/products", {"sort": "price"}).json()["items"]
+    assert items[0]["slug"] == "batom-matte-rose"
+    assert items[-1]["price_from"] == "79.90" and items[-2]["price_from"] == "59.90"
+    assert [i["price_from"] for i in items if i["slug"] == "gloss-labial-cristal"] == ["59.80"]
+
+
+def test_cached_detail_shows_new_availability_after_a_reservation(
+    client, catalog_data, redis_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    url = "/api/catalog/products/rimel-volume-extremo"
+    assert client.get(url).json()["variants"][0]["available"] == 5
+    with django_assert_num_queries(0):
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_reserve_order(order_number="C-1", lines=[("URG-MSC-001", 2)], expires_at=timezone.now() + timedelta(minutes=5))
+    assert client.get(url).json()["variants"][0]["available"] == 3
+
+
+def test_unknown_slug_is_cached_as_404_too(client, catalog_data, redis_cache):
+    assert client.get("/api/catalog/products/nope").status_code == 404
+    assert client.get("/api/catalog/products/nope").status_code == 404
+
+
+def test_answers_are_correct_when_redis_is_down(client, catalog_data, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    settings.CATALOG_RESPONSE_CACHE = True
+    assert client.get("/api/catalog/products").json()["count"] == 5
+    assert client.get("/api/catalog/products/gloss-labial-cristal").status_code == 200
