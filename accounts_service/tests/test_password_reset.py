@@ -1,5 +1,6 @@
 """password-reset (202 always, one-time link through the outbox) and password-reset/confirm (once, in time)."""
 
+import uuid
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -50,6 +51,15 @@ def test_reset_for_an_unknown_email_answers_the_same_202_and_publishes_nothing(c
     assert response.status_code == 202
     assert response.content == b""
     assert published() == []
+
+
+def test_a_second_reset_within_the_throttle_window_sends_no_second_email(client, make_user, settings):
+    settings.PASSWORD_RESET_THROTTLE_SECONDS = 60
+    email = f"throttle-{uuid.uuid4().hex}@example.com"  # the throttle lives in the cache, maybe Redis
+    make_user(email=email)
+    assert post(client, "password-reset", {"email": email}).status_code == 202
+    assert post(client, "password-reset", {"email": email}).status_code == 202
+    assert len(published("accounts.password_reset_requested")) == 1
 
 
 def test_reset_for_a_deactivated_account_publishes_nothing(client, make_user):

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -33,9 +34,16 @@ def password_reset_url(*, user: User) -> str:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Publish ``accounts.password_reset_requested`` for an active account; do nothing otherwise."""
+    """Publish ``accounts.password_reset_requested`` for an active account; do nothing otherwise.
+
+    At most one email per account per ``PASSWORD_RESET_THROTTLE_SECONDS`` (someone else's inbox is
+    not a target); the answer is the same 202 either way.
+    """
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None:
+        return
+    throttle = settings.PASSWORD_RESET_THROTTLE_SECONDS
+    if throttle and not cache.add(f"password-reset:{user.email}", 1, timeout=throttle):
         return
     expires_at = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     with transaction.atomic():

@@ -1,13 +1,13 @@
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class TokenObtainIn(Schema):
-    email: str
-    password: str
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=128)
 
 
 class RefreshIn(Schema):
-    refresh: str
+    refresh: str = Field(max_length=4096)
 
 
 class TokenPairOut(Schema):
