@@ -19,8 +19,8 @@ def entra_no_admin_de_tarefas(context):
     context.admin = Admin(context.stack.urls["tasks"], MERCHANDISER_EMAIL, MERCHANDISER_PASSWORD)
 
 
-@given("o relatório diário de vendas está agendado para as {hora:d}:{minuto:d}")
-def agendado(context, hora, minuto):
+@given("o relatório diário de vendas está agendado para todo dia, no fuso de São Paulo")
+def agendado(context):
     admin = context.admin
     listing = expect(admin.get(f"{admin.base}{BEAT}/periodictask/?q=Daily+sales+report"), 200)
     ids = re.findall(rf'href="{BEAT}/periodictask/(\d+)/change/', listing.text)
@@ -31,7 +31,9 @@ def agendado(context, hora, minuto):
     assert context.crontab_id, "the daily sales report has no crontab schedule"
     crontab = expect(admin.get(f"{admin.base}{BEAT}/crontabschedule/{context.crontab_id}/change/"), 200)
     form = pick_form(crontab.text, lambda f: "minute" in f.fields)
-    assert (form.fields["hour"], form.fields["minute"]) == (str(hora), str(minuto)), form.fields
+    every_day = (form.fields["day_of_week"], form.fields["day_of_month"], form.fields["month_of_year"])
+    assert every_day == ("*", "*", "*"), form.fields
+    assert form.fields["timezone"] == "America/Sao_Paulo", form.fields
 
 
 @when("a merchandiser muda o horário do relatório diário de vendas para daqui a um minuto")
@@ -57,7 +59,7 @@ def relatorio_na_api(context):
         f"the sales report of {yesterday} in GET /api/tasks/reports",
         lambda: [r for r in context.shop.reports(staff) if r["kind"] == "sales" and r["period_start"] == yesterday],
         timeout=wait,
-        interval=2,
+        interval=1,
     )
     csv_text = context.shop.report_csv(staff, reports[0])
     assert csv_text.strip(), "the report CSV is empty (not even a header)"

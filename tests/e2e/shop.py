@@ -111,7 +111,13 @@ class Shop:
             if shopper.cart_token and service == "orders":
                 sent["X-Cart-Token"] = shopper.cart_token
         url = f"{self.urls[service]}/api/{service}/{path}"
-        return self.http.request(method, url, json=json, params=params, headers=sent)
+        try:
+            return self.http.request(method, url, json=json, params=params, headers=sent)
+        except httpx.RemoteProtocolError:
+            # gunicorn closed an idle keep-alive connection as it was reused: a browser retries a GET too
+            if method != "GET":
+                raise
+            return self.http.request(method, url, json=json, params=params, headers=sent)
 
     # ------------------------------------------------------------------ accounts
     def register(self, shopper: Shopper) -> dict:
