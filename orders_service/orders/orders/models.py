@@ -64,11 +64,11 @@ class OrderStatusChange(models.Model):
         return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status} by {self.actor}"
 
 
-class OrderNumberCounter(models.Model):
-    """The last order number handed out per year; incremented under a row lock, so numbers never repeat."""
+class OrderNumber(models.Model):
+    """One row per order number handed out. Its id comes from the database's sequence, so concurrent
+    checkouts get distinct numbers without waiting on each other (a rolled-back checkout leaves a gap)."""
 
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
+        return str(self.pk)

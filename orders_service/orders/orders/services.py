@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from common.api import Conflict
@@ -23,7 +22,7 @@ from orders.orders.events import (
     publish_order_expired,
     publish_order_paid,
 )
-from orders.orders.models import Order, OrderLine, OrderNumberCounter
+from orders.orders.models import Order, OrderLine, OrderNumber
 from orders.orders.shipping import shipping_for
 from orders.orders.state_machine import CANCELLABLE, OrderStatus, order_transition
 from orders.payments.models import PaymentSession
@@ -63,16 +62,8 @@ def payment_window() -> timedelta:
 
 
 def order_number_next(*, year: int) -> str:
-    """``CO-<year>-<6 digits>`` from a per-year counter row; the row lock serializes concurrent checkouts."""
-    with transaction.atomic():
-        if not OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1):
-            try:
-                with transaction.atomic():
-                    OrderNumberCounter.objects.create(year=year, last=1)
-            except IntegrityError:  # another checkout created this year's row first
-                OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
-        last = OrderNumberCounter.objects.get(year=year).last
-    return f"CO-{year}-{last:06d}"
+    """``CO-<year>-<6+ digits>``: the next value of the database sequence behind ``OrderNumber``."""
+    return f"CO-{year}-{OrderNumber.objects.create().pk:06d}"
 
 
 def order_place(
