@@ -27,12 +27,13 @@ def celery_config() -> dict:
     transport_options: dict = {}
     if broker_url.startswith("filesystem://"):
         folder = settings.CELERY_BROKER_FOLDER
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         transport_options = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         }
     elif broker_url.startswith(("redis://", "rediss://")):

@@ -32,6 +32,7 @@ HANDLERS: dict = {
     "accounts.password_reset_requested": emails.password_reset_requested,
     "orders.order_paid": both(reports.order_paid_sale, emails.order_paid_confirmation),
     "orders.order_cancelled": both(reports.order_cancelled_sale, emails.order_cancelled_notice),
+    "orders.order_confirmation_resend_requested": emails.order_confirmation_resend_requested,
     "orders.order_fulfilled": emails.order_fulfilled,
     "orders.order_rejected": emails.order_rejected,
     "orders.order_placed": analytics.order_placed,

@@ -73,7 +73,7 @@ EMAIL_LOG_RETENTION_DAYS = _env.int("EMAIL_LOG_RETENTION_DAYS", default=180)
 SEARCH_LOG_COLLECTION = _env.str("SEARCH_LOG_COLLECTION", default="catalog_search_logs")
 
 # --- Celery: Redis as broker when configured; command 1 uses kombu's filesystem transport (no server).
-CELERY_BROKER_URL = _env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"  # noqa: F821
+CELERY_BROKER_URL = _env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://localhost/"  # noqa: F821
 CELERY_BROKER_FOLDER = Path(
     _env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery" / "broker"))  # noqa: F821
 )

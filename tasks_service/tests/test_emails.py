@@ -15,7 +15,7 @@ from tasks.emails.rendering import render_email
 from tasks.emails.services import email_log_record, email_send
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
-from common.events.contracts.orders import OrderFulfilled
+from common.events.contracts.orders import OrderConfirmationResendRequested, OrderFulfilled
 from common.events.testing import deliver
 from config.event_handlers import HANDLERS
 from tests.conftest import order_cancelled, order_paid
@@ -51,6 +51,18 @@ def test_order_paid_republished_with_a_new_event_id_still_sends_one_confirmation
 
     assert len(mail.outbox) == 1
     assert EmailLog.objects.count() == 1
+
+
+def test_a_confirmation_resend_request_sends_the_confirmation_again(django_capture_on_commit_callbacks):
+    paid = order_paid("CO-1001")
+    resend = OrderConfirmationResendRequested(**paid.model_dump(), requested_by="support@cosmeticos.co")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(paid, handlers=HANDLERS)
+        deliver(resend, handlers=HANDLERS)
+        deliver(resend, handlers=HANDLERS)  # a new request (new event id): one more email
+
+    assert [message.subject for message in mail.outbox] == ["Pedido CO-1001 confirmado"] * 3
+    assert EmailLog.objects.filter(kind=EmailKind.ORDER_CONFIRMATION, status=EmailStatus.SENT).count() == 3
 
 
 def test_order_confirmation_is_in_portuguese_with_totals_and_an_html_part(django_capture_on_commit_callbacks):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import mongoengine
 from django.utils import timezone
 
-from common.mongo import ensure_connection
+from common.mongo import ensure_connection, mongo_configured
 from tasks.analytics.documents import FunnelDaily, FunnelStage, ProductViewsDaily
+
+logger = logging.getLogger(__name__)
 
 
 def analytics_day(moment: datetime) -> str:
@@ -22,6 +25,9 @@ def _count_once(document_class, *, event_id: str, counter: str, **key) -> bool:
     The upsert matches only a document that has not seen the event; when it has, the upsert's insert
     collides with the unique key, which means "already counted".
     """
+    if not mongo_configured():
+        logger.warning("MONGODB_URI is not set: shopper activity is not aggregated", extra={"event_id": event_id})
+        return False
     ensure_connection()
     try:
         document_class.objects(event_ids__nin=[event_id], **key).update_one(

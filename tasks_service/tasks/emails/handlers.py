@@ -9,7 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
-from common.events.contracts.orders import OrderCancelled, OrderFulfilled, OrderPaid, OrderRejected
+from common.events.contracts.orders import (
+    OrderCancelled,
+    OrderConfirmationResendRequested,
+    OrderFulfilled,
+    OrderPaid,
+    OrderRejected,
+)
 from common.events.envelope import Envelope
 from tasks.emails.models import EmailKind
 from tasks.emails.services import email_log_record
@@ -44,25 +50,41 @@ def order_paid_confirmation(event: OrderPaid, envelope: Envelope) -> None:
         dedup_key=event.order_number,
         recipient=event.email,
         event_id=envelope.event_id,
-        context={
-            "order_number": event.order_number,
-            "currency": event.currency,
-            "lines": [
-                {
-                    "sku": line.sku,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "unit_price": str(line.unit_price),
-                    "line_total": str(line.line_total),
-                }
-                for line in event.lines
-            ],
-            "subtotal": str(event.subtotal),
-            "shipping": str(event.shipping),
-            "total": str(event.total),
-            "order_url": f"{settings.SHOP_URL.rstrip('/')}/orders/{event.order_number}",
-        },
+        context=order_confirmation_context(event),
     )
+
+
+def order_confirmation_resend_requested(event: OrderConfirmationResendRequested, envelope: Envelope) -> None:
+    """Support asked for the confirmation again: a new email per request (keyed by the request's event id)."""
+    email_log_record(
+        kind=EmailKind.ORDER_CONFIRMATION,
+        dedup_key=f"{event.order_number}/resend/{envelope.event_id}",
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context=order_confirmation_context(event),
+    )
+
+
+def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequested) -> dict:
+    """What the confirmation templates show: lines, totals (money as strings) and the order's page."""
+    return {
+        "order_number": event.order_number,
+        "currency": event.currency,
+        "lines": [
+            {
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "line_total": str(line.line_total),
+            }
+            for line in event.lines
+        ],
+        "subtotal": str(event.subtotal),
+        "shipping": str(event.shipping),
+        "total": str(event.total),
+        "order_url": f"{settings.SHOP_URL.rstrip('/')}/orders/{event.order_number}",
+    }
 
 
 def order_fulfilled(event: OrderFulfilled, envelope: Envelope) -> None:
