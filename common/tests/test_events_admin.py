@@ -10,6 +10,7 @@ from common.events.inbox.models import DeadLetter
 from common.events.inbox.services import dead_letter_record
 from common.events.outbox.models import OutboxMessage
 from common.events.testing import envelope_of
+from common.observability.metrics import DEAD_LETTERS
 from tests.events.contracts import NoteRecorded
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.events.urls")]
@@ -60,6 +61,7 @@ def test_replaying_a_dead_letter_queues_its_envelope_in_the_outbox(staff_client)
     assert (row.event_id, row.event_type, row.key, row.status) == (envelope.event_id, envelope.type, "k-5", "pending")
     assert row.envelope == envelope.model_dump(mode="json")
     assert DeadLetter.objects.get().replayed_at is not None
+    assert DEAD_LETTERS.labels(service="commontest")._value.get() == 0
 
 
 def test_a_dead_letter_that_is_not_an_envelope_cannot_be_replayed(staff_client):
@@ -69,4 +71,5 @@ def test_a_dead_letter_that_is_not_an_envelope_cannot_be_replayed(staff_client):
 
     assert OutboxMessage.objects.count() == 0
     assert DeadLetter.objects.get().replayed_at is None
+    assert DEAD_LETTERS.labels(service="commontest")._value.get() == 1
     assert (dead.event_id, dead.event_type) == (None, "")

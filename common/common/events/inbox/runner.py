@@ -34,6 +34,7 @@ def consume(
 ) -> dict[str, int]:
     """Run the loops ``handlers`` need (or only ``transports``) until ``limits``; messages per transport."""
     wanted = [name for name in transports_needed(handlers) if transports is None or name in set(transports)]
+    limits.begin()
     if not wanted:
         logger.info("no event handlers to consume for", extra={"service": service})
         while not limits.done():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from common.events.envelope import Envelope
 from common.events.inbox.models import DeadLetter
 from common.events.outbox.models import OutboxMessage
 from common.events.validation import InvalidEvent, envelope_from_bytes
+from common.observability.metrics import DEAD_LETTERS
 
 
 def dead_letter_record(*, body: bytes, source: str, error: str, attempts: int) -> DeadLetter:
@@ -22,7 +24,7 @@ def dead_letter_record(*, body: bytes, source: str, error: str, attempts: int) -
         event_id, event_type = envelope.event_id, envelope.type
     except InvalidEvent:
         pass
-    return DeadLetter.objects.create(
+    dead_letter = DeadLetter.objects.create(
         event_id=event_id,
         event_type=event_type[:100],
         source=source[:200],
@@ -30,6 +32,8 @@ def dead_letter_record(*, body: bytes, source: str, error: str, attempts: int) -
         error=error,
         attempts=attempts,
     )
+    dead_letters_refresh_metric()
+    return dead_letter
 
 
 def dead_letter_replay(*, dead_letter: DeadLetter) -> OutboxMessage:
@@ -55,7 +59,13 @@ def dead_letter_replay(*, dead_letter: DeadLetter) -> OutboxMessage:
                 envelope=envelope.model_dump(mode="json"),
             )
         DeadLetter.objects.filter(pk=dead_letter.pk).update(replayed_at=timezone.now())
+    dead_letters_refresh_metric()
     return row
+
+
+def dead_letters_refresh_metric() -> None:
+    """The ``events_dead_letters`` gauge: dead letters of this service not replayed yet."""
+    DEAD_LETTERS.labels(service=settings.SERVICE_NAME).set(DeadLetter.objects.filter(replayed_at__isnull=True).count())
 
 
 def envelope_of_dead_letter(dead_letter: DeadLetter) -> Envelope | None:

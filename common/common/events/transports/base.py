@@ -94,6 +94,10 @@ class ConsumeLimits:
     processed: int = 0
     last_activity: float = field(default_factory=time.monotonic)
 
+    def begin(self) -> None:
+        """Start the clocks now (not when the limits were built, before the handlers were imported)."""
+        self.started_at = self.last_activity = time.monotonic()
+
     def count(self) -> None:
         self.processed += 1
         self.last_activity = time.monotonic()
