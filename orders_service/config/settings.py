@@ -1,5 +1,7 @@
 """Settings of the orders service: the shared base from ``common.settings`` plus this service's own."""
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import environ
@@ -39,7 +41,16 @@ ORDERS_WEBHOOK_TOLERANCE_SECONDS = _env.int("ORDERS_WEBHOOK_TOLERANCE_SECONDS", 
 ORDERS_IDEMPOTENCY_STALE_SECONDS = _env.int("ORDERS_IDEMPOTENCY_STALE_SECONDS", default=120)
 
 # The sandbox payment provider (a simulated PSP served by this service under /payments/sandbox/).
-SANDBOX_WEBHOOK_SECRET = _env.str("SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_dev_only")
+# The webhook signing secret; unset, it is derived from SECRET_KEY (the sandbox and the webhook endpoint
+# are both this service), so it is as secret as SECRET_KEY and never a constant in the repository.
+SANDBOX_WEBHOOK_SECRET = (
+    _env.str("SANDBOX_WEBHOOK_SECRET", default="")
+    or hmac.new(
+        SECRET_KEY.encode(),  # noqa: F821 (from build_settings)
+        b"sandbox-webhook-signing",
+        hashlib.sha256,
+    ).hexdigest()
+)
 SANDBOX_WEBHOOK_URL = _env.str(
     "SANDBOX_WEBHOOK_URL",
     default=f"{ORDERS_URL.rstrip('/')}/api/orders/payments/sandbox/webhook",  # noqa: F821
