@@ -29,7 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.lib.catalog import plain, sample  # noqa: E402
+from bench.lib.catalog import plain, sample
 
 MAX_DURATION = 120.0
 

@@ -1,8 +1,8 @@
 """The catalog service's event handlers: event type -> plain function. One visible table."""
 
-from common.auth.handlers import user_access_changed
-
 from catalog.inventory import handlers as inventory
+
+from common.auth.handlers import user_access_changed
 
 HANDLERS: dict = {
     "accounts.user_access_changed": user_access_changed,

@@ -1,8 +1,8 @@
+from catalog.products.plain_views import product_detail_plain, product_list_plain
 from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from catalog.products.plain_views import product_detail_plain, product_list_plain
 from common.urls import platform_urlpatterns
 from config.api import api
 

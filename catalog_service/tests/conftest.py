@@ -7,8 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
-
 from catalog.history.services import mongo_reset_breaker
 from catalog.inventory.models import Stock
 from catalog.products.models import (
@@ -22,6 +20,8 @@ from catalog.products.models import (
     Variant,
 )
 from catalog.search.indexing import product_search_refresh
+from django.utils import timezone
+
 from common.mongo import disconnect
 
 BASE_TIME = timezone.now().replace(microsecond=0) - timedelta(days=30)
@@ -123,32 +123,66 @@ def catalog_data(db):
 
     products = {
         "batom": make_product(
-            name="Batom Matte Rosé", slug="batom-matte-rose", brand=bella, category=batons, product_type=makeup,
+            name="Batom Matte Rosé",
+            slug="batom-matte-rose",
+            brand=bella,
+            category=batons,
+            product_type=makeup,
             variants=[("BLP-BAT-001", "Rosé 02", "39.90", 10), ("BLP-BAT-002", "Nude 01", "44.90", 0)],
-            attributes={"finish": "matte"}, days=1, description="Long-lasting matte lipstick.", images=2,
+            attributes={"finish": "matte"},
+            days=1,
+            description="Long-lasting matte lipstick.",
+            images=2,
         ),
         "rimel": make_product(
-            name="Rímel Volume Extremo", slug="rimel-volume-extremo", brand=urban, category=mascaras,
-            product_type=makeup, variants=[("URG-MSC-001", "Preto", "59.90", 5)], days=2,
+            name="Rímel Volume Extremo",
+            slug="rimel-volume-extremo",
+            brand=urban,
+            category=mascaras,
+            product_type=makeup,
+            variants=[("URG-MSC-001", "Preto", "59.90", 5)],
+            days=2,
             description="Máscara de cílios à prova d'água.",
         ),
         "protetor": make_product(
-            name="Protetor Solar FPS 50 Toque Seco", slug="protetor-solar-fps-50", brand=urban, category=protetores,
-            product_type=skincare, variants=[("URG-PRT-050", "50 ml", "79.90", 0)],
-            attributes={"skin_type": "oleosa", "volume_ml": "50"}, days=3, images=0,
+            name="Protetor Solar FPS 50 Toque Seco",
+            slug="protetor-solar-fps-50",
+            brand=urban,
+            category=protetores,
+            product_type=skincare,
+            variants=[("URG-PRT-050", "50 ml", "79.90", 0)],
+            attributes={"skin_type": "oleosa", "volume_ml": "50"},
+            days=3,
+            images=0,
         ),
         "hidratante": make_product(
-            name="Hidratante Facial Pele Seca", slug="hidratante-facial", brand=bella, category=hidratantes,
-            product_type=skincare, variants=[("BLP-HID-001", "50 ml", "49.90", 3)],
-            attributes={"skin_type": "seca", "volume_ml": "50"}, days=4,
+            name="Hidratante Facial Pele Seca",
+            slug="hidratante-facial",
+            brand=bella,
+            category=hidratantes,
+            product_type=skincare,
+            variants=[("BLP-HID-001", "50 ml", "49.90", 3)],
+            attributes={"skin_type": "seca", "volume_ml": "50"},
+            days=4,
         ),
         "gloss": make_product(
-            name="Gloss Labial Cristal", slug="gloss-labial-cristal", brand=bella, category=batons,
-            product_type=makeup, variants=[("BLP-GLS-001", "Cristal", "29.90", 20)], days=5,
+            name="Gloss Labial Cristal",
+            slug="gloss-labial-cristal",
+            brand=bella,
+            category=batons,
+            product_type=makeup,
+            variants=[("BLP-GLS-001", "Cristal", "29.90", 20)],
+            days=5,
         ),
         "secreto": make_product(
-            name="Batom Secreto", slug="batom-secreto", brand=bella, category=batons, product_type=makeup,
-            variants=[("BLP-SEC-001", "Rubi", "19.90", 4)], published=False, days=6,
+            name="Batom Secreto",
+            slug="batom-secreto",
+            brand=bella,
+            category=batons,
+            product_type=makeup,
+            variants=[("BLP-SEC-001", "Rubi", "19.90", 4)],
+            published=False,
+            days=6,
         ),
-    }  # fmt: skip
+    }
     return products

@@ -3,11 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from catalog.inventory.models import Stock
+from catalog.products.models import Product, Variant
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog.inventory.models import Stock
-from catalog.products.models import Product, Variant
 from common.events.testing import published
 from tests.test_csv_import import BAD, GOOD
 
@@ -33,7 +33,10 @@ def test_bulk_unpublish_and_publish_go_through_services(admin_client, catalog_da
     assert [e.payload["slug"] for e in published("catalog.product_unpublished")] == ["batom-matte-rose"]
     admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": ids})
     assert Product.objects.filter(pk__in=ids, is_published=True).count() == 2
-    assert sorted(e.payload["slug"] for e in published("catalog.product_published")) == ["batom-matte-rose", "batom-secreto"]
+    assert sorted(e.payload["slug"] for e in published("catalog.product_published")) == [
+        "batom-matte-rose",
+        "batom-secreto",
+    ]
 
 
 def test_price_change_by_percentage_asks_then_applies(admin_client, catalog_data):
@@ -41,7 +44,9 @@ def test_price_change_by_percentage_asks_then_applies(admin_client, catalog_data
     form = admin_client.post(CHANGELIST, {"action": "change_prices", "_selected_action": ids})
     assert form.status_code == 200 and b"percentage" in form.content
     assert Variant.objects.get(sku="BLP-BAT-001").price == Decimal("39.90")
-    admin_client.post(CHANGELIST, {"action": "change_prices", "_selected_action": ids, "percentage": "10", "apply": "1"})
+    admin_client.post(
+        CHANGELIST, {"action": "change_prices", "_selected_action": ids, "percentage": "10", "apply": "1"}
+    )
     prices = dict(Variant.objects.filter(product_id=ids[0]).values_list("sku", "price"))
     assert prices == {"BLP-BAT-001": Decimal("43.89"), "BLP-BAT-002": Decimal("49.39")}
     assert Product.objects.get(pk=ids[0]).price_from == Decimal("43.89")
@@ -53,17 +58,41 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
     product = catalog_data["gloss"]
     variant = product.variants.get()
     data = {
-        "name": "Gloss Labial Diamante", "slug": product.slug, "brand": product.brand_id, "category": product.category_id,
-        "product_type": product.product_type_id, "description": "", "is_published": "on", "seo_title": "", "seo_description": "",
-        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-MIN_NUM_FORMS": "0", "variants-MAX_NUM_FORMS": "1000",
-        "variants-0-id": variant.pk, "variants-0-product": product.pk, "variants-0-sku": variant.sku, "variants-0-name": "Diamante",
-        "variants-0-shade_hex": "", "variants-0-size": "", "variants-0-price": "31.90", "variants-0-compare_at_price": "",
-        "variants-0-ean13": "", "variants-0-weight_grams": "10", "variants-0-position": "0", "variants-0-on_hand": "2",
+        "name": "Gloss Labial Diamante",
+        "slug": product.slug,
+        "brand": product.brand_id,
+        "category": product.category_id,
+        "product_type": product.product_type_id,
+        "description": "",
+        "is_published": "on",
+        "seo_title": "",
+        "seo_description": "",
+        "variants-TOTAL_FORMS": "1",
+        "variants-INITIAL_FORMS": "1",
+        "variants-MIN_NUM_FORMS": "0",
+        "variants-MAX_NUM_FORMS": "1000",
+        "variants-0-id": variant.pk,
+        "variants-0-product": product.pk,
+        "variants-0-sku": variant.sku,
+        "variants-0-name": "Diamante",
+        "variants-0-shade_hex": "",
+        "variants-0-size": "",
+        "variants-0-price": "31.90",
+        "variants-0-compare_at_price": "",
+        "variants-0-ean13": "",
+        "variants-0-weight_grams": "10",
+        "variants-0-position": "0",
+        "variants-0-on_hand": "2",
         "variants-0-low_stock_threshold": "5",
-        "attribute_values-TOTAL_FORMS": "0", "attribute_values-INITIAL_FORMS": "0",
-        "attribute_values-MIN_NUM_FORMS": "0", "attribute_values-MAX_NUM_FORMS": "1000",
-        "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000",
-    }  # fmt: skip
+        "attribute_values-TOTAL_FORMS": "0",
+        "attribute_values-INITIAL_FORMS": "0",
+        "attribute_values-MIN_NUM_FORMS": "0",
+        "attribute_values-MAX_NUM_FORMS": "1000",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+    }
     response = admin_client.post(f"{CHANGELIST}{product.pk}/change/", data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     product.refresh_from_db()
@@ -73,7 +102,9 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
     assert (stock.on_hand, stock.low_stock_threshold) == (2, 5)
     [updated] = published("catalog.product_updated")
     assert updated.payload["name"] == "Gloss Labial Diamante"
-    assert updated.payload["variants"] == [{"sku": "BLP-GLS-001", "name": "Diamante", "price": "31.90", "currency": "BRL"}]
+    assert updated.payload["variants"] == [
+        {"sku": "BLP-GLS-001", "name": "Diamante", "price": "31.90", "currency": "BRL"}
+    ]
     [changed] = published("catalog.stock_changed")
     assert (changed.payload["on_hand"], changed.payload["low_stock_threshold"]) == (2, 5)
 
@@ -107,9 +138,17 @@ def test_low_stock_list_and_other_admin_pages_load(admin_client, catalog_data):
     assert response.status_code == 200
     skus = [s.variant.sku for s in response.context["cl"].result_list]
     assert skus == ["BLP-BAT-002", "URG-PRT-050"]
-    for url in ["/admin/search/zeroresultquery/", "/admin/inventory/reservation/", "/admin/imports/importjob/",
-                "/admin/inventory/stock/", f"{CHANGELIST}add/", f"{CHANGELIST}{catalog_data['batom'].pk}/change/",
-                f"{CHANGELIST}import/", "/admin/products/category/", "/admin/products/producttype/"]:  # fmt: skip
+    for url in [
+        "/admin/search/zeroresultquery/",
+        "/admin/inventory/reservation/",
+        "/admin/imports/importjob/",
+        "/admin/inventory/stock/",
+        f"{CHANGELIST}add/",
+        f"{CHANGELIST}{catalog_data['batom'].pk}/change/",
+        f"{CHANGELIST}import/",
+        "/admin/products/category/",
+        "/admin/products/producttype/",
+    ]:
         assert admin_client.get(url).status_code == 200, url
 
 

@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-from django.utils import timezone
-
 from catalog.inventory.services import stock_reserve_order
 from catalog.products.models import Product
 from catalog.products.services import products_change_prices_by_percentage
+from django.core.cache import cache
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,9 @@ def test_cached_detail_shows_new_availability_after_a_reservation(
     with django_assert_num_queries(0):
         client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
-        stock_reserve_order(order_number="C-1", lines=[("URG-MSC-001", 2)], expires_at=timezone.now() + timedelta(minutes=5))
+        stock_reserve_order(
+            order_number="C-1", lines=[("URG-MSC-001", 2)], expires_at=timezone.now() + timedelta(minutes=5)
+        )
     assert client.get(url).json()["variants"][0]["available"] == 3
 
 

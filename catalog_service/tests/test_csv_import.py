@@ -3,23 +3,27 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-
+from catalog.imports.csv_format import COLUMNS
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
 from catalog.inventory.models import Stock
 from catalog.products.models import Product, Variant
+from django.core.management import call_command
+
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "sku,product_slug,product_name,brand,category,product_type,description,published,variant_name,shade_hex,size,price,compare_at_price,ean13,weight_grams,on_hand,low_stock_threshold\n"
+HEADER = ",".join(COLUMNS) + "\n"
 
 GOOD = HEADER + (
-    "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,Rosé 02,#C8787E,,42.90,,,12,30,4\n"
-    "BLP-BAT-009,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,Vinho 09,#6E2A4A,,42.90,49.90,7891234567895,12,7,\n"
-    "NEW-SER-001,serum-novo,Sérum Novo Vitamina C,urban-glow,hidratantes-faciais,skincare,Antioxidante.,true,30 ml,,30 ml,99.00,,,50,12,3\n"
+    "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+    "Rosé 02,#C8787E,,42.90,,,12,30,4\n"
+    "BLP-BAT-009,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+    "Vinho 09,#6E2A4A,,42.90,49.90,7891234567895,12,7,\n"
+    "NEW-SER-001,serum-novo,Sérum Novo Vitamina C,urban-glow,hidratantes-faciais,skincare,Antioxidante.,true,"
+    "30 ml,,30 ml,99.00,,,50,12,3\n"
 )
 
 BAD = HEADER + (
@@ -74,7 +78,10 @@ def test_missing_columns_are_one_error_for_the_file(catalog_data):
         {
             "row": 1,
             "sku": "",
-            "errors": [f"missing column {c}" for c in ["product_slug", "product_name", "brand", "category", "product_type", "variant_name"]],
+            "errors": [
+                f"missing column {c}"
+                for c in ["product_slug", "product_name", "brand", "category", "product_type", "variant_name"]
+            ],
         }
     ]
 
@@ -91,13 +98,18 @@ def test_good_file_creates_and_updates_by_sku(catalog_data):
     assert (report.errors, report.created, report.updated, report.written) == ([], 2, 1, True)
     updated = Variant.objects.select_related("stock", "product").get(sku="BLP-BAT-001")
     assert (str(updated.price), updated.shade_hex, updated.stock.on_hand, updated.stock.low_stock_threshold) == (
-        "42.90", "#C8787E", 30, 4,
-    )  # fmt: skip
+        "42.90",
+        "#C8787E",
+        30,
+        4,
+    )
     assert updated.product.description == "Novo texto"
     new_shade = Variant.objects.select_related("stock").get(sku="BLP-BAT-009")
     assert (new_shade.product_id, str(new_shade.compare_at_price), new_shade.ean13) == (
-        catalog_data["batom"].pk, "49.90", "7891234567895",
-    )  # fmt: skip
+        catalog_data["batom"].pk,
+        "49.90",
+        "7891234567895",
+    )
     serum = Product.objects.get(slug="serum-novo")
     assert (serum.name, serum.is_published, str(serum.price_from)) == ("Sérum Novo Vitamina C", True, "99.00")
     assert Stock.objects.get(variant__sku="NEW-SER-001").on_hand == 12
@@ -105,8 +117,10 @@ def test_good_file_creates_and_updates_by_sku(catalog_data):
     assert [e.payload["slug"] for e in published("catalog.product_published")] == ["serum-novo"]
     [batom_update] = published("catalog.product_updated")
     assert [(v["sku"], v["price"]) for v in batom_update.payload["variants"]] == [
-        ("BLP-BAT-001", "42.90"), ("BLP-BAT-002", "44.90"), ("BLP-BAT-009", "42.90"),
-    ]  # fmt: skip
+        ("BLP-BAT-001", "42.90"),
+        ("BLP-BAT-002", "44.90"),
+        ("BLP-BAT-009", "42.90"),
+    ]
     assert catalog_import(text=GOOD, dry_run=False).updated == 3
     assert Variant.objects.count() == 9
 
@@ -141,7 +155,10 @@ def test_export_round_trips_through_import(catalog_data):
     text = "".join(catalog_csv_rows())
     lines = text.splitlines()
     assert lines[0] == HEADER.strip()
-    assert lines[1] == "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Long-lasting matte lipstick.,true,Rosé 02,,,39.90,,,0,10,2"
+    assert lines[1] == (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Long-lasting matte lipstick.,"
+        "true,Rosé 02,,,39.90,,,0,10,2"
+    )
     assert len(lines) == 8
     before = snapshot()
     report = catalog_import(text=text, dry_run=False)

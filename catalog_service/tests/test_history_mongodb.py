@@ -1,10 +1,10 @@
 """Search logs and browsing history on the real MongoDB-protocol server; a MongoDB outage never breaks a page."""
 
 import pytest
+from catalog.history.services import zero_result_searches
 from django.core.management import call_command
 from pymongo import MongoClient
 
-from catalog.history.services import zero_result_searches
 from common.events.testing import published
 from common.testing.tokens import auth_header
 

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import orjson
 import pytest
-from django.test import RequestFactory
-from pydantic import TypeAdapter
-
 from catalog.inventory.models import Stock
 from catalog.products.models import Product, Variant
 from catalog.products.plain_views import product_detail_plain, product_list_plain
 from catalog.products.schemas import ProductDetailOut, ProductPageOut
 from catalog.search.indexing import product_search_refresh
+from django.test import RequestFactory
+from pydantic import TypeAdapter
+
 from common.events.testing import published
 from common.testing.tokens import auth_header
 
@@ -45,7 +45,14 @@ def test_detail_has_exactly_the_contract_fields(client, catalog_data):
                 "available": 7,
                 "attributes": [{"code": "shade_hex", "name": "Cor", "value": "#C8787E"}],
             },
-            {"sku": "BLP-BAT-002", "name": "Nude 01", "price": "44.90", "currency": "BRL", "available": 0, "attributes": []},
+            {
+                "sku": "BLP-BAT-002",
+                "name": "Nude 01",
+                "price": "44.90",
+                "currency": "BRL",
+                "available": 0,
+                "attributes": [],
+            },
         ],
     }
 
@@ -87,7 +94,9 @@ def test_invalid_token_on_detail_is_401(client, catalog_data):
 def many_variants(catalog_data, count):
     product = catalog_data["gloss"]
     for number in range(count):
-        variant = Variant.objects.create(product=product, sku=f"EXTRA-{number:03d}", name=f"Tom {number}", price=Decimal("30.00"))
+        variant = Variant.objects.create(
+            product=product, sku=f"EXTRA-{number:03d}", name=f"Tom {number}", price=Decimal("30.00")
+        )
         Stock.objects.create(variant=variant, on_hand=number)
     product_search_refresh(product_ids=[product.pk])
 
@@ -96,11 +105,17 @@ def many_products(catalog_data, count):
     template = catalog_data["gloss"]
     for number in range(count):
         product = Product.objects.create(
-            name=f"Gloss Extra {number}", slug=f"gloss-extra-{number}", brand=template.brand,
-            category=template.category, product_type=template.product_type, is_published=True,
-        )  # fmt: skip
+            name=f"Gloss Extra {number}",
+            slug=f"gloss-extra-{number}",
+            brand=template.brand,
+            category=template.category,
+            product_type=template.product_type,
+            is_published=True,
+        )
         for shade in range(3):
-            variant = Variant.objects.create(product=product, sku=f"GX-{number}-{shade}", name="x", price=Decimal("10.00"))
+            variant = Variant.objects.create(
+                product=product, sku=f"GX-{number}-{shade}", name="x", price=Decimal("10.00")
+            )
             Stock.objects.create(variant=variant, on_hand=shade)
         product.images.create(url=f"https://img.test/gx/{number}.jpg", position=0)
         product_search_refresh(product_ids=[product.pk])

@@ -13,7 +13,13 @@ def slugs(client, **params):
     return [item["slug"] for item in response.json()["items"]]
 
 
-NEWEST_FIRST = ["gloss-labial-cristal", "hidratante-facial", "protetor-solar-fps-50", "rimel-volume-extremo", "batom-matte-rose"]
+NEWEST_FIRST = [
+    "gloss-labial-cristal",
+    "hidratante-facial",
+    "protetor-solar-fps-50",
+    "rimel-volume-extremo",
+    "batom-matte-rose",
+]
 
 
 def test_default_order_is_newest_first_and_hides_unpublished_products(client, catalog_data):
@@ -45,13 +51,40 @@ def test_product_without_images_or_stock_says_so(client, catalog_data):
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        ("price", ["gloss-labial-cristal", "batom-matte-rose", "hidratante-facial", "rimel-volume-extremo", "protetor-solar-fps-50"]),
-        ("-price", ["protetor-solar-fps-50", "rimel-volume-extremo", "hidratante-facial", "batom-matte-rose", "gloss-labial-cristal"]),
-        ("name", ["batom-matte-rose", "gloss-labial-cristal", "hidratante-facial", "protetor-solar-fps-50", "rimel-volume-extremo"]),
+        (
+            "price",
+            [
+                "gloss-labial-cristal",
+                "batom-matte-rose",
+                "hidratante-facial",
+                "rimel-volume-extremo",
+                "protetor-solar-fps-50",
+            ],
+        ),
+        (
+            "-price",
+            [
+                "protetor-solar-fps-50",
+                "rimel-volume-extremo",
+                "hidratante-facial",
+                "batom-matte-rose",
+                "gloss-labial-cristal",
+            ],
+        ),
+        (
+            "name",
+            [
+                "batom-matte-rose",
+                "gloss-labial-cristal",
+                "hidratante-facial",
+                "protetor-solar-fps-50",
+                "rimel-volume-extremo",
+            ],
+        ),
         ("-created", NEWEST_FIRST),
         ("relevance", NEWEST_FIRST),
     ],
-)  # fmt: skip
+)
 def test_sorts(client, catalog_data, sort, expected):
     assert slugs(client, sort=sort) == expected
 
@@ -68,16 +101,22 @@ def test_sorts(client, catalog_data, sort, expected):
         ({"min_price": "40", "max_price": "60"}, ["hidratante-facial", "rimel-volume-extremo"]),
         ({"min_price": "79.90"}, ["protetor-solar-fps-50"]),
         ({"max_price": "29.90"}, ["gloss-labial-cristal"]),
-        ({"in_stock": "true"}, ["gloss-labial-cristal", "hidratante-facial", "rimel-volume-extremo", "batom-matte-rose"]),
+        (
+            {"in_stock": "true"},
+            ["gloss-labial-cristal", "hidratante-facial", "rimel-volume-extremo", "batom-matte-rose"],
+        ),
         ({"in_stock": "false"}, NEWEST_FIRST),
         ({"skin_type": "oleosa"}, ["protetor-solar-fps-50"]),
         ({"skin_type": "OLEOSA"}, ["protetor-solar-fps-50"]),
         ({"skin_type": "seca", "volume_ml": "50"}, ["hidratante-facial"]),
         ({"finish": "matte", "brand": "bella-pele"}, ["batom-matte-rose"]),
         ({"utm_source": "newsletter"}, NEWEST_FIRST),
-        ({"category": "maquiagem", "in_stock": "true", "sort": "price"}, ["gloss-labial-cristal", "batom-matte-rose", "rimel-volume-extremo"]),
+        (
+            {"category": "maquiagem", "in_stock": "true", "sort": "price"},
+            ["gloss-labial-cristal", "batom-matte-rose", "rimel-volume-extremo"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_filters(client, catalog_data, params, expected):
     assert slugs(client, **params) == expected
 
@@ -133,7 +172,9 @@ def test_punctuation_only_query_finds_nothing(client, catalog_data):
         ("bella gloss", "gloss-labial-cristal"),
     ],
 )
-def test_search_is_accent_insensitive_and_prefix_tolerant_on_every_database(client, catalog_data, query, expected_first):
+def test_search_is_accent_insensitive_and_prefix_tolerant_on_every_database(
+    client, catalog_data, query, expected_first
+):
     assert slugs(client, q=query)[0] == expected_first
 
 

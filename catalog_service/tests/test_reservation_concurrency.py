@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
-from django.utils import timezone
-
 from catalog.inventory.models import Reservation, Stock
 from catalog.inventory.services import stock_reserve_order
 from catalog.products.models import Brand, Category, Product, ProductType, Variant
+from django.db import connection, connections
+from django.utils import timezone
 
 SHOPPERS = 50
 STOCK = 5
@@ -19,10 +18,13 @@ STOCK = 5
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_reservations_against_five_units_reserve_exactly_five(postgresql):
     product = Product.objects.create(
-        name="Batom Disputado", slug="batom-disputado", brand=Brand.objects.create(slug="b", name="B"),
-        category=Category.objects.create(slug="c", name="C"), product_type=ProductType.objects.create(slug="t", name="T"),
+        name="Batom Disputado",
+        slug="batom-disputado",
+        brand=Brand.objects.create(slug="b", name="B"),
+        category=Category.objects.create(slug="c", name="C"),
+        product_type=ProductType.objects.create(slug="t", name="T"),
         is_published=True,
-    )  # fmt: skip
+    )
     variant = Variant.objects.create(product=product, sku="HOT-001", name="Vermelho", price=Decimal("10.00"))
     Stock.objects.create(variant=variant, on_hand=STOCK)
 
@@ -37,7 +39,9 @@ def test_fifty_concurrent_reservations_against_five_units_reserve_exactly_five(p
         try:
             barrier.wait()
             result = stock_reserve_order(
-                order_number=f"RACE-{number:02d}", lines=[("HOT-001", 1)], expires_at=timezone.now() + timedelta(minutes=30)
+                order_number=f"RACE-{number:02d}",
+                lines=[("HOT-001", 1)],
+                expires_at=timezone.now() + timedelta(minutes=30),
             )
             with lock:
                 outcomes.append(result)

@@ -5,10 +5,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from catalog.inventory.models import Reservation, Stock
 from django.core.management import call_command
 from django.utils import timezone
 
-from catalog.inventory.models import Reservation, Stock
 from common.events.contracts.common_types import Line, PricedLine
 from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
 from common.events.testing import deliver, published
@@ -26,28 +26,50 @@ def placed(number, lines, *, minutes=30):
     ]
     total = sum((line.line_total for line in priced), Decimal(0))
     return OrderPlaced(
-        order_number=number, email="ana@example.com", user_id=1, lines=priced, subtotal=total, shipping=Decimal(0),
-        total=total, currency="BRL", placed_at=NOW, reserve_until=NOW + timedelta(minutes=minutes),
-    )  # fmt: skip
+        order_number=number,
+        email="ana@example.com",
+        user_id=1,
+        lines=priced,
+        subtotal=total,
+        shipping=Decimal(0),
+        total=total,
+        currency="BRL",
+        placed_at=NOW,
+        reserve_until=NOW + timedelta(minutes=minutes),
+    )
 
 
 def paid(number, lines):
     event = placed(number, lines)
     return OrderPaid(
-        order_number=number, email=event.email, user_id=1, lines=event.lines, subtotal=event.subtotal,
-        shipping=event.shipping, total=event.total, currency="BRL", paid_at=NOW,
-    )  # fmt: skip
+        order_number=number,
+        email=event.email,
+        user_id=1,
+        lines=event.lines,
+        subtotal=event.subtotal,
+        shipping=event.shipping,
+        total=event.total,
+        currency="BRL",
+        paid_at=NOW,
+    )
 
 
 def cancelled(number, lines, *, was_paid=False):
     return OrderCancelled(
-        order_number=number, email="ana@example.com", lines=[Line(sku=s, quantity=q) for s, q in lines],
-        reason="customer", refunded=was_paid, was_paid=was_paid, cancelled_at=NOW,
-    )  # fmt: skip
+        order_number=number,
+        email="ana@example.com",
+        lines=[Line(sku=s, quantity=q) for s, q in lines],
+        reason="customer",
+        refunded=was_paid,
+        was_paid=was_paid,
+        cancelled_at=NOW,
+    )
 
 
 def levels():
-    return {s.variant.sku: (s.on_hand, s.reserved) for s in Stock.objects.select_related("variant").order_by("variant__sku")}
+    return {
+        s.variant.sku: (s.on_hand, s.reserved) for s in Stock.objects.select_related("variant").order_by("variant__sku")
+    }
 
 
 def test_order_placed_reserves_every_line_and_publishes_stock_reserved(catalog_data):
@@ -59,8 +81,12 @@ def test_order_placed_reserves_every_line_and_publishes_stock_reserved(catalog_d
     assert reserved.payload["lines"] == [{"sku": "BLP-BAT-001", "quantity": 2}, {"sku": "URG-MSC-001", "quantity": 5}]
     changed = {e.payload["sku"]: e.payload for e in published("catalog.stock_changed")}
     assert changed["BLP-BAT-001"] == {
-        "sku": "BLP-BAT-001", "product_name": "Batom Matte Rosé", "on_hand": 10, "available": 8, "low_stock_threshold": 2,
-    }  # fmt: skip
+        "sku": "BLP-BAT-001",
+        "product_name": "Batom Matte Rosé",
+        "on_hand": 10,
+        "available": 8,
+        "low_stock_threshold": 2,
+    }
     assert set(Reservation.objects.values_list("state", flat=True)) == {"active"}
 
 

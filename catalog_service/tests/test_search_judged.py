@@ -5,35 +5,83 @@ missing accents, prefixes, plurals, SKUs, brand names and English words from des
 """
 
 import pytest
-
 from catalog.products.models import Attribute, Brand, Category, ProductType
+
 from tests.conftest import make_product
 
 pytestmark = pytest.mark.django_db
 
 PRODUCTS = [
     # slug, name, brand, sku, description
-    ("rimel-volume", "Rímel Volume Extremo à Prova d'Água", "Lumière Paris", "LUM-MSC-001", "Waterproof volumizing mascara."),
-    ("mascara-alongamento", "Máscara de Cílios Alongamento Natural", "Natura Viva", "NTV-MSC-002", "Lengthening mascara."),
+    (
+        "rimel-volume",
+        "Rímel Volume Extremo à Prova d'Água",
+        "Lumière Paris",
+        "LUM-MSC-001",
+        "Waterproof volumizing mascara.",
+    ),
+    (
+        "mascara-alongamento",
+        "Máscara de Cílios Alongamento Natural",
+        "Natura Viva",
+        "NTV-MSC-002",
+        "Lengthening mascara.",
+    ),
     ("protetor-fps-50", "Protetor Solar FPS 50 Toque Seco", "Derma Sol", "DMS-PRT-050", "Sunscreen SPF 50, dry touch."),
     ("protetor-infantil", "Protetor Solar Infantil FPS 70", "Derma Sol", "DMS-PRT-070", "Kids sunscreen SPF 70."),
-    ("hidratante-facial", "Hidratante Facial Ácido Hialurônico", "Bella Pele", "BLP-HID-001", "Hyaluronic acid face moisturizer."),
-    ("hidratante-corporal", "Hidratante Corporal Manteiga de Karité", "Natura Viva", "NTV-HID-002", "Shea butter body lotion."),
+    (
+        "hidratante-facial",
+        "Hidratante Facial Ácido Hialurônico",
+        "Bella Pele",
+        "BLP-HID-001",
+        "Hyaluronic acid face moisturizer.",
+    ),
+    (
+        "hidratante-corporal",
+        "Hidratante Corporal Manteiga de Karité",
+        "Natura Viva",
+        "NTV-HID-002",
+        "Shea butter body lotion.",
+    ),
     ("batom-vermelho", "Batom Matte Vermelho Paixão", "Velvet Lab", "VLB-BAT-001", "Red matte lipstick."),
     ("batom-nude", "Batom Cremoso Nude", "Bella Pele", "BLP-BAT-002", "Creamy nude lipstick."),
-    ("base-alta-cobertura", "Base Líquida Alta Cobertura", "Urban Glow", "URG-BAS-001", "Full coverage liquid foundation."),
+    (
+        "base-alta-cobertura",
+        "Base Líquida Alta Cobertura",
+        "Urban Glow",
+        "URG-BAS-001",
+        "Full coverage liquid foundation.",
+    ),
     ("corretivo-iluminador", "Corretivo Líquido Iluminador", "Urban Glow", "URG-COR-001", "Brightening concealer."),
-    ("serum-vitamina-c", "Sérum Vitamina C Antioxidante", "Lumière Paris", "LUM-SER-001", "Antioxidant vitamin C serum."),
+    (
+        "serum-vitamina-c",
+        "Sérum Vitamina C Antioxidante",
+        "Lumière Paris",
+        "LUM-SER-001",
+        "Antioxidant vitamin C serum.",
+    ),
     ("shampoo-cachos", "Shampoo Cachos Definidos", "Natura Viva", "NTV-SHA-001", "Curl defining shampoo."),
-    ("condicionador-reparacao", "Condicionador Reparação Intensa", "Natura Viva", "NTV-CON-001", "Intense repair conditioner."),
-    ("perfume-laranjeira", "Perfume Flor de Laranjeira Eau de Parfum", "Lumière Paris", "LUM-PRF-001", "Orange blossom fragrance."),
+    (
+        "condicionador-reparacao",
+        "Condicionador Reparação Intensa",
+        "Natura Viva",
+        "NTV-CON-001",
+        "Intense repair conditioner.",
+    ),
+    (
+        "perfume-laranjeira",
+        "Perfume Flor de Laranjeira Eau de Parfum",
+        "Lumière Paris",
+        "LUM-PRF-001",
+        "Orange blossom fragrance.",
+    ),
     ("delineador-caneta", "Delineador Preto Caneta", "Velvet Lab", "VLB-DEL-001", "Black eyeliner pen."),
     ("gloss-cristal", "Gloss Labial Brilho Cristal", "Velvet Lab", "VLB-GLS-001", "Shiny lip gloss."),
     ("agua-micelar", "Água Micelar Demaquilante", "Derma Sol", "DMS-AGU-001", "Micellar water makeup remover."),
     ("esfoliante-cafe", "Esfoliante Facial Café", "Bella Pele", "BLP-ESF-001", "Coffee face scrub."),
     ("po-compacto", "Pó Compacto Translúcido", "Urban Glow", "URG-PO-001", "Translucent setting powder."),
     ("creme-maos", "Creme para Mãos Lavanda", "Bella Pele", "BLP-CRM-001", "Lavender hand cream."),
-]  # fmt: skip
+]
 
 JUDGED = [
     # Portuguese, accents and plurals
@@ -87,9 +135,15 @@ def judged_catalog(db):
         if brand_name not in brands:
             brands[brand_name] = Brand.objects.create(name=brand_name, slug=brand_name.lower().replace(" ", "-"))
         make_product(
-            name=name, slug=slug, brand=brands[brand_name], category=category, product_type=product_type,
-            variants=[(sku, "Único", "50.00", 5)], description=description, days=days,
-        )  # fmt: skip
+            name=name,
+            slug=slug,
+            brand=brands[brand_name],
+            category=category,
+            product_type=product_type,
+            variants=[(sku, "Único", "50.00", 5)],
+            description=description,
+            days=days,
+        )
 
 
 def test_the_judged_set_has_at_least_twenty_queries():

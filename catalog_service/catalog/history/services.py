@@ -15,10 +15,9 @@ from django.conf import settings
 from mongoengine.errors import MongoEngineException
 from pymongo.errors import PyMongoError
 
-from common.mongo import ensure_connection, mongo_configured
-
 from catalog.history.documents import ProductView, SearchLog
 from catalog.search.text import normalized_text
+from common.mongo import ensure_connection, mongo_configured
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,13 @@ def _with_mongo(what: str, action: Callable[[], T], default: T) -> T:
 
 
 def search_log_record(
-    *, query: str, filters: dict[str, Any], result_count: int, user_id: int | None, session_key: str | None, at: datetime
+    *,
+    query: str,
+    filters: dict[str, Any],
+    result_count: int,
+    user_id: int | None,
+    session_key: str | None,
+    at: datetime,
 ) -> bool:
     """Log one search to ``catalog_search_logs``; True when written."""
 
@@ -82,8 +87,10 @@ def recently_viewed(*, user_id: int, limit: int = RECENTLY_VIEWED_LIMIT) -> list
 
     def read() -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
-        views = ProductView.objects(user_id=user_id).order_by("-viewed_at").only(
-            "product_slug", "product_name", "viewed_at"
+        views = (
+            ProductView.objects(user_id=user_id)
+            .order_by("-viewed_at")
+            .only("product_slug", "product_name", "viewed_at")
         )
         for view in views.limit(limit * 5):
             if view.product_slug not in seen:

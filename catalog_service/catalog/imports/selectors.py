@@ -31,10 +31,24 @@ def catalog_csv_rows(products: QuerySet[Product] | None = None) -> Iterator[str]
     if products is not None:
         variants = variants.filter(product__in=products)
     fields = (
-        "sku", "product__slug", "product__name", "product__brand__slug", "product__category__slug",
-        "product__product_type__slug", "product__description", "product__is_published", "name", "shade_hex", "size",
-        "price", "compare_at_price", "ean13", "weight_grams", "stock__on_hand", "stock__low_stock_threshold",
-    )  # fmt: skip
+        "sku",
+        "product__slug",
+        "product__name",
+        "product__brand__slug",
+        "product__category__slug",
+        "product__product_type__slug",
+        "product__description",
+        "product__is_published",
+        "name",
+        "shade_hex",
+        "size",
+        "price",
+        "compare_at_price",
+        "ean13",
+        "weight_grams",
+        "stock__on_hand",
+        "stock__low_stock_threshold",
+    )
     for row in variants.values_list(*fields).iterator(chunk_size=CHUNK):
         values = list(row)
         values[7] = "true" if values[7] else "false"

@@ -109,10 +109,14 @@ def _write(validation: Validation) -> tuple[int, int]:
             product.save()
             products[slug] = product
 
-        variants = {v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=[r.sku for r in validation.rows])}
+        variants = {
+            v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=[r.sku for r in validation.rows])
+        }
         next_position = {
             row["product_id"]: row["last"] + 1
-            for row in Variant.objects.filter(product__in=products.values()).values("product_id").annotate(last=Max("position"))
+            for row in Variant.objects.filter(product__in=products.values())
+            .values("product_id")
+            .annotate(last=Max("position"))
         }
         changed_stock: list[int] = []
         for row in sorted(validation.rows, key=lambda r: r.sku):

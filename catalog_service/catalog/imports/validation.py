@@ -95,10 +95,7 @@ def catalog_csv_validate(text: str) -> Validation:
     categories = dict(Category.objects.values_list("slug", "id"))
     types = dict(ProductType.objects.values_list("slug", "id"))
     skus = [row.get("sku", "") for row in raw_rows]
-    existing = {
-        row["sku"]: row
-        for row in Variant.objects.filter(sku__in=skus).values("sku", "product__slug")
-    }
+    existing = {row["sku"]: row for row in Variant.objects.filter(sku__in=skus).values("sku", "product__slug")}
     eans = [row.get("ean13", "") for row in raw_rows if row.get("ean13")]
     ean_owner = dict(Variant.objects.filter(ean13__in=eans).values_list("ean13", "sku"))
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 from common.events import Envelope
 from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
-
-from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 
 
 def order_placed(event: OrderPlaced, envelope: Envelope) -> None:

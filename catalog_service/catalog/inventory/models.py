@@ -24,7 +24,9 @@ class Stock(models.Model):
         verbose_name_plural = "stock"
         constraints = [
             models.CheckConstraint(condition=models.Q(reserved__gte=0), name="stock_reserved_not_negative"),
-            models.CheckConstraint(condition=models.Q(on_hand__gte=models.F("reserved")), name="stock_available_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(on_hand__gte=models.F("reserved")), name="stock_available_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

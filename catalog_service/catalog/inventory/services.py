@@ -17,13 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from common.events import publish
-from common.events.contracts.catalog import RejectedLine, StockChanged, StockRejected, StockReserved
-from common.events.contracts.common_types import Line
-
 from catalog.inventory.models import Reservation, Stock
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.models import Product, Variant
+from common.events import publish
+from common.events.contracts.catalog import RejectedLine, StockChanged, StockRejected, StockReserved
+from common.events.contracts.common_types import Line
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,14 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
     rows = list(
         Stock.objects.filter(variant_id__in=set(variant_ids))
         .order_by("variant__sku")
-        .values("variant__sku", "variant__product_id", "variant__product__name", "on_hand", "reserved", "low_stock_threshold")
+        .values(
+            "variant__sku",
+            "variant__product_id",
+            "variant__product__name",
+            "on_hand",
+            "reserved",
+            "low_stock_threshold",
+        )
     )
     product_in_stock_refresh(product_ids={row["variant__product_id"] for row in rows})
     for row in rows:
@@ -70,7 +76,9 @@ def stock_set(*, variant: Variant, on_hand: int, low_stock_threshold: int | None
     with transaction.atomic():
         stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
         if on_hand < stock.reserved:
-            raise ValidationError({"on_hand": f"{stock.reserved} units are reserved for orders; on hand must cover them."})
+            raise ValidationError(
+                {"on_hand": f"{stock.reserved} units are reserved for orders; on hand must cover them."}
+            )
         changed = stock.on_hand != on_hand
         stock.on_hand = on_hand
         if low_stock_threshold is not None:
@@ -131,14 +139,20 @@ def stock_reserve_order(
             publish(event, key=order_number, causation_id=causation_id)
             stock_changed_publish(variant_ids=variant_ids.values(), causation_id=causation_id)
         else:
-            _publish_rejection(order_number=order_number, quantities=quantities, variant_ids=variant_ids, causation_id=causation_id)
+            _publish_rejection(
+                order_number=order_number, quantities=quantities, variant_ids=variant_ids, causation_id=causation_id
+            )
     return reserved
 
 
-def _publish_rejection(*, order_number: str, quantities: Counter, variant_ids: dict[str, int], causation_id: str | None) -> None:
+def _publish_rejection(
+    *, order_number: str, quantities: Counter, variant_ids: dict[str, int], causation_id: str | None
+) -> None:
     available = {
         row["variant__sku"]: row["on_hand"] - row["reserved"]
-        for row in Stock.objects.filter(variant_id__in=variant_ids.values()).values("variant__sku", "on_hand", "reserved")
+        for row in Stock.objects.filter(variant_id__in=variant_ids.values()).values(
+            "variant__sku", "on_hand", "reserved"
+        )
     }
     short = [
         RejectedLine(sku=sku, requested=quantity, available=available.get(sku, 0))
@@ -146,7 +160,11 @@ def _publish_rejection(*, order_number: str, quantities: Counter, variant_ids: d
         if available.get(sku, 0) < quantity
     ]
     reason = "unknown_sku" if len(variant_ids) < len(quantities) else "insufficient_stock"
-    publish(StockRejected(order_number=order_number, reason=reason, lines=short), key=order_number, causation_id=causation_id)
+    publish(
+        StockRejected(order_number=order_number, reason=reason, lines=short),
+        key=order_number,
+        causation_id=causation_id,
+    )
 
 
 def stock_commit_order(*, order_number: str, causation_id: str | None = None) -> int:

@@ -53,8 +53,19 @@ class VariantInline(admin.TabularInline):
     model = Variant
     form = VariantStockForm
     extra = 0
-    fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position",
-              "on_hand", "low_stock_threshold"]  # fmt: skip
+    fields = [
+        "sku",
+        "name",
+        "shade_hex",
+        "size",
+        "price",
+        "compare_at_price",
+        "ean13",
+        "weight_grams",
+        "position",
+        "on_hand",
+        "low_stock_threshold",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("stock")
@@ -132,7 +143,9 @@ class ProductAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{count} variant price(s) changed by {percentage} %.", messages.SUCCESS)
                 return None
         else:
-            form = PriceChangeForm(initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
+            form = PriceChangeForm(
+                initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)}
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": "Change prices by a percentage",

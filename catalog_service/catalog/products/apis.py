@@ -6,9 +6,6 @@ import orjson
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from common.api import ApiError, ErrorOut
-from common.auth import JWTAuth
-
 from catalog.history.services import recently_viewed
 from catalog.products.responses import JSON, product_detail_response, product_list_response
 from catalog.products.schemas import (
@@ -21,6 +18,8 @@ from catalog.products.schemas import (
     StockOut,
 )
 from catalog.products.selectors import brand_list, category_tree, stock_availability
+from common.api import ApiError, ErrorOut
+from common.auth import JWTAuth
 
 router = Router(tags=["catalog"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalog.products.models import CURRENCY, Product, Variant
 from common.events import publish
 from common.events.contracts.catalog import (
     ProductPublished,
@@ -10,8 +11,6 @@ from common.events.contracts.catalog import (
     ProductUpdated,
     VariantSnapshot,
 )
-
-from catalog.products.models import CURRENCY, Product, Variant
 
 
 def product_snapshot_fields(*, product_id: int) -> dict:
@@ -23,7 +22,9 @@ def product_snapshot_fields(*, product_id: int) -> dict:
         "name": product["name"],
         "brand": product["brand__name"],
         "published": product["is_published"],
-        "variants": [VariantSnapshot(sku=v["sku"], name=v["name"], price=v["price"], currency=CURRENCY) for v in variants],
+        "variants": [
+            VariantSnapshot(sku=v["sku"], name=v["name"], price=v["price"], currency=CURRENCY) for v in variants
+        ],
     }
 
 

@@ -104,8 +104,9 @@ class Product(models.Model):
     seo_description = models.CharField(max_length=160, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept by the services (catalog.products.services.product_sync and catalog.inventory.services): the
-    # lowest variant price, whether any variant is available, and the search data (weighted tsvector on PostgreSQL, accent-folded text for the SQLite fallback).
+    # Kept by the services (catalog.products.services.product_sync, catalog.inventory.services): the lowest
+    # variant price, whether any variant is available, and the search data (weighted tsvector on
+    # PostgreSQL, accent-folded text for the SQLite fallback).
     price_from = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
     in_stock = models.BooleanField(default=False, editable=False, help_text="Some variant has units available.")
     search_document = SearchVectorField(null=True, editable=False)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from pydantic import ValidationError
 
-from common.api import ApiError
-
 from catalog.products.responses import product_detail_response, product_list_response
 from catalog.products.schemas import ProductListQuery
+from common.api import ApiError
 
 
 def product_list_plain(request: HttpRequest) -> HttpResponse:

@@ -16,15 +16,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from common.api import NotFound
-from common.auth import optional_user
-from common.events import publish
-from common.events.contracts.catalog import ProductViewed
-
 from catalog.history.services import product_view_record, search_log_record
 from catalog.products.cache import cached
 from catalog.products.schemas import ProductListQuery
 from catalog.products.selectors import ProductFilters, attribute_filters, product_detail, product_list_page
+from common.api import NotFound
+from common.auth import optional_user
+from common.events import publish
+from common.events.contracts.catalog import ProductViewed
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from catalog.inventory.models import Stock
+from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
 from catalog.products.models import (
     Attribute,
@@ -37,7 +38,6 @@ from catalog.products.seed_data import (
     SIZES,
 )
 from catalog.products.validators import ean13_check_digit
-from catalog.products.cache import catalog_cache_bump
 from catalog.search.indexing import product_search_refresh
 
 CHUNK_PRODUCTS = 1000
@@ -74,7 +74,13 @@ def seed_reference_data() -> tuple[dict, dict, dict]:
             Attribute.objects.get_or_create(
                 product_type=product_type,
                 code=attr_code,
-                defaults={"name": attr_name, "kind": kind, "unit": unit, "filterable": filterable, "position": position},
+                defaults={
+                    "name": attr_name,
+                    "kind": kind,
+                    "unit": unit,
+                    "filterable": filterable,
+                    "position": position,
+                },
             )
         types[code] = product_type
     return brands, categories, types
@@ -89,9 +95,7 @@ def seed_catalog(*, size: int = 1200, seed: int = 42, publish_events: bool = Tru
     """About ``size`` variants (3-4 per product on average) over 8 brands and the category tree."""
     rng = random.Random(seed)
     brands, categories, types = seed_reference_data()
-    attributes = {
-        (a.product_type_id, a.code): a for a in Attribute.objects.filter(product_type__in=types.values())
-    }
+    attributes = {(a.product_type_id, a.code): a for a in Attribute.objects.filter(product_type__in=types.values())}
     existing = set(Product.objects.values_list("slug", flat=True))
     result = SeedResult()
     plans: list[dict] = []
@@ -120,8 +124,14 @@ def _refresh_planner_statistics() -> None:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
-        for table in ("products_product", "products_variant", "products_productimage",
-                      "products_productattributevalue", "inventory_stock", "search_searchterm"):  # fmt: skip
+        for table in (
+            "products_product",
+            "products_variant",
+            "products_productimage",
+            "products_productattributevalue",
+            "inventory_stock",
+            "search_searchterm",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 

@@ -18,13 +18,31 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left, Upper
 
-from catalog.products.models import CURRENCY, Attribute, Brand, Category, Product, ProductAttributeValue, ProductImage, Variant
+from catalog.products.models import (
+    CURRENCY,
+    Attribute,
+    Brand,
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductImage,
+    Variant,
+)
 from catalog.products.schemas import ProductListQuery
 from catalog.search.selectors import product_search
 
 ATTRIBUTE_PARAM = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_ATTRIBUTE_FILTERS = 5
-LIST_FIELDS = ("slug", "name", "brand__slug", "brand__name", "category__slug", "category__name", "price_from", "in_stock")
+LIST_FIELDS = (
+    "slug",
+    "name",
+    "brand__slug",
+    "brand__name",
+    "category__slug",
+    "category__name",
+    "price_from",
+    "in_stock",
+)
 
 
 @dataclass(frozen=True)
@@ -119,11 +137,7 @@ def product_list_page(filters: ProductFilters) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     if products is not None and start < count:
         first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id").values("url")[:1]
-        rows = list(
-            products.values(*LIST_FIELDS, image_url=Subquery(first_image))[
-                start : start + params.page_size
-            ]
-        )
+        rows = list(products.values(*LIST_FIELDS, image_url=Subquery(first_image))[start : start + params.page_size])
     return {
         "items": [
             {

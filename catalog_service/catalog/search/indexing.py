@@ -1,4 +1,5 @@
-"""Keeps each product's search data (and ``price_from``, ``in_stock``) current: called by the product services after every change.
+"""Keeps each product's search data, ``price_from`` and ``in_stock`` current; the product services call it
+after every change.
 
 PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs and variant names;
 B: attribute values, category and product type; C: description), built with the accent-free
@@ -80,4 +81,6 @@ def _refresh_chunk(ids: list[int]) -> None:
             ["search_text", "price_from", "in_stock"],
             batch_size=500,
         )
-    SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in sorted(lexicon)], ignore_conflicts=True, batch_size=1000)
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=word) for word in sorted(lexicon)], ignore_conflicts=True, batch_size=1000
+    )

@@ -28,3 +28,6 @@ class ZeroResultQuery(models.Model):
         managed = False
         verbose_name = "zero-result search"
         verbose_name_plural = "zero-result searches"
+
+    def __str__(self) -> str:
+        return "zero-result search"

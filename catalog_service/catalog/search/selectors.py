@@ -57,9 +57,10 @@ def product_search(queryset: QuerySet, *, query: str) -> QuerySet | None:
     if connection.vendor == "postgresql":
         tsquery_text = prefix_tsquery(words, search_corrections(words))
         params = [tsquery_text, " ".join(words)]
-        return queryset.filter(
-            RawSQL(f"products_product.search_document @@ {TSQUERY}", params, output_field=BooleanField())
-        ).annotate(search_rank=RawSQL(f"ts_rank(products_product.search_document, {TSQUERY})", params, FloatField()))
+        # RawSQL holds only constant SQL; the query text travels as parameters.
+        matches = RawSQL(f"products_product.search_document @@ {TSQUERY}", params, BooleanField())  # noqa: S611
+        rank = RawSQL(f"ts_rank(products_product.search_document, {TSQUERY})", params, FloatField())  # noqa: S611
+        return queryset.filter(matches).annotate(search_rank=rank)
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)

@@ -15,9 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", type=int, default=1200, help="About how many variants (default 1200).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed, the same catalog.")
-        parser.add_argument(
-            "--no-events", action="store_true", help="Do not announce products (benchmark databases)."
-        )
+        parser.add_argument("--no-events", action="store_true", help="Do not announce products (benchmark databases).")
 
     def handle(self, *args, size: int, seed: int, no_events: bool, **options):
         started = time.monotonic()

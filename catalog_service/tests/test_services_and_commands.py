@@ -1,0 +1,100 @@
+"""Product services (events by published transition, in-stock flag), the seed and the platform checks."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from catalog.inventory.models import Stock
+from catalog.inventory.services import stock_reserve_order, stock_set
+from catalog.products.models import Brand, Category, Product, Variant
+from catalog.products.services import product_set_published, product_sync
+from django.core.management import call_command
+from django.utils import timezone
+
+from common.events.testing import published
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_and_unpublishing_announce_the_product_keyed_by_id(catalog_data):
+    secreto = catalog_data["secreto"]
+    assert product_set_published(product=secreto, published=True)
+    assert not product_set_published(product=secreto, published=True)
+    assert product_set_published(product=secreto, published=False)
+    [first] = published("catalog.product_published")
+    assert first.key == str(secreto.pk)
+    assert first.payload == {
+        "product_id": secreto.pk,
+        "slug": "batom-secreto",
+        "name": "Batom Secreto",
+        "brand": "Bella Pele",
+        "published": True,
+        "variants": [{"sku": "BLP-SEC-001", "name": "Rubi", "price": "19.90", "currency": "BRL"}],
+    }
+    [withdrawn] = published("catalog.product_unpublished")
+    assert withdrawn.payload["published"] is False
+
+
+def test_changes_to_unpublished_products_are_not_announced(catalog_data):
+    product_sync(product=catalog_data["secreto"], was_published=False)
+    product_sync(product=catalog_data["gloss"], was_published=True)
+    assert [e.type for e in published()] == ["catalog.product_updated"]
+
+
+def test_in_stock_flag_follows_reservations_and_stock_edits(client, catalog_data):
+    def in_stock(slug):
+        items = client.get("/api/catalog/products", {"brand": "urban-glow"}).json()["items"]
+        return {i["slug"]: i["in_stock"] for i in items}[slug]
+
+    assert in_stock("rimel-volume-extremo") is True
+    stock_reserve_order(
+        order_number="X-1", lines=[("URG-MSC-001", 5)], expires_at=timezone.now() + timedelta(minutes=9)
+    )
+    assert in_stock("rimel-volume-extremo") is False
+    assert client.get("/api/catalog/products", {"in_stock": "true", "brand": "urban-glow"}).json()["count"] == 0
+    stock_set(variant=Variant.objects.get(sku="URG-PRT-050"), on_hand=3)
+    assert in_stock("protetor-solar-fps-50") is True
+
+
+def test_stock_on_hand_cannot_go_below_what_is_reserved(catalog_data):
+    from django.core.exceptions import ValidationError
+
+    stock_reserve_order(
+        order_number="X-2", lines=[("BLP-GLS-001", 4)], expires_at=timezone.now() + timedelta(minutes=9)
+    )
+    with pytest.raises(ValidationError):
+        stock_set(variant=Variant.objects.get(sku="BLP-GLS-001"), on_hand=3)
+    assert Stock.objects.get(variant__sku="BLP-GLS-001").on_hand == 20
+
+
+def test_seed_catalog_is_realistic_deterministic_and_idempotent(client):
+    out = StringIO()
+    call_command("seed_catalog", stdout=out)
+    products, variants = Product.objects.count(), Variant.objects.count()
+    assert products >= 300 and variants >= 1000
+    assert Brand.objects.count() == 8
+    assert Category.objects.filter(parent__parent__isnull=False).exists()
+    assert Stock.objects.count() == variants
+    first_skus = list(Variant.objects.order_by("sku").values_list("sku", "price")[:20])
+    assert len(published("catalog.product_published")) == Product.objects.filter(is_published=True).count()
+    call_command("seed_catalog", stdout=out)
+    assert (Product.objects.count(), Variant.objects.count()) == (products, variants)
+    assert "0 products and 0 variants created" in out.getvalue()
+    assert list(Variant.objects.order_by("sku").values_list("sku", "price")[:20]) == first_skus
+    assert client.get("/api/catalog/products", {"q": "protetor solar"}).json()["count"] > 0
+    assert client.get("/api/catalog/products", {"skin_type": "oleosa"}).json()["count"] > 0
+
+
+def test_seed_catalog_grows_to_a_larger_size_without_duplicates():
+    call_command("seed_catalog", "--size", "40", "--no-events", stdout=StringIO())
+    small = set(Variant.objects.values_list("sku", flat=True))
+    call_command("seed_catalog", "--size", "80", "--no-events", stdout=StringIO())
+    large = set(Variant.objects.values_list("sku", flat=True))
+    assert small < large and len(large) >= 80
+    assert published() == []
+
+
+def test_readyz_checks_mongodb_when_configured(client, mongo_db):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["mongodb"] == "ok"
