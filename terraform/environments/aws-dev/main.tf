@@ -62,6 +62,7 @@ module "redis" {
 module "kafka" {
   source                    = "../../modules/aws/msk"
   name                      = local.name
+  scram_password            = var.kafka_password
   vpc_id                    = module.network.vpc_id
   subnet_ids                = module.network.data_subnet_ids
   client_security_group_ids = [module.eks.cluster_security_group_id]

@@ -24,8 +24,8 @@ output "redis_endpoint" {
 }
 
 output "kafka_bootstrap_servers" {
-  description = "MSK bootstrap brokers (SASL/IAM over TLS) for KAFKA_BOOTSTRAP_SERVERS."
-  value       = module.kafka.bootstrap_brokers_iam
+  description = "MSK bootstrap brokers (SASL/SCRAM-SHA-512 over TLS) for KAFKA_BOOTSTRAP_SERVERS."
+  value       = module.kafka.bootstrap_brokers_scram
 }
 
 output "rabbitmq_endpoint" {

@@ -45,3 +45,9 @@ variable "rabbitmq_password" {
   type        = string
   sensitive   = true
 }
+
+variable "kafka_password" {
+  description = "MSK SASL/SCRAM password of the services (TF_VAR_kafka_password from the environment's secrets)."
+  type        = string
+  sensitive   = true
+}

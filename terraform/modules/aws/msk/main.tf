@@ -1,5 +1,7 @@
 # Kafka on MSK: brokers in the private data subnets, TLS between clients and brokers and inside the
-# cluster, encryption at rest with KMS, IAM (SASL) authentication, broker logs to CloudWatch.
+# cluster, encryption at rest with KMS, broker logs to CloudWatch. Clients authenticate with SASL/SCRAM
+# (username and password, which librdkafka speaks natively; the secret is KMS-encrypted in Secrets
+# Manager) or with IAM.
 resource "aws_security_group" "this" {
   name        = "${var.name}-kafka"
   description = "Kafka (TLS and IAM) from the EKS nodes and pods only"
@@ -63,7 +65,8 @@ resource "aws_msk_cluster" "this" {
   client_authentication {
     unauthenticated = false
     sasl {
-      iam = true
+      iam   = true
+      scram = true
     }
   }
 
@@ -85,4 +88,22 @@ resource "aws_msk_cluster" "this" {
   }
 
   tags = var.tags
+}
+
+# The SCRAM credentials of the shop's services. MSK requires the "AmazonMSK_" prefix and a customer key.
+resource "aws_secretsmanager_secret" "scram" {
+  name       = "AmazonMSK_${var.name}"
+  kms_key_id = var.kms_key_arn
+  tags       = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "scram" {
+  secret_id     = aws_secretsmanager_secret.scram.id
+  secret_string = jsonencode({ username = "shop", password = var.scram_password })
+}
+
+resource "aws_msk_scram_secret_association" "this" {
+  cluster_arn     = aws_msk_cluster.this.arn
+  secret_arn_list = [aws_secretsmanager_secret.scram.arn]
+  depends_on      = [aws_secretsmanager_secret_version.scram]
 }

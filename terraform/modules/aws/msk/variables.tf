@@ -54,3 +54,13 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "scram_password" {
+  description = "SASL/SCRAM password of the services' Kafka user (TF_VAR_kafka_password in CD)."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = length(var.scram_password) >= 16
+    error_message = "scram_password must be at least 16 characters long."
+  }
+}
