@@ -146,3 +146,14 @@ def test_a_deactivation_ends_the_local_admin_shadow_users_access():
     assert (shadow.is_active, shadow.is_staff, shadow.is_superuser) == (False, False, False)
     local.refresh_from_db()
     assert local.is_active is True  # a user with a local password is not a shadow: left alone
+
+
+@pytest.mark.urls("tests.test_auth_remote")
+def test_known_users_are_listed_read_only_in_the_admin(client, django_user_model):
+    staff = django_user_model.objects.create_superuser(username="root", password="x" * 12, email="root@example.com")
+    client.force_login(staff)
+    deliver(_event(), handlers=HANDLERS)
+    listing = client.get("/admin/common_auth/knownuser/?q=mara")
+    assert listing.status_code == 200
+    assert [user.email for user in listing.context["cl"].result_list] == ["mara@cosmeticos.co"]
+    assert client.get("/admin/common_auth/knownuser/add/").status_code == 403
