@@ -124,6 +124,7 @@ def order_place(
             key=order.number,
         )
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
+    logger.info("order placed", extra={"order_number": order.number, "total": str(order.total)})
     return order
 
 
@@ -168,6 +169,7 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
         payment_session_close(order=order)
         publish(OrderRejected(order_number=order.number, email=order.email, reason=reason), key=order.number)
         transaction.on_commit(metrics.ORDERS_REJECTED.inc)
+        logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
 
 
 def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
@@ -177,6 +179,7 @@ def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
         payment_session_close(order=order, paid=True)
         publish_order_paid(order)
         transaction.on_commit(metrics.ORDERS_PAID.inc)
+    logger.info("order paid", extra={"order_number": order.number, "actor": actor})
     return order
 
 
@@ -194,6 +197,7 @@ def order_cancel(*, order: Order, actor: str, reason: str) -> Order:
             order = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
         payment_session_close(order=order)
         publish_order_cancelled(order, reason=reason, was_paid=was_paid)
+    logger.info("order cancelled", extra={"order_number": order.number, "actor": actor, "refunded": was_paid})
     return order
 
 
@@ -203,6 +207,7 @@ def order_expire(*, order: Order, actor: str = "system:expiry") -> Order:
         order = order_transition(order=order, to=OrderStatus.EXPIRED, actor=actor, note="payment window ran out")
         payment_session_close(order=order)
         publish_order_expired(order)
+    logger.info("order expired", extra={"order_number": order.number})
     return order
 
 
