@@ -156,3 +156,11 @@ def test_merchandiser_group_has_the_catalog_permissions():
     codenames = set(Group.objects.get(name="Merchandiser").permissions.values_list("codename", flat=True))
     assert {"change_product", "add_variant", "change_stock", "view_zeroresultquery", "view_importjob"} <= codenames
     assert "change_user" not in codenames
+
+
+def test_deleting_a_published_product_announces_it_unpublished(admin_client, catalog_data):
+    product = catalog_data["rimel"]
+    admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [product.pk], "post": "yes"})
+    assert not Product.objects.filter(pk=product.pk).exists()
+    [event] = published("catalog.product_unpublished")
+    assert (event.key, event.payload["slug"], event.payload["published"]) == (str(product.pk), product.slug, False)

@@ -26,6 +26,7 @@ from catalog.products.models import (
     Variant,
 )
 from catalog.products.services import (
+    product_delete,
     product_save,
     product_sync,
     products_change_prices_by_percentage,
@@ -104,6 +105,13 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._was_published = product_save(product=obj)
+
+    def delete_model(self, request, obj):
+        product_delete(product=obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset.order_by("pk"):
+            product_delete(product=product)
 
     def save_formset(self, request, form, formset, change):
         formset.save()

@@ -95,3 +95,13 @@ def products_change_prices_by_percentage(*, products: QuerySet[Product], percent
             product_event_publish(product_id=product.pk, was_published=product.is_published)
         catalog_cache_bump()
     return len(variants)
+
+
+def product_delete(*, product: Product) -> None:
+    """Delete a product; a published one is first announced as unpublished so copies stop selling it."""
+    with transaction.atomic():
+        if Product.objects.filter(pk=product.pk, is_published=True).exists():
+            Product.objects.filter(pk=product.pk).update(is_published=False)
+            product_event_publish(product_id=product.pk, was_published=True)
+        product.delete()
+        catalog_cache_bump()
