@@ -213,8 +213,11 @@ def test_prometheus_scrapes_the_catalog_and_evaluates_every_rule(catalog, promet
         (rule["name"], rule.get("lastError")) for group in groups for rule in group["rules"] if rule["health"] != "ok"
     ]
     assert unhealthy == []
-    firing = [alert["labels"]["alertname"] for alert in _get_json(f"{prometheus}/api/v1/alerts")["data"]["alerts"]]
-    assert firing == []
+    alerts = _get_json(f"{prometheus}/api/v1/alerts")["data"]["alerts"]
+    # Every alert waits for its `for:` before firing; a slow first request on a busy machine may make the
+    # latency alert pending, but nothing fires and the target is not reported down.
+    assert [alert["labels"]["alertname"] for alert in alerts if alert["state"] == "firing"] == []
+    assert "ServiceDown" not in [alert["labels"]["alertname"] for alert in alerts]
 
 
 def test_a_stopped_service_puts_service_down_in_pending(catalog, prometheus):
