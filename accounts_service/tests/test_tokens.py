@@ -126,16 +126,18 @@ def test_refresh_of_a_deactivated_user_is_401(client, user):
     assert OutstandingToken.objects.count() == 1
 
 
-def test_refresh_with_a_token_signed_by_another_key_is_401(client, user):
+def test_refresh_with_a_real_tokens_claims_signed_by_another_key_is_401(client, user):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     forged = jwt.encode(
-        {**_claims(_login(client).json()["refresh"]), "jti": "forged"},
+        _claims(_login(client).json()["refresh"]),  # a real, outstanding jti
         rsa.generate_private_key(public_exponent=65537, key_size=2048),
         algorithm="RS256",
         headers={"kid": current_keyring().kid},
     )
     assert post(client, "token/refresh", {"refresh": forged}).status_code == 401
+    assert post(client, "logout", {"refresh": forged}).status_code == 401
+    assert BlacklistedToken.objects.count() == 0
 
 
 def test_logout_answers_204_and_the_refresh_token_is_refused_afterwards(client, user):

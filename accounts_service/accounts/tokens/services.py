@@ -49,7 +49,8 @@ def token_obtain(*, request: HttpRequest, email: str, password: str) -> TokenPai
 
 def _decode_refresh(raw: str) -> AccountsRefreshToken:
     try:
-        # verify=False skips simplejwt's own blacklist query: the lock below decides, atomically.
+        # verify=False skips simplejwt's claim checks and blacklist query (the lock below decides);
+        # the signature is still checked by KeyRingTokenBackend.
         token = AccountsRefreshToken(raw, verify=False)
         token.check_exp()
         token.verify_token_type()

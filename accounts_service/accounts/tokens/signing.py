@@ -46,7 +46,9 @@ class KeyRingTokenBackend(TokenBackend):
                 audience=settings.JWT_AUDIENCE,
                 issuer=settings.JWT_ISSUER,
                 leeway=getattr(settings, "JWT_LEEWAY_SECONDS", 0),
-                options={"require": ["exp", "iat", "iss", "aud", "jti"], "verify_signature": verify},
+                # The signature is always checked, whatever simplejwt's ``verify`` says: a caller may skip
+                # simplejwt's claim checks (refresh does, to decide under a row lock), never the signature.
+                options={"require": ["exp", "iat", "iss", "aud", "jti"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise TokenBackendExpiredToken("Token is expired") from exc
