@@ -30,6 +30,7 @@ class Background:
     name: str
     command: list[str]
     single: bool = False  # exactly one replica, Recreate: never two at once (Celery beat)
+    metrics_port: int = 0  # serves Prometheus metrics itself (the relay's outbox gauges)
     cpu: str = "50m"
     memory: str = "192Mi"
 
@@ -48,8 +49,15 @@ class Service:
     memory: str = "384Mi"
 
 
+RELAY_METRICS_PORT = 9100
+
+
 def relay() -> Background:
-    return Background("relay", ["python", "manage.py", "relay_outbox"])
+    return Background(
+        "relay",
+        ["python", "manage.py", "relay_outbox", "--metrics-port", str(RELAY_METRICS_PORT)],
+        metrics_port=RELAY_METRICS_PORT,
+    )
 
 
 def consumer() -> Background:
@@ -275,6 +283,14 @@ def background_deployment(service: Service, process: Background) -> dict:
         },
         "securityContext": container_security(),
     }
+    template_metadata: dict = {"labels": labels(service, component)}
+    if process.metrics_port:
+        container["ports"] = [{"name": "metrics", "containerPort": process.metrics_port, "protocol": "TCP"}]
+        template_metadata["annotations"] = {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(process.metrics_port),
+            "prometheus.io/path": "/metrics",
+        }
     strategy = (
         {"type": "Recreate"}
         if process.single
@@ -290,7 +306,7 @@ def background_deployment(service: Service, process: Background) -> dict:
             "selector": {"matchLabels": selector(service, component)},
             "strategy": strategy,
             "template": {
-                "metadata": {"labels": labels(service, component)},
+                "metadata": template_metadata,
                 "spec": pod_spec(service, container, f"{service.name}-worker", grace=60),
             },
         },
@@ -453,6 +469,37 @@ def network_policies(service: Service) -> list[dict]:
             },
         }
     ]
+    for process in service.background:
+        if process.metrics_port:
+            policies.append(
+                {
+                    "apiVersion": "networking.k8s.io/v1",
+                    "kind": "NetworkPolicy",
+                    "metadata": {
+                        "name": f"{service.name}-{process.name}-metrics-ingress",
+                        "labels": labels(service, process.name),
+                    },
+                    "spec": {
+                        "podSelector": {"matchLabels": selector(service, process.name)},
+                        "policyTypes": ["Ingress"],
+                        "ingress": [
+                            {
+                                "from": [
+                                    {
+                                        "namespaceSelector": {
+                                            "matchLabels": {"kubernetes.io/metadata.name": "monitoring"}
+                                        }
+                                    }
+                                ],
+                                "ports": [
+                                    {"protocol": "TCP", "port": process.metrics_port},
+                                    {"protocol": "TCP", "port": 15020},
+                                ],
+                            }
+                        ],
+                    },
+                }
+            )
     data_ports = [5432, 6379, 5671, 5672, 9092, 9094, 9096, 9098]
     if service.needs_mongodb:
         data_ports.append(27017)

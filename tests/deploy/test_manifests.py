@@ -86,16 +86,16 @@ def test_background_processes_run_the_documented_commands(overlay):
         if deployment["metadata"]["labels"]["app.kubernetes.io/component"] != "web"
     }
     assert commands == {
-        "catalog-relay": ["python", "manage.py", "relay_outbox"],
+        "catalog-relay": ["python", "manage.py", "relay_outbox", "--metrics-port", "9100"],
         "catalog-consumer": ["python", "manage.py", "consume_events"],
         "catalog-reservation-expirer": ["python", "manage.py", "reservation_expire_overdue", "--loop", "30"],
         "catalog-import-jobs": ["python", "manage.py", "run_import_jobs", "--loop", "5"],
-        "accounts-relay": ["python", "manage.py", "relay_outbox"],
-        "orders-relay": ["python", "manage.py", "relay_outbox"],
+        "accounts-relay": ["python", "manage.py", "relay_outbox", "--metrics-port", "9100"],
+        "orders-relay": ["python", "manage.py", "relay_outbox", "--metrics-port", "9100"],
         "orders-consumer": ["python", "manage.py", "consume_events"],
         "orders-order-expirer": ["python", "manage.py", "order_expire_overdue", "--loop", "30"],
         "orders-webhook-deliverer": ["python", "manage.py", "deliver_sandbox_webhooks", "--loop", "2"],
-        "tasks-relay": ["python", "manage.py", "relay_outbox"],
+        "tasks-relay": ["python", "manage.py", "relay_outbox", "--metrics-port", "9100"],
         "tasks-consumer": ["python", "manage.py", "consume_events"],
         "tasks-worker": ["celery", "-A", "config", "worker", "--loglevel=INFO"],
         "tasks-beat": [
