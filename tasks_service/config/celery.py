@@ -81,11 +81,16 @@ def _add_correlation_header(headers: dict | None = None, **_kwargs) -> None:
 
 @signals.task_prerun.connect
 def _bind_correlation_id(task=None, **_kwargs) -> None:
-    """Bind the message's correlation id for the task's duration, so its log lines carry it."""
+    """Bind the message's correlation id for the task's duration, so its log lines carry it.
+
+    A task nobody correlated (fired by Beat) is correlated by its own task id.
+    """
     if task is None:
         return
-    correlation_id = getattr(task.request, CORRELATION_HEADER, None) or (task.request.headers or {}).get(
-        CORRELATION_HEADER
+    correlation_id = (
+        getattr(task.request, CORRELATION_HEADER, None)
+        or (task.request.headers or {}).get(CORRELATION_HEADER)
+        or f"task-{task.request.id}"
     )
     task.request._correlation_token = correlation_id_var.set(correlation_id)
 

@@ -16,6 +16,7 @@ from tasks.emails.services import email_log_record, email_send
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
 from common.events.contracts.orders import OrderConfirmationResendRequested, OrderFulfilled
+from common.events.inbox.models import ProcessedEvent
 from common.events.testing import deliver
 from config.event_handlers import HANDLERS
 from tests.conftest import order_cancelled, order_paid
@@ -209,3 +210,20 @@ def test_email_log_admin_lists_recipient_kind_event_status_and_attempts(client, 
     content = response.content.decode()
     for text in ["ana@example.com", "order_confirmation", "Sent", str(EmailLog.objects.get().event_id)]:
         assert text in content
+
+
+def test_a_handler_failure_rolls_back_the_email_and_sends_nothing(django_capture_on_commit_callbacks):
+    from tasks.emails.handlers import order_paid_confirmation
+
+    from config.event_handlers import both
+
+    def failing_after_the_email(event, envelope):
+        raise RuntimeError("read model unavailable")
+
+    handlers = {"orders.order_paid": both(order_paid_confirmation, failing_after_the_email)}
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        deliver(order_paid("CO-1007"), handlers=handlers)
+
+    assert EmailLog.objects.count() == 0
+    assert mail.outbox == []
+    assert ProcessedEvent.objects.count() == 0

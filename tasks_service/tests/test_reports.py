@@ -223,3 +223,15 @@ def test_run_report_refuses_a_bad_date():
     with pytest.raises(CommandError, match="--date must be YYYY-MM-DD"):
         call_command("run_report", "sales", "--date", "15/01/2026")
     assert Report.objects.count() == 0
+
+
+def test_search_report_without_mongodb_configured_fails_with_a_clear_error(settings):
+    from django.core.management.base import CommandError
+
+    settings.MONGODB_URI = ""
+    with pytest.raises(CommandError, match="MONGODB_URI is not set"):
+        call_command("run_report", "search_analytics", "--date", "2026-01-15")
+
+    report = Report.objects.get()
+    assert (report.status, bool(report.file)) == (ReportStatus.FAILED, False)
+    assert "MONGODB_URI is not set" in report.last_error

@@ -7,8 +7,9 @@ from datetime import date
 
 import mongoengine
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
-from common.mongo import ensure_connection
+from common.mongo import ensure_connection, mongo_configured
 from tasks.analytics.documents import FunnelDaily, FunnelStage, ProductViewsDaily
 from tasks.reports.periods import local_bounds
 
@@ -41,6 +42,8 @@ def product_views_for_day(*, day: date) -> dict[str, int]:
 
 def search_query_stats(*, start: date, end: date) -> list[QueryStats]:
     """Every normalized query searched in the period, the most searched first (ties by query)."""
+    if not mongo_configured():
+        raise ImproperlyConfigured("MONGODB_URI is not set: catalog's search log cannot be read")
     ensure_connection()
     since, until = local_bounds(start=start, end=end)
     collection = mongoengine.get_db()[settings.SEARCH_LOG_COLLECTION]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from celery import shared_task
+from django.core.exceptions import ImproperlyConfigured
 
 from tasks.reports.periods import report_period
 from tasks.reports.services.production import report_produce
@@ -13,6 +14,7 @@ from tasks.reports.services.production import report_produce
 @shared_task(
     name="tasks.reports.produce",
     autoretry_for=(Exception,),
+    dont_autoretry_for=(ValueError, ImproperlyConfigured),  # retrying will not fix these
     retry_backoff=30,
     retry_backoff_max=900,
     retry_jitter=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.reports.models import ReportKind
@@ -24,7 +25,10 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--date must be YYYY-MM-DD, not {day!r}")
         period_start, period_end = report_period(kind=kind, day=parsed)
-        report = report_produce(kind=kind, period_start=period_start, period_end=period_end)
+        try:
+            report = report_produce(kind=kind, period_start=period_start, period_end=period_end)
+        except ImproperlyConfigured as exc:
+            raise CommandError(f"{kind} report failed: {exc}")
         self.stdout.write(
             f"report {report.pk} {report.kind} {report.period_start}..{report.period_end}: {report.status}, "
             f"{report.row_count} rows, {report.file.path if report.file else 'no file'}"
