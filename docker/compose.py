@@ -267,7 +267,6 @@ def compose() -> dict:
         "elasticsearch-data",
     ]
     return {
-        "name": "cosmeticos",
         "services": {**infrastructure_services(), **app_services(), **observability_services()},
         "volumes": {name: {} for name in volumes},
     }

@@ -13,7 +13,7 @@ tools="${DEPLOY_TOOLS_DIR:-$root/var/deploy-tools}"
 out="$root/var/deploy-check"
 K8S_VERSION=1.31.0
 OVERLAYS=(dev prod)
-CHECKS=(generated kustomize k8s-validate istio checkov hadolint terraform-fmt promtool grafana actionlint yamllint)
+CHECKS=(generated kustomize k8s-validate istio checkov hadolint terraform-fmt promtool grafana compose actionlint yamllint)
 
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${CHECKS[@]}"; exit 0; fi
 selected=("$@")
@@ -97,6 +97,10 @@ check_promtool() {  # scrape config, alert and recording rules, and the rules' u
 check_grafana() {  # dashboards' JSON structure, then every panel expr as a recording rule for promtool
   "$py" "$here/grafana_rules.py" ops/grafana/dashboards "$out/grafana-rules.yml" || return 1
   "$promtool" check rules "$out/grafana-rules.yml"
+}
+
+check_compose() {  # docker-compose.yml against the Compose schema, with variables and dependencies resolved
+  docker-compose --project-directory . -f docker-compose.yml config --quiet && echo "docker-compose.yml is valid"
 }
 
 check_actionlint() {

@@ -53,6 +53,13 @@ if [ "$(cat "$tools/prometheus/.stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$tools/prometheus/.stamp"
 fi
 
+# --- docker-compose 1.29 (Debian, Python): validates docker-compose.yml offline, no engine needed ---------
+if ! command -v docker-compose >/dev/null 2>&1; then
+  log "installing docker-compose with apt-get"
+  apt-get install -y -qq --no-install-recommends docker-compose >&2 \
+    || { apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends docker-compose >&2; }
+fi
+
 # --- kubectl (kustomize is built in): the machine image ships Debian-packaged kubectl ---------------------
 if ! command -v kubectl >/dev/null 2>&1; then
   log "installing kubectl with apt-get"

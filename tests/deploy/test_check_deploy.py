@@ -12,7 +12,7 @@ from .conftest import ROOT, replace_once, run_checks
 def test_every_check_passes_on_the_committed_tree(deploy_tools):
     result = run_checks(ROOT, deploy_tools)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "check-deploy: 11 checks, 0 failed" in result.stdout
+    assert "check-deploy: 12 checks, 0 failed" in result.stdout
 
 
 def test_a_manifest_with_an_unknown_field_fails_strict_validation(deploy_tools, tree_copy):
@@ -123,6 +123,19 @@ def test_unformatted_terraform_fails_and_is_left_unchanged(deploy_tools, tree_co
     assert result.returncode == 1
     assert "environments/aws-prod/main.tf" in result.stdout
     assert main_tf.read_text() == before
+
+
+def test_a_compose_service_depending_on_an_unknown_service_fails(deploy_tools, tree_copy):
+    replace_once(
+        tree_copy / "docker-compose.yml",
+        "      catalog-migrate:\n        condition",
+        "      catalog-migrated:\n        condition",
+    )
+
+    result = run_checks(tree_copy, deploy_tools, "compose")
+
+    assert result.returncode == 1
+    assert "catalog-migrated" in result.stdout + result.stderr
 
 
 def test_a_workflow_with_an_undefined_expression_fails_actionlint(deploy_tools, tree_copy):
