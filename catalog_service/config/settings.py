@@ -38,8 +38,6 @@ CATALOG_MONGODB_RETRY_SECONDS = _env.int("CATALOG_MONGODB_RETRY_SECONDS", defaul
 CATALOG_RESPONSE_CACHE = _env.bool("CATALOG_RESPONSE_CACHE", default=bool(REDIS_URL))  # noqa: F821
 CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", default=300)
 
-# How long a reservation holds stock when the order does not say (orders sends reserve_until).
-CATALOG_RESERVATION_MINUTES = _env.int("CATALOG_RESERVATION_MINUTES", default=30)
 # CSV imports with more rows than this are queued as an ImportJob for `run_import_jobs`.
 CATALOG_IMPORT_SYNC_MAX_ROWS = _env.int("CATALOG_IMPORT_SYNC_MAX_ROWS", default=500)
 

@@ -86,9 +86,11 @@ def test_signed_in_view_publishes_product_viewed_through_the_outbox(client, cata
     assert envelope.payload["user_id"] == 7
 
 
-def test_invalid_token_on_detail_is_401(client, catalog_data):
-    response = client.get(f"{URL}/gloss-labial-cristal", HTTP_AUTHORIZATION="Bearer nonsense")
+@pytest.mark.parametrize("path", [f"{URL}/gloss-labial-cristal", URL, f"{URL}?q=gloss"])
+def test_invalid_token_is_401_on_catalog_pages(client, catalog_data, path):
+    response = client.get(path, HTTP_AUTHORIZATION="Bearer nonsense")
     assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
 
 
 def many_variants(catalog_data, count):

@@ -59,10 +59,10 @@ def product_detail_answer(slug: str) -> tuple[bytes, str] | None:
 
 
 def product_list_response(request: HttpRequest, params: ProductListQuery) -> HttpResponse:
+    user = optional_user(request)  # a bad token is a 401 on every catalog page, search or not
     filters = ProductFilters(params=params, attributes=attribute_filters(request.GET))
     answer = product_list_answer(filters)
     if params.q:
-        user = optional_user(request)
         search_log_record(
             query=params.q,
             filters={

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from catalog.inventory.models import Stock
@@ -136,6 +137,7 @@ def _refresh_planner_statistics() -> None:
 
 
 def _product_plan(rng, index, type_codes, brands, categories, types, attributes) -> dict:
+    now = timezone.now()
     code = type_codes[index % len(type_codes)]
     _name, sku_code, placements, base_price, has_shades, type_attributes = PRODUCT_TYPES[code]
     product_type = types[code]
@@ -159,6 +161,7 @@ def _product_plan(rng, index, type_codes, brands, categories, types, attributes)
         category=categories[category_slug],
         product_type=product_type,
         is_published=published,
+        published_at=now if published else None,
         seo_title=f"{name} | {brand.name}"[:70],
         seo_description=f"Compre {name} da {brand.name} na Cosméticos-co."[:160],
     )
