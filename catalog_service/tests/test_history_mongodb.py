@@ -77,3 +77,10 @@ def test_pages_still_answer_when_mongodb_is_down(client, catalog_data, settings)
     assert client.get("/api/catalog/me/recently-viewed", **headers).json() == []
     assert len(published("catalog.product_viewed")) == 1
     disconnect()
+
+
+def test_zero_result_admin_page_lists_them(admin_client, client, catalog_data, mongo_db):
+    client.get("/api/catalog/products", {"q": "perfume azul"})
+    response = admin_client.get("/admin/search/zeroresultquery/")
+    assert response.status_code == 200
+    assert [row["query"] for row in response.context["rows"]] == ["perfume azul"]

@@ -98,3 +98,36 @@ def test_readyz_checks_mongodb_when_configured(client, mongo_db):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"]["mongodb"] == "ok"
+
+
+def test_category_tree_has_at_most_three_levels(catalog_data):
+    from django.core.exceptions import ValidationError
+
+    fourth = Category(slug="mini-batons", name="Mini", parent=Category.objects.get(slug="batons"))
+    with pytest.raises(ValidationError):
+        fourth.full_clean()
+    Category(slug="mini-glosses", name="Mini", parent=Category.objects.get(slug="labios")).full_clean()
+
+
+def test_variant_validates_ean13_shade_and_compare_at_price(catalog_data):
+    from django.core.exceptions import ValidationError
+
+    variant = Variant.objects.get(sku="BLP-GLS-001")
+    variant.ean13 = "7891234567895"
+    variant.shade_hex = "#A1B2C3"
+    variant.full_clean()
+    for field, value in [("ean13", "7891234567890"), ("shade_hex", "red"), ("compare_at_price", variant.price)]:
+        broken = Variant.objects.get(sku="BLP-GLS-001")
+        setattr(broken, field, value)
+        with pytest.raises(ValidationError) as error:
+            broken.full_clean()
+        assert field in error.value.message_dict
+
+
+def test_the_handler_table_takes_every_orders_event_addressed_to_catalog():
+    from common.events.contracts import latest_contracts
+    from config.event_handlers import HANDLERS
+
+    for_catalog = {t for t, c in latest_contracts().items() if "catalog" in c.CONSUMERS and c.PRODUCER == "orders"}
+    assert for_catalog == {"orders.order_placed", "orders.order_paid", "orders.order_cancelled", "orders.order_expired"}
+    assert for_catalog <= set(HANDLERS)
