@@ -227,3 +227,11 @@ def test_a_handler_failure_rolls_back_the_email_and_sends_nothing(django_capture
     assert EmailLog.objects.count() == 0
     assert mail.outbox == []
     assert ProcessedEvent.objects.count() == 0
+
+
+def test_the_email_log_keeps_the_events_correlation_id(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-1008"), handlers=HANDLERS, correlation_id="checkout-77")
+
+    assert EmailLog.objects.get().correlation_id == "checkout-77"
+    assert mail.outbox[0].extra_headers["X-Correlation-Id"] == "checkout-77"
