@@ -235,3 +235,24 @@ def test_the_email_log_keeps_the_events_correlation_id(django_capture_on_commit_
 
     assert EmailLog.objects.get().correlation_id == "checkout-77"
     assert mail.outbox[0].extra_headers["X-Correlation-Id"] == "checkout-77"
+
+
+def test_resend_leaves_an_email_being_sent_alone(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+    from tasks.emails.services import email_resend
+
+    log = EmailLog.objects.create(
+        kind=EmailKind.ORDER_SHIPPED,
+        dedup_key="CO-9",
+        recipient="ana@example.com",
+        status=EmailStatus.SENDING,
+        attempts=1,
+        claimed_at=timezone.now(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert email_resend(email_log=log) is False
+
+    assert callbacks == []
+    log.refresh_from_db()
+    assert (log.status, log.attempts, len(mail.outbox)) == (EmailStatus.SENDING, 1, 0)

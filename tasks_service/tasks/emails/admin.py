@@ -38,8 +38,12 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resend the selected emails", permissions=["change"])
     def resend(self, request, queryset):
-        count = 0
+        queued = skipped = 0
         for email_log in queryset:
-            email_resend(email_log=email_log)
-            count += 1
-        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)
+            if email_resend(email_log=email_log):
+                queued += 1
+            else:
+                skipped += 1
+        self.message_user(request, f"{queued} email(s) queued to be sent again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} email(s) being sent right now were left alone.", messages.WARNING)

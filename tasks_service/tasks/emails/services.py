@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.observability.context import current_correlation_id
+from config.celery import CORRELATION_HEADER
 from tasks.emails.models import EmailLog, EmailStatus
 from tasks.emails.rendering import render_email
 
@@ -57,7 +58,7 @@ def email_log_enqueue_on_commit(*, email_log: EmailLog) -> None:
     def enqueue() -> None:
         from tasks.emails.tasks import email_send_task
 
-        headers = {"shop_correlation_id": correlation_id} if correlation_id else {}
+        headers = {CORRELATION_HEADER: correlation_id} if correlation_id else {}
         email_send_task.apply_async(args=[email_log_id], headers=headers)
 
     transaction.on_commit(enqueue, robust=True)
@@ -110,11 +111,18 @@ def email_send(*, email_log_id: int) -> bool:
     return True
 
 
-def email_resend(*, email_log: EmailLog) -> None:
-    """Send a logged email again (admin action): back to pending, handed to a worker after commit."""
+def email_resend(*, email_log: EmailLog) -> bool:
+    """Send a logged email again (admin action): back to pending, handed to a worker after commit.
+
+    An email a worker is sending right now is left alone (False), so a resend never doubles a send.
+    """
     with transaction.atomic():
-        EmailLog.objects.filter(pk=email_log.pk).update(status=EmailStatus.PENDING, claimed_at=None)
-        email_log_enqueue_on_commit(email_log=email_log)
+        updated = EmailLog.objects.filter(
+            pk=email_log.pk, status__in=[EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.PENDING]
+        ).update(status=EmailStatus.PENDING, claimed_at=None)
+        if updated:
+            email_log_enqueue_on_commit(email_log=email_log)
+    return bool(updated)
 
 
 def email_requeue_stalled(*, older_than: timedelta) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 
 from tasks.emails.services import email_requeue_stalled, email_send
 
@@ -12,6 +13,7 @@ from tasks.emails.services import email_requeue_stalled, email_send
 @shared_task(
     name="tasks.emails.send",
     autoretry_for=(Exception,),
+    dont_autoretry_for=(TemplateDoesNotExist, TemplateSyntaxError),  # a broken template stays broken
     retry_backoff=10,
     retry_backoff_max=600,
     retry_jitter=True,
