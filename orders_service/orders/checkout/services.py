@@ -164,12 +164,10 @@ def checkout(
                 order=order,
                 completed_at=timezone.now(),
             )
-    except PriceChanged as exc:
-        cart_lines_reprice(cart=cart, changes=exc.changes)
-        IdempotencyKey.objects.filter(pk=claim.pk).delete()
-        raise
-    except BaseException:
-        IdempotencyKey.objects.filter(pk=claim.pk).delete()
+    except BaseException as exc:
+        if isinstance(exc, PriceChanged):
+            cart_lines_reprice(cart=cart, changes=exc.changes)
+        IdempotencyKey.objects.filter(pk=claim.pk).delete()  # refused: the same key may be tried again
         raise
     metrics.CHECKOUT_LATENCY.observe(time.perf_counter() - started)
     return 201, answer
