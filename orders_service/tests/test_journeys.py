@@ -5,7 +5,7 @@ from orders.orders.models import Order
 
 from common.events.testing import published
 from common.testing.tokens import auth_header
-from tests.conftest import add_line, cart_headers, checkout, new_cart, pay
+from tests.conftest import DECLINE, add_line, cart_headers, checkout, new_cart, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,40 @@ def test_signed_in_shopper_goes_from_empty_cart_to_paid_with_the_email_of_the_to
     assert Order.objects.get(number=order["number"]).user_id == 41
     assert catalog.on_hand["CREME-50"] == 99
     assert cart["token"] == client.get("/api/orders/cart", **auth).json()["token"]
+
+
+def test_business_metrics_count_placed_paid_rejected_and_declined_orders(
+    client, catalog, django_capture_on_commit_callbacks
+):
+    from prometheus_client import REGISTRY
+
+    def sample(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0
+
+    names = {
+        "placed": ("shop_orders_placed_total", {}),
+        "paid": ("shop_orders_paid_total", {}),
+        "rejected": ("shop_orders_rejected_total", {}),
+        "declined": ("shop_payment_failures_total", {"provider": "sandbox"}),
+        "checkouts": ("shop_checkout_seconds_count", {}),
+    }
+    before = {key: sample(name, **labels) for key, (name, labels) in names.items()}
+    catalog.on_hand["BATOM-RED"] = 1
+    orders = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for index in range(2):
+            headers = cart_headers(new_cart(client)["token"])
+            add_line(client, headers, "BATOM-RED", 1)
+            orders.append(checkout(client, headers, key=f"metrics-{index}").json())
+        catalog.process()
+        pay(client, orders[0], DECLINE)
+        pay(client, orders[0])
+
+    after = {key: sample(name, **labels) for key, (name, labels) in names.items()}
+    assert {key: after[key] - before[key] for key in names} == {
+        "placed": 2,
+        "paid": 1,
+        "rejected": 1,
+        "declined": 1,
+        "checkouts": 2,
+    }
