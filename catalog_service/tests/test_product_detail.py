@@ -217,3 +217,7 @@ def test_recently_viewed_is_empty_without_mongodb(client):
     response = client.get("/api/catalog/me/recently-viewed", **auth_header(user_id=3))
     assert response.status_code == 200
     assert orjson.loads(response.content) == []
+
+
+def test_plain_views_are_not_mounted_unless_benchmarking(client, catalog_data):
+    assert client.get("/plain/catalog/products").status_code == 404
