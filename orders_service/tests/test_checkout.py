@@ -196,3 +196,20 @@ def test_a_signed_in_shopper_checking_out_with_a_guest_cart_token_buys_the_merge
     assert response.status_code == 201
     order = Order.objects.get()
     assert (order.user_id, order.email, order.subtotal) == (70, "eva@example.com", Decimal("99.80"))
+
+
+def test_completed_keys_older_than_a_day_are_purged_and_younger_or_running_ones_kept(client, headers):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    checkout(client, headers, key="old-done")
+    IdempotencyKey.objects.create(key="old-running", fingerprint="f")
+    add_line(client, headers, "SERUM-30", 1)
+    checkout(client, headers, key="young-done")
+    IdempotencyKey.objects.filter(key__startswith="old-").update(created_at=timezone.now() - timedelta(hours=25))
+    out = StringIO()
+    call_command("checkout_purge_idempotency_keys", stdout=out)
+    assert out.getvalue().strip() == "deleted 1 idempotency key(s)"
+    assert sorted(IdempotencyKey.objects.values_list("key", flat=True)) == ["old-running", "young-done"]
+    assert Order.objects.count() == 2

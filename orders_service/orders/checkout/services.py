@@ -171,3 +171,10 @@ def checkout(
         raise
     metrics.CHECKOUT_LATENCY.observe(time.perf_counter() - started)
     return 201, answer
+
+
+def idempotency_keys_purge(*, older_than: timedelta) -> int:
+    """Forget completed keys older than ``older_than`` (a retry that late makes a new order, as with PSPs)."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = IdempotencyKey.objects.filter(state=IdempotencyKey.State.COMPLETED, created_at__lt=cutoff).delete()
+    return deleted
