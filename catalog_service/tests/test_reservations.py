@@ -189,3 +189,12 @@ def test_payment_after_expiry_takes_the_units_again_when_still_there(catalog_dat
     deliver(paid("CO-12", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
     assert levels()["BLP-BAT-001"] == (8, 0)
     assert list(Reservation.objects.values_list("state", flat=True)) == ["committed"]
+
+
+def test_cancellation_that_overtakes_its_placement_stops_a_late_reservation(catalog_data):
+    before = levels()
+    deliver(cancelled("CO-13", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    deliver(placed("CO-13", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    assert levels() == before
+    assert list(Reservation.objects.values_list("state", flat=True)) == ["released"]
+    assert published() == []

@@ -22,8 +22,17 @@ def order_paid(event: OrderPaid, envelope: Envelope) -> None:
 
 
 def order_cancelled(event: OrderCancelled, envelope: Envelope) -> None:
-    stock_release_order(order_number=event.order_number, causation_id=str(envelope.event_id))
+    stock_release_order(
+        order_number=event.order_number,
+        lines=[(line.sku, line.quantity) for line in event.lines],
+        causation_id=str(envelope.event_id),
+    )
 
 
 def order_expired(event: OrderExpired, envelope: Envelope) -> None:
-    stock_release_order(order_number=event.order_number, expired=True, causation_id=str(envelope.event_id))
+    stock_release_order(
+        order_number=event.order_number,
+        expired=True,
+        lines=[(line.sku, line.quantity) for line in event.lines],
+        causation_id=str(envelope.event_id),
+    )

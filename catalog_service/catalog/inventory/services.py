@@ -206,14 +206,24 @@ def stock_commit_order(*, order_number: str, causation_id: str | None = None) ->
 
 
 def stock_release_order(
-    *, order_number: str, expired: bool = False, overdue_before: datetime | None = None, causation_id: str | None = None
+    *,
+    order_number: str,
+    expired: bool = False,
+    overdue_before: datetime | None = None,
+    lines: Iterable[tuple[str, int]] = (),
+    causation_id: str | None = None,
 ) -> int:
     """Give an order's units back: active reservations are released (or marked expired); units of a
     paid order cancelled before shipping go back on hand. Returns the number of lines released.
 
-    ``overdue_before`` limits the release to active reservations that expired before that time.
+    ``overdue_before`` limits the release to active reservations that expired before that time. When
+    the order was never seen (its cancellation overtook its placement), its ``lines`` are recorded as
+    released, so a late ``order_placed`` reserves nothing.
     """
     with transaction.atomic():
+        if lines and not Reservation.objects.filter(order_number=order_number).exists():
+            _record_never_reserved(order_number=order_number, lines=lines, expired=expired)
+            return 0
         rows = Reservation.objects.select_for_update().filter(order_number=order_number).exclude(variant=None)
         if overdue_before is not None:
             rows = rows.filter(state=State.ACTIVE, expires_at__lt=overdue_before)
@@ -232,6 +242,28 @@ def stock_release_order(
         if rows:
             stock_changed_publish(variant_ids=[row.variant_id for row in rows], causation_id=causation_id)
     return len(rows)
+
+
+def _record_never_reserved(*, order_number: str, lines: Iterable[tuple[str, int]], expired: bool) -> None:
+    quantities: Counter = Counter()
+    for sku, quantity in lines:
+        quantities[sku] += quantity
+    variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
+    now = timezone.now()
+    Reservation.objects.bulk_create(
+        [
+            Reservation(
+                order_number=order_number,
+                sku=sku,
+                variant_id=variant_ids.get(sku),
+                quantity=quantity,
+                expires_at=now,
+                state=State.EXPIRED if expired else State.RELEASED,
+            )
+            for sku, quantity in sorted(quantities.items())
+        ]
+    )
+    logger.warning("release of an order never reserved: recorded", extra={"order_number": order_number})
 
 
 def reservation_expire_overdue(*, now: datetime | None = None) -> int:
