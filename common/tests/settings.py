@@ -18,6 +18,8 @@ EVENT_HANDLERS = "tests.events.handlers.HANDLERS"
 EVENTS_NAMESPACE = os.environ.get("EVENTS_NAMESPACE", "")
 EVENTS_DELIVERY_LIMIT = int(os.environ.get("EVENTS_DELIVERY_LIMIT", "5"))
 EVENTS_RETRY_BACKOFF = float(os.environ.get("EVENTS_RETRY_BACKOFF", "0.2"))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F821
-    # One file per test run, so concurrent runs of this suite never share (or clobber) a database.
+# One test database per run, so concurrent runs of this suite never share (or clobber) one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
+    DATABASES["default"]["TEST"] = {"NAME": f"test_commontest_{os.getpid()}"}  # noqa: F821
+else:
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"commontest-{os.getpid()}.sqlite3")}  # noqa: F821

@@ -11,6 +11,7 @@ from django.utils import timezone
 from common.events import publish, routing
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.relay import OutboxRelay, outbox_refresh_metrics
+from common.events.outbox.wakeup import PollingWaiter
 from common.events.testing import InMemoryTransport
 from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from tests.events.contracts import NoteRecorded
@@ -90,14 +91,14 @@ def test_the_relay_backs_off_exponentially_while_the_broker_is_down_and_resets_a
     broker.down = True
     stop = RecordingStop(limit=5)
 
-    _relay(broker).run(stop=stop, poll_interval=0.2)
+    _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
 
     assert stop.waits == [0.5, 1.0, 2.0, 4.0, 8.0]
     assert OutboxMessage.objects.get().attempts == 5
 
     broker.down = False
     stop = RecordingStop(limit=2)
-    _relay(broker).run(stop=stop, poll_interval=0.2)
+    _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
     assert stop.waits == [0.2, 0.2]
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
 

@@ -26,6 +26,7 @@ from common.events import routing
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.selectors import outbox_backlog, outbox_pending
 from common.events.outbox.services import outbox_delete_sent
+from common.events.outbox.wakeup import PendingWaiter, PollingWaiter
 from common.events.transports import Publisher, publisher_for
 from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
 
@@ -102,8 +103,15 @@ class OutboxRelay:
             if result.failed or result.sent < self.batch_size:
                 return RelayResult(sent=sent, failed=failed)
 
-    def run(self, *, stop: threading.Event, poll_interval: float = 0.2) -> None:
+    def run(self, *, stop: threading.Event, poll_interval: float = 0.2, waiter: PollingWaiter | None = None) -> None:
         """Relay until ``stop`` is set, backing off exponentially while a transport fails."""
+        waiter = waiter or PendingWaiter(stop)
+        try:
+            self._loop(stop=stop, waiter=waiter, poll_interval=poll_interval)
+        finally:
+            waiter.close()
+
+    def _loop(self, *, stop: threading.Event, waiter: PollingWaiter, poll_interval: float) -> None:
         backoff = 0.0
         metrics_due = housekeeping_due = time.monotonic()
         while not stop.is_set():
@@ -125,7 +133,7 @@ class OutboxRelay:
                 continue
             backoff = 0.0
             if result.sent < self.batch_size:
-                stop.wait(poll_interval)
+                waiter.wait(poll_interval)  # woken early by a commit's NOTIFY on PostgreSQL
 
     @staticmethod
     def _delete_old_sent_rows() -> None:

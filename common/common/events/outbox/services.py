@@ -11,6 +11,7 @@ from django.utils import timezone
 from common.events.contracts import EventContract
 from common.events.envelope import envelope_for
 from common.events.outbox.models import OutboxMessage
+from common.events.outbox.wakeup import notify_pending
 from common.events.validation import validated_payload
 from common.observability.context import current_causation_id, current_correlation_id
 
@@ -36,13 +37,15 @@ def outbox_publish(
         payload=payload,
     )
     with transaction.atomic():
-        return OutboxMessage.objects.create(
+        message = OutboxMessage.objects.create(
             event_id=envelope.event_id,
             event_type=envelope.type,
             version=envelope.version,
             key=envelope.key,
             envelope=envelope.model_dump(mode="json"),
         )
+        notify_pending()
+    return message
 
 
 def outbox_replay(*, message_ids: list[int]) -> int:

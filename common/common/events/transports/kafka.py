@@ -95,6 +95,8 @@ class KafkaPublisher:
             results.setdefault(row.pk, "no delivery report" if expected[row.pk] else None)
         if self._fatal:
             self.close()
+        elif any(error is not None for error in results.values()):
+            self._ready_topics.clear()  # a restarted broker may have lost its topics: check them again
         return results
 
     def close(self) -> None:

@@ -1,0 +1,84 @@
+"""Waking the relay as soon as a row is committed (PostgreSQL ``LISTEN``/``NOTIFY``).
+
+``outbox_publish`` issues ``NOTIFY outbox_pending`` in the writer's transaction; PostgreSQL delivers
+it only at commit (and never on rollback). The relay waits on a dedicated listening connection instead
+of sleeping a full poll interval, so commit-to-broker latency does not pay the poll. On SQLite, or if
+the listening connection fails, the relay simply sleeps the poll interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "outbox_pending"
+
+
+def notify_pending() -> None:
+    """Tell listening relays a row is coming (delivered at commit); a no-op outside PostgreSQL."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+
+
+class PollingWaiter:
+    """Sleeps the poll interval (or until ``stop``): SQLite, and tests that count the relay's waits."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+
+    def wait(self, timeout: float) -> None:
+        self.stop.wait(timeout)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class PendingWaiter(PollingWaiter):
+    """Waits up to ``timeout`` seconds for a commit notification, or for ``stop``."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        super().__init__(stop)
+        self._listener = None
+        self._enabled = connection.vendor == "postgresql"
+
+    def wait(self, timeout: float) -> None:
+        if not self._enabled or self.stop.is_set():
+            self.stop.wait(timeout)
+            return
+        try:
+            listener = self._listen()
+            for _notify in listener.notifies(timeout=timeout, stop_after=1):
+                pass
+            for _notify in listener.notifies(timeout=0):  # drain: one batch serves every pending row
+                pass
+        except Exception:
+            logger.warning("outbox listener failed; falling back to polling", exc_info=True)
+            self.close()
+            self.stop.wait(timeout)
+
+    def close(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
+
+    def _listen(self):
+        if self._listener is None or self._listener.closed:
+            import psycopg
+
+            database = connection.settings_dict
+            self._listener = psycopg.connect(
+                dbname=database["NAME"],
+                user=database["USER"] or None,
+                password=database["PASSWORD"] or None,
+                host=database["HOST"] or None,
+                port=database["PORT"] or None,
+                autocommit=True,
+                connect_timeout=5,
+            )
+            self._listener.execute(f"LISTEN {CHANNEL}")
+        return self._listener
