@@ -165,3 +165,25 @@ def test_the_relay_housekeeping_deletes_only_rows_sent_before_the_retention(brok
     assert outbox_delete_sent(older_than=timedelta(days=7)) == 1
 
     assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk, pending.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_commit_wakes_the_relay_and_a_rollback_does_not(postgresql):
+    from django.db import transaction
+
+    from common.events.outbox.wakeup import CHANNEL, PendingWaiter
+
+    waiter = PendingWaiter(threading.Event())
+    listener = waiter._listen()
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            publish(NoteRecorded(text="rolled back"), key="k")
+            raise RuntimeError("rollback")
+        assert list(listener.notifies(timeout=0.2)) == []
+
+        with transaction.atomic():
+            publish(NoteRecorded(text="committed"), key="k")
+        [notification] = list(listener.notifies(timeout=10, stop_after=1))
+        assert notification.channel == CHANNEL
+    finally:
+        waiter.close()
