@@ -13,8 +13,10 @@ Examples (see bench/README.md)::
         --only-summary
     CATALOG_URL=http://127.0.0.1:8001 ORDERS_URL=http://127.0.0.1:8003 uv run locust -f bench/locustfile.py
 
-Answers the contract defines as a normal outcome under load (409 ``insufficient_stock`` when a SKU
-sells out) count as successes; anything else unexpected (5xx, timeouts, other 4xx) is a failure.
+``SHOPPER_PACE=2`` makes every simulated shopper act twice a second (a steady arrival rate) instead of
+thinking 0.5-2 s between actions. Answers the contract defines as a normal outcome under load
+(409 ``insufficient_stock`` when a SKU sells out) count as successes; anything else unexpected (5xx,
+timeouts, other 4xx, dropped connections) is a failure.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import random
 import threading
 import uuid
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant_throughput, events, task
 
 SEARCH_TERMS = ["batom", "base", "rimel", "mascara", "hidratante", "perfume", "sombra", "protetor", "serum", "blush"]
 ADDRESS = {
@@ -84,10 +86,20 @@ def _typo(word: str) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
+def _pace():
+    """Think time between a shopper's actions: 0.5-2 s, or ``SHOPPER_PACE`` actions per second each.
+
+    A fixed pace (locust's ``constant_throughput``) keeps the arrival rate steady whatever the latency,
+    which is what latency percentiles should be measured under (see /work/shared/PERFORMANCE.md).
+    """
+    pace = os.environ.get("SHOPPER_PACE", "")
+    return constant_throughput(float(pace)) if pace else between(0.5, 2.0)
+
+
 class Shopper(HttpUser):
     """A guest shopper: browses and searches a lot, views products, sometimes buys."""
 
-    wait_time = between(0.5, 2.0)
+    wait_time = _pace()
 
     def on_start(self) -> None:
         self.catalog = os.environ.get("CATALOG_URL", "") or self.host

@@ -132,7 +132,9 @@ class ProcessSpec:
     command: tuple[str, ...]
 
 
-GUNICORN_ARGS = ("config.wsgi", "-c", "config/gunicorn.conf.py", "--no-control-socket")
+# --keep-alive: gunicorn's default of 2 s closes idle connections while clients (locust, an ingress)
+# still reuse them, which surfaces as "Remote end closed connection" on a request that did nothing wrong.
+GUNICORN_ARGS = ("config.wsgi", "-c", "config/gunicorn.conf.py", "--no-control-socket", "--keep-alive", "75")
 
 
 def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
@@ -141,7 +143,7 @@ def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
     specs: list[ProcessSpec] = []
     for service in SERVICES:
         specs += [
-            # gunicorn 27's control socket defaults to one path per user: four servers would share it.
+            # --no-control-socket: gunicorn 27's control socket is one path per user, shared by four servers
             ProcessSpec(f"{service}-web", service, (python, "-m", "gunicorn", *GUNICORN_ARGS)),
             ProcessSpec(f"{service}-relay", service, (*manage, "relay_outbox")),
             ProcessSpec(f"{service}-consumer", service, (*manage, "consume_events")),
@@ -267,8 +269,9 @@ class Stack:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
-    def start(self, *, timeout: float = 180.0) -> None:
+    def start(self, *, timeout: float | None = None) -> None:
         """Prepare the data stores, migrate, seed, start every process and wait until all are ready."""
+        timeout = timeout or float(os.environ.get("E2E_START_TIMEOUT", "300"))
         started = time.monotonic()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.var_dir.mkdir(parents=True, exist_ok=True)
@@ -277,13 +280,21 @@ class Stack:
         self._say(f"run dir {self.config.run_dir}")
         try:
             self.reset_data_stores()
+            self._say(f"data stores reset ({time.monotonic() - started:.0f}s)")
             self._run_parallel("migrate", [(s, ("migrate", "--noinput")) for s in SERVICES], timeout=240)
-            self.manage("catalog", "seed_catalog", timeout=180)
-            self.manage("accounts", "create_merchandiser", MERCHANDISER_EMAIL, "--password", MERCHANDISER_PASSWORD)
-            self.manage("tasks", "setup_periodic_tasks")
+            self._say(f"migrated ({time.monotonic() - started:.0f}s)")
+            setup = [
+                ("catalog", ("seed_catalog",)),
+                ("accounts", ("create_merchandiser", MERCHANDISER_EMAIL, "--password", MERCHANDISER_PASSWORD)),
+                ("tasks", ("setup_periodic_tasks",)),
+            ]
+            self._run_parallel("setup", setup, timeout=240)
+            self._say(f"seeded ({time.monotonic() - started:.0f}s)")
             for spec in process_specs():
                 self._spawn(spec)
             self.wait_ready(timeout=max(30.0, timeout - (time.monotonic() - started)))
+            self._say(f"every /readyz answers ({time.monotonic() - started:.0f}s)")
+            self.wait_until_orders_knows_the_catalog(timeout=90)
         except BaseException:
             self.print_log_tails()
             self.stop()
@@ -437,6 +448,44 @@ class Stack:
             if time.monotonic() > deadline:
                 raise StackError(f"not ready after {timeout:.0f}s: {last}")
             time.sleep(0.5)
+
+    def wait_until_orders_knows_the_catalog(self, *, timeout: float) -> None:
+        """Wait until orders has taken in the seeded products (its copy arrives as events after start).
+
+        Probes the first, a middle and the last product of the catalog by adding one unit of each to a
+        throw-away guest cart: ``unknown_sku`` means the product events are still on their way.
+        """
+        import httpx
+
+        catalog, orders = self.config.url("catalog"), self.config.url("orders")
+        with httpx.Client(timeout=30) as http:
+            first = http.get(f"{catalog}/api/catalog/products", params={"page_size": 100}).json()
+            last = http.get(f"{catalog}/api/catalog/products", params={"page_size": 100, "page": first["pages"]}).json()
+            items = first["items"] + last["items"]
+            if not items:
+                raise StackError("the seeded catalog lists no product")
+            probes = [items[0], items[len(items) // 2], items[-1]]
+            skus = [
+                http.get(f"{catalog}/api/catalog/products/{p['slug']}").json()["variants"][0]["sku"] for p in probes
+            ]
+            cart = http.post(f"{orders}/api/orders/cart").json()["token"]
+            pending = list(skus)
+
+            def probe():
+                for sku in list(pending):
+                    answer = http.post(
+                        f"{orders}/api/orders/cart/lines",
+                        json={"sku": sku, "quantity": 1},
+                        headers={"X-Cart-Token": cart},
+                    )
+                    if answer.status_code in (201, 409):  # 409: known, but out of stock
+                        pending.remove(sku)
+                return not pending
+
+            try:
+                wait_for(f"orders to know {pending}", probe, timeout=timeout, interval=0.5)
+            except TimeoutError as error:
+                raise StackError(str(error)) from None
 
     def check_alive(self) -> None:
         """Raise with the log tails when any process of the stack has exited."""
