@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -90,6 +91,29 @@ def test_with_the_broker_down_rows_stay_pending_and_are_all_delivered_once_it_re
 
     assert sorted(AppliedNote.objects.values_list("event_id", flat=True)) == sorted(row.event_id for row in rows)
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 3
+
+
+def test_a_connection_dropped_under_the_relay_keeps_the_rows_pending_until_it_reconnects(on_rabbitmq):
+    publisher = RabbitMqPublisher()
+    relay = OutboxRelay(publishers={routing.RABBITMQ: publisher})
+    try:
+        _notes("before")
+        assert relay.relay_pending().sent == 1
+        publisher._connection._impl._transport._sock.shutdown(socket.SHUT_RDWR)  # the broker link drops
+        _notes("during-1", "during-2")
+
+        dropped = relay.relay_pending()
+        reconnected = relay.relay_pending()
+    finally:
+        relay.close()
+
+    assert (dropped.sent, dropped.failed) == (0, 2)
+    assert (reconnected.sent, reconnected.failed) == (2, 0)
+    assert list(OutboxMessage.objects.values_list("status", "attempts")) == [("sent", 1), ("sent", 2), ("sent", 2)]
+    consume_until(
+        lambda: AppliedNote.objects.count() == 3, service="commontest", handlers=HANDLERS, transport="rabbitmq"
+    )
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["before", "during-1", "during-2"]
 
 
 def test_a_poison_message_is_dead_lettered_after_the_delivery_limit_while_the_next_ones_are_handled(on_rabbitmq):
