@@ -76,7 +76,7 @@ class Shop:
     timeout: float
 
     def client(self) -> httpx.Client:
-        return httpx.Client(timeout=10.0)
+        return httpx.Client(timeout=min(30.0, self.timeout))
 
     def available(self, http: httpx.Client, skus: list[str]) -> dict[str, int]:
         response = http.get(f"{self.catalog_url}/api/catalog/stock", params=[("sku", sku) for sku in skus])
