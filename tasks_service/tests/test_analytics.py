@@ -127,3 +127,23 @@ def test_search_analytics_report_lists_top_and_zero_result_queries_of_the_local_
         "3,perfume xyz,1\n"
     )
     assert report.row_count == 7
+
+
+def test_show_analytics_prints_the_days_funnel_and_views(mongo_database):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    at = datetime(2026, 1, 15, 15, tzinfo=UTC)
+    for event in [viewed("creme", at), viewed("batom", at), viewed("batom", at), cart_added(at)]:
+        deliver(event, handlers=HANDLERS)
+    out = io.StringIO()
+
+    call_command("show_analytics", "--date", "2026-01-15", stdout=out)
+
+    assert json.loads(out.getvalue()) == {
+        "day": "2026-01-15",
+        "funnel": {"view": 3, "cart": 1, "order": 0},
+        "product_views": {"batom": 2, "creme": 1},
+    }
