@@ -100,3 +100,14 @@ def test_admin_download_serves_the_csv_to_staff_who_may_view_reports(client, rep
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"date,currency,orders")
+
+
+def test_reports_list_query_count_does_not_grow_with_the_number_of_reports(client, django_assert_max_num_queries):
+    for day in range(1, 21):
+        report_produce(kind="sales", period_start=date(2026, 2, day), period_end=date(2026, 2, day))
+    client.get(REPORTS, **STAFF)  # warms the known-user cache of the token check
+
+    with django_assert_max_num_queries(1):
+        response = client.get(REPORTS, **STAFF)
+
+    assert len(response.json()) == 20
