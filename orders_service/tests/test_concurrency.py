@@ -1,15 +1,24 @@
 """Concurrent checkouts on PostgreSQL (real row locks and unique indexes; threads, one connection each)."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from urllib.parse import urlsplit
 
+import orjson
 import pytest
 from django.db import connection
 from django.test import Client
 from orders.checkout.models import IdempotencyKey
 from orders.orders.models import Order
+from orders.payments.models import PaymentTransaction, SandboxWebhook
+from orders.payments.providers.sandbox import sandbox_sign
 
-from tests.conftest import add_line, cart_headers, checkout, new_cart
+from common.events.testing import published
+from tests.conftest import APPROVE, add_line, cart_headers, checkout, deliver_webhooks, new_cart
+
+WEBHOOK = "/api/orders/payments/sandbox/webhook"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,3 +73,42 @@ def test_thirty_concurrent_checkouts_for_five_units_get_distinct_numbers_and_fiv
     catalog.process()
     assert Order.objects.filter(status="awaiting_payment").count() == 5
     assert Order.objects.filter(status="rejected").count() == 25
+
+
+def test_the_same_webhook_delivered_ten_times_at_once_pays_once(postgresql, client, guest_order):
+    client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": APPROVE})
+    webhook = SandboxWebhook.objects.get()
+    body = orjson.dumps(webhook.payload)
+    signature = sandbox_sign(raw_body=body, timestamp=int(time.time()))
+
+    def post(_index):
+        response = Client().post(
+            WEBHOOK, data=body, content_type="application/json", headers={"Sandbox-Signature": signature}
+        )
+        return response.status_code, response.json()["outcome"]
+
+    answers = run_together(10, post)
+
+    assert sorted(answers) == [(200, "duplicate")] * 9 + [(200, "paid")]
+    assert PaymentTransaction.objects.filter(kind="charge").count() == 1
+    assert len(published("orders.order_paid")) == 1
+    assert Order.objects.get().status == "paid"
+
+
+def test_a_cancel_racing_the_payment_webhook_never_keeps_the_money(postgresql, client, guest_order):
+    client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": APPROVE})
+    number = guest_order["number"]
+
+    def race(index):
+        if index == 0:
+            return Client().post(f"/api/orders/orders/{number}/cancel?email=bia@example.com").status_code
+        return deliver_webhooks(Client())
+
+    run_together(2, race)
+
+    order = Order.objects.get()
+    assert order.status in ("cancelled", "refunded")
+    charged = sum(t.amount for t in PaymentTransaction.objects.filter(kind="charge", status="succeeded"))
+    refunded = sum(t.amount for t in PaymentTransaction.objects.filter(kind="refund", status="succeeded"))
+    assert (charged, refunded) == (Decimal("192.70"), Decimal("192.70"))
+    assert published("orders.order_paid") == [] or order.status == "refunded"
