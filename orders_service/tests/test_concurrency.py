@@ -1,4 +1,4 @@
-"""Concurrent checkouts on PostgreSQL (real row locks and unique indexes; threads, one connection each)."""
+"""Races on PostgreSQL (real row locks and unique indexes; threads, one connection each)."""
 
 import threading
 import time
