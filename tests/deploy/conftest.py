@@ -29,6 +29,7 @@ DEPLOY_PATHS = [
     "docker",
     ".github",
     "scripts/check_deploy.sh",
+    "scripts/ensure_uv.sh",
     "scripts/deploy_checks",
     ".yamllint",
     "docker-compose.yml",

@@ -12,7 +12,7 @@ from .conftest import ROOT, replace_once, run_checks
 def test_every_check_passes_on_the_committed_tree(deploy_tools):
     result = run_checks(ROOT, deploy_tools)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "check-deploy: 12 checks, 0 failed" in result.stdout
+    assert "check-deploy: 13 checks, 0 failed" in result.stdout
 
 
 def test_a_manifest_with_an_unknown_field_fails_strict_validation(deploy_tools, tree_copy):
