@@ -72,7 +72,7 @@ PRODUCTS = [
         "perfume-laranjeira",
         "Perfume Flor de Laranjeira Eau de Parfum",
         "Lumière Paris",
-        "LUM-PRF-001",
+        "LUM-PRF-001-02",
         "Orange blossom fragrance.",
     ),
     ("delineador-caneta", "Delineador Preto Caneta", "Velvet Lab", "VLB-DEL-001", "Black eyeliner pen."),
@@ -122,6 +122,7 @@ JUDGED = [
     ("derma sol", ["protetor-fps-50", "protetor-infantil", "agua-micelar"]),
     ("DMS-PRT-050", ["protetor-fps-50"]),
     ("lum-ser-001", ["serum-vitamina-c"]),
+    ("LUM-PRF-001-02", ["perfume-laranjeira"]),
 ]
 
 

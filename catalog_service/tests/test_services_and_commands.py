@@ -131,3 +131,10 @@ def test_the_handler_table_takes_every_orders_event_addressed_to_catalog():
     for_catalog = {t for t, c in latest_contracts().items() if "catalog" in c.CONSUMERS and c.PRODUCER == "orders"}
     assert for_catalog == {"orders.order_placed", "orders.order_paid", "orders.order_cancelled", "orders.order_expired"}
     assert for_catalog <= set(HANDLERS)
+
+
+def test_search_reindex_rebuilds_the_search_data(client, catalog_data):
+    Product.objects.update(search_text="", price_from=None)
+    call_command("search_reindex", stdout=StringIO())
+    assert client.get("/api/catalog/products", {"q": "rimel"}).json()["count"] == 1
+    assert Product.objects.get(slug="gloss-labial-cristal").price_from is not None

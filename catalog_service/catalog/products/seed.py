@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -39,7 +39,7 @@ from catalog.products.seed_data import (
     SIZES,
 )
 from catalog.products.validators import ean13_check_digit
-from catalog.search.indexing import product_search_refresh
+from catalog.search.indexing import planner_statistics_refresh, product_search_refresh
 
 CHUNK_PRODUCTS = 1000
 
@@ -116,24 +116,8 @@ def seed_catalog(*, size: int = 1200, seed: int = 42, publish_events: bool = Tru
     if plans:
         _write(plans, result, publish_events)
     if result.products:
-        _refresh_planner_statistics()
+        planner_statistics_refresh()
     return result
-
-
-def _refresh_planner_statistics() -> None:
-    """After bulk inserts PostgreSQL's statistics are stale and its plans poor until autovacuum runs."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        for table in (
-            "products_product",
-            "products_variant",
-            "products_productimage",
-            "products_productattributevalue",
-            "inventory_stock",
-            "search_searchterm",
-        ):
-            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def _product_plan(rng, index, type_codes, brands, categories, types, attributes) -> dict:

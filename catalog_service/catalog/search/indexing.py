@@ -1,7 +1,8 @@
 """Keeps each product's search data, ``price_from`` and ``in_stock`` current; the product services call it
 after every change.
 
-PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs and variant names;
+PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs split into their parts
+("VLB-BAT-00161-01" -> vlb bat 00161 01, as a query is split) and variant names;
 B: attribute values, category and product type; C: description), built with the accent-free
 Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
 both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (accent-folded words of
@@ -17,7 +18,7 @@ from django.db import connection
 
 from catalog.products.models import Product, ProductAttributeValue, Variant
 from catalog.search.models import SearchTerm
-from catalog.search.text import lexicon_words, normalized_text
+from catalog.search.text import lexicon_words, normalized_text, words
 
 CHUNK = 2000
 
@@ -62,7 +63,11 @@ def _refresh_chunk(ids: list[int]) -> None:
     for product in products:
         own = variants[product["id"]]
         a_text = " ".join(
-            [product["name"], product["brand__name"], *(f"{v['sku']} {v['name']} {v['size']}" for v in own)]
+            [
+                product["name"],
+                product["brand__name"],
+                *(f"{' '.join(words(v['sku']))} {v['name']} {v['size']}" for v in own),
+            ]
         )
         b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
         price_from = min((v["price"] for v in own), default=None)
@@ -84,3 +89,15 @@ def _refresh_chunk(ids: list[int]) -> None:
     SearchTerm.objects.bulk_create(
         [SearchTerm(word=word) for word in sorted(lexicon)], ignore_conflicts=True, batch_size=1000
     )
+
+
+def planner_statistics_refresh() -> None:
+    """After bulk writes (seed, reindex) PostgreSQL's statistics are stale and its plans poor until
+    autovacuum runs: vacuum and analyze the catalog tables now. Outside a transaction only."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ("products_product", "products_variant", "products_productimage", "products_productattributevalue",
+              "inventory_stock", "search_searchterm")  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
