@@ -28,6 +28,7 @@ module "eks" {
   vpc_cidr            = module.network.vpc_cidr
   subnet_ids          = module.network.app_subnet_ids
   admin_cidrs         = var.admin_cidrs
+  admin_role_arns     = var.cluster_admin_role_arns
   node_instance_types = ["m6i.large"]
   node_min_size       = 3
   node_max_size       = 12

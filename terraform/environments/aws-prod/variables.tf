@@ -34,6 +34,12 @@ variable "admin_cidrs" {
   default     = []
 }
 
+variable "cluster_admin_role_arns" {
+  description = "IAM roles with cluster-admin on EKS: the operators' role and the CD deploy role."
+  type        = list(string)
+  default     = []
+}
+
 variable "redis_auth_token" {
   description = "ElastiCache AUTH token (TF_VAR_redis_auth_token from the environment's secrets)."
   type        = string

@@ -1,6 +1,7 @@
 # EKS cluster with a private API endpoint (reachable from the VPC and the listed admin ranges),
 # envelope encryption of Kubernetes Secrets with KMS, every control-plane log type, and one managed
-# node group in the private application subnets. Istio is installed on it by the CD workflow (istioctl).
+# node group in the private application subnets, the VPC CNI with NetworkPolicy enforcement, and access
+# entries for the roles that administer and deploy. Istio is installed once per cluster (docs/deployment.md).
 data "aws_iam_policy_document" "cluster_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -160,4 +161,32 @@ resource "aws_iam_openid_connect_provider" "this" {
   client_id_list  = ["sts.amazonaws.com"]
   thumbprint_list = var.oidc_thumbprints
   tags            = var.tags
+}
+
+# The VPC CNI enforces Kubernetes NetworkPolicies only when asked to (the shop relies on default deny).
+resource "aws_eks_addon" "vpc_cni" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = jsonencode({ enableNetworkPolicy = "true" })
+  tags                        = var.tags
+}
+
+# Cluster access by IAM role (API authentication mode): the administrators and the CD deploy role.
+resource "aws_eks_access_entry" "admin" {
+  for_each      = toset(var.admin_role_arns)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+  tags          = var.tags
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each      = toset(var.admin_role_arns)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+  access_scope {
+    type = "cluster"
+  }
+  depends_on = [aws_eks_access_entry.admin]
 }

@@ -80,3 +80,13 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "admin_role_arns" {
+  description = "IAM roles given cluster-admin through EKS access entries (operators and the CD deploy role)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for arn in var.admin_role_arns : can(regex("^arn:aws:iam::[0-9]{12}:role/", arn))])
+    error_message = "admin_role_arns must be IAM role ARNs."
+  }
+}
