@@ -113,7 +113,7 @@ def catalog(migrated_var, tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for("the catalog's /healthz", lambda: urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200)
-        yield process, port
+        yield process, port, tmp_path / "catalog.log"
     finally:
         _stop(process)
         log.close()
@@ -122,7 +122,7 @@ def catalog(migrated_var, tmp_path):
 @pytest.fixture
 def prometheus(deploy_tools, catalog, tmp_path):
     """Prometheus scraping the catalog every second and evaluating the repository's rules every second."""
-    _, catalog_port = catalog
+    _, catalog_port, _ = catalog
     (port,) = free_ports(1)
     config = tmp_path / "prometheus.yml"
     config.write_text(
@@ -171,7 +171,7 @@ def _query(prometheus: str, expr: str) -> list[dict]:
 
 
 def test_prometheus_scrapes_the_catalog_and_evaluates_every_rule(catalog, prometheus):
-    _, catalog_port = catalog
+    _, catalog_port, _ = catalog
     for path in ("/healthz", "/readyz", "/api/catalog/products", "/api/catalog/products/no-such-product"):
         with contextlib.suppress(urllib.error.HTTPError):  # a 404 is traffic too
             urllib.request.urlopen(f"http://127.0.0.1:{catalog_port}{path}", timeout=10)
@@ -221,7 +221,7 @@ def test_prometheus_scrapes_the_catalog_and_evaluates_every_rule(catalog, promet
 
 
 def test_a_stopped_service_puts_service_down_in_pending(catalog, prometheus):
-    process, _ = catalog
+    process, _, _ = catalog
     _wait_for("the catalog target to be up", lambda: _query(prometheus, 'up{job="shop", service="catalog"} == 1'))
 
     _stop(process)
@@ -236,3 +236,23 @@ def test_a_stopped_service_puts_service_down_in_pending(catalog, prometheus):
     assert alert["state"] == "pending"  # `for: 2m` keeps it from firing on a blip
     assert alert["labels"]["service"] == "catalog"
     assert alert["labels"]["severity"] == "critical"
+
+
+def test_the_service_logs_the_json_lines_the_log_pipeline_reads(catalog):
+    """ops/logstash/pipeline/shop.conf decodes one JSON object per line and promotes these fields."""
+    _, catalog_port, log_file = catalog
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{catalog_port}/api/catalog/products/no-such-product",
+        headers={"X-Correlation-ID": "purchase-0001", "X-Request-ID": "request-0001"},
+    )
+    with contextlib.suppress(urllib.error.HTTPError):  # a 404 is logged by django.request at WARNING
+        urllib.request.urlopen(request, timeout=10)
+
+    def json_lines():
+        lines = [line for line in log_file.read_text().splitlines() if line.startswith("{")]
+        return [json.loads(line) for line in lines]
+
+    entries = _wait_for("a JSON log line from the catalog", json_lines, timeout=30)
+    for entry in entries:
+        assert {"time", "level", "service", "logger", "message", "request_id", "correlation_id"} <= set(entry)
+        assert entry["service"] == "catalog"
