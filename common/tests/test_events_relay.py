@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from common.events import publish, routing
 from common.events.outbox.models import OutboxMessage
-from common.events.outbox.relay import OutboxRelay, outbox_refresh_metrics
+from common.events.outbox.relay import OutboxRelay, _Backoff, outbox_refresh_metrics
 from common.events.outbox.wakeup import PollingWaiter
 from common.events.testing import InMemoryTransport
 from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
@@ -86,21 +86,58 @@ class RecordingStop(threading.Event):
         return self.is_set()
 
 
-def test_the_relay_backs_off_exponentially_while_the_broker_is_down_and_resets_after(broker):
+def test_the_backoff_doubles_from_half_a_second_up_to_thirty_and_resets_after_a_success():
+    backoff = _Backoff()
+    seconds = []
+    for _attempt in range(8):
+        backoff.fail()
+        seconds.append(backoff.seconds)
+    backoff.reset()
+
+    assert seconds == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+    assert (backoff.seconds, backoff.due()) == (0.0, True)
+
+
+def test_while_the_broker_is_down_the_relay_waits_for_its_backoff_instead_of_retrying(broker):
     _notes(1)
     broker.down = True
-    stop = RecordingStop(limit=5)
+    stop = RecordingStop(limit=3)
 
     _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
 
-    assert stop.waits == [0.5, 1.0, 2.0, 4.0, 8.0]
-    assert OutboxMessage.objects.get().attempts == 5
+    assert stop.waits == pytest.approx([0.5, 0.5, 0.5], abs=0.1)
+    assert OutboxMessage.objects.get().attempts == 1
 
     broker.down = False
     stop = RecordingStop(limit=2)
     _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
     assert stop.waits == [0.2, 0.2]
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+def test_a_broker_that_is_down_does_not_hold_back_the_events_routed_to_the_other(settings):
+    from common.events.contracts.catalog import ProductUpdated, StockChanged
+
+    settings.SERVICE_NAME = "catalog"
+    settings.RABBITMQ_URL, settings.KAFKA_BOOTSTRAP_SERVERS = "amqp://unused", "unused:9092"
+    rabbitmq, kafka = InMemoryTransport(), InMemoryTransport()
+    rabbitmq.down = True
+    for sku in ("A", "B", "C"):
+        publish(StockChanged(sku=sku, product_name=sku, on_hand=1, available=1, low_stock_threshold=0), key=sku)
+    product = ProductUpdated(product_id=1, slug="p", name="P", brand="B", published=True, variants=[])
+    streamed = publish(product, key="1")
+    relay = OutboxRelay(batch_size=2, publishers={routing.RABBITMQ: rabbitmq, routing.KAFKA: kafka})
+
+    result = relay.relay_pending()
+
+    assert (result.sent, result.failed) == (1, 2)
+    assert [envelope.event_id for envelope in kafka.sent] == [streamed.event_id]
+    assert list(OutboxMessage.objects.values_list("event_type", "status")) == [
+        ("catalog.stock_changed", "pending"),
+        ("catalog.stock_changed", "pending"),
+        ("catalog.stock_changed", "pending"),
+        ("catalog.product_updated", "sent"),
+    ]
 
 
 def test_metrics_show_the_pending_count_the_oldest_age_and_the_published_total_by_type(broker):

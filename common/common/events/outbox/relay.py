@@ -19,10 +19,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.events import routing
+from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.selectors import outbox_backlog, outbox_pending
 from common.events.outbox.services import outbox_delete_sent
@@ -59,6 +60,39 @@ def outbox_refresh_metrics() -> None:
     OUTBOX_OLDEST_PENDING_AGE.set(age)
 
 
+def pending_routed_to(transport: str) -> QuerySet[OutboxMessage]:
+    """Pending rows whose event type travels on ``transport`` (rows of unknown types go with the first)."""
+    transports = routing.configured_transports()
+    if len(transports) == 1:
+        return outbox_pending()
+    registered = {event_type for event_type, _version in REGISTRY}
+    routed_here = [event_type for event_type in registered if routing.transport_for(event_type) == transport]
+    if transport == transports[0]:
+        return outbox_pending().filter(Q(event_type__in=routed_here) | ~Q(event_type__in=registered))
+    return outbox_pending().filter(event_type__in=routed_here)
+
+
+class _Backoff:
+    """Exponential backoff of one transport: 0.5 s, 1 s, 2 s ... up to 30 s; reset by a success."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.retry_at = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() >= self.retry_at
+
+    def remaining(self) -> float:
+        return max(0.0, self.retry_at - time.monotonic())
+
+    def fail(self) -> None:
+        self.seconds = min(max(self.seconds * 2, 0.5), MAX_BACKOFF_SECONDS)
+        self.retry_at = time.monotonic() + self.seconds
+
+    def reset(self) -> None:
+        self.seconds = self.retry_at = 0.0
+
+
 class OutboxRelay:
     """Sends outbox batches; ``publishers`` overrides the transports (tests, the benchmark)."""
 
@@ -66,11 +100,11 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.publishers: dict[str, Publisher] = dict(publishers or {})
 
-    def relay_batch(self) -> RelayResult:
-        """Send at most one batch of pending rows; return how many were confirmed and how many failed."""
+    def relay_batch(self, transport: str | None = None) -> RelayResult:
+        """Send at most one batch of pending rows (only those routed to ``transport`` when given)."""
         locking = connection.features.has_select_for_update_skip_locked
         with transaction.atomic() if locking else contextlib.nullcontext():
-            pending = outbox_pending()
+            pending = outbox_pending() if transport is None else pending_routed_to(transport)
             if locking:
                 pending = pending.select_for_update(skip_locked=True)
             rows = list(pending[: self.batch_size])
@@ -95,16 +129,19 @@ class OutboxRelay:
         return RelayResult(sent=len(sent), failed=len(errors))
 
     def relay_pending(self) -> RelayResult:
-        """Send batches until nothing is pending or a batch fails (``relay_outbox --once``)."""
+        """Send each transport's batches until it has nothing pending or fails (``relay_outbox --once``)."""
         sent = failed = 0
-        while True:
-            result = self.relay_batch()
-            sent, failed = sent + result.sent, failed + result.failed
-            if result.failed or result.sent < self.batch_size:
-                return RelayResult(sent=sent, failed=failed)
+        for transport in routing.configured_transports():
+            while True:
+                result = self.relay_batch(transport)
+                sent, failed = sent + result.sent, failed + result.failed
+                if result.failed or result.sent < self.batch_size:
+                    break
+        return RelayResult(sent=sent, failed=failed)
 
     def run(self, *, stop: threading.Event, poll_interval: float = 0.2, waiter: PollingWaiter | None = None) -> None:
-        """Relay until ``stop`` is set, backing off exponentially while a transport fails."""
+        """Relay until ``stop`` is set. Each transport backs off on its own while it fails, so a broker
+        that is down never holds back the events routed to the other one."""
         waiter = waiter or PendingWaiter(stop)
         try:
             self._loop(stop=stop, waiter=waiter, poll_interval=poll_interval)
@@ -112,28 +149,38 @@ class OutboxRelay:
             waiter.close()
 
     def _loop(self, *, stop: threading.Event, waiter: PollingWaiter, poll_interval: float) -> None:
-        backoff = 0.0
+        backoffs = {transport: _Backoff() for transport in routing.configured_transports()}
         metrics_due = housekeeping_due = time.monotonic()
         while not stop.is_set():
-            try:
-                result = self.relay_batch()
-                if time.monotonic() >= housekeeping_due:
-                    housekeeping_due = time.monotonic() + HOUSEKEEPING_SECONDS
-                    self._delete_old_sent_rows()
-            except Exception:
-                logger.exception("relay batch failed")
-                result = RelayResult(failed=1)
-            if time.monotonic() >= metrics_due:
-                metrics_due = time.monotonic() + METRICS_REFRESH_SECONDS
+            more_waiting = False
+            for transport, backoff in backoffs.items():
+                if not backoff.due():
+                    continue
+                try:
+                    result = self.relay_batch(transport)
+                except Exception:
+                    logger.exception("relay batch failed", extra={"transport": transport})
+                    result = RelayResult(failed=1)
+                if result.failed:
+                    backoff.fail()
+                    logger.info("relay backing off", extra={"transport": transport, "seconds": backoff.seconds})
+                else:
+                    backoff.reset()
+                    more_waiting = more_waiting or result.sent >= self.batch_size
+            now = time.monotonic()
+            if now >= housekeeping_due:
+                housekeeping_due = now + HOUSEKEEPING_SECONDS
+                self._delete_old_sent_rows()
+            if now >= metrics_due:
+                metrics_due = now + METRICS_REFRESH_SECONDS
                 outbox_refresh_metrics()
-            if result.failed:
-                backoff = min(max(backoff * 2, 0.5), MAX_BACKOFF_SECONDS)
-                logger.info("relay backing off", extra={"seconds": backoff})
-                stop.wait(backoff)
+            if more_waiting:
                 continue
-            backoff = 0.0
-            if result.sent < self.batch_size:
-                waiter.wait(poll_interval)  # woken early by a commit's NOTIFY on PostgreSQL
+            retries = [backoff.remaining() for backoff in backoffs.values() if backoff.seconds]
+            if len(retries) == len(backoffs):
+                stop.wait(min(retries))  # every transport is down: sleep until the first retry
+            else:
+                waiter.wait(min([poll_interval, *retries]))  # woken early by a commit's NOTIFY (PostgreSQL)
 
     @staticmethod
     def _delete_old_sent_rows() -> None:
