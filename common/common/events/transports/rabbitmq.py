@@ -235,11 +235,12 @@ class RabbitMqConsumer:
         attempt = int((properties.headers or {}).get("x-delivery-count", 0)) + 1
         self._remember_error(event_id, processed.error, attempt)
         if processed.outcome is Outcome.INVALID:
-            channel.basic_nack(method.delivery_tag, requeue=False)  # straight to the dead-letter queue
+            channel.basic_reject(method.delivery_tag, requeue=False)  # straight to the dead-letter queue
             return
         logger.warning("handler failed, message requeued", extra={"queue": self.queue, "attempt": attempt})
         time.sleep(retry_backoff(attempt))
-        channel.basic_nack(method.delivery_tag, requeue=True)
+        # reject, not nack: RabbitMQ 4 counts only rejections towards the quorum queue's delivery limit
+        channel.basic_reject(method.delivery_tag, requeue=True)
 
     def _on_dead_letter(self, channel, method, properties, body: bytes) -> None:
         from common.events.inbox.services import dead_letter_record
