@@ -249,3 +249,20 @@ def test_a_webhook_for_an_order_orders_does_not_know_is_acknowledged_and_changes
 def test_a_webhook_for_an_unknown_provider_is_404(client, db):
     response = client.post("/api/orders/payments/no-such-psp/webhook", data=b"{}", content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (404, "unknown_provider")
+
+
+def test_due_webhooks_are_sent_several_at_once_each_with_a_valid_signature(client, guest_order):
+    from orders.payments.providers.sandbox import SandboxProvider
+
+    client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": DECLINE})
+    client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": DECLINE})
+    client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": APPROVE})
+    received = []
+
+    def send(url, body, headers):  # runs in the delivery threads: no database here
+        received.append(SandboxProvider().parse_webhook(raw_body=body, headers=headers).type)
+        return 204
+
+    assert sandbox_webhooks_deliver_due(send=send, concurrency=3) == 3
+    assert sorted(received) == ["payment.failed", "payment.failed", "payment.succeeded"]
+    assert SandboxWebhook.objects.filter(delivered_at__isnull=True).count() == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -116,24 +117,34 @@ def _http_send(url: str, body: bytes, headers: dict[str, str]) -> int:
     return httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
 
 
-def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100) -> int:
+def _attempt(send: Sender, webhook: SandboxWebhook) -> tuple[int, str]:
+    """POST one webhook, signed now; (HTTP status or 0, error text). Touches no database."""
+    body = orjson.dumps(webhook.payload)
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sandbox_sign(raw_body=body, timestamp=int(time.time())),
+    }
+    try:
+        return send(settings.SANDBOX_WEBHOOK_URL, body, headers), ""
+    except httpx.HTTPError as exc:
+        return 0, str(exc)[:300]
+
+
+def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100, concurrency: int = 1) -> int:
     """POST every due webhook, freshly signed; 2xx marks it delivered, anything else retries with backoff.
 
+    Up to ``concurrency`` requests are in flight at once (threads do only HTTP; results are written here).
     No transaction is held while sending (the receiver writes to the same database). Run one loop.
     """
     send = send or _http_send
+    due = list(SandboxWebhook.objects.filter(delivered_at__isnull=True, deliver_after__lte=timezone.now())[:limit])
+    if concurrency > 1 and len(due) > 1:
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(due))) as pool:
+            outcomes = list(pool.map(lambda webhook: _attempt(send, webhook), due))
+    else:
+        outcomes = [_attempt(send, webhook) for webhook in due]
     delivered = 0
-    due = SandboxWebhook.objects.filter(delivered_at__isnull=True, deliver_after__lte=timezone.now())[:limit]
-    for webhook in list(due):
-        body = orjson.dumps(webhook.payload)
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sandbox_sign(raw_body=body, timestamp=int(time.time())),
-        }
-        try:
-            status, error = send(settings.SANDBOX_WEBHOOK_URL, body, headers), ""
-        except httpx.HTTPError as exc:
-            status, error = 0, str(exc)[:300]
+    for webhook, (status, error) in zip(due, outcomes, strict=True):
         if 200 <= status < 300:
             SandboxWebhook.objects.filter(pk=webhook.pk).update(
                 delivered_at=timezone.now(), attempts=webhook.attempts + 1

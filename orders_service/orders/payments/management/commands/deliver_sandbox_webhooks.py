@@ -25,11 +25,12 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="keep delivering until stopped, polling every SECONDS (default 0.5) when idle",
         )
+        parser.add_argument("--concurrency", type=int, default=8, help="webhooks in flight at once (default 8)")
 
-    def handle(self, *args, loop: float | None = None, **options):
+    def handle(self, *args, loop: float | None = None, concurrency: int = 8, **options):
         while True:
             try:
-                delivered = sandbox_webhooks_deliver_due()
+                delivered = sandbox_webhooks_deliver_due(concurrency=concurrency)
             except DatabaseError:  # the database restarted: reconnect on the next round
                 if loop is None:
                     raise
