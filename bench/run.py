@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     rows: list[Row] = []
     failures = 0
+    interrupted = False
     with ProcessSet(log_dir=REPO_ROOT / "var" / "bench" / "logs") as processes:
         try:
             env = bench_env(infrastructure_env())
@@ -84,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append(Row(name, "-", figure="not run", ok=False, note=summary[:160]))
                     processes.stop_all()
         except KeyboardInterrupt:
-            print("\n[bench] interrupted: stopping every process started", flush=True)
-            return 130
+            print("\n[bench] interrupted: stopping every process started; the figures so far follow", flush=True)
+            interrupted = True
         except Exception:
             traceback.print_exc()
             return 1
@@ -107,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, indent=1))
     print(f"[bench] raw results: {target}")
+    if interrupted:
+        return 130
     return 1 if failures else 0
 
 

@@ -2,8 +2,8 @@
 
 The infrastructure (PostgreSQL, Redis, RabbitMQ, the Kafka-protocol broker) is the one
 ``scripts/start_test_infra.sh`` starts and describes; the harness then points every service at its
-own ``bench_<service>`` database, Redis db 4, the RabbitMQ vhost ``bench`` and the ``bench.`` event
-namespace, so a benchmark never touches the development or test data.
+own ``bench_<service>`` database, Redis db 4, the RabbitMQ vhost ``bench``, the MongoDB database
+``bench`` and the ``bench.`` event namespace, so a benchmark never touches the development or test data.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
         base = infra.get(f"{service.upper()}_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
         env[f"{service.upper()}_DATABASE_URL"] = _with_path(base, f"/bench_{service}")
     env["REDIS_URL"] = _with_path(infra.get("REDIS_URL", "redis://127.0.0.1:6379/0"), f"/{REDIS_DB}")
+    if infra.get("MONGODB_URI"):  # search logs and browsing history of the run stay out of the dev database
+        env["MONGODB_URI"] = _with_path(infra["MONGODB_URI"], "/bench")
     env["RABBITMQ_URL"] = _with_path(infra.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"), "/bench")
     env.update(
         {
