@@ -250,7 +250,7 @@ def web_deployment(service: Service) -> dict:
         "kind": "Deployment",
         "metadata": {"name": service.name, "labels": labels(service, "web")},
         "spec": {
-            "replicas": 2,
+            # No "replicas": the HorizontalPodAutoscaler owns the count; an apply must not reset it.
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector(service, "web")},
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
