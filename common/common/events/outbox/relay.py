@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -152,6 +152,8 @@ class OutboxRelay:
         backoffs = {transport: _Backoff() for transport in routing.configured_transports()}
         metrics_due = housekeeping_due = time.monotonic()
         while not stop.is_set():
+            if not connection.in_atomic_block:
+                close_old_connections()  # honour CONN_MAX_AGE, recover from a database restart
             more_waiting = False
             for transport, backoff in backoffs.items():
                 if not backoff.due():

@@ -68,6 +68,8 @@ class Processed:
 def process_message(body: bytes, *, handlers: Mapping[str, Handler]) -> Processed:
     """Parse and apply one message body; never raises, so a consumer loop decides ack or retry."""
     envelope = None
+    if not connection.in_atomic_block:
+        close_old_connections()  # a long-running consumer honours CONN_MAX_AGE and drops broken connections
     try:
         envelope = envelope_from_bytes(body)
         applied = handle_envelope(envelope, handlers=handlers)
