@@ -27,7 +27,9 @@ RELAY = REPO_ROOT / "bench" / "relay_throughput.py"
 CATALOG_PORT = 18831
 ORDERS_PORT = 18833
 # The production shape on 2 cores (see docs/performance.md), for both web services.
-WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False)
+# keep-alive 75 s: with gunicorn's 2 s default, clients reusing an idle connection raced its closing
+# ("Connection reset by peer" in the first runs); a proxy in front has the same race.
+WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False, keepalive=75)
 BUYERS = 50
 MAX_ROUNDS = 3  # checkout and relay runs are long (20 s of buying plus a race; 20,000 events per broker)
 THROUGHPUT_SKUS = 20  # the throughput phase spreads its buys over these (as shoppers would)

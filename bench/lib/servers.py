@@ -45,6 +45,7 @@ class Serving:
     workers: int = 1
     threads: int = 1
     pinned: bool = True
+    keepalive: int | None = None  # seconds; None: the service's gunicorn.conf.py (gunicorn's default 2)
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,6 +73,8 @@ def start_service(
     cwd = REPO_ROOT / f"{service}_service"
     knobs = ["-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "-k", serving.worker_class]
     knobs += ["--workers", str(serving.workers), "--threads", str(serving.threads), "--timeout", "60"]
+    if serving.keepalive is not None:
+        knobs += ["--keep-alive", str(serving.keepalive)]
     if serving.worker_class.startswith("uvicorn"):
         argv = [
             uv_path(),
