@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from bench.lib import catalog, external
 from bench.lib.context import Context
-from bench.lib.loads import Target, closed_loop, open_loop
+from bench.lib.loads import Summary, Target, closed_loop, open_loop
 from bench.lib.servers import LOAD_CPU, Serving, start_service
 from bench.lib.stats import Row, median
 
@@ -58,9 +58,8 @@ def run_serving(context: Context) -> list[Row]:
         base = f"http://127.0.0.1:{port}"
         targets.append(Target(serving.label, base, catalog.sample(base).list_paths))
     summaries = run_closed(context, targets)
-    reference = summaries[0].rps or 0.0
     for serving, summary in zip(servings, summaries, strict=True):
-        ratio = (summary.rps or 0.0) / reference if reference else 0.0
+        ratio = paired_ratio(summary, summaries[0])
         is_asgi = serving.worker_class.startswith("uvicorn")
         rows.append(
             Row(
@@ -91,9 +90,8 @@ def run_workers(context: Context) -> list[Row]:
         base = f"http://127.0.0.1:{port}"
         targets.append(Target(serving.label, base, catalog.sample(base).list_paths))
     summaries = run_closed(context, targets, connections=MACHINE_CONNECTIONS, cpu=None)
-    reference = summaries[0].rps or 0.0
     for serving, summary in zip(servings, summaries, strict=True):
-        ratio = (summary.rps or 0.0) / reference if reference else 0.0
+        ratio = paired_ratio(summary, summaries[0])
         rows.append(
             Row(
                 "workers: catalog list (db), 2 cores",
@@ -203,7 +201,7 @@ def compare_with_plain(context: Context, base: str, pairs: list, *, section: str
     rows = []
     for index, (name, _, _) in enumerate(pairs):
         ninja, plain = summaries[2 * index], summaries[2 * index + 1]
-        ratio = (ninja.rps or 0.0) / plain.rps if plain.rps else 0.0
+        ratio = paired_ratio(ninja, plain)
         bytes_note = "" if same[name] else "bytes differ from plain"
         notes = ", ".join(note for note in (errors_note(ninja.errors + plain.errors), bytes_note) if note)
         rows.append(
@@ -219,6 +217,18 @@ def compare_with_plain(context: Context, base: str, pairs: list, *, section: str
             )
         )  # fmt: skip
     return rows
+
+
+def paired_ratio(summary: Summary, reference: Summary) -> float:
+    """Median over the rounds of this round's req/s over the reference's in the same round.
+
+    Each round runs both close together, so a ratio per round cancels most of the drift of a machine
+    that other work shares; the median of those ratios is steadier than the ratio of the medians.
+    """
+    ratios = [
+        mine.rps / theirs.rps for mine, theirs in zip(summary.results, reference.results, strict=False) if theirs.rps
+    ]
+    return median(ratios) or 0.0
 
 
 def run_closed(context: Context, targets: list[Target], *, connections: int | None = None, cpu: int | None = LOAD_CPU):
