@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.utils import timezone
 
 from common.events import publish
@@ -11,6 +14,7 @@ from common.events.contracts.orders import (
     OrderConfirmationResendRequested,
     OrderExpired,
     OrderPaid,
+    OrderPlaced,
 )
 from orders.orders.models import Order
 
@@ -32,21 +36,29 @@ def plain_lines(order: Order) -> list[Line]:
     return [Line(sku=line.sku, quantity=line.quantity) for line in order.lines.all()]
 
 
-def publish_order_paid(order: Order) -> None:
+def order_summary_fields(order: Order) -> dict[str, Any]:
+    """The fields order_placed, order_paid and the confirmation resend share: who, what, how much."""
+    return {
+        "order_number": order.number,
+        "email": order.email,
+        "user_id": order.user_id,
+        "lines": priced_lines(order),
+        "subtotal": order.subtotal,
+        "shipping": order.shipping,
+        "total": order.total,
+        "currency": order.currency,
+    }
+
+
+def publish_order_placed(order: Order, *, placed_at: datetime, reserve_until: datetime) -> None:
     publish(
-        OrderPaid(
-            order_number=order.number,
-            email=order.email,
-            user_id=order.user_id,
-            lines=priced_lines(order),
-            subtotal=order.subtotal,
-            shipping=order.shipping,
-            total=order.total,
-            currency=order.currency,
-            paid_at=order.paid_at or timezone.now(),
-        ),
+        OrderPlaced(**order_summary_fields(order), placed_at=placed_at, reserve_until=reserve_until),
         key=order.number,
     )
+
+
+def publish_order_paid(order: Order) -> None:
+    publish(OrderPaid(**order_summary_fields(order), paid_at=order.paid_at or timezone.now()), key=order.number)
 
 
 def publish_order_cancelled(order: Order, *, reason: str, was_paid: bool) -> None:
@@ -75,16 +87,7 @@ def publish_order_expired(order: Order) -> None:
 def publish_confirmation_resend(order: Order, *, requested_by: str) -> None:
     publish(
         OrderConfirmationResendRequested(
-            order_number=order.number,
-            email=order.email,
-            user_id=order.user_id,
-            lines=priced_lines(order),
-            subtotal=order.subtotal,
-            shipping=order.shipping,
-            total=order.total,
-            currency=order.currency,
-            paid_at=order.paid_at or timezone.now(),
-            requested_by=requested_by,
+            **order_summary_fields(order), paid_at=order.paid_at or timezone.now(), requested_by=requested_by
         ),
         key=order.number,
     )

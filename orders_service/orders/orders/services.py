@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from common.api import Conflict
 from common.events import publish
-from common.events.contracts.orders import OrderFulfilled, OrderPlaced, OrderRejected
+from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
 from orders.orders.events import (
-    priced_lines,
     publish_confirmation_resend,
     publish_order_cancelled,
     publish_order_expired,
     publish_order_paid,
+    publish_order_placed,
 )
 from orders.orders.models import Order, OrderLine, OrderNumber
 from orders.orders.shipping import shipping_for
@@ -108,21 +108,7 @@ def order_place(
         )
         order.history.create(from_status="", to_status=OrderStatus.PENDING, actor=actor, note="placed at checkout")
         payment_session_create(order=order, provider=settings.ORDERS_PAYMENT_PROVIDER)
-        publish(
-            OrderPlaced(
-                order_number=order.number,
-                email=order.email,
-                user_id=order.user_id,
-                lines=priced_lines(order),
-                subtotal=order.subtotal,
-                shipping=order.shipping,
-                total=order.total,
-                currency=order.currency,
-                placed_at=now,
-                reserve_until=now + payment_window() + RESERVATION_SLACK,
-            ),
-            key=order.number,
-        )
+        publish_order_placed(order, placed_at=now, reserve_until=now + payment_window() + RESERVATION_SLACK)
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
     logger.info("order placed", extra={"order_number": order.number, "total": str(order.total)})
     return order
