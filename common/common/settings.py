@@ -144,6 +144,10 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "JWT_AUDIENCE": env.str("JWT_AUDIENCE", default="cosmeticos-api"),
         "JWKS_URL": env.str("JWKS_URL", default=""),
         "EVENT_BUS_PATH": env.str("EVENT_BUS_PATH", default=str(var_dir() / "event-bus.sqlite3")),
+        # A prefix for every exchange, queue, topic and consumer group, so test runs and benchmarks can
+        # share one broker without seeing each other's messages.
+        "EVENTS_NAMESPACE": env.str("EVENTS_NAMESPACE", default=""),
+        "EVENTS_EXCHANGE": env.str("EVENTS_EXCHANGE", default="cosmeticos.events"),
         # Security: on whenever DEBUG is off, so `check --deploy` passes in production.
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
         "SECURE_SSL_REDIRECT": env.bool("SECURE_SSL_REDIRECT", default=secure),
