@@ -13,6 +13,15 @@ Run it by hand (from the repository root, after ``eval "$(scripts/start_test_inf
 
 ``up`` writes ``<run dir>/stack.json``; point ``E2E_STACK_FILE`` at it and the e2e test, the behave
 features and the load smoke attach to that running stack instead of starting their own.
+
+Settings (environment, all optional): ``E2E_PORT_BASE`` (18700: services on +1..+4), ``E2E_DATABASE_PREFIX``
+(``e2e_``), ``E2E_RABBITMQ_VHOST`` (``e2e``), ``E2E_REDIS_DB`` (10) and ``E2E_CELERY_REDIS_DB`` (11),
+``E2E_MONGODB_DATABASE`` (``e2e_cosmeticos``), ``E2E_EVENTS_NAMESPACE`` (unique per run), ``E2E_RUN_DIR``
+(``var/e2e/<time>-<pid>``: logs, VAR_DIR with mail and media), ``E2E_POSTGRES_URL`` (a maintenance
+database URL, default from ``CATALOG_DATABASE_URL``), ``E2E_GUNICORN_WORKERS`` (1), ``E2E_GUNICORN_THREADS``
+(4), ``E2E_START_TIMEOUT`` (300 s). The servers themselves come from the variables that
+``scripts/start_test_infra.sh`` prints (``REDIS_URL``, ``RABBITMQ_URL``, ``KAFKA_BOOTSTRAP_SERVERS``,
+``MONGODB_URI``).
 """
 
 from __future__ import annotations
