@@ -77,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[bench] == {name} ==", flush=True)
                 try:
                     rows.extend(benchmarks.RUNNERS[name](context))
-                except BenchError as error:
+                except Exception as error:  # one broken benchmark must not hide the others
                     failures += 1
+                    if not isinstance(error, BenchError):
+                        traceback.print_exc()
                     print(f"[bench] {name} could not run: {error}", flush=True)
                     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
                     summary = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
