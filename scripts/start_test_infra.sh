@@ -44,7 +44,7 @@ if ! port_open 19092 2>/dev/null; then
 fi
 if ! port_open 27020 2>/dev/null; then
   log "starting nx-27017 (MongoDB protocol) on 127.0.0.1:27020"
-  nohup "$root/var/infra/bin/nx-27017" --data-dir memory --port 27020 >"$root/var/log/nx-27017.log" 2>&1 &
+  nohup "$root/var/infra/bin/nx-27017" --data-dir memory --port 27020 --pid-file "$root/var/nx-27017-test.pid" --log-file "$root/var/log/nx-27017-test.log" >"$root/var/log/nx-27017.log" 2>&1 &
   wait_for nx-27017 30 port_open 27020
 fi
 
