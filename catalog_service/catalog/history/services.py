@@ -18,6 +18,7 @@ from pymongo.errors import PyMongoError
 from catalog.history.documents import ProductView, SearchLog
 from catalog.search.text import normalized_text
 from common.mongo import ensure_connection, mongo_configured
+from common.observability.metrics import SEARCHES
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def search_log_record(
     session_key: str | None,
     at: datetime,
 ) -> bool:
-    """Log one search to ``catalog_search_logs``; True when written."""
+    """Count the search (Prometheus) and log it to ``catalog_search_logs``; True when written."""
+    SEARCHES.labels(outcome="results" if result_count else "zero_results").inc()
 
     def write() -> bool:
         SearchLog(

@@ -9,7 +9,7 @@ import orjson
 
 from common.observability.context import current_correlation_id, current_request_id
 
-_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "service"}
+_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "service", "request"}
 
 
 class ContextFilter(logging.Filter):
@@ -21,8 +21,16 @@ class ContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
-        record.request_id = getattr(record, "request_id", None) or current_request_id()
-        record.correlation_id = getattr(record, "correlation_id", None) or current_correlation_id()
+        # django.request logs 4xx/5xx after the middleware unbound the ids: read them off the request.
+        request = getattr(record, "request", None)
+        record.request_id = (
+            getattr(record, "request_id", None) or current_request_id() or getattr(request, "request_id", None)
+        )
+        record.correlation_id = (
+            getattr(record, "correlation_id", None)
+            or current_correlation_id()
+            or getattr(request, "correlation_id", None)
+        )
         return True
 
 
