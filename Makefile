@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell scripts/ensure_uv.sh)
 SERVICES := catalog accounts orders tasks
 
-.PHONY: run setup sync test test-ci lint format check-deploy bench contract-check
+.PHONY: run setup sync test lint format check-deploy bench contract-check
 
 run: setup  ## Command 1: install, migrate, seed and start every service and background process
 	@scripts/print_urls.sh
@@ -28,3 +28,9 @@ format: sync
 
 contract-check:  ## With the suite running: check the shopper contract as a storefront would
 	python3 ../shared/contract_check.py
+
+check-deploy:  ## Every offline deployment check (tools installed into var/deploy-tools)
+	scripts/check_deploy.sh
+
+bench: sync  ## Benchmarks on PostgreSQL and the real brokers (bench/README.md); BENCH_ARGS="--quick" for a smoke run
+	$(UV) run python bench/run.py $(BENCH_ARGS)
