@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,35 @@ OPENLOOP = Path(__file__).resolve().parent / "openloop.py"
 
 @dataclass(frozen=True)
 class Target:
-    """Something to load: a label, a base URL and the paths to rotate through."""
+    """Something to load: a label, a base URL, the paths to rotate through, and the server's group.
+
+    ``server_pgid`` (the gunicorn process group) lets a run also report the server's CPU time per
+    request, which other work on the machine barely disturbs (unlike requests per second).
+    """
 
     label: str
     base_url: str
     paths: list[str]
+    server_pgid: int | None = None
+
+
+def group_cpu_seconds(pgid: int | None) -> float | None:
+    """User + system CPU seconds of every live process in a process group (from /proc)."""
+    if pgid is None:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after "(comm)": state, ppid, pgrp, ...; utime and stime at 11, 12
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 @dataclass
@@ -42,6 +67,11 @@ class Summary:
     @property
     def p99_ms(self) -> float | None:
         return median([result.p99_ms for result in self.results])
+
+    @property
+    def cpu_us(self) -> float | None:
+        """Median server CPU time per request, in microseconds (None when not measured)."""
+        return median([result.extra.get("cpu_us_per_request") for result in self.results])
 
     @property
     def errors(self) -> int:
@@ -76,13 +106,19 @@ def closed_loop(
             target = summary.target
             if warmup:
                 run_wrk(target.base_url, target.paths, duration=warmup, connections=connections, cpu=cpu, env=env)
+            cpu_before = group_cpu_seconds(target.server_pgid)
             result = run_wrk(
                 target.base_url, target.paths, duration=duration, connections=connections, cpu=cpu, env=env
             )
+            cpu_after = group_cpu_seconds(target.server_pgid)
+            if cpu_before is not None and cpu_after is not None and result.requests:
+                result.extra["cpu_us_per_request"] = (cpu_after - cpu_before) / result.requests * 1e6
             summary.results.append(result)
+            server_cpu = result.extra.get("cpu_us_per_request")
+            cpu_text = f", server CPU {server_cpu:,.0f} us/req" if server_cpu is not None else ""
             print(
                 f"[bench]   round {round_index + 1}/{rounds} {target.label}: {result.rps:,.0f} req/s, "
-                f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
+                f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms{cpu_text}"
                 + (f", {result.errors} errors" if result.errors else ""),
                 flush=True,
             )
