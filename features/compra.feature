@@ -27,7 +27,9 @@ Funcionalidade: Compra na loja
     Então o pedido de "Carla" fica aguardando pagamento
     Quando "Carla" paga na página do provedor com o cartão recusado
     Então a página do provedor diz que o pagamento foi recusado
-    E o pedido de "Carla" continua aguardando pagamento
+    E o pedido de "Carla" continua aguardando pagamento, com o pagamento em aberto
+    Quando "Carla" tenta de novo com o cartão aprovado
+    Então o pedido de "Carla" fica pago
 
   Cenário: Finalizar a compra quando o estoque acabou termina rejeitado
     Dado um produto com poucas unidades em estoque

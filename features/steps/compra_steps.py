@@ -137,6 +137,7 @@ def aguardando_pagamento(context, nome):
 
 
 @when('"{nome}" paga na página do provedor com o cartão aprovado')
+@when('"{nome}" tenta de novo com o cartão aprovado')
 def paga_aprovado(context, nome):
     shopper = pessoa(context, nome)
     context.payment_page = expect(context.shop.pay(_checkout_url(shopper), APPROVE_CARD), 200)
@@ -146,6 +147,13 @@ def paga_aprovado(context, nome):
 def paga_recusado(context, nome):
     shopper = pessoa(context, nome)
     context.payment_page = context.shop.pay(_checkout_url(shopper), DECLINE_CARD)
+
+
+@then('o pedido de "{nome}" continua aguardando pagamento, com o pagamento em aberto')
+def pagamento_em_aberto(context, nome):
+    shopper = pessoa(context, nome)
+    order = context.shop.order(shopper, shopper.last_order["number"])
+    assert (order["status"], order["payment"]["status"]) == ("awaiting_payment", "open"), order
 
 
 @then("a página do provedor diz que o pagamento foi recusado")
