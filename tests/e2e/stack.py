@@ -9,7 +9,8 @@ variables so two stacks can run side by side.
 
 Run it by hand (from the repository root, after ``eval "$(scripts/start_test_infra.sh)"``)::
 
-    uv run python tests/e2e/stack.py up        # starts, prints the URLs, runs until Ctrl-C
+    uv run python tests/e2e/stack.py up        # starts, prints the URLs, runs until Ctrl-C or SIGTERM
+    uv run python tests/e2e/stack.py drop      # removes the stack's databases and vhost afterwards
 
 ``up`` writes ``<run dir>/stack.json``; point ``E2E_STACK_FILE`` at it and the e2e test, the behave
 features and the load smoke attach to that running stack instead of starting their own.
@@ -576,8 +577,11 @@ def _tail_file(path: Path, lines: int) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["drop"]:
+        Stack().drop_data_stores()
+        return 0
     if argv[:1] != ["up"]:
-        print("usage: python tests/e2e/stack.py up", file=sys.stderr)
+        print("usage: python tests/e2e/stack.py up|drop", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     stack = Stack()
