@@ -134,7 +134,14 @@ class RabbitMqPublisher:
 
     def _ensure_connected(self) -> None:
         if self._connection is not None and self._connection.is_open and self._channel.is_open:
-            return
+            try:
+                # Between batches nobody services the connection: this sends due heartbeats and notices a
+                # connection the broker closed while the relay was idle, so the batch goes on a fresh one.
+                self._connection.process_data_events(time_limit=0)
+            except CONNECTION_ERRORS:
+                logger.info("RabbitMQ connection lost while idle; reconnecting")
+            if self._connection is not None and self._connection.is_open and self._channel.is_open:
+                return
         self.close()
         self._connection = pika.BlockingConnection(connection_parameters(self.url))
         self._channel = self._connection.channel()
