@@ -42,6 +42,18 @@ def _database(env: environ.Env, service: str) -> dict[str, Any]:
     return config
 
 
+def _kafka_security(env: environ.Env) -> dict[str, str]:
+    """librdkafka options for an authenticated cluster (MSK SASL/SCRAM, Managed Kafka); empty locally."""
+    names = {
+        "security.protocol": "KAFKA_SECURITY_PROTOCOL",
+        "sasl.mechanism": "KAFKA_SASL_MECHANISM",
+        "sasl.username": "KAFKA_SASL_USERNAME",
+        "sasl.password": "KAFKA_SASL_PASSWORD",
+        "ssl.ca.location": "KAFKA_SSL_CA_LOCATION",
+    }
+    return {option: env.str(name) for option, name in names.items() if env.str(name, default="")}
+
+
 def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) -> dict[str, Any]:
     """Return the settings every service shares; the service adds its own apps, urls and extras."""
     env = environ.Env()
@@ -135,6 +147,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "REDIS_URL": redis_url,
         "RABBITMQ_URL": env.str("RABBITMQ_URL", default=""),
         "KAFKA_BOOTSTRAP_SERVERS": env.str("KAFKA_BOOTSTRAP_SERVERS", default=""),
+        "KAFKA_SECURITY_CONFIG": _kafka_security(env),
         "MONGODB_URI": env.str("MONGODB_URI", default=""),
         "ACCOUNTS_URL": env.str("ACCOUNTS_URL", default="http://127.0.0.1:8002"),
         "CATALOG_URL": env.str("CATALOG_URL", default="http://127.0.0.1:8001"),
@@ -148,6 +161,11 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         # share one broker without seeing each other's messages.
         "EVENTS_NAMESPACE": env.str("EVENTS_NAMESPACE", default=""),
         "EVENTS_EXCHANGE": env.str("EVENTS_EXCHANGE", default="cosmeticos.events"),
+        "EVENTS_TRANSPORT": env.str("EVENTS_TRANSPORT", default=""),
+        "EVENTS_DELIVERY_LIMIT": env.int("EVENTS_DELIVERY_LIMIT", default=5),
+        "EVENTS_AUDIT_TOPIC": env.bool("EVENTS_AUDIT_TOPIC", default=False),
+        "EVENTS_PUBLISH_TIMEOUT": env.float("EVENTS_PUBLISH_TIMEOUT", default=10.0),
+        "EVENTS_OUTBOX_RETENTION_DAYS": env.int("EVENTS_OUTBOX_RETENTION_DAYS", default=7),
         # Security: on whenever DEBUG is off, so `check --deploy` passes in production.
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
         "SECURE_SSL_REDIRECT": env.bool("SECURE_SSL_REDIRECT", default=secure),

@@ -59,3 +59,31 @@ def test_debug_mode_turns_off_the_https_only_settings(tmp_path, monkeypatch):
     assert settings["DEBUG"] is True
     assert settings["SECURE_SSL_REDIRECT"] is False
     assert settings["SESSION_COOKIE_SECURE"] is False
+
+
+def test_kafka_authentication_comes_from_the_environment_and_is_empty_locally(tmp_path, monkeypatch):
+    for name in ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    assert _build(tmp_path)["KAFKA_SECURITY_CONFIG"] == {}
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "shop")
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "secret")
+    assert _build(tmp_path)["KAFKA_SECURITY_CONFIG"] == {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.username": "shop",
+        "sasl.password": "secret",
+    }
+
+
+def test_event_settings_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVENTS_NAMESPACE", "e2e.")
+    monkeypatch.setenv("EVENTS_DELIVERY_LIMIT", "3")
+    monkeypatch.setenv("EVENTS_TRANSPORT", "embedded")
+    settings = _build(tmp_path)
+    assert (settings["EVENTS_NAMESPACE"], settings["EVENTS_DELIVERY_LIMIT"], settings["EVENTS_TRANSPORT"]) == (
+        "e2e.",
+        3,
+        "embedded",
+    )

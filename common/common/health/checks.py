@@ -46,7 +46,9 @@ def check_rabbitmq() -> None:
 def check_kafka() -> None:
     from confluent_kafka.admin import AdminClient
 
-    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "socket.timeout.ms": 2000})
+    from common.events.transports.kafka import connection_config
+
+    admin = AdminClient({**connection_config(), "socket.timeout.ms": 2000})
     admin.list_topics(timeout=CHECK_TIMEOUT_SECONDS)
 
 

@@ -29,8 +29,9 @@ librdkafka_logger = logging.getLogger("librdkafka")  # librdkafka's own log line
 DEFAULT_PARTITIONS = 3
 
 
-def _bootstrap_servers() -> str:
-    return settings.KAFKA_BOOTSTRAP_SERVERS
+def connection_config() -> dict[str, str]:
+    """Where the brokers are and how to authenticate (SASL_SSL for MSK or Managed Kafka), from settings."""
+    return {"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, **getattr(settings, "KAFKA_SECURITY_CONFIG", {})}
 
 
 def ensure_topics(topics: Iterable[str], *, timeout: float = 10.0) -> None:
@@ -40,7 +41,7 @@ def ensure_topics(topics: Iterable[str], *, timeout: float = 10.0) -> None:
         return
     admin = AdminClient(
         {
-            "bootstrap.servers": _bootstrap_servers(),
+            **connection_config(),
             "socket.timeout.ms": int(timeout * 1000),
             "logger": librdkafka_logger,
         }
@@ -116,7 +117,7 @@ class KafkaPublisher:
         if self._producer is None:
             self._producer = Producer(
                 {
-                    "bootstrap.servers": _bootstrap_servers(),
+                    **connection_config(),
                     "enable.idempotence": True,
                     "acks": "all",
                     "linger.ms": 5,
@@ -169,7 +170,7 @@ class KafkaConsumer:
         ensure_topics(self.topics)
         consumer = ConfluentConsumer(
             {
-                "bootstrap.servers": _bootstrap_servers(),
+                **connection_config(),
                 "group.id": routing.consumer_group(self.service),
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
