@@ -24,7 +24,7 @@ def require_env(name: str) -> str:
         return value
     if os.environ.get("CI"):
         pytest.fail(f"{name} must be set in CI (scripts/start_test_infra.sh prints it)")
-    pytest.skip(f"{name} is not set: eval \"$(scripts/start_test_infra.sh)\" to run this test on the real service")
+    pytest.skip(f'{name} is not set: eval "$(scripts/start_test_infra.sh)" to run this test on the real service')
 
 
 @pytest.fixture
