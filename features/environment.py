@@ -28,7 +28,7 @@ def before_scenario(context, scenario):
 
 
 def after_scenario(context, scenario):
-    if scenario.status == "failed":
+    if scenario.status in ("failed", "error"):
         dead = context.stack.dead_processes()
         if dead:
             print(f"processes that exited: {dead}", file=sys.stderr)
@@ -36,5 +36,6 @@ def after_scenario(context, scenario):
 
 
 def after_all(context):
-    context.shop.close()
-    context.stack_manager.__exit__(None, None, None)
+    if hasattr(context, "shop"):  # before_all got as far as a running stack
+        context.shop.close()
+        context.stack_manager.__exit__(None, None, None)
