@@ -1,11 +1,5 @@
-"""gunicorn settings shared by the service image and command 1 (sync views: gthread workers)."""
+"""gunicorn settings of the orders service: the shared, measured choice from ``common.gunicorn_conf``."""
 
-import os
+from common.gunicorn_conf import settings_for
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8003")
-worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-timeout = 30
-graceful_timeout = 20
-accesslog = None
+globals().update(settings_for(service="orders", port=8003))

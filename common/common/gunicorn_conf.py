@@ -1,0 +1,46 @@
+"""gunicorn settings every service shares; ``config/gunicorn.conf.py`` calls :func:`settings_for`.
+
+The choice (gthread, one worker per core, 4 threads, keep-alive above any proxy's idle timeout) is the
+one measured fastest for these sync views: see docs/performance.md. With several worker processes,
+Prometheus metrics are kept in per-process files so ``/metrics`` answers for the whole service.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+
+def _metrics_directory(service: str) -> str:
+    """A fresh directory per server start: stale files of dead workers would be counted again."""
+    base = os.environ.get("PROMETHEUS_MULTIPROC_BASE", tempfile.gettempdir())
+    os.makedirs(base, exist_ok=True)
+    return tempfile.mkdtemp(prefix=f"prometheus-{service}-", dir=base)
+
+
+def _child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def settings_for(*, service: str, port: int) -> dict[str, Any]:
+    # Set before any worker imports prometheus_client (workers fork after the config is read).
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _metrics_directory(service))
+    return {
+        "bind": os.environ.get("GUNICORN_BIND", f"127.0.0.1:{port}"),
+        "worker_class": "gthread",
+        "workers": int(os.environ.get("GUNICORN_WORKERS", "2")),
+        "threads": int(os.environ.get("GUNICORN_THREADS", "4")),
+        "keepalive": int(os.environ.get("GUNICORN_KEEPALIVE", "75")),
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+        "accesslog": None,
+        # gunicorn 27's control socket defaults to one path per user, shared by every server on the host.
+        "control_socket_disable": True,
+        "proc_name": f"cosmeticos-{service}",
+        "child_exit": _child_exit,
+    }
