@@ -256,3 +256,17 @@ def test_resend_leaves_an_email_being_sent_alone(django_capture_on_commit_callba
     assert callbacks == []
     log.refresh_from_db()
     assert (log.status, log.attempts, len(mail.outbox)) == (EmailStatus.SENDING, 1, 0)
+
+
+def test_the_plain_text_part_keeps_links_unescaped_and_the_html_part_escapes_them():
+    link = "https://shop.example/reset-password?uid=NA&token=abc-123"
+    rendered = render_email(
+        kind=EmailKind.PASSWORD_RESET,
+        language="pt-br",
+        context={"full_name": "Bia <Lima>", "reset_url": link, "expires_at": "2026-01-15T16:00:00Z"},
+    )
+    assert link in rendered.text
+    assert "&amp;" not in rendered.text
+    assert "Bia <Lima>" in rendered.text
+    assert "uid=NA&amp;token=abc-123" in rendered.html
+    assert "Bia &lt;Lima&gt;" in rendered.html

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.template.loader import render_to_string, select_template
+from django.template import Context
+from django.template.loader import get_template, render_to_string, select_template
 from django.utils import translation
 
 FALLBACK_LANGUAGE = "en"
@@ -29,7 +30,12 @@ def render_email(*, kind: str, language: str, context: dict[str, Any]) -> Render
     """Subject, plain text and HTML of one email, rendered with its language active (dates, numbers)."""
     chosen = email_template_language(kind=kind, language=language)
     with translation.override(chosen):
-        subject = render_to_string(f"emails/{chosen}/{kind}.subject.txt", context)
-        text = render_to_string(f"emails/{chosen}/{kind}.txt", context)
+        subject = _render_plain_text(f"emails/{chosen}/{kind}.subject.txt", context)
+        text = _render_plain_text(f"emails/{chosen}/{kind}.txt", context)
         html = render_to_string(f"emails/{chosen}/{kind}.html", context)
     return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html, language=chosen)
+
+
+def _render_plain_text(name: str, context: dict[str, Any]) -> str:
+    """Plain text is not HTML: no escaping, so a link with ``&`` stays a working link."""
+    return get_template(name).template.render(Context(context, autoescape=False))
