@@ -52,7 +52,8 @@ def run_suite(name: str) -> tuple[int, int, int, int]:
     report.unlink(missing_ok=True)
     env = {**os.environ, "JUNIT_XML": str(report)}
     command = [*command, f"--junitxml={report}"] if command[:3] == PYTEST[:3] else command
-    print(f"== {name}: {' '.join(command[2:])} (in {workdir.relative_to(ROOT) or '.'})", flush=True)
+    shown = command[2:] if command[:3] == PYTEST[:3] else [Path(command[1]).name, *command[2:]]
+    print(f"== {name}: {' '.join(shown)} (in {workdir.relative_to(ROOT) or '.'})", flush=True)
     started = time.monotonic()
     code = subprocess.call(command, cwd=workdir, env=env)
     passed, failed, skipped = _counts(report) if report.exists() else (0, 0, 0)
