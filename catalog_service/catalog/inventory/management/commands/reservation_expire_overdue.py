@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import signal
-import time
-
-from django.core.management.base import BaseCommand
-
 from catalog.inventory.services import reservation_expire_overdue
+from common.management.periodic import PeriodicCommand
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Release the stock of reservations whose payment window has passed (once, or every --loop seconds)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--loop", type=float, default=0, help="Run again every SECONDS until stopped.")
+    def run_round(self, **options) -> int:
+        return reservation_expire_overdue()
 
-    def handle(self, *args, loop: float, **options):
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        if loop:
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
-        while True:
-            released = reservation_expire_overdue()
-            self.stdout.write(f"reservation_expire_overdue: released {released} order(s)")
-            if not loop:
-                return
-            deadline = time.monotonic() + loop
-            while not stopping and time.monotonic() < deadline:
-                time.sleep(min(0.5, loop))
-            if stopping:
-                return
+    def describe(self, handled: int) -> str:
+        return f"reservation_expire_overdue: released {handled} order(s)"
