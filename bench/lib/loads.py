@@ -31,7 +31,7 @@ class Target:
 
 
 def group_cpu_seconds(pgid: int | None) -> float | None:
-    """User + system CPU seconds of every live process in a process group (from /proc)."""
+    """User + system CPU seconds of a process group's live processes and their reaped children (/proc)."""
     if pgid is None:
         return None
     ticks = os.sysconf("SC_CLK_TCK")
@@ -44,8 +44,9 @@ def group_cpu_seconds(pgid: int | None) -> float | None:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # fields after "(comm)": state, ppid, pgrp, ...; utime and stime at 11, 12
-            total += int(fields[11]) + int(fields[12])
+        if int(fields[2]) == pgid:  # after "(comm)": state, ppid, pgrp, ...; utime, stime, cutime, cstime at 11-14
+            # cutime/cstime: reaped children, so a worker gunicorn replaced is still counted
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return total / ticks
 
 
