@@ -143,11 +143,11 @@ def add_line(client, headers: dict, sku: str, quantity: int = 1):
     return client.post(f"{CART}/lines", {"sku": sku, "quantity": quantity}, content_type="application/json", **headers)
 
 
-def checkout(client, headers: dict, *, key: str, email: str | None = "guest@example.com", address=None):
+def checkout(client, headers: dict, *, key: str, email: str | None = "guest@example.com", address=None, **extra):
     body = {"shipping_address": address or ADDRESS}
     if email is not None:
         body["email"] = email
-    return client.post(CHECKOUT, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, **headers)
+    return client.post(CHECKOUT, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, **headers, **extra)
 
 
 def deliver_webhooks(client) -> int:

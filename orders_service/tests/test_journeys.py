@@ -116,3 +116,19 @@ def test_business_metrics_count_placed_paid_rejected_and_declined_orders(
         "declined": 1,
         "checkouts": 2,
     }
+
+
+def test_every_event_of_a_purchase_carries_the_checkouts_correlation_id(client, catalog):
+    """The webhook that pays the order is another request, yet order_paid names the checkout's id."""
+    headers = cart_headers(new_cart(client)["token"])
+    assert add_line(client, headers, "SERUM-30", 1).status_code == 201
+    response = checkout(client, headers, key="traced", email="bia@example.com", HTTP_X_CORRELATION_ID="purchase-42")
+    assert response.status_code == 201
+    assert response["X-Correlation-ID"] == "purchase-42"
+    catalog.process()
+    pay(client, response.json())
+
+    order = Order.objects.get()
+    assert (order.status, order.correlation_id) == ("paid", "purchase-42")
+    traced = [(e.type, e.correlation_id) for e in published() if e.type in ("orders.order_placed", "orders.order_paid")]
+    assert traced == [("orders.order_placed", "purchase-42"), ("orders.order_paid", "purchase-42")]

@@ -181,10 +181,12 @@ class Shop:
             "orders", "POST", "cart/lines", json={"sku": sku, "quantity": quantity}, shopper=shopper, guest=guest
         )
 
-    def checkout(self, shopper: Shopper, *, key: str | None = None, address: dict | None = None) -> httpx.Response:
+    def checkout(
+        self, shopper: Shopper, *, key: str | None = None, address: dict | None = None, headers: dict | None = None
+    ) -> httpx.Response:
         body = {"email": shopper.email, "shipping_address": address or ADDRESS}
-        headers = {"Idempotency-Key": key or str(uuid.uuid4())}
-        return self.call("orders", "POST", "checkout", json=body, shopper=shopper, headers=headers)
+        sent = {"Idempotency-Key": key or str(uuid.uuid4()), **(headers or {})}
+        return self.call("orders", "POST", "checkout", json=body, shopper=shopper, headers=sent)
 
     def order(self, shopper: Shopper, number: str) -> dict:
         params = None if shopper.access else {"email": shopper.email}

@@ -45,7 +45,8 @@ def test_a_paid_purchase_shows_in_orders_catalog_mail_reports_and_browsing_histo
     assert [(line["sku"], line["quantity"]) for line in added["lines"]] == [(sku, QUANTITY)]
 
     key = str(uuid.uuid4())
-    placed = expect(shop.checkout(shopper, key=key), 201).json()
+    correlation = f"purchase-{uuid.uuid4().hex[:12]}"
+    placed = expect(shop.checkout(shopper, key=key, headers={"X-Correlation-ID": correlation}), 201).json()
     number = placed["number"]
     again = expect(shop.checkout(shopper, key=key), 200, 201).json()
     assert again["number"] == number
@@ -80,6 +81,14 @@ def test_a_paid_purchase_shows_in_orders_catalog_mail_reports_and_browsing_histo
     confirmation = mailbox.wait_for(to=shopper.email, contains=number, timeout=60)
     assert number in confirmation.subject + confirmation.body
 
+    # the checkout's correlation id follows the purchase into the JSON logs of orders, catalog and tasks
+    for service in ("orders", "catalog", "tasks"):
+        poll(
+            f"the correlation id {correlation} in {service}'s logs",
+            lambda service=service: _logged_with_correlation(stack, service, correlation),
+            timeout=30,
+        )
+
     # catalog: the signed-in view is in the shopper's browsing history
     history = poll(
         "the product in the browsing history",
@@ -111,6 +120,12 @@ def _stock_row(admin: Admin, sku: str) -> tuple[int, int]:
     on_hand = re.search(r'class="field-on_hand">(\d+)<', row).group(1)
     reserved = re.search(r'class="field-reserved">(\d+)<', row).group(1)
     return int(on_hand), int(reserved)
+
+
+def _logged_with_correlation(stack, service: str, correlation: str) -> bool:
+    """Whether a JSON log line of any of the service's processes names ``correlation``."""
+    needle = f'"correlation_id":"{correlation}"'
+    return any(needle in log.read_text(errors="replace") for log in stack.log_dir.glob(f"{service}-*.log"))
 
 
 def _items(body):

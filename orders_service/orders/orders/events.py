@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from common.events import publish
+from common.events.contracts import EventContract
 from common.events.contracts.common_types import Line, PricedLine
 from common.events.contracts.orders import (
     OrderCancelled,
@@ -50,20 +51,25 @@ def order_summary_fields(order: Order) -> dict[str, Any]:
     }
 
 
+def publish_about_order(order: Order, event: EventContract) -> None:
+    """Publish an event about ``order`` under its checkout's correlation id, whoever triggers it."""
+    publish(event, key=order.number, correlation_id=order.correlation_id or None)
+
+
 def publish_order_placed(order: Order, *, placed_at: datetime, reserve_until: datetime) -> None:
-    publish(
-        OrderPlaced(**order_summary_fields(order), placed_at=placed_at, reserve_until=reserve_until),
-        key=order.number,
+    publish_about_order(
+        order, OrderPlaced(**order_summary_fields(order), placed_at=placed_at, reserve_until=reserve_until)
     )
 
 
 def publish_order_paid(order: Order) -> None:
-    publish(OrderPaid(**order_summary_fields(order), paid_at=order.paid_at or timezone.now()), key=order.number)
+    publish_about_order(order, OrderPaid(**order_summary_fields(order), paid_at=order.paid_at or timezone.now()))
 
 
 def publish_order_cancelled(order: Order, *, reason: str, was_paid: bool) -> None:
     """Also the "release the stock" message catalog acts on, so a late reservation is published again."""
-    publish(
+    publish_about_order(
+        order,
         OrderCancelled(
             order_number=order.number,
             email=order.email,
@@ -73,21 +79,19 @@ def publish_order_cancelled(order: Order, *, reason: str, was_paid: bool) -> Non
             was_paid=was_paid,
             cancelled_at=timezone.now(),
         ),
-        key=order.number,
     )
 
 
 def publish_order_expired(order: Order) -> None:
-    publish(
-        OrderExpired(order_number=order.number, lines=plain_lines(order), expired_at=timezone.now()),
-        key=order.number,
+    publish_about_order(
+        order, OrderExpired(order_number=order.number, lines=plain_lines(order), expired_at=timezone.now())
     )
 
 
 def publish_confirmation_resend(order: Order, *, requested_by: str) -> None:
-    publish(
+    publish_about_order(
+        order,
         OrderConfirmationResendRequested(
             **order_summary_fields(order), paid_at=order.paid_at or timezone.now(), requested_by=requested_by
         ),
-        key=order.number,
     )

@@ -21,6 +21,9 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The checkout request's correlation id: every event about this order carries it, so one purchase
+    # can be followed through the logs of orders, catalog and tasks (HTTP, events, Celery tasks).
+    correlation_id = models.CharField(max_length=128, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

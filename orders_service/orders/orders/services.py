@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.api import Conflict
-from common.events import publish
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
+from common.observability.context import current_correlation_id
 from orders.orders.events import (
+    publish_about_order,
     publish_confirmation_resend,
     publish_order_cancelled,
     publish_order_expired,
@@ -92,6 +93,7 @@ def order_place(
             shipping=shipping,
             total=subtotal + shipping,
             shipping_address=shipping_address,
+            correlation_id=current_correlation_id() or "",
         )
         OrderLine.objects.bulk_create(
             [
@@ -153,7 +155,7 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
             return  # already rejected, or closed meanwhile: nothing is held, nothing to do
         order = order_transition(order=order, to=OrderStatus.REJECTED, actor="catalog", note=reason)
         payment_session_close(order=order)
-        publish(OrderRejected(order_number=order.number, email=order.email, reason=reason), key=order.number)
+        publish_about_order(order, OrderRejected(order_number=order.number, email=order.email, reason=reason))
         transaction.on_commit(metrics.ORDERS_REJECTED.inc)
         logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
 
@@ -221,14 +223,14 @@ def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
         order = order_transition(order=order, to=OrderStatus.FULFILLED, actor=actor, note=f"tracking {tracking_code}")
         Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)
         order.tracking_code = tracking_code
-        publish(
+        publish_about_order(
+            order,
             OrderFulfilled(
                 order_number=order.number,
                 email=order.email,
                 tracking_code=tracking_code,
                 fulfilled_at=timezone.now(),
             ),
-            key=order.number,
         )
     return order
 
