@@ -21,8 +21,24 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="stop after 1 second with nothing to do")
         parser.add_argument("--max-messages", type=int, default=None, help="stop after this many messages")
         parser.add_argument("--timeout", type=float, default=None, help="stop after this many seconds")
+        parser.add_argument(
+            "--metrics-port", type=int, default=0, help="serve Prometheus metrics (events handled, dead letters)"
+        )
 
-    def handle(self, *args, transport, once: bool, max_messages: int | None, timeout: float | None, **options):
+    def handle(
+        self,
+        *args,
+        transport,
+        once: bool,
+        max_messages: int | None,
+        timeout: float | None,
+        metrics_port: int = 0,
+        **options,
+    ):
+        if metrics_port:
+            from prometheus_client import start_http_server
+
+            start_http_server(metrics_port)
         limits = ConsumeLimits(max_messages=max_messages, timeout=timeout, idle_timeout=1.0 if once else None)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: limits.stop.set())
