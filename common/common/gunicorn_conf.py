@@ -36,8 +36,10 @@ def settings_for(*, service: str, port: int) -> dict[str, Any]:
         "keepalive": int(os.environ.get("GUNICORN_KEEPALIVE", "75")),
         "timeout": 30,
         "graceful_timeout": 20,
-        "max_requests": 5000,
-        "max_requests_jitter": 500,
+        # No worker recycling by default: replacing a worker stalls a small server for ~2 s (measured,
+        # docs/performance.md). Set GUNICORN_MAX_REQUESTS if a leak ever needs containing.
+        "max_requests": int(os.environ.get("GUNICORN_MAX_REQUESTS", "0")),
+        "max_requests_jitter": int(os.environ.get("GUNICORN_MAX_REQUESTS", "0")) // 10,
         "accesslog": None,
         # gunicorn 27's control socket defaults to one path per user, shared by every server on the host.
         "control_socket_disable": True,
