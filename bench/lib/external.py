@@ -187,9 +187,13 @@ def pick_skus(env: dict[str, str], *, rounds: int) -> tuple[list[str], list[str]
                 raise BenchError(f"catalog's stock endpoint answered {response.status_code}")
             available.update({row["sku"]: int(row["available"]) for row in response.json()})
     in_stock = sorted((sku for sku, units in available.items() if units >= 5), key=lambda sku: -available[sku])
-    if len(in_stock) < rounds + THROUGHPUT_SKUS:
+    # Scarce SKUs keep their seeded stock (a reused bench database has boosted throughput SKUs, and a
+    # cart line holds at most 999 units); the throughput phase takes the most available of the rest.
+    scarce = [sku for sku in in_stock if available[sku] < 1000][:rounds]
+    throughput = [sku for sku in in_stock if sku not in scarce][:THROUGHPUT_SKUS]
+    if len(scarce) < rounds or len(throughput) < THROUGHPUT_SKUS:
         raise BenchError(f"only {len(in_stock)} copied SKUs have stock; need {rounds + THROUGHPUT_SKUS}")
-    return in_stock[rounds : rounds + THROUGHPUT_SKUS], in_stock[:rounds]
+    return throughput, scarce
 
 
 def give_stock(env: dict[str, str], sku: str, units: int) -> None:
