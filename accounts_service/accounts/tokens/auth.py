@@ -8,10 +8,9 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
-from accounts.tokens.errors import AccessTokenExpired, InvalidAccessToken
 from accounts.tokens.signing import AccountsAccessToken
 from accounts.users.models import User
-from common.auth.errors import UserInactive
+from common.auth.errors import InvalidToken, TokenExpired, UserInactive
 
 
 class AccessTokenAuth(HttpBearer):
@@ -19,13 +18,13 @@ class AccessTokenAuth(HttpBearer):
         try:
             access = AccountsAccessToken(token)
         except ExpiredTokenError:
-            raise AccessTokenExpired()
+            raise TokenExpired()
         except TokenError:
-            raise InvalidAccessToken()
+            raise InvalidToken()
         try:
             user = User.objects.get(pk=int(access["user_id"]))
         except (KeyError, TypeError, ValueError, User.DoesNotExist):
-            raise InvalidAccessToken()
+            raise InvalidToken()
         if not user.is_active:
             raise UserInactive()
         return user

@@ -11,13 +11,5 @@ class InvalidRefreshToken(Unauthorized):
     code, detail = "invalid_token", "The refresh token is invalid, expired or already used."
 
 
-class InvalidAccessToken(Unauthorized):
-    code, detail = "invalid_token", "The access token is invalid."
-
-
-class AccessTokenExpired(Unauthorized):
-    code, detail = "token_expired", "The access token has expired."
-
-
 class LockedOut(TooManyRequests):
     detail = "Too many failed logins for this account; try again in 15 minutes."

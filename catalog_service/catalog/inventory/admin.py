@@ -7,6 +7,7 @@ from django.db.models import F
 
 from catalog.inventory.models import LowStock, Reservation, Stock
 from catalog.inventory.services import stock_set
+from common.admin import NoManualEditsAdmin
 
 
 @admin.register(Stock)
@@ -54,14 +55,8 @@ class LowStockAdmin(StockAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(NoManualEditsAdmin):
     list_display = ["order_number", "sku", "quantity", "state", "expires_at", "created_at"]
     list_filter = ["state"]
     search_fields = ["order_number", "sku"]
     readonly_fields = ["order_number", "sku", "variant", "quantity", "expires_at", "state", "created_at", "updated_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,19 +7,11 @@ from django.template.response import TemplateResponse
 
 from catalog.history.services import zero_result_searches
 from catalog.search.models import ZeroResultQuery
+from common.admin import ReadOnlyAdmin
 
 
 @admin.register(ZeroResultQuery)
-class ZeroResultQueryAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ZeroResultQueryAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         context = {
             **self.admin_site.each_context(request),

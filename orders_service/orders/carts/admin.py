@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from orders.carts.models import Cart, CartLine
-from orders.readonly_admin import ReadOnlyAdmin
 
 
 class CartLineInline(admin.TabularInline):

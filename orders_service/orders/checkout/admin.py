@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from orders.checkout.models import IdempotencyKey
-from orders.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(IdempotencyKey)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
-from orders.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(PaymentTransaction)

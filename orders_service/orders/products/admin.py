@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from orders.products.models import ProductVariant
-from orders.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(ProductVariant)

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from common.admin import NoManualEditsAdmin
 from tasks.reports.apis import report_file_response
 from tasks.reports.models import Report, ReportStatus, SaleOrder, StockLevel
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(NoManualEditsAdmin):
     list_display = ["__str__", "kind", "period_start", "period_end", "status", "row_count", "created_at", "download"]
     list_filter = ["kind", "status"]
     date_hierarchy = "period_start"
@@ -34,12 +35,6 @@ class ReportAdmin(admin.ModelAdmin):
         "download",
     ]
     exclude = ["claim_token"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         urls = [
@@ -68,26 +63,14 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SaleOrder)
-class SaleOrderAdmin(admin.ModelAdmin):
+class SaleOrderAdmin(NoManualEditsAdmin):
     list_display = ["order_number", "total", "currency", "paid_on", "refunded", "refunded_on"]
     list_filter = ["refunded", "currency"]
     search_fields = ["order_number", "email"]
     date_hierarchy = "paid_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(StockLevel)
-class StockLevelAdmin(admin.ModelAdmin):
+class StockLevelAdmin(NoManualEditsAdmin):
     list_display = ["sku", "product_name", "on_hand", "available", "low_stock_threshold", "changed_at"]
     search_fields = ["sku", "product_name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,26 +2,21 @@
 
 from django.contrib import admin, messages
 
+from common.admin import NoManualEditsAdmin
 from common.events.inbox.models import DeadLetter, ProcessedEvent
 from common.events.inbox.services import dead_letter_replay
 from common.events.validation import InvalidEvent
 
 
 @admin.register(ProcessedEvent)
-class ProcessedEventAdmin(admin.ModelAdmin):
+class ProcessedEventAdmin(NoManualEditsAdmin):
     list_display = ["event_id", "event_type", "processed_at"]
     list_filter = ["event_type"]
     search_fields = ["=event_id"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(admin.ModelAdmin):
+class DeadLetterAdmin(NoManualEditsAdmin):
     list_display = ["id", "event_type", "event_id", "source", "attempts", "created_at", "replayed_at"]
     list_filter = ["event_type", "source"]
     search_fields = ["=event_id", "error"]
@@ -40,9 +35,3 @@ class DeadLetterAdmin(admin.ModelAdmin):
         self.message_user(request, f"{replayed} dead letter(s) queued again through the outbox.", messages.SUCCESS)
         if unreadable:
             self.message_user(request, f"{unreadable} dead letter(s) are not envelopes: fix by hand.", messages.WARNING)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

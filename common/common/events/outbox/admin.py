@@ -2,12 +2,13 @@
 
 from django.contrib import admin, messages
 
+from common.admin import NoManualEditsAdmin
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.services import outbox_replay
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(NoManualEditsAdmin):
     list_display = ["id", "event_type", "key", "status", "attempts", "created_at", "sent_at", "last_error_short"]
     list_filter = ["status", "event_type"]
     search_fields = ["=event_id", "key"]
@@ -23,9 +24,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def replay(self, request, queryset):
         count = outbox_replay(message_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} outbox message(s) back to pending.", messages.SUCCESS)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
