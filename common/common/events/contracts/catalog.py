@@ -91,3 +91,20 @@ class ProductViewed(EventContract):
     user_id: int | None
     session_id: str | None = None
     viewed_at: datetime
+
+
+class UncoveredLine(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    quantity: int
+    on_hand: int
+
+
+@contract("catalog.stock_commit_failed", version=1, producer="catalog", consumers=("orders",))
+class StockCommitFailed(EventContract):
+    """A paid order's reservation could not be committed (released, expired or stock short): support must act."""
+
+    order_number: str
+    reason: str
+    lines: list[UncoveredLine]
