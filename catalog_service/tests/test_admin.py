@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from catalog.inventory.models import Stock
+from catalog.inventory.models import Stock, StockMovement
 from catalog.products.models import Product, Variant
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -82,7 +82,9 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
         "variants-0-ean13": "",
         "variants-0-weight_grams": "10",
         "variants-0-position": "0",
-        "variants-0-on_hand": "2",
+        "variants-0-stock_reason": "counted",
+        "variants-0-stock_quantity": "2",
+        "variants-0-stock_on_hand_seen": "20",
         "variants-0-low_stock_threshold": "5",
         "attribute_values-TOTAL_FORMS": "0",
         "attribute_values-INITIAL_FORMS": "0",
@@ -100,6 +102,8 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
     assert "diamante" in product.search_text
     stock = Stock.objects.get(variant=variant)
     assert (stock.on_hand, stock.low_stock_threshold) == (2, 5)
+    [movement] = StockMovement.objects.filter(sku="BLP-GLS-001")
+    assert (movement.reason, movement.delta, movement.on_hand_after) == ("counted", -18, 2)
     [updated] = published("catalog.product_updated")
     assert updated.payload["name"] == "Gloss Labial Diamante"
     assert updated.payload["variants"] == [
@@ -154,7 +158,14 @@ def test_low_stock_list_and_other_admin_pages_load(admin_client, catalog_data):
 
 def test_merchandiser_group_has_the_catalog_permissions():
     codenames = set(Group.objects.get(name="Merchandiser").permissions.values_list("codename", flat=True))
-    assert {"change_product", "add_variant", "change_stock", "view_zeroresultquery", "view_importjob"} <= codenames
+    assert {
+        "change_product",
+        "add_variant",
+        "change_stock",
+        "view_stockmovement",
+        "view_zeroresultquery",
+        "view_importjob",
+    } <= codenames
     assert "change_user" not in codenames
 
 

@@ -7,7 +7,7 @@ from catalog.imports.csv_format import COLUMNS
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
-from catalog.inventory.models import Stock
+from catalog.inventory.models import Stock, StockMovement
 from catalog.products.models import Product, Variant
 from django.core.management import call_command
 
@@ -125,6 +125,23 @@ def test_good_file_creates_and_updates_by_sku(catalog_data):
     assert Variant.objects.count() == 9
 
 
+def import_ledger():
+    rows = StockMovement.objects.filter(reason="import").order_by("id")
+    return list(rows.values_list("sku", "delta", "on_hand_after", "reference"))
+
+
+def test_every_unit_change_of_an_import_is_a_ledger_movement(catalog_data, admin_user):
+    catalog_import_submit(file_name="lancamentos.csv", text=GOOD, dry_run=False, user=admin_user)
+    assert import_ledger() == [
+        ("BLP-BAT-001", 20, 30, "CSV lancamentos.csv"),
+        ("BLP-BAT-009", 7, 7, "CSV lancamentos.csv"),
+        ("NEW-SER-001", 12, 12, "CSV lancamentos.csv"),
+    ]
+    assert set(StockMovement.objects.values_list("created_by", flat=True)) == {admin_user.pk}
+    catalog_import(text=GOOD, dry_run=False)  # the same levels again: nothing moves
+    assert len(import_ledger()) == 3
+
+
 def test_imported_products_are_found_by_search(client, catalog_data):
     catalog_import(text=GOOD, dry_run=False)
     assert [i["slug"] for i in client.get("/api/catalog/products", {"q": "serum"}).json()["items"]] == ["serum-novo"]
@@ -139,6 +156,7 @@ def test_large_files_become_a_background_job_run_by_the_worker(catalog_data, set
     job = ImportJob.objects.get()
     assert (job.status, job.created_count, job.updated_count, job.errors) == ("done", 2, 1, [])
     assert Variant.objects.filter(sku="NEW-SER-001").exists()
+    assert {reference for *_, reference in import_ledger()} == {f"importação #{job.pk} (big.csv)"}
 
 
 def test_a_bad_background_job_fails_with_its_row_errors(catalog_data, settings):

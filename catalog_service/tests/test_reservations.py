@@ -5,7 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from catalog.inventory.models import Reservation, Stock
+from catalog.inventory.models import Reservation, Stock, StockMovement
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -64,6 +64,12 @@ def cancelled(number, lines, *, was_paid=False):
         was_paid=was_paid,
         cancelled_at=NOW,
     )
+
+
+def ledger():
+    """(sku, reason, delta, on_hand_after, reference) of every stock movement, oldest first."""
+    rows = StockMovement.objects.order_by("id")
+    return list(rows.values_list("sku", "reason", "delta", "on_hand_after", "reference"))
 
 
 def levels():
@@ -144,6 +150,7 @@ def test_payment_commits_the_reservation_once(catalog_data):
     assert levels()["BLP-BAT-001"] == (8, 0)
     assert list(Reservation.objects.values_list("state", flat=True)) == ["committed"]
     assert [e.payload["on_hand"] for e in published("catalog.stock_changed")] == [10, 8]
+    assert ledger() == [("BLP-BAT-001", "sale", -2, 8, "CO-7")]
 
 
 @pytest.mark.parametrize("kind", ["cancelled", "expired"])
@@ -161,6 +168,7 @@ def test_cancel_or_expiry_releases_the_reservation_once(catalog_data, kind):
     expected_state = "released" if kind == "cancelled" else "expired"
     assert set(Reservation.objects.values_list("state", flat=True)) == {expected_state}
     assert len(published("catalog.stock_changed")) == 4
+    assert ledger() == []  # a released hold moves no units on hand
 
 
 def test_paid_order_cancelled_before_shipping_puts_units_back_on_hand(catalog_data):
@@ -169,6 +177,7 @@ def test_paid_order_cancelled_before_shipping_puts_units_back_on_hand(catalog_da
     deliver(cancelled("CO-9", [("BLP-BAT-001", 2)], was_paid=True), handlers=HANDLERS)
     assert levels()["BLP-BAT-001"] == (10, 0)
     assert list(Reservation.objects.values_list("state", flat=True)) == ["released"]
+    assert ledger() == [("BLP-BAT-001", "sale", -2, 8, "CO-9"), ("BLP-BAT-001", "cancellation", 2, 10, "CO-9")]
 
 
 def test_overdue_reservations_are_released_by_the_expiry_command(catalog_data):
@@ -189,6 +198,8 @@ def test_payment_after_expiry_takes_the_units_again_when_still_there(catalog_dat
     deliver(paid("CO-12", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
     assert levels()["BLP-BAT-001"] == (8, 0)
     assert list(Reservation.objects.values_list("state", flat=True)) == ["committed"]
+    assert ledger() == [("BLP-BAT-001", "sale", -2, 8, "CO-12")]
+    assert published("catalog.stock_commit_failed") == []
 
 
 def test_cancellation_that_overtakes_its_placement_stops_a_late_reservation(catalog_data):
@@ -198,3 +209,70 @@ def test_cancellation_that_overtakes_its_placement_stops_a_late_reservation(cata
     assert levels() == before
     assert list(Reservation.objects.values_list("state", flat=True)) == ["released"]
     assert published() == []
+
+
+def test_a_late_payment_of_a_cancelled_order_commits_nothing_and_says_so(catalog_data):
+    deliver(placed("CO-14", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    deliver(cancelled("CO-14", [("BLP-BAT-001", 2)], was_paid=True), handlers=HANDLERS)
+    assert deliver(paid("CO-14", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    assert levels()["BLP-BAT-001"] == (10, 0)
+    assert list(Reservation.objects.values_list("state", flat=True)) == ["released"]
+    [failed] = published("catalog.stock_commit_failed")
+    assert failed.key == "CO-14"
+    assert failed.payload == {
+        "order_number": "CO-14",
+        "reason": "reservation_released",
+        "lines": [{"sku": "BLP-BAT-001", "quantity": 2, "on_hand": 10}],
+    }
+    assert ledger() == []
+
+
+def test_a_redelivered_payment_after_a_paid_order_was_cancelled_takes_nothing_again(catalog_data):
+    deliver(placed("CO-15", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    deliver(paid("CO-15", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    deliver(cancelled("CO-15", [("BLP-BAT-001", 2)], was_paid=True), handlers=HANDLERS)
+    assert levels()["BLP-BAT-001"] == (10, 0)
+    assert deliver(paid("CO-15", [("BLP-BAT-001", 2)]), handlers=HANDLERS)  # another event id
+    assert levels()["BLP-BAT-001"] == (10, 0)
+    assert list(Reservation.objects.values_list("state", flat=True)) == ["released"]
+    assert ledger() == [("BLP-BAT-001", "sale", -2, 8, "CO-15"), ("BLP-BAT-001", "cancellation", 2, 10, "CO-15")]
+
+
+def test_a_cancelled_order_whose_reservation_had_expired_takes_nothing_on_a_late_payment(catalog_data):
+    deliver(placed("CO-19", [("BLP-BAT-001", 2)], minutes=-1), handlers=HANDLERS)
+    call_command("reservation_expire_overdue", stdout=StringIO())
+    deliver(cancelled("CO-19", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    assert list(Reservation.objects.values_list("state", flat=True)) == ["released"]
+    deliver(paid("CO-19", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
+    assert levels()["BLP-BAT-001"] == (10, 0)
+    [failed] = published("catalog.stock_commit_failed")
+    assert failed.payload["reason"] == "reservation_released"
+
+
+def test_a_payment_after_expiry_whose_units_were_sold_publishes_stock_commit_failed(catalog_data):
+    deliver(placed("CO-16", [("URG-MSC-001", 4), ("BLP-BAT-001", 1)], minutes=-1), handlers=HANDLERS)
+    call_command("reservation_expire_overdue", stdout=StringIO())
+    deliver(placed("CO-17", [("URG-MSC-001", 3)]), handlers=HANDLERS)  # another shopper takes 3 of the 5
+    deliver(paid("CO-16", [("URG-MSC-001", 4), ("BLP-BAT-001", 1)]), handlers=HANDLERS)
+    assert levels()["URG-MSC-001"] == (5, 3)
+    assert levels()["BLP-BAT-001"] == (9, 0)  # the line that can be covered leaves the shelf for the order
+    states = dict(Reservation.objects.filter(order_number="CO-16").values_list("sku", "state"))
+    assert states == {"BLP-BAT-001": "committed", "URG-MSC-001": "expired"}
+    [failed] = published("catalog.stock_commit_failed")
+    assert failed.payload == {
+        "order_number": "CO-16",
+        "reason": "insufficient_stock",
+        "lines": [{"sku": "URG-MSC-001", "quantity": 4, "on_hand": 5}],
+    }
+
+
+def test_a_payment_for_an_order_catalog_never_reserved_publishes_stock_commit_failed(catalog_data):
+    deliver(placed("CO-18", [("URG-PRT-050", 1)]), handlers=HANDLERS)  # rejected: nothing on hand
+    assert deliver(paid("CO-18", [("URG-PRT-050", 1)]), handlers=HANDLERS)
+    assert levels()["URG-PRT-050"] == (0, 0)
+    [failed] = published("catalog.stock_commit_failed")
+    assert failed.payload == {
+        "order_number": "CO-18",
+        "reason": "not_reserved",
+        "lines": [{"sku": "URG-PRT-050", "quantity": 1, "on_hand": 0}],
+    }

@@ -4,11 +4,13 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from catalog.inventory.models import Stock
-from catalog.inventory.services import stock_reserve_order, stock_set
+from catalog.inventory.adjustments import stock_edit
+from catalog.inventory.models import Stock, StockMovement
+from catalog.inventory.services import stock_reserve_order
 from catalog.products.models import Brand, Category, Product, Variant
 from catalog.products.services import product_set_published, product_sync
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from common.events.testing import published
@@ -52,7 +54,7 @@ def test_in_stock_flag_follows_reservations_and_stock_edits(client, catalog_data
     )
     assert in_stock("rimel-volume-extremo") is False
     assert client.get("/api/catalog/products", {"in_stock": "true", "brand": "urban-glow"}).json()["count"] == 0
-    stock_set(variant=Variant.objects.get(sku="URG-PRT-050"), on_hand=3)
+    stock_edit(variant=Variant.objects.get(sku="URG-PRT-050"), reason="received", quantity=3)
     assert in_stock("protetor-solar-fps-50") is True
 
 
@@ -62,9 +64,11 @@ def test_stock_on_hand_cannot_go_below_what_is_reserved(catalog_data):
     stock_reserve_order(
         order_number="X-2", lines=[("BLP-GLS-001", 4)], expires_at=timezone.now() + timedelta(minutes=9)
     )
-    with pytest.raises(ValidationError):
-        stock_set(variant=Variant.objects.get(sku="BLP-GLS-001"), on_hand=3)
+    with pytest.raises(ValidationError) as refused:
+        stock_edit(variant=Variant.objects.get(sku="BLP-GLS-001"), reason="damaged", quantity=17)
+    assert refused.value.code == "below_reserved"
     assert Stock.objects.get(variant__sku="BLP-GLS-001").on_hand == 20
+    assert StockMovement.objects.count() == 0
 
 
 def test_seed_catalog_is_realistic_deterministic_and_idempotent(client):
@@ -75,6 +79,10 @@ def test_seed_catalog_is_realistic_deterministic_and_idempotent(client):
     assert Brand.objects.count() == 8
     assert Category.objects.filter(parent__parent__isnull=False).exists()
     assert Stock.objects.count() == variants
+    seeded = StockMovement.objects.filter(reason="seed", reference="seed_catalog")
+    assert seeded.count() == Stock.objects.exclude(on_hand=0).count()
+    assert not seeded.exclude(delta=F("on_hand_after")).exists()
+    assert not seeded.exclude(on_hand_after=F("stock__on_hand")).exists()
     first_skus = list(Variant.objects.order_by("sku").values_list("sku", "price")[:20])
     assert len(published("catalog.product_published")) == Product.objects.filter(is_published=True).count()
     call_command("seed_catalog", stdout=out)

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from catalog.imports.models import ImportJob
 from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate
-from catalog.inventory.models import Stock
+from catalog.inventory.ledger import stock_movement_record
+from catalog.inventory.models import Stock, StockMovement
 from catalog.inventory.services import stock_changed_publish
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
@@ -37,8 +38,11 @@ class ImportReport:
     job: ImportJob | None = None
 
 
-def catalog_import(*, text: str, dry_run: bool) -> ImportReport:
-    """Check ``text``; unless it is a dry run and when every row is good, upsert it all at once."""
+def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None) -> ImportReport:
+    """Check ``text``; unless it is a dry run and when every row is good, upsert it all at once.
+
+    Each SKU whose units on hand change gets a stock ledger movement naming ``reference`` (the file or
+    the job) and ``by``."""
     validation = catalog_csv_validate(text)
     report = ImportReport(row_count=validation.row_count, errors=[e.as_dict() for e in validation.errors])
     if dry_run or validation.errors:
@@ -46,7 +50,7 @@ def catalog_import(*, text: str, dry_run: bool) -> ImportReport:
         report.updated = len(existing)
         report.created = len(validation.rows) - report.updated
         return report
-    report.created, report.updated = _write(validation)
+    report.created, report.updated = _write(validation, reference=reference, by=by)
     report.written = True
     return report
 
@@ -57,7 +61,7 @@ def catalog_import_submit(*, file_name: str, text: str, dry_run: bool, user=None
         return catalog_import(text=text, dry_run=True)
     row_count = max(0, text.count("\n") - 1)
     if row_count <= settings.CATALOG_IMPORT_SYNC_MAX_ROWS:
-        return catalog_import(text=text, dry_run=False)
+        return catalog_import(text=text, dry_run=False, reference=f"CSV {file_name}", by=user)
     job = ImportJob.objects.create(file_name=file_name[:200], content=text, row_count=row_count, created_by=user)
     return ImportReport(row_count=row_count, job=job)
 
@@ -76,7 +80,9 @@ def import_job_run_next() -> ImportJob | None:
         job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at"])
     try:
-        report = catalog_import(text=job.content, dry_run=False)
+        report = catalog_import(
+            text=job.content, dry_run=False, reference=f"importação #{job.pk} ({job.file_name})", by=job.created_by
+        )
     except Exception as exc:  # the job records any failure; the worker goes on with the next one
         logger.exception("import job failed", extra={"job_id": job.pk})
         job.status, job.errors = ImportJob.Status.FAILED, [{"row": 0, "sku": "", "errors": [str(exc)]}]
@@ -89,7 +95,7 @@ def import_job_run_next() -> ImportJob | None:
     return job
 
 
-def _write(validation: Validation) -> tuple[int, int]:
+def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
     created = updated = 0
     with transaction.atomic():
         slugs = {row.product_slug for row in validation.rows}
@@ -131,7 +137,9 @@ def _write(validation: Validation) -> tuple[int, int]:
             for name, value in row.variant.items():
                 setattr(variant, name, value)
             variant.save()
-            stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
+            stock, _ = (
+                Stock.objects.select_for_update(of=("self",)).select_related("variant").get_or_create(variant=variant)
+            )
             before = (stock.on_hand, stock.low_stock_threshold)
             if row.on_hand is not None:
                 stock.on_hand = max(row.on_hand, stock.reserved)
@@ -140,6 +148,14 @@ def _write(validation: Validation) -> tuple[int, int]:
             if (stock.on_hand, stock.low_stock_threshold) != before:
                 stock.save()
                 changed_stock.append(variant.pk)
+            if stock.on_hand != before[0]:
+                stock_movement_record(
+                    stock=stock,
+                    delta=stock.on_hand - before[0],
+                    reason=StockMovement.Reason.IMPORT,
+                    reference=reference,
+                    by=by,
+                )
         product_search_refresh(product_ids=[p.pk for p in products.values()])
         for slug, product in products.items():
             product_event_publish(product_id=product.pk, was_published=was_published.get(slug, False))

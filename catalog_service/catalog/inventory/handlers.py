@@ -18,7 +18,12 @@ def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
 
 
 def order_paid(event: OrderPaid, envelope: Envelope) -> None:
-    stock_commit_order(order_number=event.order_number, causation_id=str(envelope.event_id))
+    """The CommitStock step: live reservations leave the shelf; what cannot be covered is announced."""
+    stock_commit_order(
+        order_number=event.order_number,
+        lines=[(line.sku, line.quantity) for line in event.lines],
+        causation_id=str(envelope.event_id),
+    )
 
 
 def order_cancelled(event: OrderCancelled, envelope: Envelope) -> None:

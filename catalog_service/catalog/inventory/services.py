@@ -1,8 +1,10 @@
-"""Stock writes: reservations for orders (all lines or none), commit on payment, release, expiry.
+"""Stock writes of the orders saga: reservations (all lines or none), commit on payment, release, expiry.
 
 Reservations never make availability negative: each line is taken with one conditional UPDATE
 (``reserved = reserved + q WHERE on_hand - reserved >= q``) in SKU order inside one transaction, and
-the table's check constraints refuse anything else. Every step is idempotent by order number.
+the table's check constraints refuse anything else. Every step is idempotent by order number. Units
+that leave or come back on hand (a sale, a paid order's cancellation) are recorded in the stock ledger;
+the merchandisers' edits are ``catalog.inventory.adjustments``.
 """
 
 from __future__ import annotations
@@ -11,22 +13,31 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from catalog.inventory.models import Reservation, Stock
+from catalog.inventory.ledger import stock_movement_record
+from catalog.inventory.models import Reservation, Stock, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.models import Product, Variant
 from common.events import publish
-from common.events.contracts.catalog import RejectedLine, StockChanged, StockRejected, StockReserved
+from common.events.contracts.catalog import (
+    RejectedLine,
+    StockChanged,
+    StockCommitFailed,
+    StockRejected,
+    StockReserved,
+    UncoveredLine,
+)
 from common.events.contracts.common_types import Line
 
 logger = logging.getLogger(__name__)
 
 State = Reservation.State
+Reason = StockMovement.Reason
 
 
 class _ReservationFailed(Exception):
@@ -67,27 +78,6 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     available = Exists(Stock.objects.filter(variant__product=OuterRef("pk"), on_hand__gt=F("reserved")))
     for product_id in sorted(product_ids):
         Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
-
-
-def stock_set(*, variant: Variant, on_hand: int, low_stock_threshold: int | None = None) -> Stock:
-    """Set a variant's units on hand (admin edit, CSV import); refused below what is reserved."""
-    if on_hand < 0:
-        raise ValidationError({"on_hand": "Stock on hand cannot be negative."})
-    with transaction.atomic():
-        stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
-        if on_hand < stock.reserved:
-            raise ValidationError(
-                {"on_hand": f"{stock.reserved} units are reserved for orders; on hand must cover them."}
-            )
-        changed = stock.on_hand != on_hand
-        stock.on_hand = on_hand
-        if low_stock_threshold is not None:
-            changed |= stock.low_stock_threshold != low_stock_threshold
-            stock.low_stock_threshold = low_stock_threshold
-        stock.save()
-        if changed:
-            stock_changed_publish(variant_ids=[variant.pk])
-    return stock
 
 
 def stock_reserve_order(
@@ -167,42 +157,91 @@ def _publish_rejection(
     )
 
 
-def stock_commit_order(*, order_number: str, causation_id: str | None = None) -> int:
+class CommitFailure(StrEnum):
+    """Why a paid order's line was not committed (``catalog.stock_commit_failed``'s ``reason``)."""
+
+    RESERVATION_RELEASED = "reservation_released"  # the order was cancelled: its units went back
+    INSUFFICIENT_STOCK = "insufficient_stock"  # the reservation expired and its units are gone
+    NOT_RESERVED = "not_reserved"  # never reserved (rejected, unknown or deleted SKU)
+
+
+def stock_commit_order(
+    *, order_number: str, lines: Iterable[tuple[str, int]] = (), causation_id: str | None = None
+) -> int:
     """The order was paid: its reserved units leave the shelf (on hand and reserved both drop).
 
-    A payment that arrives after its reservation expired takes the units if they are still available;
-    otherwise it is logged for a merchandiser (the order is paid but short). Returns lines committed.
+    Only a live hold is committed. An active reservation is; an expired one (the payment came after its
+    window) takes its units again only while they are available to nobody else, since the money is
+    taken and those units are promised to no other order; a released one (the order was cancelled)
+    never is. Every line that cannot be covered is announced with ``catalog.stock_commit_failed`` (the
+    lines that could be covered stay committed: the order's cancellation gives them back). ``lines``,
+    the paid order's own, name the lines catalog never reserved. Returns the lines committed.
     """
+    paid_quantities: Counter = Counter()
+    for sku, quantity in lines:
+        paid_quantities[sku] += quantity
     with transaction.atomic():
-        rows = list(
-            Reservation.objects.select_for_update()
-            .filter(order_number=order_number, state__in=[State.ACTIVE, State.EXPIRED, State.RELEASED])
-            .exclude(variant=None)
-            .order_by("sku")
-        )
-        committed = []
+        rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
+        committed: list[Reservation] = []
+        uncovered: dict[str, tuple[int, CommitFailure]] = {
+            sku: (quantity, CommitFailure.NOT_RESERVED)
+            for sku, quantity in paid_quantities.items()
+            if sku not in {row.sku for row in rows}
+        }
         for row in rows:
-            if row.state == State.ACTIVE:
-                Stock.objects.filter(variant_id=row.variant_id).update(
-                    on_hand=F("on_hand") - row.quantity, reserved=F("reserved") - row.quantity
-                )
+            if row.state == State.COMMITTED:  # a repeated payment: already done
+                continue
+            failure = _commit_line(row)
+            if failure is None:
+                committed.append(row)
             else:
-                taken = Stock.objects.filter(
-                    variant_id=row.variant_id, on_hand__gte=F("reserved") + row.quantity
-                ).update(on_hand=F("on_hand") - row.quantity)
-                if not taken:
-                    logger.error(
-                        "paid order's expired reservation could not be taken again",
-                        extra={"order_number": order_number, "sku": row.sku},
-                    )
-                    continue
-            committed.append(row)
+                uncovered[row.sku] = (row.quantity, failure)
         Reservation.objects.filter(pk__in=[row.pk for row in committed]).update(
             state=State.COMMITTED, updated_at=timezone.now()
         )
         if committed:
             stock_changed_publish(variant_ids=[row.variant_id for row in committed], causation_id=causation_id)
+        if uncovered:
+            _publish_commit_failure(order_number=order_number, uncovered=uncovered, causation_id=causation_id)
     return len(committed)
+
+
+def _commit_line(row: Reservation) -> CommitFailure | None:
+    """Take one reservation's units off the shelf (recorded as a sale): None when done, else why not."""
+    if row.variant_id is None or row.state == State.REJECTED:
+        return CommitFailure.NOT_RESERVED
+    if row.state == State.RELEASED:
+        return CommitFailure.RESERVATION_RELEASED
+    stock = Stock.objects.select_for_update(of=("self",)).select_related("variant").get(variant_id=row.variant_id)
+    if row.state == State.ACTIVE:
+        stock.reserved -= row.quantity
+    elif stock.on_hand - stock.reserved < row.quantity:  # expired, and its units went to other orders
+        return CommitFailure.INSUFFICIENT_STOCK
+    stock.on_hand -= row.quantity
+    stock.save(update_fields=["on_hand", "reserved", "updated_at"])
+    stock_movement_record(stock=stock, delta=-row.quantity, reason=Reason.SALE, reference=row.order_number)
+    return None
+
+
+def _publish_commit_failure(
+    *, order_number: str, uncovered: dict[str, tuple[int, CommitFailure]], causation_id: str | None
+) -> None:
+    on_hand = dict(Stock.objects.filter(variant__sku__in=uncovered).values_list("variant__sku", "on_hand"))
+    failures = {failure for _, failure in uncovered.values()}
+    reason = next(failure for failure in CommitFailure if failure in failures)
+    lines = [
+        UncoveredLine(sku=sku, quantity=quantity, on_hand=on_hand.get(sku, 0))
+        for sku, (quantity, _) in sorted(uncovered.items())
+    ]
+    logger.error(
+        "paid order not covered by stock: stock_commit_failed published",
+        extra={"order_number": order_number, "reason": reason.value, "skus": sorted(uncovered)},
+    )
+    publish(
+        StockCommitFailed(order_number=order_number, reason=reason.value, lines=lines),
+        key=order_number,
+        causation_id=causation_id,
+    )
 
 
 def stock_release_order(
@@ -214,11 +253,13 @@ def stock_release_order(
     causation_id: str | None = None,
 ) -> int:
     """Give an order's units back: active reservations are released (or marked expired); units of a
-    paid order cancelled before shipping go back on hand. Returns the number of lines released.
+    paid order cancelled before shipping go back on hand (recorded in the ledger). Returns the number
+    of lines released.
 
-    ``overdue_before`` limits the release to active reservations that expired before that time. When
-    the order was never seen (its cancellation overtook its placement), its ``lines`` are recorded as
-    released, so a late ``order_placed`` reserves nothing.
+    ``overdue_before`` limits the release to active reservations that expired before that time. A
+    cancellation also marks the order's expired lines released, so no late payment can take them
+    again. When the order was never seen (its cancellation overtook its placement), its ``lines`` are
+    recorded as released, so a late ``order_placed`` reserves nothing.
     """
     with transaction.atomic():
         if lines and not Reservation.objects.filter(order_number=order_number).exists():
@@ -230,17 +271,26 @@ def stock_release_order(
         elif expired:
             rows = rows.filter(state=State.ACTIVE)
         else:
-            rows = rows.filter(state__in=[State.ACTIVE, State.COMMITTED])
+            rows = rows.filter(state__in=[State.ACTIVE, State.COMMITTED, State.EXPIRED])
         rows = list(rows.order_by("sku"))
+        moved = []
         for row in rows:
             if row.state == State.ACTIVE:
                 Stock.objects.filter(variant_id=row.variant_id).update(reserved=F("reserved") - row.quantity)
-            else:
-                Stock.objects.filter(variant_id=row.variant_id).update(on_hand=F("on_hand") + row.quantity)
+                moved.append(row.variant_id)
+            elif row.state == State.COMMITTED:
+                stock = Stock.objects.select_for_update(of=("self",)).select_related("variant")
+                stock = stock.get(variant_id=row.variant_id)
+                stock.on_hand += row.quantity
+                stock.save(update_fields=["on_hand", "updated_at"])
+                stock_movement_record(
+                    stock=stock, delta=row.quantity, reason=Reason.CANCELLATION, reference=order_number
+                )
+                moved.append(row.variant_id)
         new_state = State.EXPIRED if expired or overdue_before is not None else State.RELEASED
         Reservation.objects.filter(pk__in=[row.pk for row in rows]).update(state=new_state, updated_at=timezone.now())
-        if rows:
-            stock_changed_publish(variant_ids=[row.variant_id for row in rows], causation_id=causation_id)
+        if moved:
+            stock_changed_publish(variant_ids=moved, causation_id=causation_id)
     return len(rows)
 
 

@@ -12,9 +12,9 @@ from django.urls import path, reverse
 
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
+from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Stock
-from catalog.inventory.services import stock_set
-from catalog.products.admin_forms import CatalogImportForm, PriceChangeForm, VariantStockForm
+from catalog.products.admin_forms import CatalogImportForm, PriceChangeForm, VariantStockForm, VariantStockFormSet
 from catalog.products.models import (
     Attribute,
     Brand,
@@ -53,6 +53,7 @@ class LowStockFilter(admin.SimpleListFilter):
 class VariantInline(admin.TabularInline):
     model = Variant
     form = VariantStockForm
+    formset = VariantStockFormSet
     extra = 0
     fields = [
         "sku",
@@ -64,12 +65,24 @@ class VariantInline(admin.TabularInline):
         "ean13",
         "weight_grams",
         "position",
-        "on_hand",
+        "stock_levels",
+        "stock_reason",
+        "stock_quantity",
+        "stock_note",
+        "stock_on_hand_seen",
         "low_stock_threshold",
     ]
+    readonly_fields = ["stock_levels"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("stock")
+
+    @admin.display(description="em estoque")
+    def stock_levels(self, variant):
+        stock = getattr(variant, "stock", None) if variant.pk else None
+        if stock is None:
+            return 0
+        return f"{stock.on_hand} ({stock.reserved} reservado{'s' if stock.reserved != 1 else ''})"
 
 
 class AttributeValueInline(admin.TabularInline):
@@ -114,18 +127,23 @@ class ProductAdmin(admin.ModelAdmin):
             product_delete(product=product)
 
     def save_formset(self, request, form, formset, change):
+        """Variants are saved, then their stock: the threshold only when it was changed, units only
+        through the movement asked for (a product save never writes a loaded on-hand level back)."""
         formset.save()
-        if formset.model is Variant:
-            for variant_form in formset.forms:
-                variant = variant_form.instance
-                on_hand = variant_form.cleaned_data.get("on_hand") if hasattr(variant_form, "cleaned_data") else None
-                if not variant.pk or variant_form.cleaned_data.get("DELETE"):
-                    continue
-                if on_hand is None:
-                    Stock.objects.get_or_create(variant=variant)
-                else:
-                    threshold = variant_form.cleaned_data.get("low_stock_threshold")
-                    stock_set(variant=variant, on_hand=on_hand, low_stock_threshold=threshold)
+        if formset.model is not Variant:
+            return
+        for variant_form in formset.forms:
+            variant = variant_form.instance
+            if not variant.pk or variant_form.cleaned_data.get("DELETE"):
+                continue
+            Stock.objects.get_or_create(variant=variant)
+            threshold = variant_form.cleaned_data.get("low_stock_threshold")
+            if "low_stock_threshold" not in variant_form.changed_data:
+                threshold = None
+            if threshold is not None or getattr(variant_form, "stock_movement_wanted", False):
+                stock_edit(
+                    variant=variant, low_stock_threshold=threshold, by=request.user, **variant_form.stock_movement()
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

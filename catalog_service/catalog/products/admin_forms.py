@@ -6,15 +6,17 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.forms.models import BaseInlineFormSet
 
+from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.models import Variant
 
 
-class VariantStockForm(forms.ModelForm):
-    """A variant row of the product admin with its stock (on hand, low-stock threshold) beside it."""
+class VariantStockForm(StockMovementFields, forms.ModelForm):
+    """A variant row of the product admin with its stock beside it: the low-stock threshold, and a
+    movement (reason and quantity) instead of a number of units on hand that a save would write back."""
 
-    on_hand = forms.IntegerField(min_value=0, required=False, label="On hand")
-    low_stock_threshold = forms.IntegerField(min_value=0, required=False, label="Low at")
+    low_stock_threshold = forms.IntegerField(min_value=0, required=False, label="Alerta de estoque baixo")
 
     class Meta:
         model = Variant
@@ -23,10 +25,29 @@ class VariantStockForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stock = getattr(self.instance, "stock", None) if self.instance.pk else None
+        self.stock_initial(stock)
         if stock is not None:
-            self.fields["on_hand"].initial = stock.on_hand
             self.fields["low_stock_threshold"].initial = stock.low_stock_threshold
-            self.fields["on_hand"].help_text = f"{stock.reserved} reserved"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.stock_movement_wanted = self.stock_movement_requested()
+        return cleaned
+
+
+class VariantStockFormSet(BaseInlineFormSet):
+    """Checks every variant's movement with its stock row locked, in SKU order like the reservations,
+    so two edits (or an edit and a reservation) cannot deadlock and the save applies what was checked."""
+
+    def clean(self):
+        super().clean()
+        wanted = [
+            form
+            for form in self.forms
+            if getattr(form, "stock_movement_wanted", False) and not form.errors and not self._should_delete_form(form)
+        ]
+        for form in sorted(wanted, key=lambda form: form.cleaned_data.get("sku") or ""):
+            form.stock_movement_check(form.instance if form.instance.pk else None)
 
 
 class PriceChangeForm(forms.Form):

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from catalog.inventory.models import Stock
+from catalog.inventory.ledger import stock_movements_record_new
+from catalog.inventory.models import Stock, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
 from catalog.products.models import (
@@ -208,6 +209,7 @@ def _write(plans: list[dict], result: SeedResult, publish_events: bool) -> None:
             for entry in plan["variants"]
         ]
         Stock.objects.bulk_create(stock, batch_size=2000)
+        stock_movements_record_new(stocks=stock, reason=StockMovement.Reason.SEED, reference="seed_catalog")
         product_search_refresh(product_ids=[p.pk for p in products])
         if publish_events:
             for product in products:
