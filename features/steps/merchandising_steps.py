@@ -47,7 +47,15 @@ def cria_produto(context, tom, preco, unidades):
         **inline_rows(
             form,
             "variants",
-            [{"sku": f"E2E-{context.word.upper()}-RUBI", "name": tom, "price": preco, "on_hand": str(unidades)}],
+            [
+                {
+                    "sku": f"E2E-{context.word.upper()}-RUBI",
+                    "name": tom,
+                    "price": preco,
+                    "stock_reason": "received",  # units arrive as a movement (Recebimento), never as a level
+                    "stock_quantity": str(unidades),
+                }
+            ],
         ),
         "_save": "Save",
     }
