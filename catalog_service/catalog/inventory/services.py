@@ -182,11 +182,10 @@ def stock_commit_order(
         paid_quantities[sku] += quantity
     with transaction.atomic():
         rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
+        held = {row.sku for row in rows}
         committed: list[Reservation] = []
         uncovered: dict[str, tuple[int, CommitFailure]] = {
-            sku: (quantity, CommitFailure.NOT_RESERVED)
-            for sku, quantity in paid_quantities.items()
-            if sku not in {row.sku for row in rows}
+            sku: (quantity, CommitFailure.NOT_RESERVED) for sku, quantity in paid_quantities.items() if sku not in held
         }
         for row in rows:
             if row.state == State.COMMITTED:  # a repeated payment: already done
@@ -212,7 +211,7 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
         return CommitFailure.NOT_RESERVED
     if row.state == State.RELEASED:
         return CommitFailure.RESERVATION_RELEASED
-    stock = Stock.objects.select_for_update(of=("self",)).select_related("variant").get(variant_id=row.variant_id)
+    stock = _stock_locked(variant_id=row.variant_id)
     if row.state == State.ACTIVE:
         stock.reserved -= row.quantity
     elif stock.on_hand - stock.reserved < row.quantity:  # expired, and its units went to other orders
@@ -221,6 +220,11 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
     stock.save(update_fields=["on_hand", "reserved", "updated_at"])
     stock_movement_record(stock=stock, delta=-row.quantity, reason=Reason.SALE, reference=row.order_number)
     return None
+
+
+def _stock_locked(*, variant_id: int) -> Stock:
+    """A stock row (with its variant, for the ledger) locked until the transaction ends."""
+    return Stock.objects.select_for_update(of=("self",)).select_related("variant").get(variant_id=variant_id)
 
 
 def _publish_commit_failure(
@@ -279,8 +283,7 @@ def stock_release_order(
                 Stock.objects.filter(variant_id=row.variant_id).update(reserved=F("reserved") - row.quantity)
                 moved.append(row.variant_id)
             elif row.state == State.COMMITTED:
-                stock = Stock.objects.select_for_update(of=("self",)).select_related("variant")
-                stock = stock.get(variant_id=row.variant_id)
+                stock = _stock_locked(variant_id=row.variant_id)
                 stock.on_hand += row.quantity
                 stock.save(update_fields=["on_hand", "updated_at"])
                 stock_movement_record(
