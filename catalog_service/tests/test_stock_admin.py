@@ -220,3 +220,16 @@ def test_the_opening_balance_migration_gives_every_sku_with_units_its_first_move
     migration.open_ledger(apps, None)
     opened = dict(StockMovement.objects.filter(reason="opening_balance").values_list("sku", "on_hand_after"))
     assert opened == {"BLP-BAT-001": 10, "BLP-GLS-001": 20, "BLP-HID-001": 3, "BLP-SEC-001": 4, "URG-MSC-001": 5}
+
+
+def test_a_count_in_a_product_page_older_than_a_sale_is_refused(admin_client, catalog_data):
+    product = catalog_data["gloss"]
+    url = f"/admin/products/product/{product.pk}/change/"
+    page = admin_client.get(url)
+    sell("CO-8", "BLP-GLS-001", 1)
+    data = {**form_as_loaded(page), "variants-0-stock_reason": "counted", "variants-0-stock_quantity": "20"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [variant_errors] = [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms]
+    assert "O estoque mudou desde que a página foi aberta (era 20, agora 19)" in str(variant_errors), variant_errors
+    assert levels("BLP-GLS-001") == (19, 0)

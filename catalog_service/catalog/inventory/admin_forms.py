@@ -24,7 +24,9 @@ class StockMovementFields(forms.Form):
     )
     stock_quantity = forms.IntegerField(label="Quantidade", required=False, help_text=QUANTITY_HELP)
     stock_note = forms.CharField(label="Observação do movimento", required=False, max_length=500)
-    stock_on_hand_seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    stock_on_hand_seen = forms.IntegerField(
+        label="Em estoque ao abrir a página", required=False, widget=forms.HiddenInput
+    )
 
     def stock_initial(self, stock: Stock | None) -> None:
         """Show the level the page is loaded with (kept in the hidden field for counts)."""
