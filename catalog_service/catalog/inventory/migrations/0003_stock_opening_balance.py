@@ -10,13 +10,12 @@ BATCH = 2000
 def open_ledger(apps, schema_editor):
     Stock = apps.get_model("inventory", "Stock")
     StockMovement = apps.get_model("inventory", "StockMovement")
-    rows = Stock.objects.exclude(on_hand=0).order_by("variant__sku").values_list("variant_id", "variant__sku", "on_hand")
+    rows = Stock.objects.exclude(on_hand=0).order_by("variant__sku")
+    rows = rows.values_list("variant_id", "variant__sku", "on_hand")
     batch = []
     for variant_id, sku, on_hand in rows.iterator(chunk_size=BATCH):
         batch.append(
-            StockMovement(
-                stock_id=variant_id, sku=sku, delta=on_hand, on_hand_after=on_hand, reason="opening_balance"
-            )
+            StockMovement(stock_id=variant_id, sku=sku, delta=on_hand, on_hand_after=on_hand, reason="opening_balance")
         )
         if len(batch) == BATCH:
             StockMovement.objects.bulk_create(batch)
