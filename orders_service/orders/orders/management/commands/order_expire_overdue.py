@@ -1,16 +1,24 @@
-"""Expire ``awaiting_payment`` orders whose payment window ran out (catalog then releases the stock)."""
+"""Expire ``awaiting_payment`` orders whose payment window ran out, and deal with orders stuck ``pending``."""
 
 from __future__ import annotations
 
 from common.management.periodic import PeriodicCommand
-from orders.orders.services import order_expire_overdue
+from orders.orders.services import order_expire_overdue, order_pending_overdue
 
 
 class Command(PeriodicCommand):
-    help = "Expire overdue awaiting_payment orders and publish orders.order_expired; --loop SECONDS to repeat."
+    help = (
+        "Expire overdue awaiting_payment orders (orders.order_expired), ask catalog again for orders stuck "
+        "pending and reject those pending past ORDERS_PENDING_TIMEOUT_MINUTES; --loop SECONDS to repeat."
+    )
 
     def run_round(self, **options) -> int:
-        return order_expire_overdue()
+        self.retried, self.rejected = order_pending_overdue()
+        self.expired = order_expire_overdue()
+        return self.expired + self.retried + self.rejected
 
     def describe(self, handled: int) -> str:
-        return f"expired {handled} overdue order(s)"
+        return (
+            f"expired {self.expired} overdue order(s); pending: asked again for {self.retried}, "
+            f"rejected {self.rejected}"
+        )
