@@ -79,7 +79,9 @@ def test_the_transition_table_covers_exactly_the_contracts_statuses():
 
 
 def test_cancelling_an_unpaid_order_cancels_it_and_releases_the_stock(client, guest_order, catalog):
-    response = client.post(f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"])
+    response = client.post(
+        f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
     [event] = published("orders.order_cancelled")
@@ -92,7 +94,9 @@ def test_cancelling_an_unpaid_order_cancels_it_and_releases_the_stock(client, gu
 def test_cancelling_a_paid_order_refunds_it_through_the_provider(client, guest_order, catalog):
     pay(client, guest_order)
     catalog.process()
-    response = client.post(f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"])
+    response = client.post(
+        f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "refunded"
     assert [change["status"] for change in response.json()["history"]] == [
@@ -113,7 +117,9 @@ def test_cancelling_a_paid_order_refunds_it_through_the_provider(client, guest_o
 @pytest.mark.parametrize("status", ["fulfilled", "delivered", "rejected", "cancelled", "expired", "refunded"])
 def test_cancelling_an_order_that_shipped_or_closed_is_409_not_cancellable(client, guest_order, status):
     Order.objects.update(status=status)
-    response = client.post(f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"])
+    response = client.post(
+        f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "not_cancellable"
     assert Order.objects.get().status == status

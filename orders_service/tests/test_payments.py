@@ -1,9 +1,9 @@
 """Sandbox payments: the hosted page, test cards, signed webhooks and their retries, refunds."""
 
 import time
-from io import StringIO
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 from urllib.parse import urlsplit
 
 import orjson
@@ -188,7 +188,12 @@ def test_a_payment_arriving_after_the_order_expired_is_refunded_through_the_prov
 
 def test_a_payment_arriving_after_the_shopper_cancelled_is_refunded(client, guest_order):
     client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": APPROVE})
-    assert client.post(f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]).status_code == 200
+    assert (
+        client.post(
+            f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+        ).status_code
+        == 200
+    )
 
     deliver_webhooks(client)
 
