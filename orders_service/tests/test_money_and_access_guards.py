@@ -286,3 +286,22 @@ def test_a_webhook_signed_with_a_secret_derived_from_secret_key_is_refused(clien
         WEBHOOK, data=body, content_type="application/json", headers={"Sandbox-Signature": signature}
     )
     assert (response.status_code, response.json()["code"]) == (400, "invalid_signature")
+
+
+# -- 10a: the longest line name the catalog allows goes through the purchase and its events
+def test_the_longest_product_and_variant_names_go_through_checkout_payment_and_the_events(client, catalog):
+    from tests.conftest import publish_product
+
+    publish_product(9, "longest", "P" * 200, [("LONG-1", "V" * 100, "10.00")])
+    catalog.on_hand["LONG-1"] = 5
+    headers = cart_headers(new_cart(client)["token"])
+    assert add_line(client, headers, "LONG-1", 1).status_code == 201
+    order = checkout(client, headers, key="longest").json()
+    catalog.process()
+    pay(client, order)
+
+    longest = "P" * 200 + " - " + "V" * 100
+    assert Order.objects.get().status == "paid"
+    [paid] = published("orders.order_paid")
+    assert [line["name"] for line in paid.payload["lines"]] == [longest]
+    assert paid.payload["access_token"] == order["access_token"]
