@@ -280,12 +280,21 @@ def test_a_webhook_signed_with_a_secret_derived_from_secret_key_is_refused(clien
     import hmac
 
     derived = hmac.new(settings.SECRET_KEY.encode(), b"sandbox-webhook-signing", hashlib.sha256).hexdigest()
-    body = orjson.dumps({"id": "evt_forged", "type": "payment.succeeded", "data": {}})
+    data = {
+        "session": "cs_x",
+        "order_number": guest_order["number"],
+        "charge": "ch_forged",
+        "amount": guest_order["total"],
+        "currency": "BRL",
+        "failure_code": "",
+    }
+    body = orjson.dumps({"id": "evt_forged", "type": "payment.succeeded", "data": data})
     signature = sandbox_sign(raw_body=body, timestamp=int(timezone.now().timestamp()), secret=derived)
     response = client.post(
         WEBHOOK, data=body, content_type="application/json", headers={"Sandbox-Signature": signature}
     )
     assert (response.status_code, response.json()["code"]) == (400, "invalid_signature")
+    assert Order.objects.get().status == "awaiting_payment"
 
 
 # -- 10a: the longest line name the catalog allows goes through the purchase and its events
