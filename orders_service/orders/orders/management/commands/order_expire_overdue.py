@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from common.management.periodic import PeriodicCommand
-from orders.orders.services import order_expire_overdue, order_pending_overdue
+from orders.orders.overdue import order_expire_overdue, order_pending_overdue
 
 
 class Command(PeriodicCommand):
