@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from common.events.contracts.orders import OrderRejected
@@ -57,7 +58,11 @@ def order_pending_overdue(*, now: datetime | None = None) -> tuple[int, int]:
     timeout_before = now - timedelta(minutes=settings.ORDERS_PENDING_TIMEOUT_MINUTES)
     retry_before = now - timedelta(minutes=settings.ORDERS_PENDING_RETRY_MINUTES)
     retried = rejected = 0
-    stuck = Order.objects.filter(status=OrderStatus.PENDING, reservation_requested_at__lte=retry_before)
+    stuck = Order.objects.filter(
+        Q(reservation_requested_at__lte=retry_before)
+        | Q(reservation_requested_at__isnull=True, created_at__lte=retry_before),  # placed before the field
+        status=OrderStatus.PENDING,
+    )
     for pk in list(stuck.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=pk)
