@@ -220,7 +220,7 @@ def test_a_refund_the_provider_refuses_stays_pending_and_is_retried_under_the_sa
         reference="ch_unknown", session_reference="cs", order_number=number, amount=refund.amount, succeeded=True
     )
     out = StringIO()
-    call_command("payment_refunds_retry", stdout=out)
+    call_command("order_expire_overdue", stdout=out)  # the deployed housekeeping loop resends it
 
     refund.refresh_from_db()
     assert (refund.status, refund.attempts) == ("succeeded", 2)
