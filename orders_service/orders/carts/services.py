@@ -168,7 +168,8 @@ def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
         _check_stock(sku=line.sku, quantity=quantity)
     with transaction.atomic():
         cart = _locked_cart(cart)
-        _check_limits(cart=cart, sku=line.sku, line_quantity=quantity)
+        if quantity > line.quantity:  # lowering a quantity is always allowed
+            _check_limits(cart=cart, sku=line.sku, line_quantity=quantity)
         if not CartLine.objects.filter(cart=cart, pk=line.pk).update(quantity=quantity):
             raise CartLineNotFound()
         Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
