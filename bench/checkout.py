@@ -117,15 +117,16 @@ class Shop:
         )
         return expect(response, 201).json()
 
-    def status(self, http: httpx.Client, number: str, email: str) -> str:
-        response = http.get(f"{self.orders_url}/api/orders/orders/{number}", params={"email": email})
+    def status(self, http: httpx.Client, number: str, token: str) -> str:
+        """A guest polls the order with its access token (from the checkout answer)."""
+        response = http.get(f"{self.orders_url}/api/orders/orders/{number}", headers={"X-Order-Token": token})
         return expect(response, 200).json()["status"]
 
-    def wait_for(self, http: httpx.Client, number: str, email: str, wanted: set[str]) -> str:
+    def wait_for(self, http: httpx.Client, number: str, token: str, wanted: set[str]) -> str:
         deadline = time.monotonic() + self.timeout
         delay = 0.02
         while time.monotonic() < deadline:
-            status = self.status(http, number, email)
+            status = self.status(http, number, token)
             if status in wanted or status in TERMINAL:
                 return status
             time.sleep(delay)
@@ -182,7 +183,7 @@ def run_throughput(shop: Shop, skus: list[str], buyers: int, duration: float) ->
                     order = shop.checkout(http, headers, email)
                     with results.lock:
                         results.checkout_requests.append(time.perf_counter() - before)
-                    orders.put((started, email, order))
+                    orders.put((started, order))
                 except (BenchFailure, httpx.HTTPError) as error:
                     results.failed(error)
 
@@ -190,14 +191,15 @@ def run_throughput(shop: Shop, skus: list[str], buyers: int, duration: float) ->
         with shop.client() as http:
             while not (buying_done.is_set() and orders.empty()):
                 try:
-                    started, email, order = orders.get(timeout=0.2)
+                    started, order = orders.get(timeout=0.2)
                 except queue.Empty:
                     continue
                 try:
-                    if shop.wait_for(http, order["number"], email, {"awaiting_payment"}) != "awaiting_payment":
+                    token = order["access_token"]
+                    if shop.wait_for(http, order["number"], token, {"awaiting_payment"}) != "awaiting_payment":
                         raise BenchFailure(f"order {order['number']} was not reserved")
                     shop.pay(http, order["payment"]["checkout_url"])
-                    if shop.wait_for(http, order["number"], email, {"paid"}) != "paid":
+                    if shop.wait_for(http, order["number"], token, {"paid"}) != "paid":
                         raise BenchFailure(f"order {order['number']} was not paid")
                     with results.lock:
                         results.journeys.append(time.perf_counter() - started)
@@ -244,10 +246,10 @@ def run_scarce(shop: Shop, sku: str, buyers: int, winners: int) -> dict:
                 return "refused_at_cart", 0
             expect(added, 201)
             order = shop.checkout(http, headers, email)
-            status = shop.wait_for(http, order["number"], email, {"awaiting_payment"})
+            status = shop.wait_for(http, order["number"], order["access_token"], {"awaiting_payment"})
             if status == "awaiting_payment":
                 shop.pay(http, order["payment"]["checkout_url"])
-                status = shop.wait_for(http, order["number"], email, {"paid"})
+                status = shop.wait_for(http, order["number"], order["access_token"], {"paid"})
             return status, quantity if status == "paid" else 0
 
     with ThreadPoolExecutor(max_workers=buyers) as pool:

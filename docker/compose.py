@@ -34,6 +34,7 @@ def shared_environment(index: int) -> dict[str, str]:
         "DEBUG": "false",
         "LOG_LEVEL": "INFO",
         "SECRET_KEY": "${SECRET_KEY:-compose-local-only-never-in-production-0123456789abcdef}",
+        "SANDBOX_WEBHOOK_SECRET": "${SANDBOX_WEBHOOK_SECRET:-compose-local-only-sandbox-webhook-0123456789}",
         "ALLOWED_HOSTS": "localhost,127.0.0.1,catalog,accounts,orders,tasks",
         # Plain HTTP on the laptop: no TLS redirect, no HSTS.
         "SECURE_SSL_REDIRECT": "false",

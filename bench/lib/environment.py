@@ -55,6 +55,7 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
             "EVENTS_NAMESPACE": EVENTS_NAMESPACE,
             "BENCH_PLAIN_VIEWS": "true",
             "DEBUG": "false",
+            "SANDBOX_WEBHOOK_SECRET": "bench-only-sandbox-webhook-secret-0123456789",
             "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; production terminates TLS in front
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",

@@ -197,6 +197,8 @@ def email_confirmacao(context, nome):
     number = shopper.last_order["number"]
     mail = context.mailbox.wait_for(to=shopper.email, contains=number, timeout=60)
     assert number in mail.subject + mail.body
+    if number in shopper.order_tokens:  # a guest's link opens the order with its access token
+        assert f"token={shopper.order_tokens[number]}" in mail.body, mail.body
 
 
 @then('o pedido aparece como pago na lista de pedidos de "{nome}"')

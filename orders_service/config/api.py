@@ -3,7 +3,7 @@
 from orders.carts.apis import router as carts_router
 from orders.checkout.apis import router as checkout_router
 from orders.orders.apis import router as orders_router
-from orders.payments.apis import router as payments_router
+from orders.orders.payment_apis import router as payments_router
 
 from common.api import create_api
 

@@ -1,6 +1,6 @@
 """The orders service's event handlers: event type -> plain function. One visible table."""
 
-from orders.orders.handlers import stock_rejected, stock_reserved
+from orders.orders.handlers import stock_commit_failed, stock_rejected, stock_reserved
 from orders.products.handlers import product_published, product_unpublished, product_updated
 
 from common.auth.handlers import user_access_changed
@@ -12,4 +12,5 @@ HANDLERS: dict = {
     "catalog.product_unpublished": product_unpublished,
     "catalog.stock_reserved": stock_reserved,
     "catalog.stock_rejected": stock_rejected,
+    "catalog.stock_commit_failed": stock_commit_failed,
 }

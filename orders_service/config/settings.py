@@ -1,10 +1,10 @@
 """Settings of the orders service: the shared base from ``common.settings`` plus this service's own."""
 
-import hashlib
-import hmac
+import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from common.settings import build_settings
 
@@ -40,21 +40,29 @@ ORDERS_WEBHOOK_TOLERANCE_SECONDS = _env.int("ORDERS_WEBHOOK_TOLERANCE_SECONDS", 
 # An Idempotency-Key claimed this long ago and still in flight is taken to be abandoned (crashed worker).
 ORDERS_IDEMPOTENCY_STALE_SECONDS = _env.int("ORDERS_IDEMPOTENCY_STALE_SECONDS", default=120)
 
+# A guest's order still `pending` (no stock answer from catalog) this long after it was placed or last
+# asked for is asked for again; past the timeout it is rejected (the expiry loop does both).
+ORDERS_PENDING_RETRY_MINUTES = _env.int("ORDERS_PENDING_RETRY_MINUTES", default=2)
+ORDERS_PENDING_TIMEOUT_MINUTES = _env.int("ORDERS_PENDING_TIMEOUT_MINUTES", default=15)
+
 # The sandbox payment provider (a simulated PSP served by this service under /payments/sandbox/).
-# The webhook signing secret; unset, it is derived from SECRET_KEY (the sandbox and the webhook endpoint
-# are both this service), so it is as secret as SECRET_KEY and never a constant in the repository.
-SANDBOX_WEBHOOK_SECRET = (
-    _env.str("SANDBOX_WEBHOOK_SECRET", default="")
-    or hmac.new(
-        SECRET_KEY.encode(),  # noqa: F821 (from build_settings)
-        b"sandbox-webhook-signing",
-        hashlib.sha256,
-    ).hexdigest()
-)
+# The webhook signing secret is a secret of its own (never derived from SECRET_KEY: whoever knows one
+# must not be able to sign payment.succeeded). Without DEBUG (and outside the test runner) it is required.
+SANDBOX_WEBHOOK_SECRET = _env.str("SANDBOX_WEBHOOK_SECRET", default="")
+SANDBOX_WEBHOOK_SECRET_MIN_LENGTH = 32
+if not SANDBOX_WEBHOOK_SECRET:
+    if DEBUG or "pytest" in sys.modules:  # noqa: F821 (DEBUG from build_settings)
+        SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret-for-development-and-tests-only"
+    else:
+        raise ImproperlyConfigured("Set SANDBOX_WEBHOOK_SECRET (the webhook HMAC secret) when DEBUG is off.")
+elif len(SANDBOX_WEBHOOK_SECRET) < SANDBOX_WEBHOOK_SECRET_MIN_LENGTH and not DEBUG:  # noqa: F821
+    raise ImproperlyConfigured(f"SANDBOX_WEBHOOK_SECRET needs {SANDBOX_WEBHOOK_SECRET_MIN_LENGTH}+ characters.")
 SANDBOX_WEBHOOK_URL = _env.str(
     "SANDBOX_WEBHOOK_URL",
     default=f"{ORDERS_URL.rstrip('/')}/api/orders/payments/sandbox/webhook",  # noqa: F821
 )
+# The sandbox stops resending a webhook after this many attempts not answered 2xx (about a day of backoff).
+SANDBOX_WEBHOOK_MAX_ATTEMPTS = _env.int("SANDBOX_WEBHOOK_MAX_ATTEMPTS", default=300)
 # The "approve after a delay" test card is confirmed this many seconds after the form is sent.
 SANDBOX_DELAYED_APPROVAL_SECONDS = _env.int("SANDBOX_DELAYED_APPROVAL_SECONDS", default=5)
 

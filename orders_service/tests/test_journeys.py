@@ -45,7 +45,7 @@ def test_guest_goes_from_empty_cart_to_paid_and_catalog_commits_the_stock(client
     pay(client, order)
     catalog.process()  # catalog commits on orders.order_paid
 
-    detail = client.get(f"/api/orders/orders/{order['number']}", {"email": "bia@example.com"}).json()
+    detail = client.get(f"/api/orders/orders/{order['number']}", {"token": order["access_token"]}).json()
     assert detail["status"] == "paid"
     assert [change["status"] for change in detail["history"]] == ["pending", "awaiting_payment", "paid"]
     assert [change["actor"] for change in detail["history"]] == ["guest", "catalog", "payments:sandbox"]

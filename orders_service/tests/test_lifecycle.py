@@ -67,6 +67,7 @@ def test_the_transition_table_covers_exactly_the_contracts_statuses():
             "pending",
             "awaiting_payment",
             "paid",
+            "paid_out_of_stock",
             "fulfilled",
             "delivered",
             "rejected",
@@ -78,7 +79,9 @@ def test_the_transition_table_covers_exactly_the_contracts_statuses():
 
 
 def test_cancelling_an_unpaid_order_cancels_it_and_releases_the_stock(client, guest_order, catalog):
-    response = client.post(f"/api/orders/orders/{guest_order['number']}/cancel?email=bia@example.com")
+    response = client.post(
+        f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
     [event] = published("orders.order_cancelled")
@@ -91,7 +94,9 @@ def test_cancelling_an_unpaid_order_cancels_it_and_releases_the_stock(client, gu
 def test_cancelling_a_paid_order_refunds_it_through_the_provider(client, guest_order, catalog):
     pay(client, guest_order)
     catalog.process()
-    response = client.post(f"/api/orders/orders/{guest_order['number']}/cancel?email=bia@example.com")
+    response = client.post(
+        f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "refunded"
     assert [change["status"] for change in response.json()["history"]] == [
@@ -112,7 +117,9 @@ def test_cancelling_a_paid_order_refunds_it_through_the_provider(client, guest_o
 @pytest.mark.parametrize("status", ["fulfilled", "delivered", "rejected", "cancelled", "expired", "refunded"])
 def test_cancelling_an_order_that_shipped_or_closed_is_409_not_cancellable(client, guest_order, status):
     Order.objects.update(status=status)
-    response = client.post(f"/api/orders/orders/{guest_order['number']}/cancel?email=bia@example.com")
+    response = client.post(
+        f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "not_cancellable"
     assert Order.objects.get().status == status
@@ -147,13 +154,29 @@ def test_orders_within_their_window_do_not_expire(guest_order):
     assert Order.objects.get().status == "awaiting_payment"
 
 
-def test_a_guest_reaches_their_order_only_with_its_email(client, guest_order):
+def test_a_guest_reaches_their_order_only_with_its_access_token_not_its_email(client, guest_order):
     url = f"/api/orders/orders/{guest_order['number']}"
-    assert client.get(url, {"email": "BIA@example.com"}).status_code == 200
-    assert client.get(url, {"email": "someone-else@example.com"}).status_code == 404
+    token = guest_order["access_token"]
+    assert len(token) >= 40 and Order.objects.get().access_token == token
+    assert client.get(url, HTTP_X_ORDER_TOKEN=token).status_code == 200
+    assert client.get(url, {"token": token}).status_code == 200  # as in the email link
+    assert client.get(url, {"email": "bia@example.com"}).status_code == 404
+    assert client.get(url, HTTP_X_ORDER_TOKEN=token[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 404
     assert client.get(url).status_code == 404
-    assert client.post(f"{url}/cancel?email=someone-else@example.com").status_code == 404
+    assert client.post(f"{url}/cancel?email=bia@example.com").status_code == 404
+    assert client.post(f"{url}/cancel", HTTP_X_ORDER_TOKEN="wrong").status_code == 404
     assert Order.objects.get().status == "awaiting_payment"
+    assert client.post(f"{url}/cancel", HTTP_X_ORDER_TOKEN=token).json()["status"] == "cancelled"
+
+
+def test_a_signed_in_shoppers_order_has_no_access_token_and_a_token_does_not_open_it(client, catalog):
+    owner = auth_header(user_id=1, email="ana@example.com")
+    new_cart(client, **owner)
+    add_line(client, owner, "SERUM-30", 1)
+    answer = checkout(client, owner, key="own-token", email=None).json()
+    assert answer["access_token"] is None and Order.objects.get().access_token == ""
+    url = f"/api/orders/orders/{answer['number']}"
+    assert client.get(url, HTTP_X_ORDER_TOKEN="").status_code == 404
 
 
 def test_another_shoppers_order_is_404_even_with_its_email(client, catalog):

@@ -9,8 +9,17 @@ BEFORE = ("orders", "0002_customer_support_group")
 AFTER = ("orders", "0003_order_number_sequence")
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Leave the database fully migrated for the transactional tests that run after this one."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_number_sequence_continues_after_the_numbers_the_old_counter_handed_out():
+def test_the_number_sequence_continues_after_the_numbers_the_old_counter_handed_out(back_to_the_latest_schema):
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE])
     old = executor.loader.project_state([BEFORE]).apps

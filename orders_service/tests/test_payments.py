@@ -3,10 +3,12 @@
 import time
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 from urllib.parse import urlsplit
 
 import orjson
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from orders.orders.models import Order
 from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
@@ -186,7 +188,12 @@ def test_a_payment_arriving_after_the_order_expired_is_refunded_through_the_prov
 
 def test_a_payment_arriving_after_the_shopper_cancelled_is_refunded(client, guest_order):
     client.post(urlsplit(guest_order["payment"]["checkout_url"]).path, {"card_number": APPROVE})
-    assert client.post(f"/api/orders/orders/{guest_order['number']}/cancel?email=bia@example.com").status_code == 200
+    assert (
+        client.post(
+            f"/api/orders/orders/{guest_order['number']}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"]
+        ).status_code
+        == 200
+    )
 
     deliver_webhooks(client)
 
@@ -197,12 +204,28 @@ def test_a_payment_arriving_after_the_shopper_cancelled_is_refunded(client, gues
     ]
 
 
-def test_a_signed_payment_for_a_charge_the_provider_never_made_cannot_be_refunded_and_is_retried(client, guest_order):
-    client.post(f"/api/orders/orders/{guest_order['number']}/cancel?email=bia@example.com")
+def test_a_refund_the_provider_refuses_stays_pending_and_is_retried_under_the_same_key(client, guest_order):
+    number = guest_order["number"]
+    client.post(f"/api/orders/orders/{number}/cancel", HTTP_X_ORDER_TOKEN=guest_order["access_token"])
     response = signed_webhook(client, succeeded_payload(guest_order, charge="ch_unknown"))
-    assert response.status_code == 409
-    assert response.json()["code"] == "refund_failed"
-    assert WebhookReceipt.objects.count() == 0 and PaymentTransaction.objects.count() == 0
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "refund_pending"
+    refund = PaymentTransaction.objects.get(kind="refund")
+    assert (refund.status, refund.attempts, refund.failure_code) == ("pending", 1, "refund_failed")
+    assert refund.idempotency_key.startswith("refund-sandbox-")
+    assert WebhookReceipt.objects.count() == 1  # the money owed is recorded: a redelivery changes nothing
+    assert signed_webhook(client, succeeded_payload(guest_order, charge="ch_unknown")).json()["outcome"] == "duplicate"
+
+    SandboxCharge.objects.create(  # the provider's ledger catches up: the charge is now refundable
+        reference="ch_unknown", session_reference="cs", order_number=number, amount=refund.amount, succeeded=True
+    )
+    out = StringIO()
+    call_command("order_expire_overdue", stdout=out)  # the deployed housekeeping loop resends it
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts) == ("succeeded", 2)
+    assert SandboxCharge.objects.get().refund_idempotency_key == refund.idempotency_key
+    assert "confirmed 1 pending refund(s)" in out.getvalue()
 
 
 def test_a_payment_of_the_wrong_amount_is_refunded_not_accepted(client, guest_order):

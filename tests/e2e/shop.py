@@ -77,6 +77,8 @@ class Shopper:
     refresh: str | None = None
     cart_token: str | None = None
     last_order: dict | None = None
+    # A guest's access token per order number (from the checkout answer): the guest's only key to the order.
+    order_tokens: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)
 
 
@@ -186,11 +188,20 @@ class Shop:
     ) -> httpx.Response:
         body = {"email": shopper.email, "shipping_address": address or ADDRESS}
         sent = {"Idempotency-Key": key or str(uuid.uuid4()), **(headers or {})}
-        return self.call("orders", "POST", "checkout", json=body, shopper=shopper, headers=sent)
+        response = self.call("orders", "POST", "checkout", json=body, shopper=shopper, headers=sent)
+        if response.status_code == 201 and response.json().get("access_token"):
+            shopper.order_tokens[response.json()["number"]] = response.json()["access_token"]
+        return response
+
+    def _order_token(self, shopper: Shopper, number: str) -> dict | None:
+        """A guest shows the order's access token (``X-Order-Token``); a signed-in shopper needs none."""
+        if shopper.access or number not in shopper.order_tokens:
+            return None
+        return {"X-Order-Token": shopper.order_tokens[number]}
 
     def order(self, shopper: Shopper, number: str) -> dict:
-        params = None if shopper.access else {"email": shopper.email}
-        return expect(self.call("orders", "GET", f"orders/{number}", shopper=shopper, params=params), 200).json()
+        headers = self._order_token(shopper, number)
+        return expect(self.call("orders", "GET", f"orders/{number}", shopper=shopper, headers=headers), 200).json()
 
     def wait_for_status(self, shopper: Shopper, number: str, *statuses: str, timeout: float = 60.0) -> dict:
         """Poll the order until its status is one of ``statuses``; a final other status fails at once."""
@@ -214,8 +225,8 @@ class Shop:
             raise TimeoutError(f"{error}; statuses seen: {seen}") from None
 
     def cancel(self, shopper: Shopper, number: str) -> httpx.Response:
-        params = None if shopper.access else {"email": shopper.email}
-        return self.call("orders", "POST", f"orders/{number}/cancel", shopper=shopper, params=params)
+        headers = self._order_token(shopper, number)
+        return self.call("orders", "POST", f"orders/{number}/cancel", shopper=shopper, headers=headers)
 
     def pay(self, checkout_url: str, card: str) -> httpx.Response:
         """Fill the sandbox provider's hosted payment page with ``card`` and submit it, like a browser."""

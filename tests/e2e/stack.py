@@ -233,6 +233,7 @@ class Stack:
                 "JWKS_URL": c.url("accounts") + "/.well-known/jwks.json",
                 "VAR_DIR": str(self.var_dir),
                 "SECRET_KEY": "e2e-only-secret-key-" + c.events_namespace + "-not-for-production",
+                "SANDBOX_WEBHOOK_SECRET": "e2e-only-sandbox-webhook-secret-" + c.events_namespace,
                 "DEBUG": "false",
                 "SECURE_SSL_REDIRECT": "false",
                 "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

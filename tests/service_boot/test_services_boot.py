@@ -30,6 +30,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     env.update(
         DEBUG="false",
         SECRET_KEY="prod-like-" + "x7Qp2Lk9Zr4Vw8Nc" * 4,
+        SANDBOX_WEBHOOK_SECRET="prod-like-webhook-" + "Hq3Tz8Wm2Kx5Rb7D" * 2,
         ALLOWED_HOSTS="shop.cosmeticos.co",
         VAR_DIR=str(tmp_path / "var"),
     )

@@ -6,6 +6,10 @@ import uuid
 
 from django.db import models
 
+# A cart line holds at most this many units of its SKU, and a whole cart at most this many units.
+MAX_LINE_QUANTITY = 999
+MAX_CART_QUANTITY = 999
+
 
 class Cart(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
+from orders.carts.models import MAX_LINE_QUANTITY
+
 
 class CartLineOut(Schema):
     id: int
@@ -22,8 +24,8 @@ class CartOut(Schema):
 
 class CartLineIn(Schema):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(gt=0, le=999)
+    quantity: int = Field(gt=0, le=MAX_LINE_QUANTITY)
 
 
 class CartLineQuantityIn(Schema):
-    quantity: int = Field(gt=0, le=999)
+    quantity: int = Field(gt=0, le=MAX_LINE_QUANTITY)

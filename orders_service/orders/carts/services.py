@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.api import Conflict, NotFound
 from common.events import publish
 from common.events.contracts.orders import CartLineAdded
-from orders.carts.models import Cart, CartLine
+from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.products import catalog_client
 from orders.products.errors import ProductUnavailable, UnknownSku
 from orders.products.models import ProductVariant
@@ -27,6 +27,26 @@ class CartLineNotFound(NotFound):
 
 class InsufficientStock(Conflict):
     code, detail = "insufficient_stock", "Not enough stock for that quantity."
+
+
+class QuantityLimitExceeded(Conflict):
+    code = "quantity_limit_exceeded"
+    detail = f"A cart line holds at most {MAX_LINE_QUANTITY} units and a cart at most {MAX_CART_QUANTITY}."
+
+
+def _locked_cart(cart: Cart) -> Cart:
+    """Lock the cart row for the rest of the transaction; a cart merged away (or deleted) meanwhile is a 404."""
+    locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    if locked is None:
+        raise CartNotFound("The cart no longer exists (it was merged into the signed-in shopper's cart).")
+    return locked
+
+
+def _check_limits(*, cart: Cart, sku: str, line_quantity: int) -> None:
+    """Refuse a line above ``MAX_LINE_QUANTITY`` or a cart above ``MAX_CART_QUANTITY`` (cart row locked)."""
+    others = sum(cart.lines.exclude(sku=sku).values_list("quantity", flat=True))
+    if line_quantity > MAX_LINE_QUANTITY or others + line_quantity > MAX_CART_QUANTITY:
+        raise QuantityLimitExceeded()
 
 
 def _guest_cart(token: str | None, *, lock: bool = False) -> Cart | None:
@@ -67,14 +87,23 @@ def cart_for_shopper(*, user_id: int | None, token: str | None) -> Cart:
 
 
 def cart_merge(*, source: Cart, target: Cart) -> Cart:
-    """Move the guest cart's lines into the shopper's cart (quantities of a shared SKU add up), drop the guest cart."""
+    """Move the guest cart's lines into the shopper's cart (quantities of a shared SKU add up), drop the guest cart.
+
+    The limits hold after the merge too: a line is capped at ``MAX_LINE_QUANTITY`` and the guest's units
+    only fill the cart up to ``MAX_CART_QUANTITY`` (what does not fit stays out rather than failing the sign-in).
+    """
     with transaction.atomic():
         existing = {line.sku: line for line in target.lines.all()}
+        room = MAX_CART_QUANTITY - sum(line.quantity for line in existing.values())
         for line in source.lines.all():
+            current = existing[line.sku].quantity if line.sku in existing else 0
+            moved = max(0, min(line.quantity, MAX_LINE_QUANTITY - current, room))
+            room -= moved
             if line.sku in existing:
-                CartLine.objects.filter(pk=existing[line.sku].pk).update(quantity=F("quantity") + line.quantity)
-            else:
-                CartLine.objects.filter(pk=line.pk).update(cart=target)
+                if moved:
+                    CartLine.objects.filter(pk=existing[line.sku].pk).update(quantity=F("quantity") + moved)
+            elif moved:
+                CartLine.objects.filter(pk=line.pk).update(cart=target, quantity=moved)
         source.delete()
         Cart.objects.filter(pk=target.pk).update(updated_at=timezone.now())
     return target
@@ -102,11 +131,15 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
     """
     variant = _sellable_variant(sku)
     in_cart = cart.lines.filter(sku=sku).values_list("quantity", flat=True).first() or 0
+    _check_limits(cart=cart, sku=sku, line_quantity=in_cart + quantity)
     _check_stock(sku=sku, quantity=in_cart + quantity)
     with transaction.atomic():
-        # Touching the cart row locks it: concurrent additions to one cart run one after the other.
-        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+        # Locking the cart row serializes additions to one cart, and keeps a merge from deleting it under us;
+        # the limits are checked again under the lock (the stock check above is advisory, without a lock).
+        cart = _locked_cart(cart)
         line = CartLine.objects.filter(cart=cart, sku=sku).first()
+        _check_limits(cart=cart, sku=sku, line_quantity=(line.quantity if line else 0) + quantity)
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
         if line is None:
             line = CartLine.objects.create(
                 cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price
@@ -131,9 +164,14 @@ def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
         raise CartLineNotFound()
     if quantity > line.quantity:
         _sellable_variant(line.sku)
+        _check_limits(cart=cart, sku=line.sku, line_quantity=quantity)
         _check_stock(sku=line.sku, quantity=quantity)
     with transaction.atomic():
-        CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
+        cart = _locked_cart(cart)
+        if quantity > line.quantity:  # lowering a quantity is always allowed
+            _check_limits(cart=cart, sku=line.sku, line_quantity=quantity)
+        if not CartLine.objects.filter(cart=cart, pk=line.pk).update(quantity=quantity):
+            raise CartLineNotFound()
         Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
     line.quantity = quantity
     return line

@@ -10,14 +10,14 @@ from common.auth import optional_user
 from orders.carts.apis import CART_TOKEN
 from orders.checkout.schemas import CheckoutIn
 from orders.checkout.services import checkout
-from orders.orders.schemas import OrderOut
+from orders.orders.schemas import CheckoutOrderOut
 
 router = Router(tags=["checkout"])
 
 
 @router.post(
     "checkout",
-    response={201: OrderOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: CheckoutOrderOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def post_checkout(
     request: HttpRequest,

@@ -4,6 +4,10 @@ The key is claimed by a unique insert in its own short transaction before any wo
 requests with one key exactly one proceeds; the others see the claim (409 while in flight) or, once it
 completed, get the stored first answer. A refused checkout (price changed, empty cart ...) releases its
 claim so the shopper can retry with the same key after looking at the cart again.
+
+A claim left in flight longer than ``ORDERS_IDEMPOTENCY_STALE_SECONDS`` is taken over by raising its
+``claim_version``; completing and releasing are conditional on the version a worker claimed, so the
+stale worker, should it wake up, can neither store a second order under the key nor delete the new claim.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from common.api import ApiError, Conflict
 from common.observability import metrics
-from orders.carts.models import Cart, CartLine
-from orders.carts.services import cart_for_shopper
-from orders.checkout.models import IdempotencyKey
+from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
+from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
+from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 from orders.orders.selectors import order_detail
 from orders.orders.services import PlacedLine, order_place
 from orders.products.errors import ProductUnavailable
@@ -34,6 +39,11 @@ class IdempotencyKeyRequired(ApiError):
     status, code, detail = 400, "idempotency_key_required", "Send an Idempotency-Key header with every checkout."
 
 
+class IdempotencyKeyTooLong(ApiError):
+    status, code = 400, "idempotency_key_too_long"
+    detail = f"The Idempotency-Key may be at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters long."
+
+
 class IdempotencyKeyReused(ApiError):
     status, code = 422, "idempotency_key_reused"
     detail = "This Idempotency-Key was already used with a different request."
@@ -41,6 +51,12 @@ class IdempotencyKeyReused(ApiError):
 
 class IdempotencyRequestInProgress(Conflict):
     code, detail = "idempotency_request_in_progress", "A checkout with this Idempotency-Key is still running."
+
+
+class ClaimSuperseded(IdempotencyRequestInProgress):
+    """This worker's claim was taken over while it ran (it was presumed dead): its work is rolled back."""
+
+    detail = "This checkout took too long and was taken over by a retry with the same Idempotency-Key."
 
 
 class CartEmpty(Conflict):
@@ -82,11 +98,20 @@ def _claim(*, key: str, fingerprint: str) -> tuple[IdempotencyKey | None, Idempo
             return None, existing
         stale_before = timezone.now() - timedelta(seconds=settings.ORDERS_IDEMPOTENCY_STALE_SECONDS)
         if existing.created_at < stale_before and IdempotencyKey.objects.filter(
-            pk=existing.pk, state=IdempotencyKey.State.IN_PROGRESS, created_at=existing.created_at
-        ).update(created_at=timezone.now()):
-            return existing, None  # its worker died mid-request: take the claim over
+            pk=existing.pk, state=IdempotencyKey.State.IN_PROGRESS, claim_version=existing.claim_version
+        ).update(created_at=timezone.now(), claim_version=F("claim_version") + 1):
+            # Its worker presumably died mid-request: take the claim over under the next version.
+            existing.claim_version += 1
+            return existing, None
         raise IdempotencyRequestInProgress()
     raise IdempotencyRequestInProgress()
+
+
+def _claim_fenced(claim: IdempotencyKey):
+    """The claim's row only while this worker still holds it (same version, still in flight)."""
+    return IdempotencyKey.objects.filter(
+        pk=claim.pk, claim_version=claim.claim_version, state=IdempotencyKey.State.IN_PROGRESS
+    )
 
 
 def _priced_lines(cart_lines: list[CartLine]) -> list[PlacedLine]:
@@ -94,6 +119,10 @@ def _priced_lines(cart_lines: list[CartLine]) -> list[PlacedLine]:
     variants = variants_by_sku(skus=[line.sku for line in cart_lines])
     changes: dict[str, tuple[Decimal, Decimal]] = {}
     priced = []
+    if any(line.quantity > MAX_LINE_QUANTITY for line in cart_lines) or (
+        sum(line.quantity for line in cart_lines) > MAX_CART_QUANTITY
+    ):
+        raise QuantityLimitExceeded()
     for line in cart_lines:
         variant = variants.get(line.sku)
         if variant is None or not variant.published:
@@ -118,7 +147,10 @@ def cart_lines_reprice(*, cart: Cart, changes: dict[str, tuple[Decimal, Decimal]
 def checkout_place_order(*, cart: Cart, user_id: int | None, email: str, shipping_address: dict, actor: str):
     """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
     with transaction.atomic():
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        if locked is None:  # merged into the shopper's cart (or deleted) since the request found it
+            raise CartNotFound("The cart no longer exists (it was merged into the signed-in shopper's cart).")
+        cart = locked
         cart_lines = list(cart.lines.all())
         if not cart_lines:
             raise CartEmpty()
@@ -137,16 +169,18 @@ def checkout(
     cart_token: str | None,
 ) -> tuple[int, dict[str, Any]]:
     """Run (or replay) one checkout; returns ``(status, body)`` of the answer to send."""
-    if not idempotency_key or not idempotency_key.strip():
+    key = (idempotency_key or "").strip()
+    if not key:
         raise IdempotencyKeyRequired()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise IdempotencyKeyTooLong()
     cart = cart_for_shopper(user_id=user_id, token=cart_token)
     owner = f"user:{user_id}" if user_id is not None else f"cart:{cart.token}"
-    claim, completed = _claim(
-        key=idempotency_key.strip()[:255], fingerprint=request_fingerprint(body=body, owner=owner)
-    )
+    claim, completed = _claim(key=key, fingerprint=request_fingerprint(body=body, owner=owner))
     if completed is not None:
         return completed.response_status, completed.response_body
-    email = body.get("email") or user_email
+    # A signed-in shopper's order goes to the account's address, whatever the body says.
+    email = user_email if user_id is not None else body.get("email")
     started = time.perf_counter()
     try:
         if not email:
@@ -157,17 +191,20 @@ def checkout(
                 cart=cart, user_id=user_id, email=email, shipping_address=body["shipping_address"], actor=actor
             )
             answer = orjson.loads(orjson.dumps(order_detail(order=order, with_history=False), default=str))
-            IdempotencyKey.objects.filter(pk=claim.pk).update(
+            if order.access_token:
+                answer["access_token"] = order.access_token
+            if not _claim_fenced(claim).update(
                 state=IdempotencyKey.State.COMPLETED,
                 response_status=201,
                 response_body=answer,
                 order=order,
                 completed_at=timezone.now(),
-            )
+            ):
+                raise ClaimSuperseded()  # rolls the order back: the worker that took over makes it
     except BaseException as exc:
         if isinstance(exc, PriceChanged):
             cart_lines_reprice(cart=cart, changes=exc.changes)
-        IdempotencyKey.objects.filter(pk=claim.pk).delete()  # refused: the same key may be tried again
+        _claim_fenced(claim).delete()  # refused: the same key may be tried again (unless taken over)
         raise
     metrics.CHECKOUT_LATENCY.observe(time.perf_counter() - started)
     return 201, answer

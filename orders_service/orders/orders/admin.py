@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.utils import timezone
 from common.api import ApiError
 from orders.orders.models import Order, OrderLine, OrderStatusChange
 from orders.orders.services import order_cancel, order_confirmation_resend, order_deliver, order_fulfil
+from orders.orders.state_machine import OrderStatus
 from orders.payments.models import PaymentSession, PaymentTransaction
 
 
@@ -89,6 +92,32 @@ class TotalRangeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """What support must look at: paid orders catalog could not cover, orders stuck pending, refunds unconfirmed."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("paid_out_of_stock", "Paid without stock"),
+            ("stuck_pending", f"Pending over {settings.ORDERS_PENDING_RETRY_MINUTES} min (no stock answer)"),
+            ("refund_pending", "Refund not confirmed by the provider"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "paid_out_of_stock":
+            return queryset.filter(status=OrderStatus.PAID_OUT_OF_STOCK)
+        if self.value() == "stuck_pending":
+            since = timezone.now() - timedelta(minutes=settings.ORDERS_PENDING_RETRY_MINUTES)
+            return queryset.filter(status=OrderStatus.PENDING, created_at__lte=since)
+        if self.value() == "refund_pending":
+            return queryset.filter(
+                payments__kind=PaymentTransaction.Kind.REFUND, payments__status=PaymentTransaction.Status.PENDING
+            ).distinct()
+        return queryset
+
+
 class TrackingCodesForm(forms.Form):
     """One tracking code per selected order (fields added per order)."""
 
@@ -105,7 +134,7 @@ def _actor(request: HttpRequest) -> str:
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("number", "email", "status", "total", "currency", "created_at", "paid_at", "tracking_code")
-    list_filter = ("status", ("created_at", admin.DateFieldListFilter), TotalRangeFilter)
+    list_filter = ("status", NeedsAttentionFilter, ("created_at", admin.DateFieldListFilter), TotalRangeFilter)
     search_fields = ("=number", "email")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)

@@ -1,9 +1,9 @@
-"""The shopper's orders: list (signed in), detail with history (owner or guest by email), cancel."""
+"""The shopper's orders: list (signed in), detail with history (owner, or a guest with the access token), cancel."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Header, Query, Router
 
 from common.api import ErrorOut, PageParams, page_of, paginate
 from common.auth import JWTAuth, optional_user
@@ -12,11 +12,18 @@ from orders.orders.selectors import order_detail, order_for_shopper, order_list_
 from orders.orders.services import order_cancel
 
 router = Router(tags=["orders"])
+ORDER_TOKEN = Header(
+    None, alias="X-Order-Token", description="A guest order's access token (from the checkout answer or the email)"
+)
 
 
-def _visible_order(request: HttpRequest, number: str, email: str | None):
+def _visible_order(request: HttpRequest, number: str, header_token: str | None, query_token: str | None):
+    """The order the caller may see: JWT owner, or a guest's ``X-Order-Token`` header (or ``?token=``)."""
     user = optional_user(request)
-    return order_for_shopper(number=number, user_id=user.id if user else None, email=email), user
+    order = order_for_shopper(
+        number=number, user_id=user.id if user else None, access_token=header_token or query_token
+    )
+    return order, user
 
 
 @router.get("orders", auth=JWTAuth(), response={200: OrderPageOut, 401: ErrorOut})
@@ -26,15 +33,16 @@ def list_orders(request: HttpRequest, params: Query[PageParams]):
 
 
 @router.get("orders/{number}", response={200: OrderDetailOut, 401: ErrorOut, 404: ErrorOut})
-def get_order(request: HttpRequest, number: str, email: str | None = None):
-    order, _user = _visible_order(request, number, email)
+def get_order(request: HttpRequest, number: str, token: str | None = None, x_order_token: str | None = ORDER_TOKEN):
+    """The order with its history; a guest sends the order's access token, anyone else gets 404."""
+    order, _user = _visible_order(request, number, x_order_token, token)
     return order_detail(order=order)
 
 
 @router.post("orders/{number}/cancel", response={200: OrderDetailOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def cancel_order(request: HttpRequest, number: str, email: str | None = None):
+def cancel_order(request: HttpRequest, number: str, token: str | None = None, x_order_token: str | None = ORDER_TOKEN):
     """200 while the order has not shipped (a paid order is refunded); 409 ``not_cancellable`` otherwise."""
-    order, user = _visible_order(request, number, email)
+    order, user = _visible_order(request, number, x_order_token, token)
     actor = f"shopper:{user.id}" if user else "guest"
     order = order_cancel(order=order, actor=actor, reason="cancelled by the shopper")
     return order_detail(order=order)

@@ -63,7 +63,14 @@ def publish_order_placed(order: Order, *, placed_at: datetime, reserve_until: da
 
 
 def publish_order_paid(order: Order) -> None:
-    publish_about_order(order, OrderPaid(**order_summary_fields(order), paid_at=order.paid_at or timezone.now()))
+    publish_about_order(
+        order,
+        OrderPaid(
+            **order_summary_fields(order),
+            paid_at=order.paid_at or timezone.now(),
+            access_token=order.access_token or None,  # the guest's link in the confirmation email
+        ),
+    )
 
 
 def publish_order_cancelled(order: Order, *, reason: str, was_paid: bool) -> None:
@@ -92,6 +99,9 @@ def publish_confirmation_resend(order: Order, *, requested_by: str) -> None:
     publish_about_order(
         order,
         OrderConfirmationResendRequested(
-            **order_summary_fields(order), paid_at=order.paid_at or timezone.now(), requested_by=requested_by
+            **order_summary_fields(order),
+            paid_at=order.paid_at or timezone.now(),
+            requested_by=requested_by,
+            access_token=order.access_token or None,
         ),
     )

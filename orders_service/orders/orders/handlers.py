@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from common.events import Envelope
-from common.events.contracts.catalog import StockRejected, StockReserved
-from orders.orders.services import order_stock_rejected, order_stock_reserved
+from common.events.contracts.catalog import StockCommitFailed, StockRejected, StockReserved
+from orders.orders.services import order_stock_commit_failed, order_stock_rejected, order_stock_reserved
 
 
 def stock_reserved(event: StockReserved, envelope: Envelope) -> None:
@@ -13,3 +13,7 @@ def stock_reserved(event: StockReserved, envelope: Envelope) -> None:
 
 def stock_rejected(event: StockRejected, envelope: Envelope) -> None:
     order_stock_rejected(number=event.order_number, reason=event.reason)
+
+
+def stock_commit_failed(event: StockCommitFailed, envelope: Envelope) -> None:
+    order_stock_commit_failed(number=event.order_number, reason=event.reason, lines=event.lines)

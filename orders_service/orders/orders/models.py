@@ -24,6 +24,11 @@ class Order(models.Model):
     # The checkout request's correlation id: every event about this order carries it, so one purchase
     # can be followed through the logs of orders, catalog and tasks (HTTP, events, Celery tasks).
     correlation_id = models.CharField(max_length=128, blank=True, db_index=True)
+    # A guest order's credential (given once in the checkout answer and in the confirmation email link):
+    # the number alone is sequential and the email is no secret. Empty for signed-in shoppers' orders.
+    access_token = models.CharField(max_length=64, blank=True)
+    # When catalog was last asked to reserve the stock (checkout, or a retry of a pending order).
+    reservation_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

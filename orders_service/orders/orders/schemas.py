@@ -43,6 +43,12 @@ class OrderOut(Schema):
     payment: PaymentOut | None
 
 
+class CheckoutOrderOut(OrderOut):
+    """The checkout answer: a guest's order also carries its access token (shown once, and in the email)."""
+
+    access_token: str | None = None
+
+
 class OrderDetailOut(OrderOut):
     history: list[StatusChangeOut]
 

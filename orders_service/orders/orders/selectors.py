@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,17 +18,19 @@ class OrderNotFound(NotFound):
     code, detail = "order_not_found", "No such order."
 
 
-def order_for_shopper(*, number: str, user_id: int | None, email: str | None) -> Order:
-    """The order if the caller may see it: its signed-in owner, or a guest naming the guest order's email.
+def order_for_shopper(*, number: str, user_id: int | None, access_token: str | None) -> Order:
+    """The order if the caller may see it: its signed-in owner, or whoever holds the guest order's access token.
 
-    Anyone else gets the same 404 as for a number that does not exist.
+    The number is sequential and an email is no secret, so neither opens a guest order alone. Anyone else
+    gets the same 404 as for a number that does not exist.
     """
     order = Order.objects.filter(number=number).first()
     if order is None:
         raise OrderNotFound()
     if order.user_id is not None and order.user_id == user_id:
         return order
-    if order.user_id is None and email and order.email.lower() == email.strip().lower():
+    guest_order = order.user_id is None and bool(order.access_token)
+    if guest_order and access_token and hmac.compare_digest(order.access_token.encode(), access_token.strip().encode()):
         return order
     raise OrderNotFound()
 

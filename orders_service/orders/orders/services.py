@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from common.api import Conflict
+from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
 from common.observability.context import current_correlation_id
@@ -25,10 +28,10 @@ from orders.orders.events import (
 )
 from orders.orders.models import Order, OrderLine, OrderNumber
 from orders.orders.shipping import shipping_for
-from orders.orders.state_machine import CANCELLABLE, OrderStatus, order_transition
-from orders.payments.models import PaymentSession
+from orders.orders.state_machine import CANCELLABLE, PAID_STATUSES, OrderStatus, order_transition
 from orders.payments.services import (
-    payment_refund_order,
+    payment_refund_request_order,
+    payment_refunds_send,
     payment_session_close,
     payment_session_create,
     payment_session_open,
@@ -40,6 +43,8 @@ logger = logging.getLogger(__name__)
 # and the payment page closes a little before catalog's reservation ends, so a payment never outlives it.
 RESERVATION_SLACK = timedelta(minutes=10)
 RESERVATION_SAFETY_MARGIN = timedelta(minutes=1)
+# Order numbers carry the year of the shop's calendar, not UTC's (a New Year's Eve order stays in its year).
+SHOP_TIME_ZONE = ZoneInfo("America/Sao_Paulo")
 
 
 class NotCancellable(Conflict):
@@ -60,6 +65,11 @@ class PlacedLine:
 
 def payment_window() -> timedelta:
     return timedelta(minutes=settings.ORDERS_PAYMENT_WINDOW_MINUTES)
+
+
+def order_number_year(moment: datetime) -> int:
+    """The year of ``moment`` in São Paulo: 2025-12-31 22:30 local (01:30 UTC next day) is still 2025."""
+    return moment.astimezone(SHOP_TIME_ZONE).year
 
 
 def order_number_next(*, year: int) -> str:
@@ -85,7 +95,9 @@ def order_place(
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.create(
-            number=order_number_next(year=now.year),
+            number=order_number_next(year=order_number_year(now)),
+            access_token=secrets.token_urlsafe(32) if user_id is None else "",
+            reservation_requested_at=now,
             user_id=user_id,
             email=email,
             status=OrderStatus.PENDING,
@@ -109,7 +121,9 @@ def order_place(
             ]
         )
         order.history.create(from_status="", to_status=OrderStatus.PENDING, actor=actor, note="placed at checkout")
-        payment_session_create(order=order, provider=settings.ORDERS_PAYMENT_PROVIDER)
+        payment_session_create(
+            order_id=order.pk, provider=settings.ORDERS_PAYMENT_PROVIDER, amount=order.total, currency=order.currency
+        )
         publish_order_placed(order, placed_at=now, reserve_until=now + payment_window() + RESERVATION_SLACK)
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
     logger.info("order placed", extra={"order_number": order.number, "total": str(order.total)})
@@ -136,7 +150,7 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             order = order_transition(
                 order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
             )
-            payment_session_open(order=order, expires_at=expires_at)
+            payment_session_open(order_id=order.pk, order_number=order.number, email=order.email, expires_at=expires_at)
         elif order.status == OrderStatus.CANCELLED:
             publish_order_cancelled(order, reason="stock reserved after the order was cancelled", was_paid=False)
         elif order.status in (OrderStatus.EXPIRED, OrderStatus.REJECTED):
@@ -154,7 +168,7 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
         if order.status != OrderStatus.PENDING:
             return  # already rejected, or closed meanwhile: nothing is held, nothing to do
         order = order_transition(order=order, to=OrderStatus.REJECTED, actor="catalog", note=reason)
-        payment_session_close(order=order)
+        payment_session_close(order_id=order.pk)
         publish_about_order(order, OrderRejected(order_number=order.number, email=order.email, reason=reason))
         transaction.on_commit(metrics.ORDERS_REJECTED.inc)
         logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
@@ -164,7 +178,7 @@ def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
     """The provider captured the payment: ``paid``, announce it (catalog commits the stock, tasks emails)."""
     with transaction.atomic():
         order = order_transition(order=order, to=OrderStatus.PAID, actor=actor, note=note)
-        payment_session_close(order=order, paid=True)
+        payment_session_close(order_id=order.pk, paid=True)
         publish_order_paid(order)
         transaction.on_commit(metrics.ORDERS_PAID.inc)
     logger.info("order paid", extra={"order_number": order.number, "actor": actor})
@@ -172,19 +186,25 @@ def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
 
 
 def order_cancel(*, order: Order, actor: str, reason: str) -> Order:
-    """Cancel an order that has not shipped; a paid one is refunded through its provider (``refunded``)."""
+    """Cancel an order that has not shipped; a paid one is refunded through its provider (``refunded``).
+
+    The refund is recorded with the decision and sent to the provider after the commit (never inside the
+    transaction); a refund the provider did not confirm stays ``pending`` and ``payment_refunds_retry`` resends it.
+    """
+    refunds = []
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in CANCELLABLE:
             raise NotCancellable()
-        was_paid = order.status == OrderStatus.PAID
+        was_paid = order.status in PAID_STATUSES
         if was_paid:
-            payment_refund_order(order=order, note=f"refund on cancellation by {actor}")
+            refunds = payment_refund_request_order(order_id=order.pk, note=f"refund on cancellation by {actor}")
             order = order_transition(order=order, to=OrderStatus.REFUNDED, actor=actor, note=reason)
         else:
             order = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
-        payment_session_close(order=order)
+        payment_session_close(order_id=order.pk)
         publish_order_cancelled(order, reason=reason, was_paid=was_paid)
+    payment_refunds_send(refunds)
     logger.info("order cancelled", extra={"order_number": order.number, "actor": actor, "refunded": was_paid})
     return order
 
@@ -193,29 +213,36 @@ def order_expire(*, order: Order, actor: str = "system:expiry") -> Order:
     """The payment window ran out: ``expired``, and catalog releases the stock."""
     with transaction.atomic():
         order = order_transition(order=order, to=OrderStatus.EXPIRED, actor=actor, note="payment window ran out")
-        payment_session_close(order=order)
+        payment_session_close(order_id=order.pk)
         publish_order_expired(order)
     logger.info("order expired", extra={"order_number": order.number})
     return order
 
 
-def order_expire_overdue(*, now: datetime | None = None) -> int:
-    """Expire every ``awaiting_payment`` order whose payment session ran out; returns how many."""
-    now = now or timezone.now()
-    overdue = Order.objects.filter(
-        status=OrderStatus.AWAITING_PAYMENT,
-        payment_session__status=PaymentSession.Status.OPEN,
-        payment_session__expires_at__lte=now,
-    ).values_list("pk", flat=True)
-    expired = 0
-    for pk in list(overdue[:500]):
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=pk)
-            if order.status != OrderStatus.AWAITING_PAYMENT:
-                continue  # paid or cancelled since the query
-            order_expire(order=order)
-            expired += 1
-    return expired
+def order_stock_commit_failed(*, number: str, reason: str, lines: list[UncoveredLine]) -> None:
+    """Catalog could not commit a paid order's stock: ``paid_out_of_stock``, for support to ship or refund.
+
+    Idempotent by order number; an order no longer paid (refunded, already flagged, shipped) is left alone.
+    """
+    with transaction.atomic():
+        order = _locked(number)
+        if order is None:
+            logger.warning("stock commit failed for an unknown order", extra={"order_number": number})
+            return
+        if order.status != OrderStatus.PAID:
+            logger.info(
+                "stock commit failure for an order no longer awaiting stock",
+                extra={"order_number": number, "status": order.status},
+            )
+            return
+        short = ", ".join(f"{line.sku}: {line.quantity} (on hand {line.on_hand})" for line in lines)
+        order_transition(
+            order=order,
+            to=OrderStatus.PAID_OUT_OF_STOCK,
+            actor="catalog",
+            note=f"catalog could not commit the stock ({reason}): {short}",
+        )
+        logger.error("paid order without stock", extra={"order_number": number, "reason": reason})
 
 
 def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
@@ -241,7 +268,7 @@ def order_deliver(*, order: Order, actor: str) -> Order:
 
 def order_confirmation_resend(*, order: Order, actor: str) -> None:
     """Ask tasks to email the paid order's confirmation again."""
-    if order.status not in (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.DELIVERED):
+    if order.status not in (*PAID_STATUSES, OrderStatus.FULFILLED, OrderStatus.DELIVERED):
         raise ConfirmationNotAvailable()
     with transaction.atomic():
         publish_confirmation_resend(order, requested_by=actor)

@@ -2,6 +2,8 @@
 
 pending (stock being reserved) -> awaiting_payment -> paid -> fulfilled -> delivered; or rejected (out of
 stock), cancelled, expired (payment window ran out, stock released), refunded (a paid order cancelled).
+A paid order catalog could not cover (``catalog.stock_commit_failed``) waits for support as
+``paid_out_of_stock``: support ships it once stock is found, or cancels it (refunded).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class OrderStatus(models.TextChoices):
     PENDING = "pending", "Pending (stock being reserved)"
     AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
     PAID = "paid", "Paid"
+    PAID_OUT_OF_STOCK = "paid_out_of_stock", "Paid without stock (needs attention)"
     FULFILLED = "fulfilled", "Fulfilled (shipped)"
     DELIVERED = "delivered", "Delivered"
     REJECTED = "rejected", "Rejected (out of stock)"
@@ -32,7 +35,8 @@ class OrderStatus(models.TextChoices):
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.AWAITING_PAYMENT, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
     OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CANCELLED}),
-    OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED}),
+    OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED, OrderStatus.PAID_OUT_OF_STOCK}),
+    OrderStatus.PAID_OUT_OF_STOCK: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED}),
     OrderStatus.FULFILLED: frozenset({OrderStatus.DELIVERED}),
     OrderStatus.DELIVERED: frozenset(),
     OrderStatus.REJECTED: frozenset(),
@@ -42,7 +46,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # A shopper may cancel until the order ships; a paid order is refunded on the way.
-CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID})
+CANCELLABLE = frozenset(
+    {OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID, OrderStatus.PAID_OUT_OF_STOCK}
+)
+# Statuses in which the shopper's money is held: cancelling them refunds.
+PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PAID_OUT_OF_STOCK})
 
 
 class IllegalTransition(Conflict):

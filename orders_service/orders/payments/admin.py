@@ -6,7 +6,17 @@ from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWeb
 
 @admin.register(PaymentTransaction)
 class PaymentTransactionAdmin(ReadOnlyAdmin):
-    list_display = ("order", "kind", "status", "amount", "currency", "provider", "provider_reference", "created_at")
+    list_display = (
+        "order",
+        "kind",
+        "status",
+        "amount",
+        "currency",
+        "provider",
+        "provider_reference",
+        "attempts",
+        "created_at",
+    )
     list_filter = ("kind", "status", "provider")
     search_fields = ("order__number", "=provider_reference")
 
@@ -26,6 +36,14 @@ class SandboxChargeAdmin(ReadOnlyAdmin):
 
 @admin.register(SandboxWebhook)
 class SandboxWebhookAdmin(ReadOnlyAdmin):
-    list_display = ("event_id", "event_type", "attempts", "deliver_after", "delivered_at", "last_error")
+    list_display = (
+        "event_id",
+        "event_type",
+        "attempts",
+        "deliver_after",
+        "delivered_at",
+        "abandoned_at",
+        "last_error",
+    )
     list_filter = ("event_type",)
     search_fields = ("=event_id",)

@@ -40,18 +40,22 @@ class PaymentTransaction(models.Model):
         REFUND = "refund", "Refund"
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Pending (refund requested, not yet confirmed by the provider)"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payments")
     provider = models.CharField(max_length=30)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="BRL")
     provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
     failure_code = models.CharField(max_length=60, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    # On a refund: the key the provider de-duplicates its retries by, and how often it was sent.
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
     # On a refund: the charge it gave back (each charge is refunded at most once).
     refund_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunded_by"
@@ -92,6 +96,8 @@ class SandboxCharge(models.Model):
     succeeded = models.BooleanField()
     card_last4 = models.CharField(max_length=4)
     refund_reference = models.CharField(max_length=40, blank=True)
+    # The idempotency key of the refund request: a retry with it gets the same refund back.
+    refund_idempotency_key = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +116,8 @@ class SandboxWebhook(models.Model):
     deliver_after = models.DateTimeField(db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # Set when the sandbox stopped trying (``SANDBOX_WEBHOOK_MAX_ATTEMPTS`` answered with anything but 2xx).
+    abandoned_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,39 +1,53 @@
-"""Payment sessions and money movements of orders, through the provider adapter."""
+"""Payment sessions and money movements of orders, through the provider adapter.
+
+Payments knows orders only by id and number (no import of the orders app): orders decides what happens to
+an order, payments reports what the provider did and moves money when orders asks it to.
+
+Refunds are two steps so that no provider call ever runs inside a database transaction: orders records a
+``pending`` refund (with its own idempotency key) in the transaction of its decision, and
+``payment_refunds_send`` asks the provider after the commit. A crash or a failed commit in between leaves
+the refund ``pending``; ``payment_refunds_retry`` sends it again under the same key, so the provider
+refunds once however often it is asked.
+"""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
-from orders.orders.models import Order
 from orders.payments.models import PaymentSession, PaymentTransaction
 from orders.payments.providers import get_provider
-from orders.payments.providers.base import SessionSpec
+from orders.payments.providers.base import RefundFailed, SessionSpec
+
+logger = logging.getLogger(__name__)
 
 
-def payment_session_create(*, order: Order, provider: str) -> PaymentSession:
+def payment_session_create(*, order_id: int, provider: str, amount: Decimal, currency: str) -> PaymentSession:
     """The order's session, created with it at checkout so its URL can be handed out at once."""
     return PaymentSession.objects.create(
-        order=order,
+        order_id=order_id,
         provider=provider,
         token=secrets.token_urlsafe(24),
-        amount=order.total,
-        currency=order.currency,
+        amount=amount,
+        currency=currency,
     )
 
 
-def payment_session_open(*, order: Order, expires_at: datetime) -> PaymentSession:
+def payment_session_open(*, order_id: int, order_number: str, email: str, expires_at: datetime) -> PaymentSession:
     """Stock is reserved: open the provider session, payable until ``expires_at``."""
-    session = PaymentSession.objects.select_for_update().get(order=order)
+    session = PaymentSession.objects.select_for_update().get(order_id=order_id)
     reference = get_provider(session.provider).create_session(
         spec=SessionSpec(
-            order_number=order.number,
+            order_number=order_number,
             token=session.token,
             amount=session.amount,
             currency=session.currency,
-            email=order.email,
+            email=email,
             expires_at=expires_at,
         )
     )
@@ -44,14 +58,14 @@ def payment_session_open(*, order: Order, expires_at: datetime) -> PaymentSessio
     return session
 
 
-def payment_session_close(*, order: Order, paid: bool = False) -> None:
+def payment_session_close(*, order_id: int, paid: bool = False) -> None:
     status = PaymentSession.Status.PAID if paid else PaymentSession.Status.CLOSED
-    PaymentSession.objects.filter(order=order).update(status=status)
+    PaymentSession.objects.filter(order_id=order_id).update(status=status)
 
 
 def payment_record(
     *,
-    order: Order,
+    order_id: int,
     provider: str,
     kind: str,
     succeeded: bool,
@@ -62,7 +76,7 @@ def payment_record(
     note: str = "",
 ) -> PaymentTransaction:
     return PaymentTransaction.objects.create(
-        order=order,
+        order_id=order_id,
         provider=provider,
         kind=kind,
         status=PaymentTransaction.Status.SUCCEEDED if succeeded else PaymentTransaction.Status.FAILED,
@@ -74,31 +88,86 @@ def payment_record(
     )
 
 
-def payment_refund_charge(*, charge: PaymentTransaction, note: str) -> PaymentTransaction:
-    """Refund one captured charge through the adapter and record it (RefundFailed leaves no record)."""
-    with transaction.atomic():
-        reference = get_provider(charge.provider).refund(
-            charge_reference=charge.provider_reference, amount=charge.amount, currency=charge.currency
-        )
-        return PaymentTransaction.objects.create(
-            order_id=charge.order_id,
-            provider=charge.provider,
-            kind=PaymentTransaction.Kind.REFUND,
-            status=PaymentTransaction.Status.SUCCEEDED,
-            amount=charge.amount,
-            currency=charge.currency,
-            provider_reference=reference,
-            note=note[:300],
-            refund_of=charge,
-        )
+def payment_refund_request(*, charge: PaymentTransaction, note: str) -> PaymentTransaction:
+    """Record that ``charge`` must be given back (``pending``, in the caller's transaction); nothing is sent yet.
+
+    A charge has at most one refund (``refund_of`` is one-to-one), so asking twice returns the first request.
+    """
+    existing = PaymentTransaction.objects.filter(refund_of=charge).first()
+    if existing is not None:
+        return existing
+    return PaymentTransaction.objects.create(
+        order_id=charge.order_id,
+        provider=charge.provider,
+        kind=PaymentTransaction.Kind.REFUND,
+        status=PaymentTransaction.Status.PENDING,
+        amount=charge.amount,
+        currency=charge.currency,
+        idempotency_key=f"refund-{charge.provider}-{secrets.token_hex(16)}",
+        note=note[:300],
+        refund_of=charge,
+    )
 
 
-def payment_refund_order(*, order: Order, note: str) -> list[PaymentTransaction]:
-    """Refund every captured, not yet refunded charge of the order."""
+def payment_refund_request_order(*, order_id: int, note: str) -> list[PaymentTransaction]:
+    """Request the refund of every captured, not yet refunded charge of the order."""
     charges = PaymentTransaction.objects.filter(
-        order=order,
+        order_id=order_id,
         kind=PaymentTransaction.Kind.CHARGE,
         status=PaymentTransaction.Status.SUCCEEDED,
         refunded_by__isnull=True,
     )
-    return [payment_refund_charge(charge=charge, note=note) for charge in charges]
+    return [payment_refund_request(charge=charge, note=note) for charge in charges]
+
+
+def payment_refund_send(*, refund_id: int) -> PaymentTransaction:
+    """Ask the provider for one pending refund, outside any transaction, under the refund's idempotency key.
+
+    Success marks it ``succeeded`` with the provider's reference; ``RefundFailed`` keeps it ``pending``
+    (counted and logged) for ``payment_refunds_retry``. Sending a refund that already succeeded does nothing.
+    """
+    refund = PaymentTransaction.objects.select_related("refund_of").get(pk=refund_id)
+    if refund.status != PaymentTransaction.Status.PENDING:
+        return refund
+    try:
+        reference = get_provider(refund.provider).refund(
+            charge_reference=refund.refund_of.provider_reference,
+            amount=refund.amount,
+            currency=refund.currency,
+            idempotency_key=refund.idempotency_key,
+        )
+    except RefundFailed as exc:
+        PaymentTransaction.objects.filter(pk=refund.pk).update(
+            attempts=F("attempts") + 1, failure_code=exc.code[:60], note=f"{refund.note[:200]} | {exc.detail}"[:300]
+        )
+        logger.warning("refund refused by the provider", extra={"refund_id": refund.pk, "detail": exc.detail})
+        refund.refresh_from_db()
+        return refund
+    PaymentTransaction.objects.filter(pk=refund.pk, status=PaymentTransaction.Status.PENDING).update(
+        status=PaymentTransaction.Status.SUCCEEDED, provider_reference=reference, attempts=F("attempts") + 1
+    )
+    refund.refresh_from_db()
+    return refund
+
+
+def _inside_transaction() -> bool:
+    """In a transaction of our own (the test runner's wrapping transaction does not count, as for ``durable``)."""
+    return any(not getattr(block, "_from_testcase", False) for block in transaction.get_connection().atomic_blocks)
+
+
+def payment_refunds_send(refunds: list[PaymentTransaction]) -> list[PaymentTransaction]:
+    """Send requested refunds; call after the deciding transaction committed (never inside one)."""
+    if _inside_transaction():
+        # Still inside a transaction: send once it commits, so a rollback never leaves money moved.
+        transaction.on_commit(lambda: payment_refunds_send(refunds))
+        return refunds
+    return [payment_refund_send(refund_id=refund.pk) for refund in refunds]
+
+
+def payment_refunds_retry(*, limit: int = 100) -> int:
+    """Send again every refund still ``pending`` (a crash, a failed commit or a refusal); returns how many succeeded."""
+    pending = PaymentTransaction.objects.filter(
+        kind=PaymentTransaction.Kind.REFUND, status=PaymentTransaction.Status.PENDING
+    ).values_list("pk", flat=True)[:limit]
+    sent = [payment_refund_send(refund_id=pk) for pk in list(pending)]
+    return sum(1 for refund in sent if refund.status == PaymentTransaction.Status.SUCCEEDED)

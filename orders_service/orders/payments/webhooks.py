@@ -1,49 +1,75 @@
-"""Applying a provider's verified webhook to the order: paid, declined, or refunded when it came too late."""
+"""Provider webhooks, as payments sees them: verify, de-duplicate, record the charge, report the outcome.
+
+Payments only reports what the provider did (``PaymentNotification``); what it means for the order
+(paid, or money to give back) is orders' decision (``orders.orders.payment_outcomes``).
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
 from common.observability import metrics
-from orders.orders.models import Order
-from orders.orders.services import order_mark_paid
-from orders.orders.state_machine import OrderStatus
 from orders.payments.models import PaymentTransaction, WebhookReceipt
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import WebhookEvent
-from orders.payments.services import payment_record, payment_refund_charge
+from orders.payments.services import payment_record
 
 logger = logging.getLogger(__name__)
 
 
-def payment_webhook_receive(*, provider: str, raw_body: bytes, headers: dict[str, str]) -> str:
-    """Verify, de-duplicate and apply one webhook; returns what happened (for the 200 answer and logs).
+class Notified:
+    """What a notification turned out to be (also the ``outcome`` of the webhook's 200 answer)."""
 
-    Bad or stale signatures raise (400). The receipt row and the effect commit together, so a
-    redelivered event id is a no-op however often it comes.
+    CAPTURED = "captured"
+    DECLINED = "declined"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    UNKNOWN_ORDER = "unknown_order"
+
+
+@dataclass(frozen=True)
+class PaymentNotification:
+    """A verified, recorded provider notification; ``charge`` is the captured charge when ``kind`` is CAPTURED."""
+
+    kind: str
+    provider: str
+    order_number: str
+    amount: Decimal
+    currency: str
+    charge: PaymentTransaction | None = None
+
+
+def payment_webhook_verify(*, provider: str, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
+    """The verified event; a bad, malformed or stale signature raises (400), an unknown provider 404."""
+    return get_provider(provider).parse_webhook(raw_body=raw_body, headers=headers)
+
+
+def payment_notification_record(*, provider: str, event: WebhookEvent, order_id: int | None) -> PaymentNotification:
+    """Record the event id and its charge, in the caller's transaction (which holds the order's row lock).
+
+    A redelivered event id, or the same charge under another event id, is DUPLICATE and records nothing.
     """
-    adapter = get_provider(provider)
-    event = adapter.parse_webhook(raw_body=raw_body, headers=headers)
+    notification = {
+        "provider": provider,
+        "order_number": event.order_number,
+        "amount": event.amount,
+        "currency": event.currency,
+    }
     try:
         with transaction.atomic():
             WebhookReceipt.objects.create(provider=provider, event_id=event.event_id, event_type=event.type)
-            return _apply(provider=provider, event=event)
     except IntegrityError:
-        if WebhookReceipt.objects.filter(provider=provider, event_id=event.event_id).exists():
-            return "duplicate"
-        raise
-
-
-def _apply(*, provider: str, event: WebhookEvent) -> str:
-    order = Order.objects.select_for_update().filter(number=event.order_number).first()
-    if order is None:
+        return PaymentNotification(kind=Notified.DUPLICATE, **notification)
+    if order_id is None:
         logger.warning("webhook for an unknown order", extra={"order_number": event.order_number})
-        return "unknown_order"
+        return PaymentNotification(kind=Notified.UNKNOWN_ORDER, **notification)
     if event.type == "payment.failed":
         payment_record(
-            order=order,
+            order_id=order_id,
             provider=provider,
             kind=PaymentTransaction.Kind.CHARGE,
             succeeded=False,
@@ -53,15 +79,15 @@ def _apply(*, provider: str, event: WebhookEvent) -> str:
             failure_code=event.failure_code,
         )
         transaction.on_commit(lambda: metrics.PAYMENT_FAILURES.labels(provider=provider).inc())
-        return "declined"
+        return PaymentNotification(kind=Notified.DECLINED, **notification)
     if event.type != "payment.succeeded":
-        return "ignored"
+        return PaymentNotification(kind=Notified.IGNORED, **notification)
     if PaymentTransaction.objects.filter(
-        order=order, kind=PaymentTransaction.Kind.CHARGE, provider_reference=event.charge_reference
+        order_id=order_id, kind=PaymentTransaction.Kind.CHARGE, provider_reference=event.charge_reference
     ).exists():
-        return "duplicate"  # the same charge announced under another event id
+        return PaymentNotification(kind=Notified.DUPLICATE, **notification)
     charge = payment_record(
-        order=order,
+        order_id=order_id,
         provider=provider,
         kind=PaymentTransaction.Kind.CHARGE,
         succeeded=True,
@@ -69,14 +95,4 @@ def _apply(*, provider: str, event: WebhookEvent) -> str:
         currency=event.currency,
         reference=event.charge_reference,
     )
-    if order.status == OrderStatus.AWAITING_PAYMENT and (event.amount, event.currency) == (order.total, order.currency):
-        order_mark_paid(order=order, actor=f"payments:{provider}", note=f"charge {event.charge_reference}")
-        return "paid"
-    # Money arrived for an order that cannot take it (expired, cancelled, already paid, wrong amount):
-    # give it back at once rather than keep a shopper's money for nothing.
-    reason = f"payment arrived while the order was {order.status}"
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        reason = f"paid {event.amount} {event.currency}, order total is {order.total} {order.currency}"
-    payment_refund_charge(charge=charge, note=f"automatic refund: {reason}")
-    logger.warning("late or mismatched payment refunded", extra={"order_number": order.number, "reason": reason})
-    return "refunded"
+    return PaymentNotification(kind=Notified.CAPTURED, charge=charge, **notification)

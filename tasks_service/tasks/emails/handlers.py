@@ -6,6 +6,8 @@ resets, the event id; the send itself runs in a Celery worker after the consumer
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from django.conf import settings
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
@@ -65,6 +67,12 @@ def order_confirmation_resend_requested(event: OrderConfirmationResendRequested,
     )
 
 
+def order_page_url(event: OrderPaid | OrderConfirmationResendRequested) -> str:
+    """The order's page in the shop; a guest's link carries the order's access token (their only key)."""
+    url = f"{settings.SHOP_URL.rstrip('/')}/orders/{quote(event.order_number)}"
+    return f"{url}?{urlencode({'token': event.access_token})}" if event.access_token else url
+
+
 def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequested) -> dict:
     """What the confirmation templates show: lines, totals (money as strings) and the order's page."""
     return {
@@ -83,7 +91,7 @@ def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequest
         "subtotal": str(event.subtotal),
         "shipping": str(event.shipping),
         "total": str(event.total),
-        "order_url": f"{settings.SHOP_URL.rstrip('/')}/orders/{event.order_number}",
+        "order_url": order_page_url(event),
     }
 
 

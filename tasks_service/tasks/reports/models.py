@@ -10,6 +10,8 @@ import uuid
 
 from django.db import models
 
+from common.events.contracts.orders import ORDER_LINE_NAME_MAX_LENGTH
+
 
 class ReportKind(models.TextChoices):
     SALES = "sales", "Sales"
@@ -86,7 +88,8 @@ class SaleOrder(models.Model):
 class SaleLine(models.Model):
     order = models.ForeignKey(SaleOrder, on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField(max_length=64)
-    name = models.CharField(max_length=255)
+    # As long as the orders events allow (the contract owns the limit; see common.events.contracts.orders).
+    name = models.CharField(max_length=ORDER_LINE_NAME_MAX_LENGTH)
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     line_total = models.DecimalField(max_digits=12, decimal_places=2)

@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from common.events.contracts.base import EventContract, contract
 from common.events.contracts.common_types import Line, PricedLine
+
+# Field limits every producer and consumer of these events must hold (a consumer's column at least this wide).
+# A line's name is the product name (up to 200) + " - " + the variant name (up to 100).
+ORDER_LINE_NAME_MAX_LENGTH = 303
+ORDER_NUMBER_MAX_LENGTH = 32
+ORDER_ACCESS_TOKEN_MAX_LENGTH = 64
+
+
+def _name_within_limit(line: PricedLine) -> PricedLine:
+    if len(line.name) > ORDER_LINE_NAME_MAX_LENGTH:
+        raise ValueError(f"a line name is at most {ORDER_LINE_NAME_MAX_LENGTH} characters")
+    return line
+
+
+# A line of an order as the orders events carry it: the priced line, within the contract's name limit.
+OrderLine = Annotated[PricedLine, AfterValidator(_name_within_limit)]
 
 
 @contract("orders.order_placed", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -16,7 +35,7 @@ class OrderPlaced(EventContract):
     order_number: str
     email: str
     user_id: int | None
-    lines: list[PricedLine]
+    lines: list[OrderLine]
     subtotal: Decimal
     shipping: Decimal
     total: Decimal
@@ -32,12 +51,14 @@ class OrderPaid(EventContract):
     order_number: str
     email: str
     user_id: int | None
-    lines: list[PricedLine]
+    lines: list[OrderLine]
     subtotal: Decimal
     shipping: Decimal
     total: Decimal
     currency: str
     paid_at: datetime
+    # A guest order's access token, for the link in the confirmation email (None for signed-in shoppers).
+    access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
 
 
 @contract("orders.order_cancelled", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -99,10 +120,11 @@ class OrderConfirmationResendRequested(EventContract):
     order_number: str
     email: str
     user_id: int | None
-    lines: list[PricedLine]
+    lines: list[OrderLine]
     subtotal: Decimal
     shipping: Decimal
     total: Decimal
     currency: str
     paid_at: datetime
     requested_by: str
+    access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)

@@ -60,5 +60,8 @@ class PaymentProvider(Protocol):
     def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
         """Verify the signature (InvalidSignature / StaleSignature) and parse the notification."""
 
-    def refund(self, *, charge_reference: str, amount: Decimal, currency: str) -> str:
-        """Give the money of a captured charge back; returns the refund reference (RefundFailed otherwise)."""
+    def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
+        """Give the money of a captured charge back; returns the refund reference (RefundFailed otherwise).
+
+        Called outside any database transaction. The same ``idempotency_key`` again returns the first
+        refund's reference and moves no more money (PSPs' Idempotency-Key header)."""

@@ -25,6 +25,7 @@ from orders.payments.providers.base import (
 )
 
 SIGNATURE_HEADER = "Sandbox-Signature"
+MAX_TIMESTAMP_DIGITS = 12
 
 
 def sandbox_sign(*, raw_body: bytes, timestamp: int, secret: str | None = None) -> str:
@@ -66,24 +67,32 @@ class SandboxProvider:
         except (orjson.JSONDecodeError, KeyError, TypeError, InvalidOperation):
             raise InvalidSignature("The signed webhook body is not a sandbox event.") from None
 
-    def refund(self, *, charge_reference: str, amount: Decimal, currency: str) -> str:
+    def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
+        # The sandbox PSP's own ledger (a real PSP's side of the wire): one refund per charge, de-duplicated
+        # by the idempotency key; another key for an already refunded charge is refused like a PSP would.
         with transaction.atomic():
             charge = (
                 SandboxCharge.objects.select_for_update().filter(reference=charge_reference, succeeded=True).first()
             )
             if charge is None or charge.amount != amount or charge.currency != currency:
                 raise RefundFailed(f"No refundable sandbox charge {charge_reference} of {amount} {currency}.")
-            if not charge.refund_reference:  # refunding twice gives the first refund back, like a PSP would
-                charge.refund_reference = f"re_{charge.reference[3:]}"
-                charge.save(update_fields=["refund_reference"])
+            if charge.refund_reference:
+                if charge.refund_idempotency_key != idempotency_key:
+                    raise RefundFailed(f"The sandbox charge {charge_reference} was already refunded.")
+                return charge.refund_reference
+            charge.refund_reference = f"re_{charge.reference[3:]}"
+            charge.refund_idempotency_key = idempotency_key
+            charge.save(update_fields=["refund_reference", "refund_idempotency_key"])
         return charge.refund_reference
 
     @staticmethod
     def _signature_parts(header: str) -> tuple[int, list[str]]:
+        """``t`` and the ``v1`` signatures; anything malformed (``t=²``, a 5,000-digit ``t``) is InvalidSignature."""
         timestamp, signatures = None, []
         for part in header.split(","):
             name, _, value = part.strip().partition("=")
-            if name == "t" and value.isdigit():
+            # ASCII digits only (str.isdigit also takes "²"), and no more than a Unix time needs.
+            if name == "t" and value.isascii() and value.isdigit() and len(value) <= MAX_TIMESTAMP_DIGITS:
                 timestamp = int(value)
             elif name == "v1" and value:
                 signatures.append(value)

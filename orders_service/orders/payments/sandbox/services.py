@@ -131,13 +131,18 @@ def _attempt(send: Sender, webhook: SandboxWebhook) -> tuple[int, str]:
 
 
 def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100, concurrency: int = 1) -> int:
-    """POST every due webhook, freshly signed; 2xx marks it delivered, anything else retries with backoff.
+    """POST every due webhook, freshly signed; 2xx marks it delivered, anything else retries with backoff
+    (at most ``SANDBOX_WEBHOOK_MAX_ATTEMPTS`` attempts, then it is abandoned).
 
     Up to ``concurrency`` requests are in flight at once (threads do only HTTP; results are written here).
     No transaction is held while sending (the receiver writes to the same database). Run one loop.
     """
     send = send or _http_send
-    due = list(SandboxWebhook.objects.filter(delivered_at__isnull=True, deliver_after__lte=timezone.now())[:limit])
+    due = list(
+        SandboxWebhook.objects.filter(
+            delivered_at__isnull=True, abandoned_at__isnull=True, deliver_after__lte=timezone.now()
+        )[:limit]
+    )
     if concurrency > 1 and len(due) > 1:
         with ThreadPoolExecutor(max_workers=min(concurrency, len(due))) as pool:
             outcomes = list(pool.map(lambda webhook: _attempt(send, webhook), due))
@@ -151,10 +156,13 @@ def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100
             )
             delivered += 1
         else:
+            attempts = webhook.attempts + 1
             backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(webhook.attempts, 9))
             SandboxWebhook.objects.filter(pk=webhook.pk).update(
-                attempts=webhook.attempts + 1,
+                attempts=attempts,
                 deliver_after=timezone.now() + timedelta(seconds=backoff),
                 last_error=error or f"HTTP {status}",
+                # Bounded, like a PSP's retry schedule: the last attempt gives up (the admin shows it).
+                abandoned_at=timezone.now() if attempts >= settings.SANDBOX_WEBHOOK_MAX_ATTEMPTS else None,
             )
     return delivered

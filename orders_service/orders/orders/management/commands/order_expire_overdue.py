@@ -1,16 +1,29 @@
-"""Expire ``awaiting_payment`` orders whose payment window ran out (catalog then releases the stock)."""
+"""Orders' housekeeping loop: expire orders whose payment window ran out, deal with orders stuck ``pending``,
+resend refunds the provider has not confirmed."""
 
 from __future__ import annotations
 
 from common.management.periodic import PeriodicCommand
-from orders.orders.services import order_expire_overdue
+from orders.orders.overdue import order_expire_overdue, order_pending_overdue
+from orders.payments.services import payment_refunds_retry
 
 
 class Command(PeriodicCommand):
-    help = "Expire overdue awaiting_payment orders and publish orders.order_expired; --loop SECONDS to repeat."
+    help = (
+        "Expire overdue awaiting_payment orders (orders.order_expired), ask catalog again for orders stuck "
+        "pending and reject those pending past ORDERS_PENDING_TIMEOUT_MINUTES, resend unconfirmed refunds; "
+        "--loop SECONDS to repeat."
+    )
 
     def run_round(self, **options) -> int:
-        return order_expire_overdue()
+        self.retried, self.rejected = order_pending_overdue()
+        self.expired = order_expire_overdue()
+        # The one housekeeping loop deployed for orders also resends refunds the provider has not confirmed.
+        self.refunded = payment_refunds_retry()
+        return self.expired + self.retried + self.rejected + self.refunded
 
     def describe(self, handled: int) -> str:
-        return f"expired {handled} overdue order(s)"
+        return (
+            f"expired {self.expired} overdue order(s); pending: asked again for {self.retried}, "
+            f"rejected {self.rejected}; confirmed {self.refunded} pending refund(s)"
+        )
