@@ -117,7 +117,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8, help="Concurrent keep-alive clients.")
     parser.add_argument("--rate", type=float, default=None, help="Fixed arrival rate (req/s): open loop.")
     parser.add_argument("--warmup", type=float, default=1.0, help="Unmeasured seconds before each endpoint.")
-    parser.add_argument("--plain", action="store_true", help="Load the /plain/catalog twins (BENCH_PLAIN_VIEWS).")
+    parser.add_argument("--plain", action="store_true", help="Load the /plain/catalog twins (bench/catalog_plain).")
     parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
     args = parser.parse_args()
     base = args.url.rstrip("/")

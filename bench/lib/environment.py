@@ -53,7 +53,6 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
     env.update(
         {
             "EVENTS_NAMESPACE": EVENTS_NAMESPACE,
-            "BENCH_PLAIN_VIEWS": "true",
             "DEBUG": "false",
             "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; production terminates TLS in front
             "LOG_LEVEL": "WARNING",

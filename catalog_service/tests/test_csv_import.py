@@ -3,14 +3,14 @@
 from io import StringIO
 
 import pytest
+from django.core.management import call_command
+
 from catalog.imports.csv_format import COLUMNS
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
 from catalog.inventory.models import Stock
 from catalog.products.models import Product, Variant
-from django.core.management import call_command
-
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db

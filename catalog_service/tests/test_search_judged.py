@@ -5,8 +5,8 @@ missing accents, prefixes, plurals, SKUs, brand names and English words from des
 """
 
 import pytest
-from catalog.products.models import Attribute, Brand, Category, ProductType
 
+from catalog.products.models import Attribute, Brand, Category, ProductType
 from tests.conftest import make_product
 
 pytestmark = pytest.mark.django_db

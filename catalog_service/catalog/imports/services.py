@@ -21,8 +21,8 @@ from catalog.inventory.models import Stock
 from catalog.inventory.services import stock_changed_publish
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.indexing import product_index_refresh
 from catalog.products.models import Product, Variant
-from catalog.search.indexing import product_search_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def _write(validation: Validation) -> tuple[int, int]:
             if (stock.on_hand, stock.low_stock_threshold) != before:
                 stock.save()
                 changed_stock.append(variant.pk)
-        product_search_refresh(product_ids=[p.pk for p in products.values()])
+        product_index_refresh(product_ids=[p.pk for p in products.values()])
         for slug, product in products.items():
             product_event_publish(product_id=product.pk, was_published=was_published.get(slug, False))
         if changed_stock:

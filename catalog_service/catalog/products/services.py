@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.indexing import product_index_refresh
 from catalog.products.models import Product, Variant
-from catalog.search.indexing import product_search_refresh
 
 CENT = Decimal("0.01")
 
@@ -40,7 +40,7 @@ def product_sync(*, product: Product, was_published: bool) -> None:
         if product.is_published and product.published_at is None:
             product.published_at = timezone.now()
             Product.objects.filter(pk=product.pk).update(published_at=product.published_at)
-        product_search_refresh(product_ids=[product.pk])
+        product_index_refresh(product_ids=[product.pk])
         product_event_publish(product_id=product.pk, was_published=was_published)
         catalog_cache_bump()
 
@@ -90,7 +90,7 @@ def products_change_prices_by_percentage(*, products: QuerySet[Product], percent
             if variant.compare_at_price is not None and variant.compare_at_price <= variant.price:
                 variant.compare_at_price = None
         Variant.objects.bulk_update(variants, ["price", "compare_at_price"], batch_size=500)
-        product_search_refresh(product_ids=[p.pk for p in product_list])
+        product_index_refresh(product_ids=[p.pk for p in product_list])
         for product in product_list:
             product_event_publish(product_id=product.pk, was_published=product.is_published)
         catalog_cache_bump()

@@ -15,9 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog.imports.seed_data import (
+    BRANDS,
+    CATEGORY_TREE,
+    COMMON_ATTRIBUTES,
+    DESCRIPTIONS,
+    LINES,
+    PRODUCT_TYPES,
+    SHADES,
+    SIZES,
+)
 from catalog.inventory.models import Stock
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.indexing import planner_statistics_refresh, product_index_refresh
 from catalog.products.models import (
     Attribute,
     Brand,
@@ -28,18 +39,7 @@ from catalog.products.models import (
     ProductType,
     Variant,
 )
-from catalog.products.seed_data import (
-    BRANDS,
-    CATEGORY_TREE,
-    COMMON_ATTRIBUTES,
-    DESCRIPTIONS,
-    LINES,
-    PRODUCT_TYPES,
-    SHADES,
-    SIZES,
-)
 from catalog.products.validators import ean13_check_digit
-from catalog.search.indexing import planner_statistics_refresh, product_search_refresh
 
 CHUNK_PRODUCTS = 1000
 
@@ -208,7 +208,7 @@ def _write(plans: list[dict], result: SeedResult, publish_events: bool) -> None:
             for entry in plan["variants"]
         ]
         Stock.objects.bulk_create(stock, batch_size=2000)
-        product_search_refresh(product_ids=[p.pk for p in products])
+        product_index_refresh(product_ids=[p.pk for p in products])
         if publish_events:
             for product in products:
                 if product.is_published:
