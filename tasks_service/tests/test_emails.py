@@ -215,12 +215,12 @@ def test_email_log_admin_lists_recipient_kind_event_status_and_attempts(client, 
 def test_a_handler_failure_rolls_back_the_email_and_sends_nothing(django_capture_on_commit_callbacks):
     from tasks.emails.handlers import order_paid_confirmation
 
-    from config.event_handlers import both
+    from config.event_handlers import handlers_in_order
 
     def failing_after_the_email(event, envelope):
         raise RuntimeError("read model unavailable")
 
-    handlers = {"orders.order_paid": both(order_paid_confirmation, failing_after_the_email)}
+    handlers = {"orders.order_paid": handlers_in_order(order_paid_confirmation, failing_after_the_email)}
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         deliver(order_paid("CO-1007"), handlers=handlers)
 
