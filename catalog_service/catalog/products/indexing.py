@@ -6,8 +6,8 @@ PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs spl
 ("VLB-BAT-00161-01" -> vlb bat 00161 01, as a query is split) and variant names;
 B: attribute values, category and product type; C: description), built with the accent-free
 Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
-both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (accent-folded words of
-A and B, the SQLite fallback); the words go to search's lexicon (typo correction) through
+both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (the accent-folded words of the
+name, A, B and C, in that order, for the SQLite search); the words go to search's lexicon (typo correction) through
 ``catalog.search.services``.
 """
 
@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef
 
 from catalog.products.models import Product, ProductAttributeValue, Variant
 from catalog.search.services import search_lexicon_extend
-from catalog.search.text import lexicon_words, normalized_text, words
+from catalog.search.text import lexicon_words, search_fields_text, words
 
 CHUNK = 2000
 
@@ -75,7 +75,12 @@ def _refresh_chunk(ids: list[int]) -> None:
         b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
         price_from = min((v["price"] for v in own), default=None)
         in_stock = any((v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) for v in own)
-        search_text = normalized_text(a_text, b_text)
+        search_text = search_fields_text(
+            name=product["name"],
+            a=a_text[len(product["name"]) :],
+            b=b_text,
+            c=product["description"],
+        )
         rows.append((product["id"], a_text, b_text, product["description"], search_text, price_from, in_stock))
         lexicon |= lexicon_words(f"{a_text} {b_text}")
 
