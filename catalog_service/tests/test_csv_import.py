@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from catalog.imports.csv_format import COLUMNS
+from catalog.imports.csv_format import HEADER as COLUMN_NAMES
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
@@ -15,7 +15,7 @@ from common.events.testing import published
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ",".join(COLUMNS) + "\n"
+HEADER = ",".join(COLUMN_NAMES) + "\n"
 
 GOOD = HEADER + (
     "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"

@@ -35,7 +35,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# --- Email: a file per message under var/mail in command 1; SMTP in production (EMAIL_URL or EMAIL_HOST).
+# --- Email: a file per message under var/mail in the local run; SMTP in production (EMAIL_URL or EMAIL_HOST).
 if _env.str("EMAIL_URL", default=""):
     _email = _env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -70,7 +70,7 @@ REPORT_TOP_LIMIT = _env.int("REPORT_TOP_LIMIT", default=20)
 REPORT_RETENTION_DAYS = _env.int("REPORT_RETENTION_DAYS", default=400)
 EMAIL_LOG_RETENTION_DAYS = _env.int("EMAIL_LOG_RETENTION_DAYS", default=180)
 
-# --- Celery: Redis as broker when configured; command 1 uses kombu's filesystem transport (no server).
+# --- Celery: Redis as broker when configured; the local run uses kombu's filesystem transport (no server).
 CELERY_BROKER_URL = _env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://localhost/"  # noqa: F821
 CELERY_BROKER_FOLDER = Path(
     _env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery" / "broker"))  # noqa: F821

@@ -1,4 +1,4 @@
-"""A realistic, deterministic cosmetics catalog for command 1 and benchmarks (``manage.py seed_catalog``).
+"""A realistic, deterministic cosmetics catalog for `make run` and benchmarks (``manage.py seed_catalog``).
 
 The same ``seed`` and ``size`` always give the same catalog; products whose slug already exists are
 skipped, so running it twice adds nothing. Rows are written with ``bulk_create`` in chunks, then each
