@@ -1,9 +1,9 @@
 """me/addresses: list, create and delete the caller's own addresses; someone else's is 404."""
 
 import pytest
+
 from accounts.addresses.models import Address
 from accounts.addresses.services import MAX_ADDRESSES_PER_USER
-
 from tests.conftest import bearer, post
 
 pytestmark = pytest.mark.django_db

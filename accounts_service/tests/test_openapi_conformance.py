@@ -1,8 +1,8 @@
 """Every operation's answers against the service's own OpenAPI document (schemathesis)."""
 
 import pytest
-from accounts.tokens.services import tokens_for_user
 
+from accounts.tokens.services import tokens_for_user
 from common.testing.openapi import schema_conformance_failures
 
 pytestmark = pytest.mark.django_db

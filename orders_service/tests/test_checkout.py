@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+
+from common.events.testing import published
+from common.testing.tokens import auth_header
 from orders.carts.models import CartLine
 from orders.checkout.models import IdempotencyKey
 from orders.checkout.services import request_fingerprint
 from orders.orders.models import Order
 from orders.orders.shipping import shipping_for
-
-from common.events.testing import published
-from common.testing.tokens import auth_header
 from tests.conftest import ADDRESS, CHECKOUT, add_line, cart_headers, checkout, new_cart, publish_product
 
 pytestmark = pytest.mark.django_db

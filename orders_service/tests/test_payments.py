@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 import orjson
 import pytest
 from django.utils import timezone
+
+from common.events.testing import published
 from orders.orders.models import Order
 from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
 from orders.payments.providers.sandbox import sandbox_sign
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
-
-from common.events.testing import published
 from tests.conftest import (
     APPROVE,
     APPROVE_LATER,
