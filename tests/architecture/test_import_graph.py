@@ -14,8 +14,13 @@ from .imports import Module, cycles, module_edges
 LAYERS = {
     "catalog": ["search", "shopper_activity", "products", "inventory", "imports"],
     "orders": ["money", "products", "carts", "payments", "orders", "checkout"],
+    "tasks": ["emails", "analytics", "reports", "scheduling"],
 }
 ORDERS_PAYMENTS_PENDING = pytest.mark.xfail(strict=True, reason="orders↔payments untangled on branch h4")
+EMAIL_TASK_CIRCLE = pytest.mark.xfail(
+    strict=True,
+    reason="tasks.emails.services enqueues through a function-level import of tasks.emails.tasks, which imports it",
+)
 
 
 def back_up_imports(service: str) -> list[str]:
@@ -54,12 +59,12 @@ def test_the_apps_of_a_service_form_no_circle(service):
     assert cycles(app_graph(service)) == []
 
 
-@pytest.mark.parametrize("service", ["catalog", "orders"])
+@pytest.mark.parametrize("service", ["catalog", "orders", pytest.param("tasks", marks=EMAIL_TASK_CIRCLE)])
 def test_no_module_circle(service):
     assert cycles(module_graph(service)) == []
 
 
-@pytest.mark.parametrize("service", ["catalog", "orders"])
+@pytest.mark.parametrize("service", ["catalog", "orders", "tasks"])
 def test_every_app_of_the_service_has_a_layer(service):
     apps = {module.app for module, _, _ in module_edges(service)} | {t.app for _, t, _ in module_edges(service)}
     assert apps <= set(LAYERS[service])
