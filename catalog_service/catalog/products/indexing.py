@@ -1,14 +1,14 @@
 """The product's derived columns, refreshed by the app that owns them: ``price_from``, ``in_stock`` and the
 search data, computed from the product's own rows and inventory's stock. Every writer (product services,
-inventory, the CSV import, the seed) calls in here; no other app writes ``products_product``.
+inventory, the CSV import, the seed) calls in here; no other module writes these columns.
 
 PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs split into their parts
 ("VLB-BAT-00161-01" -> vlb bat 00161 01, as a query is split) and variant names;
 B: attribute values, category and product type; C: description), built with the accent-free
 Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
-both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (the accent-folded words of the
-name, A, B and C, in that order, for the SQLite search); the words go to search's lexicon (typo correction) through
-``catalog.search.services``.
+both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (the accent-folded words
+of the name, A, B and C, in that order, for the SQLite search); the words go to search's lexicon (typo
+correction) through ``catalog.search.services``.
 """
 
 from __future__ import annotations
