@@ -6,8 +6,8 @@ lexicon word by trigram similarity; the products are then matched with
 index) and ranked by ``ts_rank`` (weights A > B > C).
 
 SQLite (the embedded stack): each query word may appear as itself, its Portuguese singular, or, when
-it has five letters or more and starts no indexed word, the lexicon words one letter away (dropped,
-added, changed or swapped); every query word must match the start of a word of ``search_text``. The
+it starts no indexed word, the lexicon words of five letters or more one letter away from it (a letter
+dropped, added, changed or two swapped); every query word must match the start of a word of ``search_text``. The
 rank adds, per query word, the weight of the best field it was found in (name > A > B > C), more for
 a whole word than for a prefix, less for a singular or a correction than for the word as typed.
 """
@@ -88,10 +88,11 @@ def sqlite_alternatives(words: list[str]) -> list[dict[str, float]]:
     for forms in wanted:
         word = next(iter(forms))
         forms.setdefault(singular(word), AS_SINGULAR)
+    # A dropped letter leaves four of a five-letter word: try those too, towards words of five or more.
     typos = [
         word
         for word in words
-        if len(word) >= MIN_TYPO_WORD_LENGTH and not word.isdigit() and not _starts_an_indexed_word(word)
+        if len(word) >= MIN_TYPO_WORD_LENGTH - 1 and not word.isdigit() and not _starts_an_indexed_word(word)
     ]
     for word, corrections in _lexicon_neighbours(typos).items():
         forms = wanted[words.index(word)]
@@ -105,7 +106,7 @@ def _starts_an_indexed_word(word: str) -> bool:
 
 
 def _lexicon_neighbours(words: list[str]) -> dict[str, list[str]]:
-    """word -> the lexicon words one letter away from it (sorted)."""
+    """word -> the lexicon words of five letters or more one letter away from it (sorted)."""
     neighbours: dict[str, list[str]] = {}
     for word in words:
         variants = sorted(one_edit_variants(word))
@@ -113,6 +114,7 @@ def _lexicon_neighbours(words: list[str]) -> dict[str, list[str]]:
         for start in range(0, len(variants), LEXICON_CHUNK):
             chunk = variants[start : start + LEXICON_CHUNK]
             found.update(SearchTerm.objects.filter(word__in=chunk).values_list("word", flat=True))
+        found = {candidate for candidate in found if len(candidate) >= MIN_TYPO_WORD_LENGTH}
         if found:
             neighbours[word] = sorted(found)
     return neighbours
