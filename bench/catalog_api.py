@@ -5,7 +5,9 @@ and detail (the Ninja API, or with ``--plain`` its plain Django twins under ``/p
 The request paths come from the seeded catalog itself (``bench.lib.catalog.sample``). Each endpoint is
 loaded for ``--duration`` seconds (bounded: at most 120) by ``--connections`` keep-alive clients in a
 closed loop, or with ``--rate R`` at a fixed arrival rate (open loop: latency is measured from each
-request's scheduled time, so a stall is not hidden). Loopback URLs only.
+request's scheduled time, so a stall is not hidden). Loopback URLs only. ``--plain`` needs catalog served
+with the benchmark's own settings (``bench/run.py`` does it; by hand: ``PYTHONPATH=<repo>
+DJANGO_SETTINGS_MODULE=bench.catalog_plain.settings``).
 
     uv run python bench/catalog_api.py --url http://127.0.0.1:18100
     uv run python bench/catalog_api.py --url http://127.0.0.1:18100 --rate 200 --duration 10 --json
@@ -117,7 +119,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8, help="Concurrent keep-alive clients.")
     parser.add_argument("--rate", type=float, default=None, help="Fixed arrival rate (req/s): open loop.")
     parser.add_argument("--warmup", type=float, default=1.0, help="Unmeasured seconds before each endpoint.")
-    parser.add_argument("--plain", action="store_true", help="Load the /plain/catalog twins (BENCH_PLAIN_VIEWS).")
+    parser.add_argument("--plain", action="store_true", help="Load the /plain/catalog twins (bench/catalog_plain).")
     parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
     args = parser.parse_args()
     base = args.url.rstrip("/")

@@ -4,7 +4,6 @@ from accounts.addresses.apis import router as addresses_router
 from accounts.passwords.apis import router as passwords_router
 from accounts.tokens.apis import router as tokens_router
 from accounts.users.apis import router as users_router
-
 from common.api import create_api
 
 api = create_api(service="accounts", title="Cosméticos-co accounts API")

@@ -1,7 +1,7 @@
-from accounts.tokens.views import jwks
 from django.contrib import admin
 from django.urls import path
 
+from accounts.tokens.views import jwks
 from common.urls import platform_urlpatterns
 from config.api import api
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from accounts.tokens.services import tokens_for_user
 from accounts.users.models import User
 

@@ -1,9 +1,9 @@
 """me/addresses: list, create and delete the caller's own addresses; someone else's is 404."""
 
 import pytest
+
 from accounts.addresses.models import Address
 from accounts.addresses.services import MAX_ADDRESSES_PER_USER
-
 from tests.conftest import bearer, post
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,12 @@ def test_addresses_need_a_token(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_address_book_stores_what_the_shared_address_schema_accepts():
+    """One set of limits (common.addresses): the columns hold exactly what the schema lets through."""
+    from common.addresses import AddressIn
+
+    for name, field in AddressIn.model_fields.items():
+        limit = next(rule.max_length for rule in field.metadata if hasattr(rule, "max_length"))
+        assert Address._meta.get_field(name).max_length == limit, name

@@ -1,11 +1,11 @@
 """The users admin: search by email, filters, deactivate and log-out-everywhere actions, announced changes."""
 
 import pytest
-from accounts.tokens.services import tokens_for_user
-from accounts.users.models import User
 from django.contrib.auth.models import Group
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
+from accounts.tokens.services import tokens_for_user
+from accounts.users.models import User
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 from io import StringIO
 
 import pytest
-from accounts.users.models import User
 from django.core.management import CommandError, call_command
 
+from accounts.users.models import User
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import jwt
 import pytest
-from accounts.tokens.keys import current_keyring, generate_private_key, key_id, private_pem
-from accounts.tokens.services import tokens_for_user
 from cryptography.hazmat.primitives import serialization
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts.tokens.keys import current_keyring, generate_private_key, key_id, private_pem
+from accounts.tokens.services import tokens_for_user
 from common.auth.tokens import authenticate_access_token
 from tests.conftest import post
 

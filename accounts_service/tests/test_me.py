@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from accounts.tokens.signing import AccountsAccessToken
 from django.utils import timezone
 
+from accounts.tokens.signing import AccountsAccessToken
 from common.events.testing import published
 from tests.conftest import patch
 

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from accounts.passwords.services import password_reset_url
-from accounts.tokens.services import tokens_for_user
 from django.contrib.auth.tokens import default_token_generator
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
+from accounts.passwords.services import password_reset_url
+from accounts.tokens.services import tokens_for_user
 from common.events.testing import published
 from tests.conftest import PASSWORD, post
 

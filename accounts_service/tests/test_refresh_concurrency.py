@@ -3,11 +3,12 @@
 import threading
 
 import pytest
+from django.db import connection
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
 from accounts.tokens.errors import InvalidRefreshToken
 from accounts.tokens.services import token_refresh, tokens_for_user
 from accounts.users.models import User
-from django.db import connection
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 
 @pytest.mark.django_db(transaction=True)

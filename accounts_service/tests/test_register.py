@@ -1,8 +1,8 @@
 """POST register: 201, 409 email_taken, 422 weak password; events for the welcome email and other services."""
 
 import pytest
-from accounts.users.models import User
 
+from accounts.users.models import User
 from common.events.testing import published
 from tests.conftest import PASSWORD, post
 

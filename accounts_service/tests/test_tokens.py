@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import jwt
 import pytest
-from accounts.tokens.keys import current_keyring
-from accounts.tokens.signing import AccountsRefreshToken
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.tokens.keys import current_keyring
+from accounts.tokens.signing import AccountsRefreshToken
 from tests.conftest import PASSWORD, post
 
 pytestmark = pytest.mark.django_db

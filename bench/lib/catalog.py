@@ -1,7 +1,7 @@
 """The catalog requests the benchmarks send, picked from the seeded catalog through its own API.
 
-Every Ninja path has a plain twin under ``/plain/catalog/`` (served when ``BENCH_PLAIN_VIEWS=true``)
-that runs the same query and returns the same bytes as a plain Django ``JsonResponse``.
+Every Ninja path has a plain twin under ``/plain/catalog/`` (mounted only by the benchmark's own settings,
+``bench/catalog_plain``) that runs the same query and returns the same bytes without Ninja.
 """
 
 from __future__ import annotations

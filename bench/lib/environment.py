@@ -53,7 +53,6 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
     env.update(
         {
             "EVENTS_NAMESPACE": EVENTS_NAMESPACE,
-            "BENCH_PLAIN_VIEWS": "true",
             "DEBUG": "false",
             "SANDBOX_WEBHOOK_SECRET": "bench-only-sandbox-webhook-secret-0123456789",
             "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; production terminates TLS in front

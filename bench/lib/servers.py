@@ -10,6 +10,7 @@ the lock file).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -93,9 +94,18 @@ def start_service(
     else:
         argv = [sys.executable, "-m", "gunicorn", "config.wsgi", *knobs]
     argv = [*launch_prefix(SERVER_CPU if serving.pinned else None), *argv]
-    managed = processes.start(name, argv, cwd=cwd, env={**env, **serving.env})
+    env = {**env, **service_env(service, env), **serving.env}
+    managed = processes.start(name, argv, cwd=cwd, env=env)
     processes.wait_http(managed, f"http://127.0.0.1:{port}/healthz", timeout=120)
     return managed
+
+
+def service_env(service: str, env: dict[str, str]) -> dict[str, str]:
+    """The benchmark's own settings for catalog: its settings plus the plain twins (``bench/catalog_plain``)."""
+    if service != "catalog":
+        return {}
+    path = os.pathsep.join(part for part in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if part)
+    return {"DJANGO_SETTINGS_MODULE": "bench.catalog_plain.settings", "PYTHONPATH": path}
 
 
 def service_path(service: str) -> Path:

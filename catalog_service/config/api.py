@@ -1,7 +1,6 @@
 """The catalog service's Ninja API: one router per app, mounted under /api/catalog/."""
 
 from catalog.products.apis import router as products_router
-
 from common.api import create_api
 
 api = create_api(service="catalog", title="Cosméticos-co catalog API")

@@ -1,7 +1,6 @@
 """The catalog service's event handlers: event type -> plain function. One visible table."""
 
 from catalog.inventory import handlers as inventory
-
 from common.auth.handlers import user_access_changed
 
 HANDLERS: dict = {

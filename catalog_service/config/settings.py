@@ -18,7 +18,7 @@ globals().update(
             "catalog.products",
             "catalog.inventory",
             "catalog.search",
-            "catalog.history",
+            "catalog.shopper_activity",
             "catalog.imports",
         ],
     )
@@ -40,9 +40,6 @@ CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", defa
 
 # CSV imports with more rows than this are queued as an ImportJob for `run_import_jobs`.
 CATALOG_IMPORT_SYNC_MAX_ROWS = _env.int("CATALOG_IMPORT_SYNC_MAX_ROWS", default=500)
-
-# Plain Django JSON views of the list and detail (same bytes as the API), for the benchmark only.
-BENCH_PLAIN_VIEWS = _env.bool("BENCH_PLAIN_VIEWS", default=False)
 
 # Admin single sign-on with accounts' staff users (accounts' JWT login), then local users.
 AUTHENTICATION_BACKENDS = [

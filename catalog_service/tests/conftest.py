@@ -7,8 +7,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from catalog.history.services import mongo_reset_breaker
+from django.utils import timezone
+
 from catalog.inventory.models import Stock
+from catalog.products.indexing import product_index_refresh
 from catalog.products.models import (
     Attribute,
     Brand,
@@ -19,9 +21,7 @@ from catalog.products.models import (
     ProductType,
     Variant,
 )
-from catalog.search.indexing import product_search_refresh
-from django.utils import timezone
-
+from catalog.shopper_activity.mongo import mongo_reset_breaker
 from common.mongo import disconnect
 
 BASE_TIME = timezone.now().replace(microsecond=0) - timedelta(days=30)
@@ -95,7 +95,7 @@ def make_product(
         ProductImage.objects.create(
             product=product, url=f"https://img.test/{slug}/{position}.jpg", alt_text=name, position=position
         )
-    product_search_refresh(product_ids=[product.pk])
+    product_index_refresh(product_ids=[product.pk])
     product.refresh_from_db()
     return product
 

@@ -3,11 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from catalog.inventory.models import Stock, StockMovement
-from catalog.products.models import Product, Variant
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from catalog.inventory.models import Stock, StockMovement
+from catalog.products.models import Product, Variant
 from common.events.testing import published
 from tests.test_csv_import import BAD, GOOD
 
@@ -143,7 +143,7 @@ def test_low_stock_list_and_other_admin_pages_load(admin_client, catalog_data):
     skus = [s.variant.sku for s in response.context["cl"].result_list]
     assert skus == ["BLP-BAT-002", "URG-PRT-050"]
     for url in [
-        "/admin/search/zeroresultquery/",
+        "/admin/shopper_activity/zeroresultquery/",
         "/admin/inventory/reservation/",
         "/admin/imports/importjob/",
         "/admin/inventory/stock/",

@@ -5,11 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
 from catalog.inventory.services import stock_reserve_order
 from catalog.products.models import Product
 from catalog.products.services import products_change_prices_by_percentage
-from django.core.cache import cache
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 

@@ -3,19 +3,19 @@
 from io import StringIO
 
 import pytest
-from catalog.imports.csv_format import COLUMNS
+from django.core.management import call_command
+
+from catalog.imports.csv_format import HEADER as COLUMN_NAMES
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
 from catalog.inventory.models import Stock, StockMovement
 from catalog.products.models import Product, Variant
-from django.core.management import call_command
-
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ",".join(COLUMNS) + "\n"
+HEADER = ",".join(COLUMN_NAMES) + "\n"
 
 GOOD = HEADER + (
     "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"

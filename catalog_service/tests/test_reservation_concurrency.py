@@ -5,11 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
 from catalog.inventory.models import Reservation, Stock
 from catalog.inventory.services import stock_reserve_order
 from catalog.products.models import Brand, Category, Product, ProductType, Variant
-from django.db import connection, connections
-from django.utils import timezone
 
 SHOPPERS = 50
 STOCK = 5

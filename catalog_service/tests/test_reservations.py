@@ -5,10 +5,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from catalog.inventory.models import Reservation, Stock, StockMovement
 from django.core.management import call_command
 from django.utils import timezone
 
+from catalog.inventory.models import Reservation, Stock, StockMovement
 from common.events.contracts.common_types import Line, PricedLine
 from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
 from common.events.testing import deliver, published

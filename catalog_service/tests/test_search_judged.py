@@ -1,12 +1,21 @@
-"""A judged set of Portuguese and English queries with their expected top results (PostgreSQL search).
+"""A judged set of Portuguese and English queries with their expected top results, on both engines.
 
 Each case says which products must fill the first ``len(expected)`` places (in any order): typos,
-missing accents, prefixes, plurals, SKUs, brand names and English words from descriptions.
+missing accents, prefixes, plurals, SKUs, brand names and English words from descriptions. The figures
+(recall in the first places, queries ranked right, mean reciprocal rank) are printed for the engine of
+the run; on PostgreSQL the same set is also run on SQLite (a child pytest) and the two compared.
 """
 
-import pytest
-from catalog.products.models import Attribute, Brand, Category, ProductType
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
+from django.db import connection
+
+from catalog.products.models import Attribute, Brand, Category, ProductType
 from tests.conftest import make_product
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +117,11 @@ JUDGED = [
     ("protetro solar", ["protetor-fps-50", "protetor-infantil"]),
     ("condicionadro", ["condicionador-reparacao"]),
     ("corretvo", ["corretivo-iluminador"]),
+    ("batom vermelo", ["batom-vermelho"]),  # a letter dropped
+    ("hidratantte", ["hidratante-facial", "hidratante-corporal"]),  # a letter added
+    ("laranjiera", ["perfume-laranjeira"]),  # two letters swapped
+    ("esfoliamte", ["esfoliante-cafe"]),  # a letter changed
+    ("iluminador", ["corretivo-iluminador"]),
     # English
     ("mascara", ["rimel-volume", "mascara-alongamento"]),
     ("sunscreen", ["protetor-fps-50", "protetor-infantil"]),
@@ -152,15 +166,73 @@ def test_the_judged_set_has_at_least_twenty_queries():
 
 
 @pytest.mark.parametrize(("query", "expected"), JUDGED, ids=[q for q, _ in JUDGED])
-def test_judged_query_finds_its_expected_top_results(client, postgresql, judged_catalog, query, expected):
+def test_judged_query_finds_its_expected_top_results(client, judged_catalog, query, expected):
     response = client.get("/api/catalog/products", {"q": query, "page_size": 10})
     found = [item["slug"] for item in response.json()["items"]]
     assert set(found[: len(expected)]) == set(expected), found
 
 
-def test_search_document_is_stored_and_indexed(postgresql, judged_catalog):
-    from django.db import connection
+def judged_figures(client) -> dict:
+    """Recall (expected products found in the first len(expected) places), queries whose first places
+    are exactly the expected ones, and the mean reciprocal rank of the first expected product, in %."""
+    found_expected = expected_total = ranked_right = 0
+    reciprocal_ranks = []
+    for query, expected in JUDGED:
+        items = client.get("/api/catalog/products", {"q": query, "page_size": 10}).json()["items"]
+        found = [item["slug"] for item in items]
+        top = set(found[: len(expected)])
+        found_expected += len(top & set(expected))
+        expected_total += len(expected)
+        ranked_right += top == set(expected)
+        first = next((rank for rank, slug in enumerate(found, start=1) if slug in expected), None)
+        reciprocal_ranks.append(1 / first if first else 0.0)
+    return {
+        "engine": connection.vendor,
+        "queries": len(JUDGED),
+        "recall": round(100 * found_expected / expected_total, 1),
+        "ranked_right": round(100 * ranked_right / len(JUDGED), 1),
+        "mrr": round(100 * sum(reciprocal_ranks) / len(JUDGED), 1),
+    }
 
+
+def describe(figures: dict) -> str:
+    return (
+        f"judged search on {figures['engine']}: recall {figures['recall']} %, "
+        f"queries ranked right {figures['ranked_right']} %, MRR {figures['mrr']} % ({figures['queries']} queries)"
+    )
+
+
+def test_judged_figures_on_this_engine(client, judged_catalog):
+    figures = judged_figures(client)
+    print(describe(figures))
+    if os.environ.get("JUDGED_FIGURES_FILE"):  # the child run of the comparison below
+        Path(os.environ["JUDGED_FIGURES_FILE"]).write_text(json.dumps(figures))
+    assert figures["recall"] >= 95.0
+
+
+def test_sqlite_recall_is_within_five_points_of_postgresql(client, postgresql, judged_catalog, tmp_path):
+    postgresql_figures = judged_figures(client)
+    output = tmp_path / "sqlite.json"
+    env = {key: value for key, value in os.environ.items() if not key.endswith("DATABASE_URL")}
+    env.pop("JUNIT_XML", None)
+    env["JUDGED_FIGURES_FILE"] = str(output)
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"{__file__}::test_judged_figures_on_this_engine"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert child.returncode == 0, child.stdout[-3000:] + child.stderr[-3000:]
+    sqlite_figures = json.loads(output.read_text())
+    print(describe(postgresql_figures))
+    print(describe(sqlite_figures))
+    assert (postgresql_figures["engine"], sqlite_figures["engine"]) == ("postgresql", "sqlite")
+    assert sqlite_figures["recall"] >= postgresql_figures["recall"] - 5.0
+
+
+def test_search_document_is_stored_and_indexed(postgresql, judged_catalog):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM products_product WHERE search_document IS NULL")
         assert cursor.fetchone() == (0,)

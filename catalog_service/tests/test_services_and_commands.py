@@ -4,15 +4,15 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Stock, StockMovement
 from catalog.inventory.services import stock_reserve_order
 from catalog.products.models import Brand, Category, Product, Variant
 from catalog.products.services import product_set_published, product_sync
-from django.core.management import call_command
-from django.db.models import F
-from django.utils import timezone
-
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import importlib
 
 import pytest
-from catalog.inventory.models import Stock, StockMovement
-from catalog.products.models import Variant
 from django.apps import apps
 
+from catalog.inventory.models import Stock, StockMovement
+from catalog.products.models import Variant
 from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
 from tests.admin_pages import form_as_loaded

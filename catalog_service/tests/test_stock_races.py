@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable
 
 import pytest
-from catalog.inventory.models import Reservation, Stock, StockMovement
-from catalog.products.models import Variant
 from django.db import connection, connections, transaction
 from django.test import Client
 
+from catalog.inventory.models import Reservation, Stock, StockMovement
+from catalog.products.models import Variant
 from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
 from tests.admin_pages import form_as_loaded

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 from django.core.exceptions import PermissionDenied
@@ -65,6 +65,17 @@ class TooManyRequests(ApiError):
 class ErrorOut(Schema):
     detail: str
     code: str
+
+
+class ValidationErrorOut(Schema):
+    """Request validation keeps Ninja's 422 shape: ``detail`` is the list of problems."""
+
+    detail: list[dict[str, Any]]
+    code: Literal["validation_error"]
+
+
+# What a 422 can be: a domain refusal (ErrorOut) or the request's validation problems.
+UnprocessableOut = ErrorOut | ValidationErrorOut
 
 
 class ORJSONRenderer(BaseRenderer):

@@ -1,7 +1,7 @@
 """MongoDB connections through mongoengine, made lazily so a service starts even when MongoDB is down.
 
 ``MONGODB_URI`` names the server: nx-27017 (a MongoDB-protocol server from PyPI, SQLite-backed) in
-command 1 and CI, MongoDB in production. Callers treat MongoDB as optional: a failure is logged, never
+the local run (`make run`) and CI, MongoDB in production. Callers treat MongoDB as optional: a failure is logged, never
 turned into a failed page.
 """
 

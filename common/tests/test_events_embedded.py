@@ -1,4 +1,4 @@
-"""The embedded bus (command 1, no broker): the management commands end to end, retries, dead letters."""
+"""The embedded bus (the local run, no broker): the management commands end to end, retries, dead letters."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
 """The orders service's Ninja API: one router per app, mounted under /api/orders/."""
 
+from common.api import create_api
 from orders.carts.apis import router as carts_router
 from orders.checkout.apis import router as checkout_router
 from orders.orders.apis import router as orders_router
 from orders.orders.payment_apis import router as payments_router
-
-from common.api import create_api
 
 api = create_api(service="orders", title="Cosméticos-co orders API")
 api.add_router("", carts_router)

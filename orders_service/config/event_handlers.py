@@ -1,9 +1,8 @@
 """The orders service's event handlers: event type -> plain function. One visible table."""
 
+from common.auth.handlers import user_access_changed
 from orders.orders.handlers import stock_commit_failed, stock_rejected, stock_reserved
 from orders.products.handlers import product_published, product_unpublished, product_updated
-
-from common.auth.handlers import user_access_changed
 
 HANDLERS: dict = {
     "accounts.user_access_changed": user_access_changed,

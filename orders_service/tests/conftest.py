@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
-from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
-from orders.products import catalog_client
 
 from common.events.contracts.catalog import (
     ProductPublished,
@@ -27,6 +25,8 @@ from common.events.contracts.catalog import (
 from common.events.contracts.common_types import Line
 from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
+from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
+from orders.products import catalog_client
 
 CART = "/api/orders/cart"
 CHECKOUT = "/api/orders/checkout"

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
-from orders.orders.models import Order
-from orders.payments.models import PaymentTransaction
 
 from common.events.testing import published
+from orders.orders.models import Order
+from orders.payments.models import PaymentTransaction
 from tests.conftest import pay
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import uuid
 
 import pytest
-from orders.carts.models import Cart, CartLine
 
 from common.events.testing import published
 from common.testing.tokens import auth_header
+from orders.carts.models import Cart, CartLine
 from tests.conftest import CART, add_line, cart_headers, new_cart, publish_product
 
 pytestmark = pytest.mark.django_db

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+
+from common.events.testing import published
+from common.testing.tokens import auth_header
 from orders.carts.models import CartLine
 from orders.checkout.models import IdempotencyKey
 from orders.checkout.services import request_fingerprint
 from orders.orders.models import Order
 from orders.orders.shipping import shipping_for
-
-from common.events.testing import published
-from common.testing.tokens import auth_header
 from tests.conftest import ADDRESS, CHECKOUT, add_line, cart_headers, checkout, new_cart, publish_product
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,15 @@ def test_completed_keys_older_than_a_day_are_purged_and_younger_or_running_ones_
     assert out.getvalue().strip() == "deleted 1 idempotency key(s)"
     assert sorted(IdempotencyKey.objects.values_list("key", flat=True)) == ["old-running", "young-done"]
     assert Order.objects.count() == 2
+
+
+def test_a_shipping_name_beyond_the_shared_address_limit_is_422_and_places_nothing(client, catalog):
+    from common.addresses import FULL_NAME_MAX
+
+    headers = cart_headers(new_cart(client)["token"])
+    assert add_line(client, headers, "SERUM-30", 1).status_code == 201
+    address = {**ADDRESS, "full_name": "A" * (FULL_NAME_MAX + 1)}
+    response = checkout(client, headers, key="too-long-name", address=address)
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert Order.objects.count() == 0

@@ -10,12 +10,12 @@ import orjson
 import pytest
 from django.db import connection
 from django.test import Client
+
+from common.events.testing import published
 from orders.checkout.models import IdempotencyKey
 from orders.orders.models import Order
 from orders.payments.models import PaymentTransaction, SandboxWebhook
 from orders.payments.providers.sandbox import sandbox_sign
-
-from common.events.testing import published
 from tests.conftest import APPROVE, add_line, cart_headers, checkout, deliver_webhooks, new_cart
 
 WEBHOOK = "/api/orders/payments/sandbox/webhook"

@@ -1,10 +1,10 @@
 """A guest and a signed-in shopper, each from an empty cart to a paid order."""
 
 import pytest
-from orders.orders.models import Order
 
 from common.events.testing import published
 from common.testing.tokens import auth_header
+from orders.orders.models import Order
 from tests.conftest import DECLINE, add_line, cart_headers, checkout, new_cart, pay
 
 pytestmark = pytest.mark.django_db

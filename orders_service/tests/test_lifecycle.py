@@ -7,13 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+
+from common.events.testing import published
+from common.testing.tokens import auth_header
 from orders.orders.models import Order
 from orders.orders.services import order_deliver, order_fulfil
 from orders.orders.state_machine import TRANSITIONS, IllegalTransition, OrderStatus, order_transition
 from orders.payments.models import PaymentSession, PaymentTransaction, SandboxCharge
-
-from common.events.testing import published
-from common.testing.tokens import auth_header
 from tests.conftest import add_line, checkout, new_cart, pay
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
 from orders.orders.services import order_number_next
 
 BEFORE = ("orders", "0002_customer_support_group")

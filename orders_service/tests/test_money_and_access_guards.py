@@ -16,17 +16,17 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
+
+from common.events.contracts.catalog import StockCommitFailed, UncoveredLine
+from common.events.testing import deliver, published
+from common.testing.tokens import auth_header
+from config.event_handlers import HANDLERS
 from orders.carts.models import CartLine
 from orders.checkout.models import IdempotencyKey
 from orders.orders.models import Order
 from orders.payments.models import PaymentSession, PaymentTransaction, SandboxCharge, SandboxWebhook
 from orders.payments.providers.sandbox import sandbox_sign
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
-
-from common.events.contracts.catalog import StockCommitFailed, UncoveredLine
-from common.events.testing import deliver, published
-from common.testing.tokens import auth_header
-from config.event_handlers import HANDLERS
 from tests.conftest import APPROVE, CART, add_line, cart_headers, checkout, deliver_webhooks, new_cart, pay
 
 pytestmark = pytest.mark.django_db

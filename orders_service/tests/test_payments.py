@@ -10,12 +10,12 @@ import orjson
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+
+from common.events.testing import published
 from orders.orders.models import Order
 from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
 from orders.payments.providers.sandbox import sandbox_sign
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
-
-from common.events.testing import published
 from tests.conftest import (
     APPROVE,
     APPROVE_LATER,

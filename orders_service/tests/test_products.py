@@ -4,11 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from orders.products.models import ProductVariant
 
 from common.events.contracts.catalog import ProductUnpublished, ProductUpdated, VariantSnapshot
 from common.events.testing import deliver, envelope_of
 from config.event_handlers import HANDLERS
+from orders.products.models import ProductVariant
 from tests.conftest import publish_product
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+
+from common.testing.tokens import auth_header
 from orders.carts import apis as cart_apis
 from orders.carts.models import Cart, CartLine
 from orders.checkout import services as checkout_services
@@ -19,8 +21,6 @@ from orders.orders.models import Order
 from orders.orders.services import order_cancel
 from orders.payments import services as payment_services
 from orders.payments.models import PaymentTransaction, SandboxCharge
-
-from common.testing.tokens import auth_header
 from tests.conftest import ADDRESS, CART, add_line, cart_headers, checkout, new_cart, pay
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from orders.orders.models import Order
-from orders.payments.models import PaymentTransaction
 
 from common.events.contracts.catalog import RejectedLine, StockRejected, StockReserved
 from common.events.contracts.common_types import Line
 from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
+from orders.orders.models import Order
+from orders.payments.models import PaymentTransaction
 from tests.conftest import APPROVE, add_line, cart_headers, checkout, new_cart, pay
 
 pytestmark = pytest.mark.django_db

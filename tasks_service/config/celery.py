@@ -1,4 +1,4 @@
-"""The tasks service's Celery app: Redis broker (or kombu's filesystem transport in command 1), Beat's
+"""The tasks service's Celery app: Redis broker (or kombu's filesystem transport in the local run), Beat's
 database scheduler, late acks, and the correlation id carried from the publisher into the worker's logs.
 
 Run: ``celery -A config worker --pool=solo`` and ``celery -A config beat`` from ``tasks_service/``.

@@ -1,20 +1,20 @@
 """The tasks service's event handlers: event type -> plain function. One visible table.
 
-Where one event feeds two apps (a paid order is both a sale and a confirmation email), ``both`` runs
-the handlers in order inside the consumer's one transaction: they commit or roll back together.
+Where one event feeds two apps (a paid order is both a sale and a confirmation email),
+``handlers_in_order`` runs the handlers in order inside the consumer's one transaction: they commit or
+roll back together.
 """
 
 from __future__ import annotations
 
+from common.auth.handlers import user_access_changed
+from common.events.envelope import Envelope
 from tasks.analytics import handlers as analytics
 from tasks.emails import handlers as emails
 from tasks.reports import handlers as reports
 
-from common.auth.handlers import user_access_changed
-from common.events.envelope import Envelope
 
-
-def both(*handlers):
+def handlers_in_order(*handlers):
     """One handler running several, in the given order, with the same event and envelope."""
 
     def run_all(event, envelope: Envelope) -> None:
@@ -30,8 +30,8 @@ HANDLERS: dict = {
     "accounts.user_access_changed": user_access_changed,
     "accounts.user_registered": emails.user_registered,
     "accounts.password_reset_requested": emails.password_reset_requested,
-    "orders.order_paid": both(reports.order_paid_sale, emails.order_paid_confirmation),
-    "orders.order_cancelled": both(reports.order_cancelled_sale, emails.order_cancelled_notice),
+    "orders.order_paid": handlers_in_order(reports.order_paid_sale, emails.order_paid_confirmation),
+    "orders.order_cancelled": handlers_in_order(reports.order_cancelled_sale, emails.order_cancelled_notice),
     "orders.order_confirmation_resend_requested": emails.order_confirmation_resend_requested,
     "orders.order_fulfilled": emails.order_fulfilled,
     "orders.order_rejected": emails.order_rejected,
@@ -39,4 +39,5 @@ HANDLERS: dict = {
     "orders.cart_line_added": analytics.cart_line_added,
     "catalog.stock_changed": reports.stock_changed,
     "catalog.product_viewed": analytics.product_viewed,
+    "catalog.search_performed": analytics.search_performed,
 }

@@ -26,7 +26,7 @@ globals().update(
 
 _env = environ.Env()
 
-# This service keeps shopper-activity aggregates in MongoDB and reads catalog's search logs there.
+# This service keeps its shopper-activity aggregates (views, funnel, searches) in MongoDB.
 USES_MONGODB = True
 
 # Admin single sign-on with accounts' staff users (accounts' JWT login), then local users.
@@ -35,7 +35,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# --- Email: a file per message under var/mail in command 1; SMTP in production (EMAIL_URL or EMAIL_HOST).
+# --- Email: a file per message under var/mail in the local run; SMTP in production (EMAIL_URL or EMAIL_HOST).
 if _env.str("EMAIL_URL", default=""):
     _email = _env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -69,10 +69,8 @@ REPORT_TOP_LIMIT = _env.int("REPORT_TOP_LIMIT", default=20)
 # Housekeeping deletes reports (rows and CSV files) and sent email logs older than this.
 REPORT_RETENTION_DAYS = _env.int("REPORT_RETENTION_DAYS", default=400)
 EMAIL_LOG_RETENTION_DAYS = _env.int("EMAIL_LOG_RETENTION_DAYS", default=180)
-# The MongoDB collection catalog writes its search log to (same database as MONGODB_URI).
-SEARCH_LOG_COLLECTION = _env.str("SEARCH_LOG_COLLECTION", default="catalog_search_logs")
 
-# --- Celery: Redis as broker when configured; command 1 uses kombu's filesystem transport (no server).
+# --- Celery: Redis as broker when configured; the local run uses kombu's filesystem transport (no server).
 CELERY_BROKER_URL = _env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://localhost/"  # noqa: F821
 CELERY_BROKER_FOLDER = Path(
     _env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery" / "broker"))  # noqa: F821

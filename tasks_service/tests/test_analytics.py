@@ -1,5 +1,5 @@
 """Shopper-activity analytics in MongoDB (the real MongoDB-protocol server) and the search-analytics
-report built from catalog's search log."""
+report built from catalog's ``catalog.search_performed`` stream (tasks never reads catalog's collections)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from tasks.analytics import handlers as analytics_handlers
-from tasks.analytics.selectors import funnel_for_day, product_views_for_day
-from tasks.reports.services.production import report_produce
 
-from common.events.contracts.catalog import ProductViewed
+from common.events.contracts.catalog import ProductViewed, SearchPerformed
 from common.events.contracts.common_types import PricedLine
 from common.events.contracts.orders import CartLineAdded, OrderPlaced
 from common.events.testing import deliver, envelope_of
 from config.event_handlers import HANDLERS
+from tasks.analytics import handlers as analytics_handlers
+from tasks.analytics.selectors import funnel_for_day, product_views_for_day
+from tasks.reports.services.production import report_produce
 
 pytestmark = pytest.mark.django_db
 
@@ -83,32 +83,33 @@ def test_an_activity_event_applied_twice_is_counted_once(mongo_database):
 
 
 def test_search_analytics_report_lists_top_and_zero_result_queries_of_the_local_day(mongo_database):
-    def search(normalized: str, results: int, at: datetime) -> dict:
-        return {
-            "query": normalized.title(),
-            "normalized_query": normalized,
-            "filters": {},
-            "result_count": results,
-            "user_id": None,
-            "session_key": "s1",
-            "created_at": at,
-        }
+    def search(normalized: str, results: int, at: datetime) -> SearchPerformed:
+        return SearchPerformed(
+            query=normalized.title(),
+            normalized_query=normalized,
+            result_count=results,
+            user_id=None,
+            session_id="s1",
+            searched_at=at,
+        )
 
     noon = datetime(2026, 1, 15, 15, tzinfo=UTC)
-    mongo_database["catalog_search_logs"].insert_many(
-        [
-            search("batom", 12, noon),
-            search("batom", 10, noon),
-            search("batom", 0, noon),
-            search("serum vitamina c", 3, noon),
-            search("serum vitamina c", 4, datetime(2026, 1, 16, 2, 59, tzinfo=UTC)),  # 15th, 23:59 local
-            search("perfume xyz", 0, noon),
-            search("protetor solar", 0, noon),
-            search("protetor solar", 0, noon),
-            search("batom", 9, datetime(2026, 1, 15, 2, 59, tzinfo=UTC)),  # 14th local: not counted
-            search("rimel", 0, datetime(2026, 1, 16, 3, 0, tzinfo=UTC)),  # 16th local: not counted
-        ]
-    )
+    searches = [
+        search("batom", 12, noon),
+        search("batom", 10, noon),
+        search("batom", 0, noon),
+        search("serum vitamina c", 3, noon),
+        search("serum vitamina c", 4, datetime(2026, 1, 16, 2, 59, tzinfo=UTC)),  # 15th, 23:59 local
+        search("perfume xyz", 0, noon),
+        search("protetor solar", 0, noon),
+        search("protetor solar", 0, noon),
+        search("batom", 9, datetime(2026, 1, 15, 2, 59, tzinfo=UTC)),  # 14th local: not counted
+        search("rimel", 0, datetime(2026, 1, 16, 3, 0, tzinfo=UTC)),  # 16th local: not counted
+    ]
+    envelopes = [envelope_of(event) for event in searches]
+    for envelope in [*envelopes, envelopes[0]]:  # the first one redelivered: counted once
+        deliver(envelope, handlers=HANDLERS)
+    assert "catalog_search_logs" not in mongo_database.list_collection_names()
 
     report = report_produce(kind="search_analytics", period_start=date(2026, 1, 15), period_end=date(2026, 1, 15))
 

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
+
+from common.observability.context import bound_ids
 from tasks.emails.models import EmailKind, EmailLog, EmailStatus
 from tasks.emails.tasks import email_send_task
 from tasks.reports.models import Report, ReportStatus
-
-from common.observability.context import bound_ids
 from tests.conftest import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

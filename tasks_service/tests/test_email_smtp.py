@@ -9,11 +9,11 @@ from smtplib import SMTPDataError
 
 import pytest
 from aiosmtpd.controller import Controller
-from tasks.emails.models import EmailLog, EmailStatus
-from tasks.emails.services import email_send
 
 from common.events.testing import deliver
 from config.event_handlers import HANDLERS
+from tasks.emails.models import EmailLog, EmailStatus
+from tasks.emails.services import email_send
 from tests.conftest import order_paid
 
 pytestmark = pytest.mark.django_db

@@ -10,15 +10,15 @@ from smtplib import SMTPRecipientsRefused
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from tasks.emails.models import EmailKind, EmailLog, EmailStatus
-from tasks.emails.rendering import render_email
-from tasks.emails.services import email_log_record, email_send
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
 from common.events.contracts.orders import OrderConfirmationResendRequested, OrderFulfilled
 from common.events.inbox.models import ProcessedEvent
 from common.events.testing import deliver
 from config.event_handlers import HANDLERS
+from tasks.emails.models import EmailKind, EmailLog, EmailStatus
+from tasks.emails.rendering import render_email
+from tasks.emails.services import email_log_record, email_send
 from tests.conftest import order_cancelled, order_paid
 
 pytestmark = pytest.mark.django_db
@@ -213,14 +213,13 @@ def test_email_log_admin_lists_recipient_kind_event_status_and_attempts(client, 
 
 
 def test_a_handler_failure_rolls_back_the_email_and_sends_nothing(django_capture_on_commit_callbacks):
+    from config.event_handlers import handlers_in_order
     from tasks.emails.handlers import order_paid_confirmation
-
-    from config.event_handlers import both
 
     def failing_after_the_email(event, envelope):
         raise RuntimeError("read model unavailable")
 
-    handlers = {"orders.order_paid": both(order_paid_confirmation, failing_after_the_email)}
+    handlers = {"orders.order_paid": handlers_in_order(order_paid_confirmation, failing_after_the_email)}
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         deliver(order_paid("CO-1007"), handlers=handlers)
 
@@ -239,6 +238,7 @@ def test_the_email_log_keeps_the_events_correlation_id(django_capture_on_commit_
 
 def test_resend_leaves_an_email_being_sent_alone(django_capture_on_commit_callbacks):
     from django.utils import timezone
+
     from tasks.emails.services import email_resend
 
     log = EmailLog.objects.create(

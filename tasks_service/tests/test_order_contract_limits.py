@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from tasks.emails.models import EmailLog
-from tasks.reports.models import SaleLine
 
 from common.events.contracts.orders import ORDER_LINE_NAME_MAX_LENGTH
 from common.events.testing import deliver
 from config.event_handlers import HANDLERS
+from tasks.emails.models import EmailLog
+from tasks.reports.models import SaleLine
 from tests.conftest import order_paid
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+
 from tasks.reports.models import Report
 from tasks.reports.services.production import report_claim
 

@@ -9,13 +9,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from tasks.emails.models import EmailKind, EmailLog, EmailStatus
-from tasks.reports.models import Report, ReportStatus, SaleOrder
-from tasks.reports.services.production import report_produce
 
 from common.events.contracts.catalog import StockChanged
 from common.events.testing import deliver, envelope_of
 from config.event_handlers import HANDLERS
+from tasks.emails.models import EmailKind, EmailLog, EmailStatus
+from tasks.reports.models import Report, ReportStatus, SaleOrder
+from tasks.reports.services.production import report_produce
 from tests.conftest import order_cancelled, order_paid
 
 pytestmark = pytest.mark.django_db

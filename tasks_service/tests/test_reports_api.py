@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tasks.reports.models import Report, ReportStatus
-from tasks.reports.services.production import report_produce
 
 from common.testing.tokens import auth_header
+from tasks.reports.models import Report, ReportStatus
+from tasks.reports.services.production import report_produce
 
 pytestmark = pytest.mark.django_db
 

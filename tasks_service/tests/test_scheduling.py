@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
 from tasks.emails.models import EmailLog, EmailStatus
 from tasks.reports.models import Report
 from tasks.reports.services.production import report_produce

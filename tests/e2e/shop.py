@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlparse, urlunparse
 
 import httpx
 
+from common.testing.openapi import OpenApiDocument
+
 APPROVE_CARD = "4242 4242 4242 4242"
 DECLINE_CARD = "4000 0000 0000 0002"
 ADDRESS = {
@@ -82,12 +84,20 @@ class Shopper:
     memory: dict = field(default_factory=dict)
 
 
+class AnswerOffSchema(AssertionError):
+    """A JSON answer that does not fit the service's own OpenAPI document."""
+
+
 class Shop:
-    """The shopper-facing JSON API of all four services."""
+    """The shopper-facing JSON API of all four services. Every JSON answer is checked against the
+    answering service's own OpenAPI document (``/api/<service>/openapi.json``), so the journeys fail
+    when an answer drifts from what the docs promise."""
 
     def __init__(self, urls: dict[str, str], *, timeout: float = 30.0) -> None:
         self.urls = urls
         self.http = httpx.Client(timeout=timeout)
+        self.documents: dict[str, OpenApiDocument] = {}
+        self.answers_checked = 0
 
     def close(self) -> None:
         self.http.close()
@@ -114,12 +124,28 @@ class Shop:
                 sent["X-Cart-Token"] = shopper.cart_token
         url = f"{self.urls[service]}/api/{service}/{path}"
         try:
-            return self.http.request(method, url, json=json, params=params, headers=sent)
+            response = self.http.request(method, url, json=json, params=params, headers=sent)
         except httpx.RemoteProtocolError:
             # gunicorn closed an idle keep-alive connection as it was reused: a browser retries a GET too
             if method != "GET":
                 raise
-            return self.http.request(method, url, json=json, params=params, headers=sent)
+            response = self.http.request(method, url, json=json, params=params, headers=sent)
+        self.check_against_openapi(service, method, response)
+        return response
+
+    def check_against_openapi(self, service: str, method: str, response: httpx.Response) -> None:
+        if not response.headers.get("content-type", "").startswith("application/json"):
+            return
+        if service not in self.documents:
+            document = self.http.get(f"{self.urls[service]}/api/{service}/openapi.json")
+            self.documents[service] = OpenApiDocument(expect(document, 200).json())
+        body = response.json() if response.content else None  # a 202/204 may carry no body at all
+        mismatches = self.documents[service].mismatches(
+            method=method, path=response.request.url.path, status=response.status_code, body=body
+        )
+        if mismatches:
+            raise AnswerOffSchema("\n".join(mismatches))
+        self.answers_checked += 1
 
     # ------------------------------------------------------------------ accounts
     def register(self, shopper: Shopper) -> dict:

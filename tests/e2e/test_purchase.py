@@ -112,6 +112,10 @@ def test_a_paid_purchase_shows_in_orders_catalog_mail_reports_and_browsing_histo
     label = f"{viewed['name']} - {viewed['variants'][0]['name']}"
     assert ["1", sku, label, str(QUANTITY), line_total] in rows, rows
 
+    # every JSON answer of the journey fitted its service's OpenAPI document (Shop checks each one)
+    assert set(shop.documents) == {"accounts", "catalog", "orders", "tasks"}
+    assert shop.answers_checked >= 15, shop.answers_checked
+
 
 def _stock_row(admin: Admin, sku: str) -> tuple[int, int]:
     """(on hand, reserved) of a SKU as the merchandisers' stock list in the catalog admin shows it."""

@@ -1,17 +1,9 @@
-from ninja import Field, Schema
+from ninja import Schema
 
+from common.addresses import AddressIn
 from common.api import Page
 
-
-class AddressIn(Schema):
-    full_name: str = Field(min_length=1, max_length=150)
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str = Field("", max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    state: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
-    country: str = Field("BR", min_length=2, max_length=2)
-    phone: str = Field("", max_length=30)
+__all__ = ["AddressIn", "AddressOut", "AddressPage"]
 
 
 class AddressOut(Schema):

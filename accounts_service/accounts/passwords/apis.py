@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from accounts.passwords import services
 from accounts.passwords.schemas import PasswordResetConfirmIn, PasswordResetIn
-from common.api import ErrorOut
+from common.api import ErrorOut, UnprocessableOut
 
 router = Router(tags=["passwords"])
 
@@ -19,7 +19,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn):
     return Status(202, None)
 
 
-@router.post("/password-reset/confirm", response={204: None, 400: ErrorOut, 422: ErrorOut}, auth=None)
+@router.post("/password-reset/confirm", response={204: None, 400: ErrorOut, 422: UnprocessableOut}, auth=None)
 def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn):
     services.password_reset_confirm(uid=payload.uid, token=payload.token, new_password=payload.new_password)
     return Status(204, None)

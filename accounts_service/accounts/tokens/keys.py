@@ -1,7 +1,7 @@
 """The signing key ring: one private key signs, the public keys of recently retired keys still verify.
 
 - The signing key is PEM text in ``settings.JWT_PRIVATE_KEY`` or the file ``settings.JWT_PRIVATE_KEY_PATH``;
-  when neither exists the file is generated (first start of command 1; ``var/`` is never committed).
+  when neither exists the file is generated (first start of `make run`; ``var/`` is never committed).
 - ``rotate_jwt_keys`` moves the current public key to ``settings.JWT_RETIRED_KEYS_PATH`` with the time of
   rotation and writes a new private key. A retired key is published in the JWKS until access tokens
   signed with it have expired, and accepted here for refresh tokens until those have expired too.

@@ -9,7 +9,7 @@ from accounts.tokens.auth import AccessTokenAuth
 from accounts.tokens.services import user_logout_everywhere
 from accounts.users import services
 from accounts.users.schemas import LoggedOutOut, MeOut, MePatchIn, RegisteredOut, RegisterIn
-from common.api import ErrorOut
+from common.api import ErrorOut, UnprocessableOut
 
 router = Router(tags=["users"])
 
@@ -18,7 +18,7 @@ def _me(user) -> dict:
     return {"id": user.pk, "email": user.email, "full_name": user.full_name, "is_staff": user.is_staff}
 
 
-@router.post("/register", response={201: RegisteredOut, 409: ErrorOut, 422: ErrorOut}, auth=None)
+@router.post("/register", response={201: RegisteredOut, 409: ErrorOut, 422: UnprocessableOut}, auth=None)
 def register(request: HttpRequest, payload: RegisterIn):
     """Create a shopper account (409 ``email_taken``; 422 ``weak_password`` from Django's validators)."""
     user = services.user_register(email=payload.email, password=payload.password, full_name=payload.full_name)

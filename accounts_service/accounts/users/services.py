@@ -14,9 +14,6 @@ from common.api import ApiError, Conflict
 from common.events import publish
 from common.events.contracts.accounts import UserAccessChanged, UserRegistered
 
-MERCHANDISER_GROUP = "Merchandiser"
-CUSTOMER_SUPPORT_GROUP = "Customer support"
-
 
 class EmailTaken(Conflict):
     code, detail = "email_taken", "An account with this email already exists."

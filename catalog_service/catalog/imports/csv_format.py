@@ -1,26 +1,52 @@
-"""The catalog CSV format shared by import and export: one row per variant (upsert by SKU)."""
+"""The catalog CSV format shared by import and export: one row per variant (upsert by SKU).
+
+One declared list of columns: each says its header, where the export reads it (a ``values_list`` path
+from the variant), whether an import row must fill it and how a value is written out.
+"""
 
 from __future__ import annotations
 
-COLUMNS = [
-    "sku",
-    "product_slug",
-    "product_name",
-    "brand",
-    "category",
-    "product_type",
-    "description",
-    "published",
-    "variant_name",
-    "shade_hex",
-    "size",
-    "price",
-    "compare_at_price",
-    "ean13",
-    "weight_grams",
-    "on_hand",
-    "low_stock_threshold",
-]
-REQUIRED = ["sku", "product_slug", "product_name", "brand", "category", "product_type", "variant_name", "price"]
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def _as_text(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _as_flag(value: Any) -> str:
+    return "true" if value else "false"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    source: str  # the variant's field path for the export
+    required: bool = False
+    render: Callable[[Any], Any] = _as_text
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("sku", "sku", required=True),
+    Column("product_slug", "product__slug", required=True),
+    Column("product_name", "product__name", required=True),
+    Column("brand", "product__brand__slug", required=True),
+    Column("category", "product__category__slug", required=True),
+    Column("product_type", "product__product_type__slug", required=True),
+    Column("description", "product__description"),
+    Column("published", "product__is_published", render=_as_flag),
+    Column("variant_name", "name", required=True),
+    Column("shade_hex", "shade_hex"),
+    Column("size", "size"),
+    Column("price", "price", required=True),
+    Column("compare_at_price", "compare_at_price"),
+    Column("ean13", "ean13"),
+    Column("weight_grams", "weight_grams"),
+    Column("on_hand", "stock__on_hand"),
+    Column("low_stock_threshold", "stock__low_stock_threshold"),
+)
+HEADER = [column.name for column in COLUMNS]
+REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from catalog.imports.models import ImportJob
@@ -22,8 +21,9 @@ from catalog.inventory.models import Stock, StockMovement
 from catalog.inventory.services import stock_changed_publish
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
-from catalog.products.models import Product, Variant
-from catalog.search.indexing import product_search_refresh
+from catalog.products.indexing import product_index_refresh
+from catalog.products.models import Variant
+from catalog.products.services import ProductRow, VariantRow, products_upsert
 
 logger = logging.getLogger(__name__)
 
@@ -96,47 +96,21 @@ def import_job_run_next() -> ImportJob | None:
 
 
 def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
-    created = updated = 0
     with transaction.atomic():
-        slugs = {row.product_slug for row in validation.rows}
-        products = {p.slug: p for p in Product.objects.select_for_update().filter(slug__in=slugs).order_by("pk")}
-        was_published = {slug: product.is_published for slug, product in products.items()}
         first_rows: dict[str, ValidRow] = {}
         for row in validation.rows:
             first_rows.setdefault(row.product_slug, row)
-        for slug, row in first_rows.items():
-            product = products.get(slug) or Product(slug=slug)
-            for name, value in row.product.items():
-                setattr(product, name, value)
-            if row.published is not None:
-                product.is_published = row.published
-            if product.is_published and product.published_at is None:
-                product.published_at = timezone.now()
-            product.save()
-            products[slug] = product
-
-        variants = {
-            v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=[r.sku for r in validation.rows])
-        }
-        next_position = {
-            row["product_id"]: row["last"] + 1
-            for row in Variant.objects.filter(product__in=products.values())
-            .values("product_id")
-            .annotate(last=Max("position"))
-        }
+        upserted = products_upsert(
+            products=[
+                ProductRow(slug=slug, fields=row.product, published=row.published) for slug, row in first_rows.items()
+            ],
+            variants=[
+                VariantRow(sku=row.sku, product_slug=row.product_slug, fields=row.variant) for row in validation.rows
+            ],
+        )
         changed_stock: list[int] = []
         for row in sorted(validation.rows, key=lambda r: r.sku):
-            variant = variants.get(row.sku)
-            if variant is None:
-                product = products[row.product_slug]
-                variant = Variant(sku=row.sku, product=product, position=next_position.get(product.pk, 0))
-                next_position[product.pk] = variant.position + 1
-                created += 1
-            else:
-                updated += 1
-            for name, value in row.variant.items():
-                setattr(variant, name, value)
-            variant.save()
+            variant = upserted.variants[row.sku]
             stock, _ = (
                 Stock.objects.select_for_update(of=("self",)).select_related("variant").get_or_create(variant=variant)
             )
@@ -156,10 +130,10 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
                     reference=reference,
                     by=by,
                 )
-        product_search_refresh(product_ids=[p.pk for p in products.values()])
-        for slug, product in products.items():
-            product_event_publish(product_id=product.pk, was_published=was_published.get(slug, False))
+        product_index_refresh(product_ids=[p.pk for p in upserted.products.values()])
+        for slug, product in upserted.products.items():
+            product_event_publish(product_id=product.pk, was_published=upserted.was_published[slug])
         if changed_stock:
             stock_changed_publish(variant_ids=changed_stock)
         catalog_cache_bump()
-    return created, updated
+    return upserted.created, upserted.updated

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from catalog.imports.csv_format import COLUMNS, FALSE_WORDS, REQUIRED, TRUE_WORDS
+from catalog.imports.csv_format import FALSE_WORDS, HEADER, REQUIRED, TRUE_WORDS
 from catalog.products.models import Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
 
@@ -78,7 +78,7 @@ def catalog_csv_validate(text: str) -> Validation:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
+    unknown = [name for name in header if name not in HEADER]
     if missing or unknown:
         problems = [f"missing column {name}" for name in missing] + [f"unknown column {name}" for name in unknown]
         result.errors.append(RowError(row=1, sku="", errors=problems))

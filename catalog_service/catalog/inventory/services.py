@@ -16,13 +16,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from catalog.inventory.ledger import stock_movement_record
 from catalog.inventory.models import Reservation, Stock, StockMovement
 from catalog.products.cache import catalog_cache_bump
-from catalog.products.models import Product, Variant
+from catalog.products.indexing import product_in_stock_refresh
+from catalog.products.models import Variant
 from common.events import publish
 from common.events.contracts.catalog import (
     RejectedLine,
@@ -45,8 +46,8 @@ class _ReservationFailed(Exception):
 
 
 def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | None = None) -> None:
-    """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants; refresh
-    their products' ``in_stock`` flag and the response cache (every stock change comes through here)."""
+    """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants; have
+    products refresh their ``in_stock`` flag, and bump the response cache (every stock change comes here)."""
     rows = list(
         Stock.objects.filter(variant_id__in=set(variant_ids))
         .order_by("variant__sku")
@@ -70,14 +71,6 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
         )
         publish(event, key=row["variant__sku"], causation_id=causation_id)
     catalog_cache_bump()
-
-
-def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
-    """Keep ``Product.in_stock`` right after stock moved. Only a product whose flag flips is written (so
-    concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks)."""
-    available = Exists(Stock.objects.filter(variant__product=OuterRef("pk"), on_hand__gt=F("reserved")))
-    for product_id in sorted(product_ids):
-        Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
 
 
 def stock_reserve_order(

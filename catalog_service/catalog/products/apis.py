@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import orjson
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router
 
-from catalog.history.services import recently_viewed
-from catalog.products.responses import JSON, product_detail_response, product_list_response
+from catalog.products.responses import JSON, ProductNotFound, product_detail_answer, product_list_answer
 from catalog.products.schemas import (
     CategoryOut,
     ProductDetailOut,
@@ -17,9 +17,11 @@ from catalog.products.schemas import (
     Ref,
     StockOut,
 )
-from catalog.products.selectors import brand_list, category_tree, stock_availability
+from catalog.products.selectors import ProductFilters, attribute_filters, brand_list, category_tree, stock_availability
+from catalog.shopper_activity.selectors import recently_viewed
+from catalog.shopper_activity.services import product_view_record, search_record
 from common.api import ApiError, ErrorOut
-from common.auth import JWTAuth
+from common.auth import JWTAuth, optional_user
 
 router = Router(tags=["catalog"])
 
@@ -31,13 +33,35 @@ def product_list_api(request: HttpRequest, params: Query[ProductListQuery]) -> H
     """Filters ``q``, ``category`` (with sub-categories), ``brand``, ``min_price``, ``max_price``,
     ``in_stock=true`` and attribute codes such as ``skin_type=oleosa``; sorts ``relevance`` (default
     with ``q``), ``price``, ``-price``, ``name``, ``-created`` (default)."""
-    return product_list_response(request, params)
+    user = optional_user(request)  # a bad token is a 401 on every catalog page, search or not
+    filters = ProductFilters(params=params, attributes=attribute_filters(request.GET))
+    answer = product_list_answer(filters)
+    if params.q:
+        search_record(
+            query=params.q,
+            filters={
+                **params.model_dump(mode="json", exclude={"q", "page", "page_size"}, exclude_none=True),
+                **dict(filters.attributes),
+            },
+            result_count=answer.count,
+            user_id=user.id if user else None,
+            session_key=request.headers.get("X-Session-Id"),
+            at=timezone.now(),
+        )
+    return HttpResponse(answer.body, content_type=JSON)
 
 
 @router.get("products/{slug}", response={200: ProductDetailOut, 404: ErrorOut}, summary="A published product")
 def product_detail_api(request: HttpRequest, slug: str) -> HttpResponse:
     """A signed-in view is recorded in the shopper's browsing history."""
-    return product_detail_response(request, slug)
+    user = optional_user(request)
+    answer = product_detail_answer(slug)
+    if answer is None:
+        raise ProductNotFound()
+    body, name = answer
+    if user is not None:
+        product_view_record(user_id=user.id, product_slug=slug, product_name=name, at=timezone.now())
+    return HttpResponse(body, content_type=JSON)
 
 
 @router.get("categories", response=list[CategoryOut], summary="The category tree")

@@ -5,16 +5,18 @@ The admin (``save_model``/``save_related``/actions), the CSV import and the seed
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.indexing import product_index_refresh
 from catalog.products.models import Product, Variant
-from catalog.search.indexing import product_search_refresh
 
 CENT = Decimal("0.01")
 
@@ -40,7 +42,7 @@ def product_sync(*, product: Product, was_published: bool) -> None:
         if product.is_published and product.published_at is None:
             product.published_at = timezone.now()
             Product.objects.filter(pk=product.pk).update(published_at=product.published_at)
-        product_search_refresh(product_ids=[product.pk])
+        product_index_refresh(product_ids=[product.pk])
         product_event_publish(product_id=product.pk, was_published=was_published)
         catalog_cache_bump()
 
@@ -90,7 +92,7 @@ def products_change_prices_by_percentage(*, products: QuerySet[Product], percent
             if variant.compare_at_price is not None and variant.compare_at_price <= variant.price:
                 variant.compare_at_price = None
         Variant.objects.bulk_update(variants, ["price", "compare_at_price"], batch_size=500)
-        product_search_refresh(product_ids=[p.pk for p in product_list])
+        product_index_refresh(product_ids=[p.pk for p in product_list])
         for product in product_list:
             product_event_publish(product_id=product.pk, was_published=product.is_published)
         catalog_cache_bump()
@@ -105,3 +107,77 @@ def product_delete(*, product: Product) -> None:
             product_event_publish(product_id=product.pk, was_published=True)
         product.delete()
         catalog_cache_bump()
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    """One product of an upsert: its own fields, and its published flag when the row sets it."""
+
+    slug: str
+    fields: dict[str, Any]
+    published: bool | None = None
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    sku: str
+    product_slug: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Upserted:
+    products: dict[str, Product] = field(default_factory=dict)  # by slug
+    variants: dict[str, Variant] = field(default_factory=dict)  # by SKU
+    was_published: dict[str, bool] = field(default_factory=dict)  # by slug, before the upsert
+    created: int = 0
+    updated: int = 0
+
+
+def products_upsert(*, products: list[ProductRow], variants: list[VariantRow]) -> Upserted:
+    """Create or update products by slug and variants by SKU (the CSV import), rows locked in a fixed order.
+
+    Inside the caller's transaction; the caller then refreshes the derived data and announces the
+    products (:func:`catalog.products.indexing.product_index_refresh`, events), as the import does.
+    """
+    result = Upserted()
+    existing = {
+        p.slug: p
+        for p in Product.objects.select_for_update().filter(slug__in=[row.slug for row in products]).order_by("pk")
+    }
+    for row in products:
+        product = existing.get(row.slug) or Product(slug=row.slug)
+        result.was_published[row.slug] = bool(product.pk) and product.is_published
+        for name, value in row.fields.items():
+            setattr(product, name, value)
+        if row.published is not None:
+            product.is_published = row.published
+        if product.is_published and product.published_at is None:
+            product.published_at = timezone.now()
+        product.save()
+        result.products[row.slug] = product
+
+    known = {
+        v.sku: v
+        for v in Variant.objects.select_for_update().filter(sku__in=[row.sku for row in variants]).order_by("pk")
+    }
+    next_position = {
+        row["product_id"]: row["last"] + 1
+        for row in Variant.objects.filter(product__in=result.products.values())
+        .values("product_id")
+        .annotate(last=Max("position"))
+    }
+    for row in sorted(variants, key=lambda row: row.sku):
+        variant = known.get(row.sku)
+        if variant is None:
+            product = result.products[row.product_slug]
+            variant = Variant(sku=row.sku, product=product, position=next_position.get(product.pk, 0))
+            next_position[product.pk] = variant.position + 1
+            result.created += 1
+        else:
+            result.updated += 1
+        for name, value in row.fields.items():
+            setattr(variant, name, value)
+        variant.save()
+        result.variants[row.sku] = variant
+    return result

@@ -1,4 +1,4 @@
-"""Search support: the lexicon of indexed words (for typo correction) and the zero-result admin page."""
+"""Search support: the lexicon of indexed words (for typo correction)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,3 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
-
-
-class ZeroResultQuery(models.Model):
-    """No table: the admin shows MongoDB's zero-result searches (``catalog_search_logs``) under this name."""
-
-    class Meta:
-        managed = False
-        verbose_name = "zero-result search"
-        verbose_name_plural = "zero-result searches"
-
-    def __str__(self) -> str:
-        return "zero-result search"

@@ -29,9 +29,6 @@ class TokenUser:
     def is_authenticated(self) -> bool:
         return True
 
-    def in_group(self, name: str) -> bool:
-        return name in self.groups
-
 
 def decode_access_token(token: str) -> dict[str, Any]:
     """The verified claims of an access token; raises ``InvalidToken`` or ``TokenExpired``.

@@ -29,7 +29,7 @@ TRANSPORTS = (RABBITMQ, KAFKA, EMBEDDED)
 PRODUCT_STREAM_TYPES = frozenset(
     {"catalog.product_published", "catalog.product_updated", "catalog.product_unpublished"}
 )
-SHOPPER_ACTIVITY_TYPES = frozenset({"catalog.product_viewed", "orders.cart_line_added"})
+SHOPPER_ACTIVITY_TYPES = frozenset({"catalog.product_viewed", "catalog.search_performed", "orders.cart_line_added"})
 STREAM_TYPES = PRODUCT_STREAM_TYPES | SHOPPER_ACTIVITY_TYPES
 
 DEFAULT_EXCHANGE = "cosmeticos.events"

@@ -5,9 +5,7 @@ A check is only run when its dependency is configured; embedded mode has just th
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
-from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import connections
@@ -60,15 +58,6 @@ def check_mongodb() -> None:
         client.admin.command("ping")
     finally:
         client.close()
-
-
-def tcp_reachable(url: str, default_port: int) -> bool:
-    parsed = urlparse(url if "://" in url else f"tcp://{url}")
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=CHECK_TIMEOUT_SECONDS):
-            return True
-    except OSError:
-        return False
 
 
 def configured_checks() -> dict[str, Callable[[], None]]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Header, Router, Status
+from ninja import Router, Status
 
 from common.api import ErrorOut
 from common.auth import optional_user
-from orders.carts.schemas import CartLineIn, CartLineQuantityIn, CartOut
+from orders.carts.schemas import CART_TOKEN, CartLineIn, CartLineQuantityIn, CartOut
 from orders.carts.selectors import cart_detail
 from orders.carts.services import (
     cart_create,
@@ -18,7 +18,6 @@ from orders.carts.services import (
 )
 
 router = Router(tags=["cart"])
-CART_TOKEN = Header(None, alias="X-Cart-Token", description="The guest cart's token (from POST cart)")
 
 
 def _user_id(request: HttpRequest) -> int | None:

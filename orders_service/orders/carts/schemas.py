@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Header, Schema
 from pydantic import Field
 
 from orders.carts.models import MAX_LINE_QUANTITY
+
+#: The guest cart's header, shared by the cart and checkout endpoints.
+CART_TOKEN = Header(None, alias="X-Cart-Token", description="The guest cart's token (from POST cart)")
 
 
 class CartLineOut(Schema):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Header, Router, Status
 
-from common.api import ErrorOut
+from common.api import ErrorOut, UnprocessableOut
 from common.auth import optional_user
-from orders.carts.apis import CART_TOKEN
+from orders.carts.schemas import CART_TOKEN
 from orders.checkout.schemas import CheckoutIn
 from orders.checkout.services import checkout
 from orders.orders.schemas import CheckoutOrderOut
@@ -17,7 +17,7 @@ router = Router(tags=["checkout"])
 
 @router.post(
     "checkout",
-    response={201: CheckoutOrderOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: CheckoutOrderOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: UnprocessableOut},
 )
 def post_checkout(
     request: HttpRequest,

@@ -5,23 +5,14 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import Field, field_validator
 
-
-class ShippingAddressIn(Schema):
-    full_name: str = Field(min_length=1, max_length=200)
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str = Field("", max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    state: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
-    country: str = Field("BR", min_length=2, max_length=2)
-    phone: str = Field("", max_length=30)
+from common.addresses import AddressIn
 
 
 class CheckoutIn(Schema):
     """Who and where only: lines and prices come from the cart and the product copy, never from the client."""
 
     email: str | None = Field(None, max_length=254)
-    shipping_address: ShippingAddressIn
+    shipping_address: AddressIn
 
     @field_validator("email")
     @classmethod

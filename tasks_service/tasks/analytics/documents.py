@@ -24,6 +24,23 @@ class ProductViewsDaily(mongoengine.Document):
     }
 
 
+class SearchQueryDaily(mongoengine.Document):
+    """How often a (normalized) query was searched on a local day, how often it found nothing, and the
+    sum of its result counts (from catalog's ``catalog.search_performed`` stream)."""
+
+    day = mongoengine.StringField(required=True)
+    normalized_query = mongoengine.StringField(required=True)
+    searches = mongoengine.IntField(default=0)
+    zero_result_searches = mongoengine.IntField(default=0)
+    result_total = mongoengine.IntField(default=0)
+    event_ids = mongoengine.ListField(mongoengine.StringField())
+
+    meta = {
+        "collection": "analytics_search_queries_daily",
+        "indexes": [{"fields": ["day", "normalized_query"], "unique": True}],
+    }
+
+
 class FunnelStage:
     VIEW = "view"
     CART = "cart"

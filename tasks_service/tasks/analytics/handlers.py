@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from common.events.contracts.catalog import ProductViewed
+from common.events.contracts.catalog import ProductViewed, SearchPerformed
 from common.events.contracts.orders import CartLineAdded, OrderPlaced
 from common.events.envelope import Envelope
 from tasks.analytics.documents import FunnelStage
-from tasks.analytics.services import funnel_step_record, product_view_record
+from tasks.analytics.services import funnel_step_record, product_view_record, search_record
 
 
 def product_viewed(event: ProductViewed, envelope: Envelope) -> None:
@@ -19,3 +19,12 @@ def cart_line_added(event: CartLineAdded, envelope: Envelope) -> None:
 
 def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
     funnel_step_record(event_id=str(envelope.event_id), stage=FunnelStage.ORDER, occurred_at=event.placed_at)
+
+
+def search_performed(event: SearchPerformed, envelope: Envelope) -> None:
+    search_record(
+        event_id=str(envelope.event_id),
+        normalized_query=event.normalized_query,
+        result_count=event.result_count,
+        searched_at=event.searched_at,
+    )

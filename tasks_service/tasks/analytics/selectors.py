@@ -1,17 +1,14 @@
-"""Reads of MongoDB: the daily aggregates, and catalog's search log for the search-analytics report."""
+"""Reads of the daily aggregates in MongoDB (tasks' own store, fed by the shopper-activity stream)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-import mongoengine
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from common.mongo import ensure_connection, mongo_configured
-from tasks.analytics.documents import FunnelDaily, FunnelStage, ProductViewsDaily
-from tasks.reports.periods import local_bounds
+from tasks.analytics.documents import FunnelDaily, FunnelStage, ProductViewsDaily, SearchQueryDaily
 
 
 @dataclass(frozen=True)
@@ -41,20 +38,20 @@ def product_views_for_day(*, day: date) -> dict[str, int]:
 
 
 def search_query_stats(*, start: date, end: date) -> list[QueryStats]:
-    """Every normalized query searched in the period, the most searched first (ties by query)."""
+    """Every normalized query searched in the local days ``start`` to ``end``, the most searched first
+    (ties by query), from the daily search aggregates."""
     if not mongo_configured():
-        raise ImproperlyConfigured("MONGODB_URI is not set: catalog's search log cannot be read")
+        raise ImproperlyConfigured("MONGODB_URI is not set: the search aggregates cannot be read")
     ensure_connection()
-    since, until = local_bounds(start=start, end=end)
-    collection = mongoengine.get_db()[settings.SEARCH_LOG_COLLECTION]
+    days = [(start + timedelta(days=offset)).isoformat() for offset in range((end - start).days + 1)]
     pipeline = [
-        {"$match": {"created_at": {"$gte": since, "$lt": until}}},
+        {"$match": {"day": {"$in": days}}},
         {
             "$group": {
                 "_id": "$normalized_query",
-                "searches": {"$sum": 1},
-                "zero_result_searches": {"$sum": {"$cond": [{"$eq": ["$result_count", 0]}, 1, 0]}},
-                "average_results": {"$avg": "$result_count"},
+                "searches": {"$sum": "$searches"},
+                "zero_result_searches": {"$sum": "$zero_result_searches"},
+                "result_total": {"$sum": "$result_total"},
             }
         },
         {"$sort": {"searches": -1, "_id": 1}},
@@ -64,7 +61,7 @@ def search_query_stats(*, start: date, end: date) -> list[QueryStats]:
             query=row["_id"] or "",
             searches=row["searches"],
             zero_result_searches=row["zero_result_searches"],
-            average_results=float(row["average_results"] or 0),
+            average_results=row["result_total"] / row["searches"] if row["searches"] else 0.0,
         )
-        for row in collection.aggregate(pipeline)
+        for row in SearchQueryDaily.objects.aggregate(pipeline)
     ]

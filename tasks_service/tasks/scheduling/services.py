@@ -13,8 +13,9 @@ from django.apps import apps as global_apps
 from django.db import transaction
 from django.utils import timezone
 
+from common.auth.groups import MERCHANDISER_GROUP
+
 SHOP_TIME_ZONE = "America/Sao_Paulo"
-MERCHANDISER_GROUP = "Merchandiser"
 
 
 @dataclass(frozen=True)

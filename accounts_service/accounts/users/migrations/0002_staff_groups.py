@@ -6,7 +6,7 @@ them on SSO login); each service grants its own permissions to them.
 
 from django.db import migrations
 
-GROUPS = ("Merchandiser", "Customer support")
+from common.auth.groups import STAFF_GROUPS as GROUPS
 
 
 def create_groups(apps, schema_editor):

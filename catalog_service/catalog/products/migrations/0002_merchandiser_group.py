@@ -4,6 +4,8 @@ accounts' Merchandiser group are put in it)."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from common.auth.groups import MERCHANDISER_GROUP
+
 CATALOG_APPS = ("products", "inventory", "search", "imports")
 
 
@@ -15,12 +17,12 @@ def grant(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Merchandiser")
+    group, _ = Group.objects.get_or_create(name=MERCHANDISER_GROUP)
     group.permissions.add(*Permission.objects.filter(content_type__app_label__in=CATALOG_APPS))
 
 
 def revoke(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Merchandiser").delete()
+    apps.get_model("auth", "Group").objects.filter(name=MERCHANDISER_GROUP).delete()
 
 
 class Migration(migrations.Migration):

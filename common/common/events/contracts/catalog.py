@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.events.contracts.base import EventContract, contract
 from common.events.contracts.common_types import Line
@@ -108,3 +108,15 @@ class StockCommitFailed(EventContract):
     order_number: str
     reason: str
     lines: list[UncoveredLine]
+
+
+@contract("catalog.search_performed", version=1, producer="catalog", consumers=("tasks",))
+class SearchPerformed(EventContract):
+    """A shopper searched the catalog (shopper activity stream): the words, as understood, and how many answered."""
+
+    query: str = Field(max_length=200)
+    normalized_query: str = Field(max_length=200)
+    result_count: int = Field(ge=0)
+    user_id: int | None
+    session_id: str | None = Field(default=None, max_length=200)
+    searched_at: datetime

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.events.envelope import Envelope
 from common.events.inbox.models import DeadLetter
 from common.events.outbox.models import OutboxMessage
 from common.events.validation import InvalidEvent, envelope_from_bytes
@@ -66,10 +65,3 @@ def dead_letter_replay(*, dead_letter: DeadLetter) -> OutboxMessage:
 def dead_letters_refresh_metric() -> None:
     """The ``events_dead_letters`` gauge: dead letters of this service not replayed yet."""
     DEAD_LETTERS.labels(service=settings.SERVICE_NAME).set(DeadLetter.objects.filter(replayed_at__isnull=True).count())
-
-
-def envelope_of_dead_letter(dead_letter: DeadLetter) -> Envelope | None:
-    try:
-        return envelope_from_bytes(dead_letter.body.encode())
-    except InvalidEvent:
-        return None

@@ -1,4 +1,4 @@
-"""The embedded bus: an SQLite file (``settings.EVENT_BUS_PATH``) used as a log, for command 1.
+"""The embedded bus: an SQLite file (``settings.EVENT_BUS_PATH``) used as a log, for the local run (`make run`).
 
 Every service on the machine appends to and reads from the same file, so the outbox, relay and inbox
 work exactly as with a broker: the relay appends a row per event (a commit is the confirmation), and

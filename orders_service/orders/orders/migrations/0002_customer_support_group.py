@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Customer support"
+from common.auth.groups import CUSTOMER_SUPPORT_GROUP as GROUP
 PERMISSIONS = {
     "orders": ["view_order", "change_order", "view_orderline", "view_orderstatuschange"],
     "payments": ["view_paymentsession", "view_paymenttransaction", "view_webhookreceipt"],

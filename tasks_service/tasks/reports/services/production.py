@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.auth.groups import MERCHANDISER_GROUP
 from common.auth.known_users import known_user_emails_in_group
 from tasks.emails.models import EmailKind
 from tasks.emails.services import email_log_record
 from tasks.reports.csv_builders import BUILDERS
 from tasks.reports.models import Report, ReportStatus
-from tasks.scheduling.services import MERCHANDISER_GROUP
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.users.services import MERCHANDISER_GROUP, staff_user_ensure
+from accounts.users.services import staff_user_ensure
+from common.auth.groups import MERCHANDISER_GROUP
 
 
 class Command(BaseCommand):

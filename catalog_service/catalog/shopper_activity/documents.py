@@ -1,5 +1,5 @@
-"""MongoDB documents (mongoengine). The tasks service reads ``catalog_search_logs`` for its search
-analytics report: keep these collection and field names."""
+"""MongoDB documents (mongoengine): catalog's own collections. No other service reads them; tasks' search
+analytics come from the ``catalog.search_performed`` event stream."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from catalog.products.indexing import planner_statistics_refresh, product_index_refresh
 from catalog.products.models import Product
-from catalog.search.indexing import planner_statistics_refresh, product_search_refresh
 
 
 class Command(BaseCommand):
@@ -16,6 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
-        product_search_refresh(product_ids=ids)
+        product_index_refresh(product_ids=ids)
         planner_statistics_refresh()
         self.stdout.write(f"search_reindex: {len(ids)} products in {time.monotonic() - started:.1f}s")

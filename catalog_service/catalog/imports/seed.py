@@ -1,4 +1,4 @@
-"""A realistic, deterministic cosmetics catalog for command 1 and benchmarks (``manage.py seed_catalog``).
+"""A realistic, deterministic cosmetics catalog for `make run` and benchmarks (``manage.py seed_catalog``).
 
 The same ``seed`` and ``size`` always give the same catalog; products whose slug already exists are
 skipped, so running it twice adds nothing. Rows are written with ``bulk_create`` in chunks, then each
@@ -15,10 +15,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog.imports.seed_data import (
+    BRANDS,
+    CATEGORY_TREE,
+    COMMON_ATTRIBUTES,
+    DESCRIPTIONS,
+    LINES,
+    PRODUCT_TYPES,
+    SHADES,
+    SIZES,
+)
 from catalog.inventory.ledger import stock_movements_record_new
 from catalog.inventory.models import Stock, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.indexing import planner_statistics_refresh, product_index_refresh
 from catalog.products.models import (
     Attribute,
     Brand,
@@ -29,18 +40,7 @@ from catalog.products.models import (
     ProductType,
     Variant,
 )
-from catalog.products.seed_data import (
-    BRANDS,
-    CATEGORY_TREE,
-    COMMON_ATTRIBUTES,
-    DESCRIPTIONS,
-    LINES,
-    PRODUCT_TYPES,
-    SHADES,
-    SIZES,
-)
 from catalog.products.validators import ean13_check_digit
-from catalog.search.indexing import planner_statistics_refresh, product_search_refresh
 
 CHUNK_PRODUCTS = 1000
 
@@ -210,7 +210,7 @@ def _write(plans: list[dict], result: SeedResult, publish_events: bool) -> None:
         ]
         Stock.objects.bulk_create(stock, batch_size=2000)
         stock_movements_record_new(stocks=stock, reason=StockMovement.Reason.SEED, reference="seed_catalog")
-        product_search_refresh(product_ids=[p.pk for p in products])
+        product_index_refresh(product_ids=[p.pk for p in products])
         if publish_events:
             for product in products:
                 if product.is_published:

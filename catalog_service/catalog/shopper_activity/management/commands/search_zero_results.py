@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from catalog.history.services import zero_result_searches
+from catalog.shopper_activity.selectors import zero_result_searches
 
 
 class Command(BaseCommand):

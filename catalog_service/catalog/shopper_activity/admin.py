@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from catalog.history.services import zero_result_searches
-from catalog.search.models import ZeroResultQuery
+from catalog.shopper_activity.models import ZeroResultQuery
+from catalog.shopper_activity.selectors import zero_result_searches
 from common.admin import ReadOnlyAdmin
 
 
@@ -19,4 +19,4 @@ class ZeroResultQueryAdmin(ReadOnlyAdmin):
             "rows": zero_result_searches(limit=200),
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/search/zero_results.html", context)
+        return TemplateResponse(request, "admin/shopper_activity/zero_results.html", context)

@@ -1,12 +1,14 @@
-"""Keeps each product's search data, ``price_from`` and ``in_stock`` current; the product services call it
-after every change.
+"""The product's derived columns, refreshed by the app that owns them: ``price_from``, ``in_stock`` and the
+search data, computed from the product's own rows and inventory's stock. Every writer (product services,
+inventory, the CSV import, the seed) calls in here; no other module writes these columns.
 
 PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs split into their parts
 ("VLB-BAT-00161-01" -> vlb bat 00161 01, as a query is split) and variant names;
 B: attribute values, category and product type; C: description), built with the accent-free
 Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
-both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (accent-folded words of
-A and B, the SQLite fallback) and the ``SearchTerm`` lexicon (typo correction), and ``price_from``.
+both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (the accent-folded words
+of the name, A, B and C, in that order, for the SQLite search); the words go to search's lexicon (typo
+correction) through ``catalog.search.services``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Exists, F, OuterRef
 
 from catalog.products.models import Product, ProductAttributeValue, Variant
-from catalog.search.models import SearchTerm
-from catalog.search.text import lexicon_words, normalized_text, words
+from catalog.search.services import search_lexicon_extend
+from catalog.search.text import lexicon_words, search_fields_text, words
 
 CHUNK = 2000
 
@@ -37,8 +40,8 @@ WHERE p.id = d.id
 """
 
 
-def product_search_refresh(*, product_ids: Iterable[int]) -> None:
-    """Recompute ``price_from``, the search document, the fallback text and the lexicon of products."""
+def product_index_refresh(*, product_ids: Iterable[int]) -> None:
+    """Recompute ``price_from``, ``in_stock``, the search document, the fallback text and the lexicon."""
     ids = sorted(set(product_ids))
     for start in range(0, len(ids), CHUNK):
         _refresh_chunk(ids[start : start + CHUNK])
@@ -72,7 +75,12 @@ def _refresh_chunk(ids: list[int]) -> None:
         b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
         price_from = min((v["price"] for v in own), default=None)
         in_stock = any((v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) for v in own)
-        search_text = normalized_text(a_text, b_text)
+        search_text = search_fields_text(
+            name=product["name"],
+            a=a_text[len(product["name"]) :],
+            b=b_text,
+            c=product["description"],
+        )
         rows.append((product["id"], a_text, b_text, product["description"], search_text, price_from, in_stock))
         lexicon |= lexicon_words(f"{a_text} {b_text}")
 
@@ -86,9 +94,17 @@ def _refresh_chunk(ids: list[int]) -> None:
             ["search_text", "price_from", "in_stock"],
             batch_size=500,
         )
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(word=word) for word in sorted(lexicon)], ignore_conflicts=True, batch_size=1000
+    search_lexicon_extend(words=lexicon)
+
+
+def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
+    """Keep ``in_stock`` right after inventory's stock moved. Only a product whose flag flips is written (so
+    concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks)."""
+    available = Exists(
+        Variant.objects.filter(product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved")).values("pk")
     )
+    for product_id in sorted(product_ids):
+        Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
 
 
 def planner_statistics_refresh() -> None:

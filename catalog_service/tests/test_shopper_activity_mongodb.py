@@ -1,10 +1,10 @@
 """Search logs and browsing history on the real MongoDB-protocol server; a MongoDB outage never breaks a page."""
 
 import pytest
-from catalog.history.services import zero_result_searches
 from django.core.management import call_command
 from pymongo import MongoClient
 
+from catalog.shopper_activity.selectors import zero_result_searches
 from common.events.testing import published
 from common.testing.tokens import auth_header
 
@@ -81,6 +81,6 @@ def test_pages_still_answer_when_mongodb_is_down(client, catalog_data, settings)
 
 def test_zero_result_admin_page_lists_them(admin_client, client, catalog_data, mongo_db):
     client.get("/api/catalog/products", {"q": "perfume azul"})
-    response = admin_client.get("/admin/search/zeroresultquery/")
+    response = admin_client.get("/admin/shopper_activity/zeroresultquery/")
     assert response.status_code == 200
     assert [row["query"] for row in response.context["rows"]] == ["perfume azul"]

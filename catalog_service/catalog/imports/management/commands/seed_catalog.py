@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from catalog.products.seed import seed_catalog
+from catalog.imports.seed import seed_catalog
 
 
 class Command(BaseCommand):

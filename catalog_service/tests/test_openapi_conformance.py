@@ -1,0 +1,35 @@
+"""Every operation's answers against the service's own OpenAPI document (schemathesis), so the
+hand-rendered orjson answers can never drift from what the docs promise."""
+
+import pytest
+
+from common.testing.openapi import schema_conformance_failures
+from common.testing.tokens import issue_access_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_answer_conforms_to_the_openapi_document(catalog_data):
+    token = issue_access_token(user_id=3)
+    failures, checked = schema_conformance_failures(
+        openapi_path="/api/catalog/openapi.json",
+        headers_for=lambda method, path: {"Authorization": f"Bearer {token}"} if "/me/" in path else {},
+    )
+    assert failures == []
+    assert checked == 6
+
+
+def test_a_hand_rendered_answer_that_drifts_from_the_document_is_caught(catalog_data, monkeypatch):
+    from catalog.products import responses
+
+    real_page = responses.product_list_page
+
+    def drifted_page(filters):
+        page = real_page(filters)
+        return {**page, "count": str(page["count"]), "items": [{**item, "in_stock": "yes"} for item in page["items"]]}
+
+    monkeypatch.setattr(responses, "product_list_page", drifted_page)
+    failures, _ = schema_conformance_failures(openapi_path="/api/catalog/openapi.json", examples_per_operation=3)
+
+    assert [failure.split(":")[0] for failure in failures] == ["GET /api/catalog/products"]
+    assert '"5" is not of type "integer"' in failures[0] and '"yes" is not of type "boolean"' in failures[0]

@@ -1,0 +1,58 @@
+"""The platform tests every service runs: health, readiness, metrics, request ids, docs.
+
+Written once here; each service's ``tests/test_platform.py`` imports them (``from
+common.testing.platform_tests import *``) so pytest collects them in that service's project.
+"""
+
+import pytest
+from django.db import connections
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_answers_ok_when_the_database_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_readyz_answers_503_naming_the_database_when_it_is_unreachable(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        from django.db import OperationalError
+
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections["default"], "cursor", refuse)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["database"]
+    assert response.json()["code"] == "dependency_unavailable"
+
+
+def test_request_id_is_echoed_back(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
+    assert response["X-Request-ID"] == "abc-123"
+
+
+def test_request_id_is_created_when_missing(client):
+    response = client.get("/healthz")
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_metrics_are_exposed(client):
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert b"django_http_requests_total_by_method" in response.content
+
+
+def test_openapi_document_and_admin_login_load(client, settings):
+    service = settings.SERVICE_NAME
+    assert client.get(f"/api/{service}/openapi.json").status_code == 200
+    assert client.get(f"/api/{service}/docs").status_code == 200
+    assert client.get("/admin/login/").status_code == 200
