@@ -1,4 +1,11 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (every dependency answers, or 503 naming it)."""
+"""``/healthz`` (the process answers) and ``/readyz`` (it can serve requests: its database answers).
+
+Readiness fails only on what a service cannot answer without, its database. A broker, the cache or
+MongoDB being down degrades the service (events wait in the outbox, the cache is skipped, browsing
+history is not recorded) but it still serves requests, so the pod stays in its Service: ``/readyz``
+answers 200 with ``status: degraded``, ``degraded`` naming them and a ``detail``, and the
+``dependency_up{dependency}`` gauge says which.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,8 @@ import logging
 
 from django.http import JsonResponse
 
-from common.health.checks import configured_checks
+from common.health.checks import REQUIRED, configured_checks
+from common.observability.metrics import DEPENDENCY_UP
 
 logger = logging.getLogger(__name__)
 
@@ -22,19 +30,31 @@ def readyz(request):
         try:
             check()
             results[name] = "ok"
-        except Exception as exc:  # any failure of a dependency means not ready
+            DEPENDENCY_UP.labels(dependency=name).set(1)
+        except Exception as exc:  # any failure of a dependency: not ready, or degraded
             logger.warning("readiness check failed", extra={"dependency": name, "error": str(exc)})
             results[name] = f"error: {exc.__class__.__name__}"
+            DEPENDENCY_UP.labels(dependency=name).set(0)
             failed.append(name)
-    if failed:
+    required = [name for name in failed if name in REQUIRED]
+    if required:
         return JsonResponse(
             {
                 "status": "unavailable",
                 "code": "dependency_unavailable",
                 "failed": failed,
                 "checks": results,
-                "detail": f"Not ready: {', '.join(failed)} did not answer.",
+                "detail": f"Indisponível: {', '.join(required)} não respondeu.",
             },
             status=503,
+        )
+    if failed:
+        return JsonResponse(
+            {
+                "status": "degraded",
+                "degraded": failed,
+                "checks": results,
+                "detail": f"Funcionando com limitações: {', '.join(failed)} não respondeu.",
+            }
         )
     return JsonResponse({"status": "ok", "checks": results})
