@@ -236,6 +236,8 @@ class KafkaPublisher:
                     **connection_config(),
                     "enable.idempotence": True,
                     "acks": "all",
+                    # off in production: a missing topic waits for `kafka_topics`, never auto-created with RF 1
+                    "allow.auto.create.topics": auto_create_topics(),
                     "linger.ms": 5,
                     "message.timeout.ms": int(publish_timeout() * 1000),
                     "error_cb": self._on_error,
