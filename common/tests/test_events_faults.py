@@ -340,6 +340,11 @@ def test_readyz_stays_ready_but_degraded_while_a_broker_and_the_cache_are_unreac
         rabbit_proxy.cut()
         redis_proxy.cut()
         degraded = client.get("/readyz")
+        rabbit_proxy.stall()  # a hung broker: the check must give up before the probe's 3 s timeout
+        redis_proxy.restore()
+        started = time.monotonic()
+        hung = client.get("/readyz")
+        hung_seconds = time.monotonic() - started
 
     assert (healthy.status_code, healthy.json()["status"]) == (200, "ok")
     assert degraded.status_code == 200
@@ -349,6 +354,8 @@ def test_readyz_stays_ready_but_degraded_while_a_broker_and_the_cache_are_unreac
     from common.observability.metrics import DEPENDENCY_UP
 
     assert DEPENDENCY_UP.labels(dependency="rabbitmq")._value.get() == 0
+    assert (hung.status_code, hung.json()["degraded"], hung.json()["checks"]["redis"]) == (200, ["rabbitmq"], "ok")
+    assert hung_seconds < 3.0
 
 
 # --- 6. Kafka topics created at deploy time with the configured replication ---------------------------
