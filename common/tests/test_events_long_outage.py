@@ -112,8 +112,10 @@ def test_a_60_second_rabbitmq_outage_while_events_keep_coming_loses_nothing_and_
                 if relay.runs == 1 and elapsed >= BEFORE_SECONDS + OUTAGE_SECONDS + 2:
                     relay.kill()  # SIGKILLed while it drains the backlog, then started again
                     relay.start()
-                outage_applied = "restored" in marks and "drained" not in marks and (
-                    AppliedNote.objects.filter(sequence__lt=restored_count).count() >= restored_count
+                outage_applied = (
+                    "restored" in marks
+                    and "drained" not in marks
+                    and (AppliedNote.objects.filter(sequence__lt=restored_count).count() >= restored_count)
                 )
                 if outage_applied:
                     marks["drained"] = time.time()  # every event of the outage is applied
