@@ -64,7 +64,7 @@ def test_every_web_deployment_has_probes_resources_and_a_service_hpa_and_pdb(ove
 def test_every_pod_is_non_root_with_a_read_only_root_and_a_tmp_volume(overlay):
     _, resources = overlay
     specs = _pod_specs(resources)
-    assert len(specs) == 4 + 13 + 4  # web, background processes, migration Jobs
+    assert len(specs) == 4 + 13 + 4 + 1  # web, background processes, migration Jobs, the Kafka topics Job
     for where, spec in specs.items():
         assert spec["securityContext"]["runAsNonRoot"] is True, where
         assert spec["automountServiceAccountToken"] is False, where
