@@ -189,6 +189,7 @@ class RabbitMqPublisher:
                 returned = (returned - {str(row.event_id) for row in again}) | returned_again
         except CONNECTION_ERRORS as error:
             failure = Outage(f"RabbitMQ unavailable: {error!r}")
+            confirmed = {**confirmed, **self._confirmed}  # acks that arrived before the link broke count
             self.close()
         results: dict[int, str | None] = {}
         for row in rows:
