@@ -313,12 +313,12 @@ def background_deployment(service: Service, process: Background) -> dict:
     }
 
 
-def migration_job(service: Service) -> dict:
+def one_off_job(service: Service, name: str, args: list[str], *, deadline: int = 600) -> dict:
     container = {
-        "name": "migrate",
+        "name": name,
         "image": image(service),
         "imagePullPolicy": "Always",
-        "args": ["python", "manage.py", "migrate", "--noinput"],
+        "args": args,
         "envFrom": env_from(service),
         "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}},
         "securityContext": container_security(),
@@ -328,22 +328,32 @@ def migration_job(service: Service) -> dict:
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
-        "metadata": {"name": f"{service.name}-migrate", "labels": labels(service, "migrate")},
+        "metadata": {"name": f"{service.name}-{name}", "labels": labels(service, name)},
         "spec": {
             "backoffLimit": 3,
-            "activeDeadlineSeconds": 600,
+            "activeDeadlineSeconds": deadline,
             "ttlSecondsAfterFinished": 86400,
             "template": {
                 "metadata": {
-                    "labels": labels(service, "migrate"),
-                    # The Job talks only to its database (outside the mesh); a sidecar would keep it from
-                    # ever completing.
+                    "labels": labels(service, name),
+                    # The Job talks only to its database or broker (outside the mesh); a sidecar would keep
+                    # it from ever completing.
                     "annotations": {"sidecar.istio.io/inject": "false"},
                 },
                 "spec": spec,
             },
         },
     }
+
+
+def migration_job(service: Service) -> dict:
+    return one_off_job(service, "migrate", ["python", "manage.py", "migrate", "--noinput"])
+
+
+def kafka_topics_job(service: Service) -> dict:
+    """Creates (or checks) every Kafka topic of the backbone with the ConfigMap's replication, partitions
+    and min.insync.replicas; production brokers have auto-create off, so this runs before the relays."""
+    return one_off_job(service, "kafka-topics", ["python", "manage.py", "kafka_topics"], deadline=300)
 
 
 def service_accounts(service: Service) -> list[dict]:
@@ -378,6 +388,12 @@ def config_map(service: Service) -> dict:
         "JWT_ISSUER": "https://accounts.cosmeticos.co",
         "JWT_AUDIENCE": "cosmeticos-api",
         "JWKS_URL": f"http://accounts.{NAMESPACE}.svc.cluster.local:8002/.well-known/jwks.json",
+        # Kafka topics (manage.py kafka_topics, the catalog-kafka-topics Job): as the Terraform brokers
+        # expect them (MSK: default.replication.factor=3, min.insync.replicas=2, auto-create off).
+        "EVENTS_KAFKA_REPLICATION": "3",
+        "EVENTS_KAFKA_MIN_INSYNC_REPLICAS": "2",
+        "EVENTS_KAFKA_PARTITIONS": "6",
+        "EVENTS_KAFKA_AUTO_CREATE_TOPICS": "false",
     }
     if service.name == "accounts":
         # Both files come from the accounts-jwt Secret; rotation happens in the secret store.
@@ -623,6 +639,9 @@ def authorization_policy(service: Service) -> dict:
     }
 
 
+KAFKA_TOPICS_OWNER = "catalog"  # the topics are shared: one Job creates them all
+
+
 def documents(service: Service) -> dict[str, list[dict]]:
     return {
         "serviceaccounts.yaml": service_accounts(service),
@@ -633,6 +652,7 @@ def documents(service: Service) -> dict[str, list[dict]]:
         "pdb.yaml": [pdb(service)],
         "background.yaml": [background_deployment(service, process) for process in service.background],
         "migrate-job.yaml": [migration_job(service)],
+        **({"kafka-topics-job.yaml": [kafka_topics_job(service)]} if service.name == KAFKA_TOPICS_OWNER else {}),
         "networkpolicies.yaml": network_policies(service),
         "istio.yaml": [destination_rule(service), mesh_virtual_service(service), authorization_policy(service)],
     }

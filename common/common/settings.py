@@ -166,6 +166,23 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "EVENTS_AUDIT_TOPIC": env.bool("EVENTS_AUDIT_TOPIC", default=False),
         "EVENTS_PUBLISH_TIMEOUT": env.float("EVENTS_PUBLISH_TIMEOUT", default=10.0),
         "EVENTS_OUTBOX_RETENTION_DAYS": env.int("EVENTS_OUTBOX_RETENTION_DAYS", default=7),
+        # Retries (common.events.retry): handler errors that are transient are retried with exponential
+        # backoff and jitter for EVENTS_RETRY_BUDGET seconds; unknown ones EVENTS_DELIVERY_LIMIT times.
+        "EVENTS_RETRY_BUDGET": env.float("EVENTS_RETRY_BUDGET", default=600.0),
+        "EVENTS_RETRY_BACKOFF": env.float("EVENTS_RETRY_BACKOFF", default=0.2),
+        "EVENTS_RETRY_MAX_DELAY": env.float("EVENTS_RETRY_MAX_DELAY", default=30.0),
+        "EVENTS_TRANSIENT_ERRORS": env.list("EVENTS_TRANSIENT_ERRORS", default=[]),
+        "EVENTS_OUTBOX_MAX_FAILURES": env.int("EVENTS_OUTBOX_MAX_FAILURES", default=8),
+        "EVENTS_BROKER_DELIVERY_LIMIT": env.int("EVENTS_BROKER_DELIVERY_LIMIT", default=100),
+        # Kafka topics: created by `manage.py kafka_topics` at deploy time (auto-create off there).
+        "EVENTS_KAFKA_PARTITIONS": env.int("EVENTS_KAFKA_PARTITIONS", default=3),
+        "EVENTS_KAFKA_REPLICATION": env.int("EVENTS_KAFKA_REPLICATION", default=1),
+        "EVENTS_KAFKA_MIN_INSYNC_REPLICAS": env.int("EVENTS_KAFKA_MIN_INSYNC_REPLICAS", default=1),
+        "EVENTS_KAFKA_AUTO_CREATE_TOPICS": env.bool("EVENTS_KAFKA_AUTO_CREATE_TOPICS", default=True),
+        # Retention of the events tables (common.events.retention), in days.
+        "EVENTS_INBOX_RETENTION_DAYS": env.float("EVENTS_INBOX_RETENTION_DAYS", default=30),
+        "EVENTS_DEAD_LETTER_RETENTION_DAYS": env.float("EVENTS_DEAD_LETTER_RETENTION_DAYS", default=30),
+        "EVENTS_BUS_RETENTION_DAYS": env.float("EVENTS_BUS_RETENTION_DAYS", default=7),
         # Security: on whenever DEBUG is off, so `check --deploy` passes in production.
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
         "SECURE_SSL_REDIRECT": env.bool("SECURE_SSL_REDIRECT", default=secure),

@@ -73,3 +73,36 @@ def test_a_dead_letter_that_is_not_an_envelope_cannot_be_replayed(staff_client):
     assert DeadLetter.objects.get().replayed_at is None
     assert DEAD_LETTERS.labels(service="commontest")._value.get() == 1
     assert (dead.event_id, dead.event_type) == (None, "")
+
+
+def test_parked_rows_are_listed_with_their_error_and_can_be_retried_or_discarded(staff_client):
+    parked, kept, pending = (publish(NoteRecorded(text=text), key="k") for text in ("parked", "kept", "pending"))
+    OutboxMessage.objects.filter(pk__in=[parked.pk, kept.pk]).update(
+        status=OutboxMessage.Status.FAILED, attempts=1, failures=1, last_error="unroutable: no queue is bound"
+    )
+
+    listed = staff_client.get("/admin/outbox/outboxmessage/", {"status__exact": "failed"})
+    retried = staff_client.post(
+        "/admin/outbox/outboxmessage/", {"action": "replay", "_selected_action": [kept.pk]}, follow=True
+    )
+    discarded = staff_client.post(
+        "/admin/outbox/outboxmessage/", {"action": "discard", "_selected_action": [parked.pk, pending.pk]}, follow=True
+    )
+
+    assert sorted(row.pk for row in listed.context["cl"].result_list) == [parked.pk, kept.pk]
+    assert "unroutable: no queue is bound" in listed.content.decode()
+    assert retried.status_code == discarded.status_code == 200
+    assert list(OutboxMessage.objects.order_by("pk").values_list("pk", "status", "failures")) == [
+        (kept.pk, "pending", 0),
+        (pending.pk, "pending", 0),
+    ]  # only the parked row was discarded
+    assert "não estavam paradas" in discarded.content.decode()
+
+
+def test_a_dead_letter_given_up_on_is_discarded(staff_client):
+    dead = dead_letter_record(body=b"not json", source="q", error="malformed", attempts=1)
+
+    staff_client.post("/admin/inbox/deadletter/", {"action": "discard", "_selected_action": [dead.pk]}, follow=True)
+
+    assert DeadLetter.objects.count() == 0
+    assert DEAD_LETTERS.labels(service="commontest")._value.get() == 0

@@ -64,7 +64,7 @@ def test_every_web_deployment_has_probes_resources_and_a_service_hpa_and_pdb(ove
 def test_every_pod_is_non_root_with_a_read_only_root_and_a_tmp_volume(overlay):
     _, resources = overlay
     specs = _pod_specs(resources)
-    assert len(specs) == 4 + 13 + 4  # web, background processes, migration Jobs
+    assert len(specs) == 4 + 13 + 4 + 1  # web, background processes, migration Jobs, the Kafka topics Job
     for where, spec in specs.items():
         assert spec["securityContext"]["runAsNonRoot"] is True, where
         assert spec["automountServiceAccountToken"] is False, where
@@ -118,7 +118,7 @@ def test_beat_is_a_single_replica_recreated_never_autoscaled(overlay):
 
 def test_each_service_has_a_migration_job_outside_the_mesh(overlay):
     _, resources = overlay
-    jobs = _by_kind(resources, "Job")
+    jobs = {name: job for name, job in _by_kind(resources, "Job").items() if name.endswith("-migrate")}
     assert sorted(jobs) == sorted(f"{name}-migrate" for name in SERVICES)
     for job in jobs.values():
         assert job["spec"]["template"]["spec"]["containers"][0]["args"] == [
@@ -128,6 +128,17 @@ def test_each_service_has_a_migration_job_outside_the_mesh(overlay):
             "--noinput",
         ]
         assert job["spec"]["template"]["metadata"]["annotations"] == {"sidecar.istio.io/inject": "false"}
+
+
+def test_one_job_creates_the_kafka_topics_with_the_replication_the_brokers_expect(overlay):
+    name, resources = overlay
+    job = _by_kind(resources, "Job")["catalog-kafka-topics"]
+    assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["python", "manage.py", "kafka_topics"]
+    assert job["spec"]["template"]["metadata"]["annotations"] == {"sidecar.istio.io/inject": "false"}
+    config = _by_kind(resources, "ConfigMap")["catalog-config"]["data"]
+    expected = ("1", "1") if name == "dev" else ("3", "2")  # dev: one in-cluster broker; prod: MSK
+    assert (config["EVENTS_KAFKA_REPLICATION"], config["EVENTS_KAFKA_MIN_INSYNC_REPLICAS"]) == expected
+    assert config["EVENTS_KAFKA_AUTO_CREATE_TOPICS"] == "false"
 
 
 def test_network_policies_deny_by_default_and_allow_only_declared_callers(overlay):

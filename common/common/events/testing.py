@@ -18,6 +18,7 @@ from django.utils import timezone
 from common.events.consumer import Handler, handle_envelope
 from common.events.envelope import Envelope, envelope_for
 from common.events.outbox.models import OutboxMessage
+from common.events.retry import Outage
 
 __all__ = ["InMemoryTransport", "deliver", "deliver_published", "envelope_of", "published"]
 
@@ -80,20 +81,26 @@ def deliver_published(*, handlers: Mapping[str, Handler], event_type: str | None
 
 
 class InMemoryTransport:
-    """A fake broker for relay tests: records every envelope it confirms; ``down=True`` refuses all."""
+    """A fake broker for relay tests: records every envelope it confirms; ``down=True`` refuses all
+    (an outage); ``row_errors[event_id] = error`` fails one row with that error."""
 
     name = "memory"
 
     def __init__(self) -> None:
         self.sent: list[Envelope] = []
         self.down = False
+        self.row_errors: dict[Any, str] = {}
 
     def send(self, rows: Sequence[OutboxMessage]) -> dict[int, str | None]:
         if self.down:
-            return {row.pk: "in-memory broker is down" for row in rows}
+            return {row.pk: Outage("in-memory broker is down") for row in rows}
+        results: dict[int, str | None] = {}
         for row in rows:
-            self.sent.append(Envelope.model_validate(row.envelope))
-        return {row.pk: None for row in rows}
+            error = self.row_errors.get(row.event_id)
+            if error is None:
+                self.sent.append(Envelope.model_validate(row.envelope))
+            results[row.pk] = error
+        return results
 
     def close(self) -> None:
         """Nothing to release."""

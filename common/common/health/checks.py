@@ -1,6 +1,7 @@
 """Readiness checks: each answers whether one dependency (database, broker, store) is reachable.
 
-A check is only run when its dependency is configured; embedded mode has just the database.
+A check is only run when its dependency is configured; embedded mode has just the database. Only the
+``REQUIRED`` ones (the database) make a service unready; the others only degrade it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import connections
 
 CHECK_TIMEOUT_SECONDS = 2.0
+REQUIRED = frozenset({"database"})
 
 
 def check_database() -> None:

@@ -20,3 +20,8 @@ OUTBOX_OLDEST_PENDING_AGE = Gauge("outbox_oldest_pending_age_seconds", "Age of t
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox rows confirmed by a broker", ["event_type"])
 DEAD_LETTERS = Gauge("events_dead_letters", "Messages parked in the dead-letter store", ["service"])
 EVENTS_HANDLED = Counter("events_handled_total", "Events handled by consumers", ["event_type", "outcome"])
+OUTBOX_FAILED = Gauge("outbox_failed_messages", "Outbox rows parked after failing (retry or discard them in the admin)")
+QUEUE_ARGUMENTS_MISMATCH = Gauge(
+    "events_queue_arguments_mismatch", "1 when a RabbitMQ queue exists with other arguments than declared", ["queue"]
+)
+DEPENDENCY_UP = Gauge("dependency_up", "1 when the last readiness check of a dependency succeeded", ["dependency"])

@@ -18,3 +18,10 @@ class NoteAcknowledged(EventContract):
     """Published by the note handler, to check correlation and causation ids."""
 
     text: str
+
+
+@contract("commontest.note_orphaned", version=1, producer="commontest", consumers=())
+class NoteOrphaned(EventContract):
+    """A type no service consumes: RabbitMQ has no queue for it (an unroutable row)."""
+
+    text: str

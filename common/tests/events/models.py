@@ -10,6 +10,7 @@ class AppliedNote(models.Model):
     text = models.CharField(max_length=200)
     sequence = models.IntegerField(default=0)
     correlation_id = models.CharField(max_length=100, blank=True, default="")
+    applied_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["id"]

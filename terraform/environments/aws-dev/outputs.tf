@@ -37,3 +37,8 @@ output "documentdb_endpoint" {
   description = "DocumentDB endpoint for MONGODB_URI (tls=true)."
   value       = module.documentdb.endpoint
 }
+
+output "events_kafka_settings" {
+  description = "EVENTS_KAFKA_* for the services' ConfigMap: the topics manage.py kafka_topics creates."
+  value       = module.kafka.events_kafka_settings
+}

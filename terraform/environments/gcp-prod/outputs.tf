@@ -22,3 +22,8 @@ output "project_number" {
   description = "Project number (Workload Identity bindings)."
   value       = data.google_project.this.number
 }
+
+output "events_kafka_settings" {
+  description = "EVENTS_KAFKA_* for the services' ConfigMap: the topics manage.py kafka_topics creates."
+  value       = module.kafka.events_kafka_settings
+}

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 
 from common.admin import NoManualEditsAdmin
 from common.events.inbox.models import DeadLetter, ProcessedEvent
-from common.events.inbox.services import dead_letter_replay
+from common.events.inbox.services import dead_letter_discard, dead_letter_replay
 from common.events.validation import InvalidEvent
 
 
@@ -21,9 +21,9 @@ class DeadLetterAdmin(NoManualEditsAdmin):
     list_filter = ["event_type", "source"]
     search_fields = ["=event_id", "error"]
     readonly_fields = [field.name for field in DeadLetter._meta.fields]
-    actions = ["replay"]
+    actions = ["replay", "discard"]
 
-    @admin.action(description="Replay: publish again through the outbox")
+    @admin.action(description="Reprocessar: publicar de novo pelo outbox")
     def replay(self, request, queryset):
         replayed, unreadable = 0, 0
         for dead_letter in queryset:
@@ -32,6 +32,13 @@ class DeadLetterAdmin(NoManualEditsAdmin):
                 replayed += 1
             except InvalidEvent:
                 unreadable += 1
-        self.message_user(request, f"{replayed} dead letter(s) queued again through the outbox.", messages.SUCCESS)
+        self.message_user(request, f"{replayed} mensagem(ns) mortas enviadas de novo pelo outbox.", messages.SUCCESS)
         if unreadable:
-            self.message_user(request, f"{unreadable} dead letter(s) are not envelopes: fix by hand.", messages.WARNING)
+            self.message_user(
+                request, f"{unreadable} mensagem(ns) não são envelopes: corrija manualmente.", messages.WARNING
+            )
+
+    @admin.action(description="Descartar: desistir destas mensagens (não serão aplicadas)")
+    def discard(self, request, queryset):
+        count = dead_letter_discard(dead_letter_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} mensagem(ns) mortas descartadas.", messages.SUCCESS)

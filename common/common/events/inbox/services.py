@@ -47,8 +47,19 @@ def dead_letter_replay(*, dead_letter: DeadLetter) -> OutboxMessage:
         row = OutboxMessage.objects.filter(event_id=envelope.event_id).first()
         if row is not None:
             row.status = OutboxMessage.Status.PENDING
-            row.attempts, row.last_error, row.sent_at = 0, "", None
-            row.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+            row.attempts, row.failures, row.last_error = 0, 0, ""
+            row.sent_at = row.next_attempt_at = row.failed_at = None
+            row.save(
+                update_fields=[
+                    "status",
+                    "attempts",
+                    "failures",
+                    "last_error",
+                    "sent_at",
+                    "next_attempt_at",
+                    "failed_at",
+                ]
+            )
         else:
             row = OutboxMessage.objects.create(
                 event_id=envelope.event_id,
@@ -60,6 +71,13 @@ def dead_letter_replay(*, dead_letter: DeadLetter) -> OutboxMessage:
         DeadLetter.objects.filter(pk=dead_letter.pk).update(replayed_at=timezone.now())
     dead_letters_refresh_metric()
     return row
+
+
+def dead_letter_discard(*, dead_letter_ids: list[int]) -> int:
+    """Delete dead letters an operator decided not to replay (the event is given up on)."""
+    deleted, _ = DeadLetter.objects.filter(pk__in=dead_letter_ids).delete()
+    dead_letters_refresh_metric()
+    return deleted
 
 
 def dead_letters_refresh_metric() -> None:

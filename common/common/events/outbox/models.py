@@ -9,8 +9,9 @@ from django.db import models
 
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
+        PENDING = "pending", "Pendente"
+        SENT = "sent", "Enviada"
+        FAILED = "failed", "Falhou (parada)"
 
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event_type = models.CharField(max_length=100, db_index=True)
@@ -20,6 +21,13 @@ class OutboxMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    failures = models.PositiveIntegerField(
+        default=0, help_text="Failed sends of this row alone (a broker outage does not count)"
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="A row that failed on its own waits until then (per-row backoff)"
+    )
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="When the row was parked")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

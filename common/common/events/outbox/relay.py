@@ -3,8 +3,13 @@
 Rows go in id order, a batch at a time. On PostgreSQL the batch is locked with ``SELECT ... FOR
 UPDATE SKIP LOCKED`` so several relays share the work without sending a row twice at once; on SQLite
 (one relay per service) rows are read without a transaction so the database is not held during a
-broker round trip. A row is marked sent only when every transport it goes to confirmed it; a failed
-row stays pending with ``attempts`` and ``last_error`` updated, and the loop backs off exponentially.
+broker round trip. A row is marked sent only when every transport it goes to confirmed it.
+
+A failure is handled by its kind (:mod:`common.events.retry`): a broker outage leaves the rows pending
+and backs off that transport alone; a row's own error backs off that row alone (``next_attempt_at``)
+and parks it as ``failed`` after ``EVENTS_OUTBOX_MAX_FAILURES``; a permanent error parks it at once.
+A parked row is never retried automatically (admin: retry or discard), so it can never slow down the
+healthy rows of its transport.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -25,11 +29,12 @@ from django.utils import timezone
 from common.events import routing
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
-from common.events.outbox.selectors import outbox_backlog, outbox_pending
-from common.events.outbox.services import outbox_delete_sent
+from common.events.outbox.selectors import outbox_backlog, outbox_due, outbox_failed_count
 from common.events.outbox.wakeup import PendingWaiter, PollingWaiter
+from common.events.retention import events_prune
+from common.events.retry import Outage, Permanent, outbox_max_failures, outbox_row_backoff
 from common.events.transports import Publisher, publisher_for
-from common.observability.metrics import OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
+from common.observability.metrics import OUTBOX_FAILED, OUTBOX_OLDEST_PENDING_AGE, OUTBOX_PENDING, OUTBOX_PUBLISHED
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +42,18 @@ DEFAULT_BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 30.0
 METRICS_REFRESH_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 600.0
-DEFAULT_RETENTION_DAYS = 7
 
 
 @dataclass(frozen=True)
 class RelayResult:
     sent: int = 0
     failed: int = 0
+    outage: bool = False  # the broker itself failed: the transport backs off
+    parked: int = 0
+
+    @property
+    def tried(self) -> int:
+        return self.sent + self.failed
 
 
 def transports_of(event_type: str) -> list[str]:
@@ -58,18 +68,19 @@ def outbox_refresh_metrics() -> None:
     count, age = outbox_backlog()
     OUTBOX_PENDING.set(count)
     OUTBOX_OLDEST_PENDING_AGE.set(age)
+    OUTBOX_FAILED.set(outbox_failed_count())
 
 
 def pending_routed_to(transport: str) -> QuerySet[OutboxMessage]:
-    """Pending rows whose event type travels on ``transport`` (rows of unknown types go with the first)."""
+    """Due rows whose event type travels on ``transport`` (rows of unknown types go with the first)."""
     transports = routing.configured_transports()
     if len(transports) == 1:
-        return outbox_pending()
+        return outbox_due()
     registered = {event_type for event_type, _version in REGISTRY}
     routed_here = [event_type for event_type in registered if routing.transport_for(event_type) == transport]
     if transport == transports[0]:
-        return outbox_pending().filter(Q(event_type__in=routed_here) | ~Q(event_type__in=registered))
-    return outbox_pending().filter(event_type__in=routed_here)
+        return outbox_due().filter(Q(event_type__in=routed_here) | ~Q(event_type__in=registered))
+    return outbox_due().filter(event_type__in=routed_here)
 
 
 class _Backoff:
@@ -101,10 +112,10 @@ class OutboxRelay:
         self.publishers: dict[str, Publisher] = dict(publishers or {})
 
     def relay_batch(self, transport: str | None = None) -> RelayResult:
-        """Send at most one batch of pending rows (only those routed to ``transport`` when given)."""
+        """Send at most one batch of due rows (only those routed to ``transport`` when given)."""
         locking = connection.features.has_select_for_update_skip_locked
         with transaction.atomic() if locking else contextlib.nullcontext():
-            pending = outbox_pending() if transport is None else pending_routed_to(transport)
+            pending = outbox_due() if transport is None else pending_routed_to(transport)
             if locking:
                 pending = pending.select_for_update(skip_locked=True)
             rows = list(pending[: self.batch_size])
@@ -112,32 +123,64 @@ class OutboxRelay:
                 return RelayResult()
             errors = self._send(rows)
             sent = [row for row in rows if row.pk not in errors]
+            now = timezone.now()
             OutboxMessage.objects.filter(pk__in=[row.pk for row in sent]).update(
-                status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+                status=OutboxMessage.Status.SENT,
+                sent_at=now,
+                attempts=F("attempts") + 1,
+                last_error="",
+                next_attempt_at=None,
             )
-            failed_by_error: dict[str, list[int]] = defaultdict(list)
-            for row_id, error in errors.items():
-                failed_by_error[error[:2000]].append(row_id)
-            for error, row_ids in failed_by_error.items():
-                OutboxMessage.objects.filter(pk__in=row_ids).update(attempts=F("attempts") + 1, last_error=error)
+            parked = self._record_failures(rows, errors, now)
         for event_type, count in Counter(row.event_type for row in sent).items():
             OUTBOX_PUBLISHED.labels(event_type=event_type).inc(count)
+        outage = any(isinstance(error, Outage) for error in errors.values())
         if errors:
             logger.warning(
-                "outbox rows not confirmed", extra={"failed": len(errors), "error": next(iter(errors.values()))}
+                "outbox rows not confirmed",
+                extra={"failed": len(errors), "parked": parked, "error": next(iter(errors.values()))},
             )
-        return RelayResult(sent=len(sent), failed=len(errors))
+        return RelayResult(sent=len(sent), failed=len(errors), outage=outage, parked=parked)
+
+    @staticmethod
+    def _record_failures(rows: list[OutboxMessage], errors: dict[int, str], now) -> int:
+        """Outage: attempts and error only. The row's own error: its backoff, or parked. Returns how many parked."""
+        outage_by_error: dict[str, list[int]] = defaultdict(list)
+        parked = 0
+        for row in rows:
+            error = errors.get(row.pk)
+            if error is None:
+                continue
+            if isinstance(error, Outage):
+                outage_by_error[error[:2000]].append(row.pk)
+                continue
+            failures = row.failures + 1
+            update = {"attempts": F("attempts") + 1, "failures": failures, "last_error": str(error)[:2000]}
+            if isinstance(error, Permanent) or failures >= outbox_max_failures():
+                update.update(status=OutboxMessage.Status.FAILED, failed_at=now, next_attempt_at=None)
+                parked += 1
+                logger.error(
+                    "outbox row parked", extra={"row_id": row.pk, "event_type": row.event_type, "error": str(error)}
+                )
+            else:
+                update["next_attempt_at"] = now + timedelta(seconds=outbox_row_backoff(failures))
+            OutboxMessage.objects.filter(pk=row.pk).update(**update)
+        for error, row_ids in outage_by_error.items():
+            OutboxMessage.objects.filter(pk__in=row_ids).update(attempts=F("attempts") + 1, last_error=error)
+        return parked
 
     def relay_pending(self) -> RelayResult:
-        """Send each transport's batches until it has nothing pending or fails (``relay_outbox --once``)."""
-        sent = failed = 0
+        """Send each transport's batches until nothing is due or it is down (``relay_outbox --once``)."""
+        sent = failed = parked = 0
+        outage = False
         for transport in routing.configured_transports():
             while True:
                 result = self.relay_batch(transport)
-                sent, failed = sent + result.sent, failed + result.failed
-                if result.failed or result.sent < self.batch_size:
+                sent, failed, parked = sent + result.sent, failed + result.failed, parked + result.parked
+                outage = outage or result.outage
+                if result.outage or result.tried < self.batch_size:
                     break
-        return RelayResult(sent=sent, failed=failed)
+        return RelayResult(sent=sent, failed=failed, outage=outage, parked=parked)
 
     def run(self, *, stop: threading.Event, poll_interval: float = 0.2, waiter: PollingWaiter | None = None) -> None:
         """Relay until ``stop`` is set. Each transport backs off on its own while it fails, so a broker
@@ -162,17 +205,17 @@ class OutboxRelay:
                     result = self.relay_batch(transport)
                 except Exception:
                     logger.exception("relay batch failed", extra={"transport": transport})
-                    result = RelayResult(failed=1)
-                if result.failed:
+                    result = RelayResult(failed=1, outage=True)
+                if result.outage:
                     backoff.fail()
                     logger.info("relay backing off", extra={"transport": transport, "seconds": backoff.seconds})
                 else:
-                    backoff.reset()
-                    more_waiting = more_waiting or result.sent >= self.batch_size
+                    backoff.reset()  # a row's own failure is that row's backoff, never the transport's
+                    more_waiting = more_waiting or result.tried >= self.batch_size
             now = time.monotonic()
             if now >= housekeeping_due:
                 housekeeping_due = now + HOUSEKEEPING_SECONDS
-                self._delete_old_sent_rows()
+                self._housekeeping()
             if now >= metrics_due:
                 metrics_due = now + METRICS_REFRESH_SECONDS
                 outbox_refresh_metrics()
@@ -185,11 +228,15 @@ class OutboxRelay:
                 waiter.wait(min([poll_interval, *retries]))  # woken early by a commit's NOTIFY (PostgreSQL)
 
     @staticmethod
-    def _delete_old_sent_rows() -> None:
-        days = int(getattr(settings, "EVENTS_OUTBOX_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-        deleted = outbox_delete_sent(older_than=timedelta(days=days))
-        if deleted:
-            logger.info("deleted old sent outbox rows", extra={"deleted": deleted, "retention_days": days})
+    def _housekeeping() -> None:
+        """The retention of every events table (``events_prune``), every 10 minutes of the relay's loop."""
+        try:
+            pruned = events_prune()
+        except Exception:
+            logger.exception("events pruning failed; trying again at the next housekeeping")
+            return
+        if any(pruned.values()):
+            logger.info("pruned events tables", extra={"pruned": pruned})
 
     def close(self) -> None:
         for publisher in self.publishers.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from common.events.outbox.models import OutboxMessage
@@ -10,6 +10,16 @@ from common.events.outbox.models import OutboxMessage
 
 def outbox_pending() -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).order_by("id")
+
+
+def outbox_due() -> QuerySet[OutboxMessage]:
+    """Pending rows the relay may send now: not waiting out their own backoff."""
+    return outbox_pending().filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+
+
+def outbox_failed_count() -> int:
+    """Rows parked after failing: they wait for an operator (admin: retry or discard)."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
 
 
 def outbox_backlog() -> tuple[int, float]:

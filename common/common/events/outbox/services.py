@@ -55,8 +55,20 @@ def outbox_replay(*, message_ids: list[int]) -> int:
     applied is skipped, and one that was lost or dead-lettered downstream is applied.
     """
     return OutboxMessage.objects.filter(pk__in=message_ids).update(
-        status=OutboxMessage.Status.PENDING, attempts=0, last_error="", sent_at=None
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        failures=0,
+        last_error="",
+        sent_at=None,
+        next_attempt_at=None,
+        failed_at=None,
     )
+
+
+def outbox_discard(*, message_ids: list[int]) -> int:
+    """Delete parked (failed) rows an operator gave up on; pending and sent rows are left alone."""
+    deleted, _ = OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxMessage.Status.FAILED).delete()
+    return deleted
 
 
 def outbox_delete_sent(*, older_than: timedelta) -> int:

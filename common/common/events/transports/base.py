@@ -17,18 +17,14 @@ from django.db import close_old_connections, connection
 from common.events.consumer import Handler, handle_envelope
 from common.events.envelope import Envelope
 from common.events.outbox.models import OutboxMessage
+from common.events.retry import Failure, classify, delivery_limit, gives_up, retry_delay
 from common.events.validation import InvalidEvent, envelope_from_bytes
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DELIVERY_LIMIT = 5
 DEFAULT_PUBLISH_TIMEOUT_SECONDS = 10.0
-DEFAULT_RETRY_BACKOFF_SECONDS = 0.2
 
-
-def delivery_limit() -> int:
-    """How many times a message is tried before it is dead-lettered (``EVENTS_DELIVERY_LIMIT``)."""
-    return int(getattr(settings, "EVENTS_DELIVERY_LIMIT", DEFAULT_DELIVERY_LIMIT))
+__all__ = ["delivery_limit"]  # re-exported: older imports take it from here
 
 
 def publish_timeout() -> float:
@@ -36,13 +32,13 @@ def publish_timeout() -> float:
     return float(getattr(settings, "EVENTS_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT_SECONDS))
 
 
-def retry_backoff(attempt: int) -> float:
-    """Seconds to wait before trying a failed message again (``EVENTS_RETRY_BACKOFF`` x attempt, <= 2 s)."""
-    return min(float(getattr(settings, "EVENTS_RETRY_BACKOFF", DEFAULT_RETRY_BACKOFF_SECONDS)) * attempt, 2.0)
-
-
 class Publisher(Protocol):
-    """Sends outbox rows to a broker and says, per row id, ``None`` (confirmed) or the error."""
+    """Sends outbox rows to a broker and says, per row id, ``None`` (confirmed) or the error.
+
+    An error is an :class:`~common.events.retry.Outage` (the broker is down: the transport backs off),
+    a :class:`~common.events.retry.Permanent` (the row is parked) or a plain string (that row retries
+    on its own backoff); see :mod:`common.events.retry`.
+    """
 
     name: str
 
@@ -55,7 +51,7 @@ class Outcome(enum.StrEnum):
     HANDLED = "handled"
     SKIPPED = "skipped"  # a duplicate, or a type this service has no handler for
     INVALID = "invalid"  # malformed or breaks its contract: dead-letter at once
-    FAILED = "failed"  # the handler raised: try again, dead-letter after the delivery limit
+    FAILED = "failed"  # the handler raised: ``failure`` says whether and how long to retry
 
 
 @dataclass(frozen=True)
@@ -63,6 +59,7 @@ class Processed:
     outcome: Outcome
     envelope: Envelope | None = None
     error: str = ""
+    failure: Failure | None = None
 
 
 def process_message(body: bytes, *, handlers: Mapping[str, Handler]) -> Processed:
@@ -74,11 +71,13 @@ def process_message(body: bytes, *, handlers: Mapping[str, Handler]) -> Processe
         envelope = envelope_from_bytes(body)
         applied = handle_envelope(envelope, handlers=handlers)
     except InvalidEvent as error:
-        return Processed(Outcome.INVALID, envelope, str(error))
-    except Exception:  # the handler's error: the message must be retried, never lost
+        return Processed(Outcome.INVALID, envelope, str(error), Failure.PERMANENT)
+    except Exception as error:  # the handler's error: retried or parked, never lost
         if not connection.in_atomic_block:
             close_old_connections()  # drop a connection the error left unusable
-        return Processed(Outcome.FAILED, envelope, traceback.format_exc(limit=20))
+        failure = classify(error)
+        outcome = Outcome.INVALID if failure is Failure.PERMANENT else Outcome.FAILED
+        return Processed(outcome, envelope, traceback.format_exc(limit=20), failure)
     return Processed(Outcome.HANDLED if applied else Outcome.SKIPPED, envelope)
 
 
@@ -124,30 +123,41 @@ class Consumer(Protocol):
     def run(self, limits: ConsumeLimits) -> int: ...
 
 
-def process_with_retries(body: bytes, *, handlers: Mapping[str, Handler], source: str) -> Processed:
-    """Apply a message, retrying a failing handler up to the delivery limit, then dead-letter it.
+def process_with_retries(
+    body: bytes, *, handlers: Mapping[str, Handler], source: str, stop: threading.Event | None = None
+) -> Processed | None:
+    """Apply a message, retrying in place by the rules of :mod:`common.events.retry`, else dead-letter it.
 
     For log-like transports (Kafka, embedded bus) where the consumer retries in place: the position
-    is committed only after this returns, so the message is applied or parked, never lost, and a
-    poison message holds its partition for at most the delivery limit.
+    is committed only after this returns, so the message is applied or parked, never lost. Failures
+    are counted here, in memory: a crash restarts the count, it never spends the budget. Returns None
+    when ``stop`` was set while waiting to retry (the position must not move: the message comes back).
     """
     from common.events.inbox.services import dead_letter_record
 
-    limit = delivery_limit()
-    for attempt in range(1, limit + 1):
+    stop = stop or threading.Event()
+    failures, first_failure = 0, 0.0
+    while True:
         processed = process_message(body, handlers=handlers)
         if processed.outcome in (Outcome.HANDLED, Outcome.SKIPPED):
             return processed
-        if processed.outcome is Outcome.INVALID or attempt == limit:
-            dead_letter_record(body=body, source=source, error=processed.error, attempts=attempt)
+        failures += 1
+        now = time.monotonic()
+        first_failure = first_failure or now
+        kind = processed.failure or Failure.PERMANENT
+        if gives_up(kind, failures=failures, failing_for=now - first_failure):
+            dead_letter_record(body=body, source=source, error=processed.error, attempts=failures)
             logger.error(
                 "message dead-lettered",
-                extra={"source": source, "attempts": attempt, "event_type": _type_of(processed)},
+                extra={"source": source, "attempts": failures, "failure": kind, "event_type": _type_of(processed)},
             )
             return processed
-        logger.warning("handler failed, retrying", extra={"source": source, "attempt": attempt})
-        time.sleep(retry_backoff(attempt))
-    return processed
+        delay = retry_delay(failures)
+        logger.warning(
+            "handler failed, retrying", extra={"source": source, "attempt": failures, "failure": kind, "delay": delay}
+        )
+        if stop.wait(delay):
+            return None
 
 
 def _type_of(processed: Processed) -> str:

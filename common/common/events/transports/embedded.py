@@ -113,7 +113,9 @@ class EmbeddedConsumer:
                 for message_id, body in batch:
                     if limits.done():
                         break
-                    process_with_retries(body, handlers=self.handlers, source=f"embedded:{self.group}@{message_id}")
+                    source = f"embedded:{self.group}@{message_id}"
+                    if process_with_retries(body, handlers=self.handlers, source=source, stop=limits.stop) is None:
+                        break  # stopping while a retry waited: the cursor stays
                     connection.execute(
                         "INSERT INTO bus_cursors (consumer_group, position) VALUES (?, ?) "
                         "ON CONFLICT (consumer_group) DO UPDATE SET position = excluded.position",

@@ -10,23 +10,49 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 import orjson
 from confluent_kafka import Consumer as ConfluentConsumer
 from confluent_kafka import KafkaError, KafkaException, Producer
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 from django.conf import settings
 
 from common.events import routing
 from common.events.consumer import Handler
 from common.events.outbox.models import OutboxMessage
+from common.events.retry import Outage, Permanent, retry_budget
 from common.events.transports.base import ConsumeLimits, process_with_retries, publish_timeout
 
 logger = logging.getLogger(__name__)
 librdkafka_logger = logging.getLogger("librdkafka")  # librdkafka's own log lines, through logging
 
 DEFAULT_PARTITIONS = 3
+DEFAULT_REPLICATION = 1
+DEFAULT_MIN_INSYNC_REPLICAS = 1
+PERMANENT_ERRORS = frozenset(
+    {
+        KafkaError.MSG_SIZE_TOO_LARGE,
+        KafkaError.INVALID_MSG_SIZE,
+        KafkaError.RECORD_LIST_TOO_LARGE,
+        KafkaError.INVALID_RECORD,
+        KafkaError.TOPIC_AUTHORIZATION_FAILED,
+        KafkaError._INVALID_ARG,
+    }
+)
+OUTAGE_ERRORS = frozenset(
+    {
+        KafkaError._MSG_TIMED_OUT,
+        KafkaError._TIMED_OUT,
+        KafkaError._TRANSPORT,
+        KafkaError._ALL_BROKERS_DOWN,
+        KafkaError.REQUEST_TIMED_OUT,
+        # a topic that does not exist yet is the deployment's problem, not the row's: never park for it
+        KafkaError.UNKNOWN_TOPIC_OR_PART,
+        KafkaError._UNKNOWN_TOPIC,
+    }
+)
 
 
 def connection_config() -> dict[str, str]:
@@ -34,28 +60,61 @@ def connection_config() -> dict[str, str]:
     return {"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, **getattr(settings, "KAFKA_SECURITY_CONFIG", {})}
 
 
-def ensure_topics(topics: Iterable[str], *, timeout: float = 10.0) -> None:
-    """Create the topics that do not exist yet (the product topic compacted); idempotent."""
+@dataclass(frozen=True)
+class TopicSpec:
+    """How the backbone wants a topic: from ``EVENTS_KAFKA_PARTITIONS``, ``EVENTS_KAFKA_REPLICATION``
+    and ``EVENTS_KAFKA_MIN_INSYNC_REPLICAS`` (the product topic is compacted)."""
+
+    name: str
+    partitions: int
+    replication: int
+    config: dict[str, str]
+
+
+def topic_spec(topic: str) -> TopicSpec:
+    config = {"min.insync.replicas": str(getattr(settings, "EVENTS_KAFKA_MIN_INSYNC_REPLICAS", 1))}
+    if topic == routing.products_topic():
+        config["cleanup.policy"] = "compact"
+    return TopicSpec(
+        name=topic,
+        partitions=int(getattr(settings, "EVENTS_KAFKA_PARTITIONS", DEFAULT_PARTITIONS)),
+        replication=int(getattr(settings, "EVENTS_KAFKA_REPLICATION", DEFAULT_REPLICATION)),
+        config=config,
+    )
+
+
+def all_topics() -> list[str]:
+    """Every topic the backbone may use with the current settings (what the deploy job creates)."""
+    topics = {routing.products_topic(), routing.shopper_activity_topic(), routing.business_events_topic()}
+    if getattr(settings, "EVENTS_AUDIT_TOPIC", False):
+        topics.add(routing.audit_topic())
+    return sorted(topics)
+
+
+def auto_create_topics() -> bool:
+    """Whether the relay and consumers create missing topics themselves (``EVENTS_KAFKA_AUTO_CREATE_TOPICS``).
+
+    On for development and tests; off in production, where ``manage.py kafka_topics`` runs at deploy time.
+    """
+    return bool(getattr(settings, "EVENTS_KAFKA_AUTO_CREATE_TOPICS", True))
+
+
+def _admin(timeout: float) -> AdminClient:
+    return AdminClient({**connection_config(), "socket.timeout.ms": int(timeout * 1000), "logger": librdkafka_logger})
+
+
+def ensure_topics(topics: Iterable[str], *, timeout: float = 10.0) -> list[str]:
+    """Create the topics that do not exist yet with their :func:`topic_spec`; idempotent. Returns the created."""
     wanted = sorted(set(topics))
     if not wanted:
-        return
-    admin = AdminClient(
-        {
-            **connection_config(),
-            "socket.timeout.ms": int(timeout * 1000),
-            "logger": librdkafka_logger,
-        }
-    )
-    partitions = int(getattr(settings, "EVENTS_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
+        return []
+    specs = [topic_spec(topic) for topic in wanted]
     new_topics = [
-        NewTopic(
-            topic,
-            num_partitions=partitions,
-            replication_factor=int(getattr(settings, "EVENTS_KAFKA_REPLICATION", 1)),
-            config={"cleanup.policy": "compact"} if topic == routing.products_topic() else {},
-        )
-        for topic in wanted
+        NewTopic(spec.name, num_partitions=spec.partitions, replication_factor=spec.replication, config=spec.config)
+        for spec in specs
     ]
+    created = []
+    admin = _admin(timeout)  # keep the client alive until every future is resolved
     for topic, future in admin.create_topics(new_topics, request_timeout=timeout).items():
         try:
             future.result(timeout=timeout)
@@ -63,11 +122,63 @@ def ensure_topics(topics: Iterable[str], *, timeout: float = 10.0) -> None:
             if error.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
                 raise
         else:
+            created.append(topic)
             logger.info("created Kafka topic", extra={"topic": topic})
+    return sorted(created)
+
+
+def topic_problems(topics: Iterable[str], *, timeout: float = 10.0) -> dict[str, str]:
+    """What differs between the existing topics and their :func:`topic_spec` (missing, too few partitions,
+    another replication factor or ``min.insync.replicas``), per topic; empty when all is as configured."""
+    admin = _admin(timeout)
+    metadata = admin.list_topics(timeout=timeout).topics
+    problems: dict[str, str] = {}
+    present = []
+    for topic in sorted(set(topics)):
+        spec = topic_spec(topic)
+        found = metadata.get(topic)
+        if found is None or found.error is not None:
+            problems[topic] = "missing"
+            continue
+        present.append(topic)
+        partitions = len(found.partitions)
+        replication = min((len(partition.replicas) for partition in found.partitions.values()), default=0)
+        if partitions < spec.partitions:
+            problems[topic] = f"{partitions} partitions, EVENTS_KAFKA_PARTITIONS wants {spec.partitions}"
+        elif replication != spec.replication:
+            problems[topic] = f"replication factor {replication}, EVENTS_KAFKA_REPLICATION wants {spec.replication}"
+    if present:
+        resources = [ConfigResource(ConfigResource.Type.TOPIC, topic) for topic in present]
+        for resource, future in admin.describe_configs(resources, request_timeout=timeout).items():
+            try:
+                entries = future.result(timeout=timeout)
+            except KafkaException:
+                continue  # a broker that cannot describe configs (some Kafka-protocol servers)
+            wanted = topic_spec(resource.name).config["min.insync.replicas"]
+            entry = entries.get("min.insync.replicas")
+            if entry is not None and entry.value is not None and entry.value != wanted:
+                problems.setdefault(
+                    resource.name,
+                    f"min.insync.replicas {entry.value}, EVENTS_KAFKA_MIN_INSYNC_REPLICAS wants {wanted}",
+                )
+    return problems
+
+
+def _delivery_error(error: KafkaError) -> str:
+    text = f"Kafka delivery failed: {error}"
+    if error.code() in PERMANENT_ERRORS:
+        return Permanent(text)
+    if error.code() in OUTAGE_ERRORS:
+        return Outage(text)
+    return text
 
 
 class KafkaPublisher:
-    """Produces outbox rows with the idempotent producer and waits for their delivery reports."""
+    """Produces outbox rows with the idempotent producer and waits for their delivery reports.
+
+    Every row gets its own outcome: ``produce()`` refusing one row (too large, bad argument) fails that
+    row alone, and the rows around it are produced and confirmed in the same batch, never sent twice.
+    """
 
     name = routing.KAFKA
 
@@ -82,21 +193,26 @@ class KafkaPublisher:
         try:
             self._ensure_producer()
             missing = {topic for _row, topics in targets for topic in topics} - self._ready_topics
-            ensure_topics(missing, timeout=publish_timeout())
+            if missing and auto_create_topics():
+                ensure_topics(missing, timeout=publish_timeout())
             self._ready_topics |= missing
         except (KafkaException, TimeoutError) as error:
-            return {row.pk: f"Kafka unavailable: {error!r}" for row in rows}
+            return {row.pk: Outage(f"Kafka unavailable: {error!r}") for row in rows}
         expected: dict[int, int] = {}
         for row, topics in targets:
             expected[row.pk] = len(topics)
             for topic in topics:
-                self._produce(topic, row, partial(self._on_delivery, results, expected, row.pk))
-        self._producer.flush(publish_timeout() + 1)
+                error = self._produce(topic, row, partial(self._on_delivery, results, expected, row.pk))
+                if error is not None:
+                    results[row.pk] = error
+                    break
+        remaining = self._producer.flush(publish_timeout() + 1)
         for row in rows:
-            results.setdefault(row.pk, "no delivery report" if expected[row.pk] else None)
+            if row.pk not in results:
+                results[row.pk] = Outage("no delivery report") if expected[row.pk] else None
         if self._fatal:
             self.close()
-        elif any(error is not None for error in results.values()):
+        elif remaining or any(isinstance(error, Outage) for error in results.values()):
             self._ready_topics.clear()  # a restarted broker may have lost its topics: check them again
         return results
 
@@ -120,6 +236,8 @@ class KafkaPublisher:
                     **connection_config(),
                     "enable.idempotence": True,
                     "acks": "all",
+                    # off in production: a missing topic waits for `kafka_topics`, never auto-created with RF 1
+                    "allow.auto.create.topics": auto_create_topics(),
                     "linger.ms": 5,
                     "message.timeout.ms": int(publish_timeout() * 1000),
                     "error_cb": self._on_error,
@@ -127,7 +245,8 @@ class KafkaPublisher:
                 }
             )
 
-    def _produce(self, topic: str, row: OutboxMessage, on_delivery) -> None:
+    def _produce(self, topic: str, row: OutboxMessage, on_delivery) -> str | None:
+        """Hand one row to the producer; the error ``produce()`` raised for it, or None."""
         value = orjson.dumps(row.envelope)
         headers = [("event_type", row.event_type.encode()), ("event_id", str(row.event_id).encode())]
         while True:
@@ -138,12 +257,18 @@ class KafkaPublisher:
                 break
             except BufferError:
                 self._producer.poll(0.05)  # the local queue is full: let delivery reports drain it
+            except KafkaException as error:
+                logger.warning("Kafka refused a row", extra={"row_id": row.pk, "error": str(error)})
+                return _delivery_error(error.args[0])
+            except (TypeError, ValueError) as error:
+                return Permanent(f"Kafka refused the row: {error!r}")
         self._producer.poll(0)
+        return None
 
     @staticmethod
     def _on_delivery(results, expected, row_id, error, _message) -> None:
         if error is not None:
-            results[row_id] = f"Kafka delivery failed: {error}"
+            results[row_id] = _delivery_error(error)
             return
         expected[row_id] -= 1
         if expected[row_id] == 0 and row_id not in results:
@@ -167,7 +292,8 @@ class KafkaConsumer:
     def run(self, limits: ConsumeLimits) -> int:
         if not self.topics:
             return 0
-        ensure_topics(self.topics)
+        if auto_create_topics():
+            ensure_topics(self.topics)
         consumer = ConfluentConsumer(
             {
                 **connection_config(),
@@ -176,6 +302,8 @@ class KafkaConsumer:
                 "auto.offset.reset": "earliest",
                 "session.timeout.ms": int(getattr(settings, "EVENTS_KAFKA_SESSION_TIMEOUT_MS", 6000)),
                 "fetch.wait.max.ms": int(getattr(settings, "EVENTS_KAFKA_FETCH_WAIT_MS", 100)),
+                # a message retried in place for the whole retry budget must not cost the group membership
+                "max.poll.interval.ms": int((retry_budget() + 120) * 1000),
                 "logger": librdkafka_logger,
             }
         )
@@ -192,7 +320,11 @@ class KafkaConsumer:
                     logger.warning("Kafka consumer error: %s", message.error())
                     continue
                 source = f"{message.topic()}[{message.partition()}]@{message.offset()}"
-                process_with_retries(message.value(), handlers=self.handlers, source=source)
+                if (
+                    process_with_retries(message.value(), handlers=self.handlers, source=source, stop=limits.stop)
+                    is None
+                ):
+                    break  # stopping while a retry waited: the offset stays, the message comes back
                 consumer.commit(message=message, asynchronous=False)
                 limits.count()
         finally:

@@ -16,26 +16,37 @@ from collections.abc import Iterable, Mapping, Sequence
 import orjson
 import pika
 from django.conf import settings
-from pika.exceptions import AMQPError
+from pika.exceptions import AMQPError, ChannelClosedByBroker
 from pika.spec import Basic
 
 from common.events import routing
 from common.events.consumer import Handler
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
-from common.events.transports.base import (
-    ConsumeLimits,
-    Outcome,
-    delivery_limit,
-    process_message,
-    publish_timeout,
-    retry_backoff,
-)
+from common.events.retry import Failure, Outage, Permanent, gives_up, retry_delay
+from common.events.transports.base import ConsumeLimits, Outcome, process_message, publish_timeout
+from common.observability.metrics import QUEUE_ARGUMENTS_MISMATCH
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PREFETCH = 20
+DEFAULT_BROKER_DELIVERY_LIMIT = 100
 CONNECTION_ERRORS = (AMQPError, OSError)
+FAILURES_HEADER = "x-cosmeticos-failures"
+FIRST_FAILURE_HEADER = "x-cosmeticos-first-failure"
+# What each queue argument comes from, to name it when a queue was declared with other values.
+ARGUMENT_SOURCES = {
+    "x-delivery-limit": "EVENTS_BROKER_DELIVERY_LIMIT (before it, EVENTS_DELIVERY_LIMIT)",
+    "x-dead-letter-strategy": "at-least-once dead-lettering (a queue declared by an older release)",
+    "x-overflow": "x-overflow=reject-publish (a queue declared by an older release)",
+    "x-dead-letter-exchange": "EVENTS_EXCHANGE / EVENTS_NAMESPACE",
+    "x-dead-letter-routing-key": "EVENTS_NAMESPACE",
+    "x-queue-type": "the queue type (quorum)",
+}
+
+
+class QueueArgumentsMismatch(AMQPError):
+    """A queue exists with other arguments than this process declares (RabbitMQ's 406)."""
 
 
 def connection_parameters(url: str | None = None) -> pika.URLParameters:
@@ -53,13 +64,37 @@ def consumers_of(event_type: str) -> set[str]:
     }
 
 
-def queue_arguments(service: str) -> dict:
+def broker_delivery_limit() -> int:
+    """The quorum queue's ``x-delivery-limit``: only a safety net against a message that crashes every
+    consumer (on RabbitMQ 3.x crashes count towards it); the failure budget is counted by the consumer."""
+    return int(getattr(settings, "EVENTS_BROKER_DELIVERY_LIMIT", DEFAULT_BROKER_DELIVERY_LIMIT))
+
+
+def retry_queue_name(service: str) -> str:
+    return f"{routing.queue_name(service)}.retry"
+
+
+def _at_least_once(dead_letter_exchange: str, routing_key: str) -> dict:
+    # at-least-once dead-lettering (RabbitMQ >= 3.10, quorum queues) needs overflow reject-publish
     return {
         "x-queue-type": "quorum",
-        "x-delivery-limit": delivery_limit(),
-        "x-dead-letter-exchange": routing.dead_letter_exchange_name(),
-        "x-dead-letter-routing-key": routing.dead_letter_queue_name(service),
+        "x-dead-letter-exchange": dead_letter_exchange,
+        "x-dead-letter-routing-key": routing_key,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
     }
+
+
+def queue_arguments(service: str) -> dict:
+    return {
+        **_at_least_once(routing.dead_letter_exchange_name(), routing.dead_letter_queue_name(service)),
+        "x-delivery-limit": broker_delivery_limit(),
+    }
+
+
+def retry_queue_arguments(service: str) -> dict:
+    """Messages wait out their backoff here (per-message TTL), then go back to the service queue."""
+    return _at_least_once("", routing.queue_name(service))
 
 
 def declare_exchanges(channel) -> None:
@@ -67,14 +102,52 @@ def declare_exchanges(channel) -> None:
     channel.exchange_declare(routing.dead_letter_exchange_name(), exchange_type="direct", durable=True)
 
 
-def declare_service_queue(channel, service: str, event_types: Iterable[str]) -> None:
-    """The service's quorum queue bound to ``event_types``, and its dead-letter queue (idempotent)."""
+def mismatch_message(queue: str, reply_text: str) -> str:
+    argument = next((name for name in ARGUMENT_SOURCES if f"'{name}'" in reply_text), "")
+    source = ARGUMENT_SOURCES.get(argument, "the queue arguments")
+    return (
+        f"RabbitMQ queue {queue!r} exists with other arguments than this process declares "
+        f"({argument or 'unknown'}: {source}). Every process must use the same settings; to change a "
+        f"queue's arguments apply a RabbitMQ policy or delete the queue while it is empty. "
+        f"Broker said: {reply_text}"
+    )
+
+
+def declare_service_queue(connection, service: str, event_types: Iterable[str]) -> list[str]:
+    """The service's quorum queue bound to ``event_types``, its retry and dead-letter queues (idempotent).
+
+    Declared on a channel of their own: a queue that exists with other arguments (RabbitMQ closes the
+    channel with 406) is reported, counted in ``events_queue_arguments_mismatch`` and then used as it is,
+    so one mismatched queue never stops the publishing or consuming of the others. Returns the problems.
+    """
     queue, dead_letter_queue = routing.queue_name(service), routing.dead_letter_queue_name(service)
-    channel.queue_declare(dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
-    channel.queue_bind(dead_letter_queue, routing.dead_letter_exchange_name(), routing_key=dead_letter_queue)
-    channel.queue_declare(queue, durable=True, arguments=queue_arguments(service))
-    for event_type in event_types:
-        channel.queue_bind(queue, routing.exchange_name(), routing_key=event_type)
+    problems: list[str] = []
+    channel = connection.channel()
+    try:
+        for name, arguments in (
+            (dead_letter_queue, {"x-queue-type": "quorum"}),
+            (retry_queue_name(service), retry_queue_arguments(service)),
+            (queue, queue_arguments(service)),
+        ):
+            try:
+                channel.queue_declare(name, durable=True, arguments=arguments)
+                QUEUE_ARGUMENTS_MISMATCH.labels(queue=name).set(0)
+            except ChannelClosedByBroker as error:
+                if error.reply_code != 406:
+                    raise
+                problem = mismatch_message(name, error.reply_text)
+                logger.error(problem, extra={"queue": name})
+                QUEUE_ARGUMENTS_MISMATCH.labels(queue=name).set(1)
+                problems.append(problem)
+                channel = connection.channel()
+                channel.queue_declare(name, passive=True)  # it exists: use it as it is
+        channel.queue_bind(dead_letter_queue, routing.dead_letter_exchange_name(), routing_key=dead_letter_queue)
+        for event_type in event_types:
+            channel.queue_bind(queue, routing.exchange_name(), routing_key=event_type)
+    finally:
+        if channel.is_open:
+            channel.close()
+    return problems
 
 
 class RabbitMqPublisher:
@@ -82,6 +155,8 @@ class RabbitMqPublisher:
 
     Before a type is first sent, the queues of its consumers (from the registry) are declared and
     bound, so an event committed before its consumer ever started is kept, not dropped as unroutable.
+    A row the broker returns as unroutable (a queue deleted meanwhile) has its type's queues declared
+    again and is published once more in the same batch; only if it comes back again is it parked.
     """
 
     name = routing.RABBITMQ
@@ -98,30 +173,43 @@ class RabbitMqPublisher:
         self._confirm_mode = False
 
     def send(self, rows: Sequence[OutboxMessage]) -> dict[int, str | None]:
-        self._outstanding, self._confirmed, self._returned = {}, {}, set()
+        confirmed: dict[int, str | None] = {}
+        returned: set[str] = set()
         failure = None
         try:
             self._ensure_connected()
             self._ensure_bound({row.event_type for row in rows})
-            for row in rows:
-                self._publish(row)
-            deadline = time.monotonic() + publish_timeout()
-            while self._outstanding and time.monotonic() < deadline:
-                self._connection.process_data_events(time_limit=0.01)
-            if self._outstanding:
-                failure = f"no publisher confirm within {publish_timeout()}s"
+            confirmed, returned, failure = self._publish_batch(rows)
+            again = [row for row in rows if str(row.event_id) in returned and consumers_of(row.event_type)]
+            if again and failure is None:
+                self._bound_types -= {row.event_type for row in again}  # a queue was deleted: declare again
+                self._ensure_bound({row.event_type for row in again})
+                retried, returned_again, failure = self._publish_batch(again)
+                confirmed.update(retried)
+                returned = (returned - {str(row.event_id) for row in again}) | returned_again
         except CONNECTION_ERRORS as error:
-            failure = f"RabbitMQ unavailable: {error!r}"
+            failure = Outage(f"RabbitMQ unavailable: {error!r}")
+            confirmed = {**confirmed, **self._confirmed}  # acks that arrived before the link broke count
             self.close()
         results: dict[int, str | None] = {}
         for row in rows:
-            if str(row.event_id) in self._returned:
-                results[row.pk] = "unroutable: no queue is bound for this event type"
-            elif row.pk in self._confirmed:
-                results[row.pk] = self._confirmed[row.pk]
+            if str(row.event_id) in returned:
+                results[row.pk] = Permanent(f"unroutable: no queue is bound for {row.event_type}")
+            elif row.pk in confirmed:
+                results[row.pk] = confirmed[row.pk]
             else:
-                results[row.pk] = failure or "not confirmed"
+                results[row.pk] = failure or Outage("not confirmed")
         return results
+
+    def _publish_batch(self, rows: Sequence[OutboxMessage]) -> tuple[dict[int, str | None], set[str], str | None]:
+        self._outstanding, self._confirmed, self._returned = {}, {}, set()
+        for row in rows:
+            self._publish(row)
+        deadline = time.monotonic() + publish_timeout()
+        while self._outstanding and time.monotonic() < deadline:
+            self._connection.process_data_events(time_limit=0.01)
+        failure = Outage(f"no publisher confirm within {publish_timeout()}s") if self._outstanding else None
+        return dict(self._confirmed), set(self._returned), failure
 
     def close(self) -> None:
         connection, self._connection, self._channel = self._connection, None, None
@@ -161,7 +249,7 @@ class RabbitMqPublisher:
     def _ensure_bound(self, event_types: set[str]) -> None:
         for event_type in sorted(event_types - self._bound_types):
             for service in sorted(consumers_of(event_type)):
-                declare_service_queue(self._channel, service, [event_type])
+                declare_service_queue(self._connection, service, [event_type])
             self._bound_types.add(event_type)
 
     def _publish(self, row: OutboxMessage) -> None:
@@ -184,7 +272,7 @@ class RabbitMqPublisher:
 
     def _on_confirm(self, frame) -> None:
         method = frame.method
-        error = None if isinstance(method, Basic.Ack) else "nacked by the broker"
+        error = None if isinstance(method, Basic.Ack) else "nacked by the broker (a queue full or unavailable)"
         tags = (
             [tag for tag in self._outstanding if tag <= method.delivery_tag]
             if method.multiple
@@ -200,25 +288,34 @@ class RabbitMqPublisher:
 
 
 class RabbitMqConsumer:
-    """Consumes the service's quorum queue (and drains its dead-letter queue into ``DeadLetter``)."""
+    """Consumes the service's quorum queue (and drains its dead-letter queue into ``DeadLetter``).
+
+    A failed message is never requeued in place: it is acked after a copy went to the service's retry
+    queue with its failure count and first-failure time in headers and a per-message TTL (the backoff),
+    after which RabbitMQ routes it back to the service queue. The count travels with the message, so a
+    consumer crash (which RabbitMQ 3.x counts as a delivery) never spends the failure budget; the
+    queue's ``x-delivery-limit`` is only a safety net. Past the budget the message is recorded as a
+    ``DeadLetter`` and acked.
+    """
 
     def __init__(self, *, service: str, handlers: Mapping[str, Handler], url: str | None = None) -> None:
         self.service = service
         self.handlers = handlers
         self.url = url
         self.queue = routing.queue_name(service)
+        self.retry_queue = retry_queue_name(service)
         self.dead_letter_queue = routing.dead_letter_queue_name(service)
-        self._last_errors: dict[str, tuple[str, int]] = {}
         self._limits = ConsumeLimits()
 
     def run(self, limits: ConsumeLimits) -> int:
         self._limits = limits
         connection = pika.BlockingConnection(connection_parameters(self.url))
         try:
+            declare_exchanges(connection.channel())
+            declare_service_queue(connection, self.service, routing.rabbitmq_types(self.handlers))
             channel = connection.channel()
+            channel.confirm_delivery()  # a copy sent to the retry queue is confirmed before the original is acked
             channel.basic_qos(prefetch_count=int(getattr(settings, "EVENTS_PREFETCH", DEFAULT_PREFETCH)))
-            declare_exchanges(channel)
-            declare_service_queue(channel, self.service, routing.rabbitmq_types(self.handlers))
             channel.basic_consume(self.queue, self._on_message)
             channel.basic_consume(self.dead_letter_queue, self._on_dead_letter)
             logger.info("consuming", extra={"queue": self.queue, "transport": routing.RABBITMQ})
@@ -234,40 +331,61 @@ class RabbitMqConsumer:
             return  # left unacked: the broker hands it out again after this consumer closes
         processed = process_message(body, handlers=self.handlers)
         self._limits.count()
-        event_id = properties.message_id or ""
         if processed.outcome in (Outcome.HANDLED, Outcome.SKIPPED):
-            self._last_errors.pop(event_id, None)
             channel.basic_ack(method.delivery_tag)
             return
-        attempt = int((properties.headers or {}).get("x-delivery-count", 0)) + 1
-        self._remember_error(event_id, processed.error, attempt)
-        if processed.outcome is Outcome.INVALID:
-            channel.basic_reject(method.delivery_tag, requeue=False)  # straight to the dead-letter queue
+        headers = dict(properties.headers or {})
+        failures = int(headers.get(FAILURES_HEADER, 0)) + 1
+        now = time.time()
+        first_failure = int(headers.get(FIRST_FAILURE_HEADER, now * 1000)) / 1000  # epoch milliseconds
+        kind = processed.failure or Failure.PERMANENT
+        if gives_up(kind, failures=failures, failing_for=now - first_failure):
+            self._dead_letter(channel, method, body, processed.error, failures)
             return
-        logger.warning("handler failed, message requeued", extra={"queue": self.queue, "attempt": attempt})
-        time.sleep(retry_backoff(attempt))
-        # reject, not nack: RabbitMQ 4 counts only rejections towards the quorum queue's delivery limit
-        channel.basic_reject(method.delivery_tag, requeue=True)
+        delay = retry_delay(failures)
+        logger.warning(
+            "handler failed, retrying later",
+            extra={"queue": self.queue, "attempt": failures, "failure": kind, "delay": delay},
+        )
+        retry_properties = pika.BasicProperties(
+            delivery_mode=pika.DeliveryMode.Persistent,
+            content_type=properties.content_type,
+            message_id=properties.message_id,
+            type=properties.type,
+            correlation_id=properties.correlation_id,
+            expiration=str(max(int(delay * 1000), 1)),
+            headers={FAILURES_HEADER: failures, FIRST_FAILURE_HEADER: int(first_failure * 1000)},
+        )
+        channel.basic_publish("", self.retry_queue, body, properties=retry_properties)
+        channel.basic_ack(method.delivery_tag)
+
+    def _dead_letter(self, channel, method, body: bytes, error: str, attempts: int) -> None:
+        from common.events.inbox.services import dead_letter_record
+
+        try:
+            dead_letter_record(body=body, source=self.queue, error=error, attempts=attempts)
+        except Exception:
+            logger.exception("could not record a dead letter; parking it in %s", self.dead_letter_queue)
+            channel.basic_reject(method.delivery_tag, requeue=False)  # at-least-once to the dead-letter queue
+            return
+        logger.error("message dead-lettered", extra={"queue": self.queue, "attempts": attempts})
+        channel.basic_ack(method.delivery_tag)
 
     def _on_dead_letter(self, channel, method, properties, body: bytes) -> None:
         from common.events.inbox.services import dead_letter_record
 
-        deaths = (properties.headers or {}).get("x-death") or [{}]
+        headers = properties.headers or {}
+        deaths = headers.get("x-death") or [{}]
         reason = deaths[0].get("reason", "dead-lettered")
         reason = reason.decode() if isinstance(reason, bytes) else reason
-        fallback = (f"dead-lettered by RabbitMQ ({reason})", 1 if reason == "rejected" else delivery_limit() + 1)
-        error, attempts = self._last_errors.pop(properties.message_id or "", fallback)
+        attempts = int(headers.get(FAILURES_HEADER, 0)) + 1
         try:
-            dead_letter_record(body=body, source=self.queue, error=error, attempts=attempts)
+            dead_letter_record(
+                body=body, source=self.queue, error=f"dead-lettered by RabbitMQ ({reason})", attempts=attempts
+            )
         except Exception:
             logger.exception("could not record a dead letter; it stays in %s", self.dead_letter_queue)
             channel.basic_nack(method.delivery_tag, requeue=True)
             return
         self._limits.count()
         channel.basic_ack(method.delivery_tag)
-
-    def _remember_error(self, event_id: str, error: str, attempt: int) -> None:
-        """Keep the last error of a failing message for its dead-letter record (the broker drops it)."""
-        if len(self._last_errors) > 1000:
-            self._last_errors.clear()
-        self._last_errors[event_id] = (error, attempt)

@@ -23,14 +23,22 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
+# The events backbone creates its topics at deploy time (manage.py kafka_topics, the catalog-kafka-topics
+# Job) with EVENTS_KAFKA_REPLICATION / EVENTS_KAFKA_MIN_INSYNC_REPLICAS / EVENTS_KAFKA_PARTITIONS: the
+# events_kafka_settings output gives CD those values, so topics and brokers always agree.
+locals {
+  replication_factor  = coalesce(var.replication_factor, min(3, length(var.subnet_ids)))
+  min_insync_replicas = coalesce(var.min_insync_replicas, max(1, local.replication_factor - 1))
+}
+
 resource "aws_msk_configuration" "this" {
   name           = var.name
   kafka_versions = [var.kafka_version]
   server_properties = join("\n", [
     "auto.create.topics.enable=false",
-    "default.replication.factor=3",
-    "min.insync.replicas=2",
-    "num.partitions=6",
+    "default.replication.factor=${local.replication_factor}",
+    "min.insync.replicas=${local.min_insync_replicas}",
+    "num.partitions=${var.partitions}",
     "unclean.leader.election.enable=false",
   ])
 }

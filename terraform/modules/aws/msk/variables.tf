@@ -64,3 +64,21 @@ variable "scram_password" {
     error_message = "scram_password must be at least 16 characters long."
   }
 }
+
+variable "replication_factor" {
+  description = "Replication factor of the topics (null: 3, or the broker count when smaller)."
+  type        = number
+  default     = null
+}
+
+variable "min_insync_replicas" {
+  description = "min.insync.replicas of the topics (null: replication factor - 1, at least 1)."
+  type        = number
+  default     = null
+}
+
+variable "partitions" {
+  description = "Partitions per topic (EVENTS_KAFKA_PARTITIONS)."
+  type        = number
+  default     = 6
+}

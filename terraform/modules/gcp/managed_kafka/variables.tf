@@ -44,3 +44,21 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "replication_factor" {
+  description = "Replication factor of the topics (EVENTS_KAFKA_REPLICATION)."
+  type        = number
+  default     = 3
+}
+
+variable "min_insync_replicas" {
+  description = "min.insync.replicas of the topics (EVENTS_KAFKA_MIN_INSYNC_REPLICAS)."
+  type        = number
+  default     = 2
+}
+
+variable "partitions" {
+  description = "Partitions per topic (EVENTS_KAFKA_PARTITIONS)."
+  type        = number
+  default     = 6
+}

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             if once:
                 result = relay.relay_pending()
                 outbox_refresh_metrics()
-                self.stdout.write(f"sent {result.sent}, failed {result.failed}")
+                self.stdout.write(f"sent {result.sent}, failed {result.failed} (parked {result.parked})")
                 return
             if metrics_port:
                 from prometheus_client import start_http_server
