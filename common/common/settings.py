@@ -91,6 +91,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "MIDDLEWARE": [
             "django_prometheus.middleware.PrometheusBeforeMiddleware",
             "common.observability.middleware.RequestIdMiddleware",
+            "common.api.RequestBodyMiddleware",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
