@@ -8,8 +8,13 @@ fixture. On a developer machine without that service the test is skipped with th
 from __future__ import annotations
 
 import os
+import secrets
 
 import pytest
+
+# With DEBUG off a service refuses to start without a real SECRET_KEY; tests run with DEBUG off, so each
+# test process gets a random one (imported with ``-p``, before pytest-django reads the settings).
+os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(48))
 
 
 @pytest.fixture(autouse=True)
