@@ -95,7 +95,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def _api_error(request, exc: ApiError):
-        return error_response(api, request, status=exc.status, code=exc.code, detail=exc.detail)
+        response = error_response(api, request, status=exc.status, code=exc.code, detail=exc.detail)
+        for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After on a 429
+            response[name] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def _validation_error(request, exc: ValidationError):

@@ -237,8 +237,24 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="Cosméticos-co <nao-responda@cosmeticos.co>"),
         "LOGGING": logging_config(service, env.str("LOG_LEVEL", default="INFO")),
         "NINJA_PAGINATION_MAX_LIMIT": 100,
+        # Rate limits and the client address (common.ratelimit): the header our own proxy writes the
+        # client address into (X-Forwarded-For behind the ingress), and how many proxies append to it.
+        "TRUSTED_PROXY_HEADER": env.str("TRUSTED_PROXY_HEADER", default=""),
+        "TRUSTED_PROXY_COUNT": env.int("TRUSTED_PROXY_COUNT", default=1),
+        "RATE_LIMITS_ENABLED": env.bool("RATE_LIMITS_ENABLED", default=True),
+        "RATE_LIMITS": _rate_limits(env.str("RATE_LIMITS", default="")),
     }
     return settings
+
+
+def _rate_limits(value: str) -> dict[str, tuple[int, int]]:
+    """``login=20/600,register=10/3600`` -> ``{"login": (20, 600), "register": (10, 3600)}``."""
+    limits: dict[str, tuple[int, int]] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        scope, _, rate = item.partition("=")
+        limit, _, window = rate.partition("/")
+        limits[scope.strip()] = (int(limit), int(window))
+    return limits
 
 
 def logging_config(service: str, level: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from common.api import ApiError
 from common.auth.tokens import decode_access_token, token_user_from_claims
+from common.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +33,17 @@ def token_endpoint_url() -> str:
     return f"{settings.ACCOUNTS_URL.rstrip('/')}/api/accounts/token"
 
 
-def request_tokens(*, email: str, password: str) -> httpx.Response:
-    """POST the credentials to accounts (bounded timeout). A seam for tests."""
+def request_tokens(*, email: str, password: str, client_address: str | None = None) -> httpx.Response:
+    """POST the credentials to accounts (bounded timeout). A seam for tests.
+
+    The admin user's own address goes along in ``X-Forwarded-For``, so accounts (with
+    ``TRUSTED_PROXY_HEADER`` set) locks out and rate-limits that person, not this whole service.
+    """
+    headers = {"X-Forwarded-For": client_address} if client_address else {}
     return httpx.post(
         token_endpoint_url(),
         json={"email": email, "password": password},
+        headers=headers,
         timeout=getattr(settings, "ACCOUNTS_TIMEOUT_SECONDS", 5.0),
     )
 
@@ -51,7 +58,8 @@ class AccountsBackend(ModelBackend):
         if not email or not password:
             return None
         try:
-            response = request_tokens(email=email, password=password)
+            address = client_address(request) if request is not None else None
+            response = request_tokens(email=email, password=password, client_address=address)
         except httpx.HTTPError as exc:
             logger.warning("accounts unreachable for admin login", extra={"error": str(exc)})
             return None

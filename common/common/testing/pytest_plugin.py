@@ -23,6 +23,14 @@ def _plain_http_test_client(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _rate_limit_counters_of_this_test(settings):
+    """Rate limits stay on, with counters of this test only (the test client is always 127.0.0.1)."""
+    import uuid
+
+    settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}:"
+
+
 def require_env(name: str) -> str:
     value = os.environ.get(name, "")
     if value:
