@@ -243,6 +243,8 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "TRUSTED_PROXY_COUNT": env.int("TRUSTED_PROXY_COUNT", default=1),
         "RATE_LIMITS_ENABLED": env.bool("RATE_LIMITS_ENABLED", default=True),
         "RATE_LIMITS": _rate_limits(env.str("RATE_LIMITS", default="")),
+        # Fernet keys sealing secrets carried by events (common.sealing): first seals, all unseal.
+        "EVENT_SEALING_KEYS": env.list("EVENT_SEALING_KEYS", default=[]),
     }
     return settings
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.observability.context import current_correlation_id
+from common.sealing import unsealed
 from config.celery import CORRELATION_HEADER
 from tasks.emails.models import EmailLog, EmailStatus
 from tasks.emails.rendering import render_email
@@ -87,7 +88,8 @@ def email_send(*, email_log_id: int) -> bool:
         return False
     email_log = EmailLog.objects.select_related("report").get(pk=email_log_id)
     try:
-        rendered = render_email(kind=email_log.kind, language=email_log.language, context=email_log.context)
+        context = unsealed(email_log.context)  # a sealed link is opened here, for this render only
+        rendered = render_email(kind=email_log.kind, language=email_log.language, context=context)
         message = EmailMultiAlternatives(
             subject=rendered.subject,
             body=rendered.text,
