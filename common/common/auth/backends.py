@@ -99,9 +99,10 @@ def shadow_user_sync(*, email: str, is_staff: bool, is_superuser: bool, groups: 
     return user
 
 
-def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool) -> int:
-    """Mirror accounts' active/staff flags on the local shadow user, if any (only users without a usable
-    local password are shadows); returns how many rows changed. A deactivated user's admin session ends.
+def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool, groups: list[str] | None = None) -> int:
+    """Mirror accounts' active/staff flags and groups on the local shadow user, if any (only users without
+    a usable local password are shadows); returns how many rows changed. A deactivated user's admin
+    session ends; a removed group's permissions are gone on the admin's next request.
     """
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
@@ -112,4 +113,10 @@ def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool) -> 
     changes = {"is_active": is_active, "is_staff": is_staff}
     if not is_staff:
         changes["is_superuser"] = False
-    return shadows.update(**changes)
+    with transaction.atomic():
+        changed = shadows.update(**changes)
+        if groups is not None:
+            local_groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(set(groups))]
+            for shadow in shadows:
+                shadow.groups.set(local_groups)
+    return changed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import uuid
 
 import pytest
 
@@ -26,8 +27,6 @@ def _plain_http_test_client(settings):
 @pytest.fixture(autouse=True)
 def _rate_limit_counters_of_this_test(settings):
     """Rate limits stay on, with counters of this test only (the test client is always 127.0.0.1)."""
-    import uuid
-
     settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}:"
 
 
@@ -81,6 +80,7 @@ def jwt_jwks(settings):
     from common.testing.tokens import jwks
 
     settings.JWT_JWKS = jwks()
+    settings.KNOWN_USER_CACHE_PREFIX = f"test-{uuid.uuid4().hex}:"  # the shared cache, as this test left it
     key_set.clear()
     forget_cached_access()
     yield settings.JWT_JWKS
