@@ -73,6 +73,10 @@ SIMPLE_JWT = {
 JWT_PRIVATE_KEY = _env.str("JWT_PRIVATE_KEY", default="")
 JWT_PRIVATE_KEY_PATH = _env.str("JWT_PRIVATE_KEY_PATH", default=str(var_dir() / "jwt" / "accounts-signing-key.pem"))
 JWT_RETIRED_KEYS_PATH = _env.str("JWT_RETIRED_KEYS_PATH", default=str(var_dir() / "jwt" / "retired-keys.json"))
+# The staged next key (rotate_jwt_keys --stage): published before it signs, activated once every verifier
+# has refreshed its JWKS (common.auth caches it JWKS_CACHE_SECONDS = 15 s; the JWKS answer max-age=10).
+JWT_NEXT_KEY_PATH = _env.str("JWT_NEXT_KEY_PATH", default=str(var_dir() / "jwt" / "next-signing-key.pem"))
+JWT_NEXT_KEY_MIN_PUBLISHED_SECONDS = _env.int("JWT_NEXT_KEY_MIN_PUBLISHED_SECONDS", default=60)
 
 # Password reset links point at the storefront, which posts uid/token to password-reset/confirm.
 STOREFRONT_URL = _env.str("STOREFRONT_URL", default="http://127.0.0.1:3000")
