@@ -158,7 +158,8 @@ class RequestBodyMiddleware:
 
     A ``multipart/form-data`` without a valid boundary, a broken multipart body or an unknown charset is
     400 ``malformed_body`` / 415 ``unsupported_charset``, not a parser exception turned 500; on ``/api/``
-    a body of another media type than JSON or a form is 415 ``unsupported_media_type``. One middleware,
+    a body of another media type than JSON or a form is 415 ``unsupported_media_type``; a NUL character
+    in the path, the query or an API body (PostgreSQL text cannot store it) is 400 ``invalid_characters``. One middleware,
     so every endpoint of every service (the admin included) answers the same way.
     """
 
@@ -177,6 +178,9 @@ class RequestBodyMiddleware:
 
 def body_refusal(request: HttpRequest) -> tuple[int, str, str] | None:
     """(status, code, detail) when the request's body cannot be read, else None."""
+    if _has_nul(request):
+        # PostgreSQL text cannot hold NUL: refused here, not as a database error deep in a query.
+        return 400, "invalid_characters", "A requisição contém caracteres nulos (\\0), que não são aceitos."
     header = request.META.get("CONTENT_TYPE", "")
     has_body = request.method in ("POST", "PUT", "PATCH") or _content_length(request) > 0
     if not has_body or not header.strip():
@@ -206,6 +210,19 @@ def body_refusal(request: HttpRequest) -> tuple[int, str, str] | None:
         except RequestDataTooBig:
             return 413, "body_too_large", "O corpo da requisição é grande demais."
     return None
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in request.path or "%00" in query or "\x00" in query:
+        return True
+    if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return False  # answered 413 below
+        return b"\x00" in body or b"\\u0000" in body
+    return False
 
 
 def _content_length(request: HttpRequest) -> int:

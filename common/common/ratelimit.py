@@ -45,6 +45,9 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104  (a value stored and counted, never bound to)
+
+
 class RateLimited(TooManyRequests):
     code, detail = "too_many_requests", "Muitas tentativas deste endereço; tente novamente mais tarde."
 
@@ -74,7 +77,10 @@ def client_address(request: HttpRequest) -> str:
                 return str(ipaddress.ip_address(candidate))
             except ValueError:
                 pass
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR") or ""))
+    except ValueError:  # no socket address (some WSGI servers, tests): one shared bucket, still an address
+        return UNKNOWN_ADDRESS
 
 
 def rate_for(scope: str) -> tuple[int, int]:

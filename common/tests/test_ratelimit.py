@@ -79,3 +79,10 @@ def test_the_client_address_is_remote_addr_unless_a_proxy_header_is_trusted(sett
     garbage = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_address(garbage) == "10.0.0.2"
+
+
+def test_without_a_socket_address_the_client_is_one_shared_valid_address(settings):
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    settings.TRUSTED_PROXY_HEADER = ""
+    assert client_address(request) == "0.0.0.0"  # stored by django-axes in an IP column: must be an address

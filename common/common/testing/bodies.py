@@ -18,6 +18,7 @@ MALFORMED_BODIES: list[tuple[str, bytes, int | None, str | None]] = [
     ("application/json; charset=no-such-charset", b"{}", 415, "unsupported_charset"),
     ("application/xml", b"<a/>", 415, "unsupported_media_type"),
     ("text/plain", b"hello", 415, "unsupported_media_type"),
+    ("application/json", b'{"email": "a\\u0000@b.co", "password": "x"}', 400, "invalid_characters"),
 ]
 
 BODY_METHODS = ("post", "put", "patch")
