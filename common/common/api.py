@@ -159,8 +159,8 @@ class RequestBodyMiddleware:
     A ``multipart/form-data`` without a valid boundary, a broken multipart body or an unknown charset is
     400 ``malformed_body`` / 415 ``unsupported_charset``, not a parser exception turned 500; on ``/api/``
     a body of another media type than JSON or a form is 415 ``unsupported_media_type``; a NUL character
-    in the path, the query or an API body (PostgreSQL text cannot store it) is 400 ``invalid_characters``. One middleware,
-    so every endpoint of every service (the admin included) answers the same way.
+    in the path, the query or an API body (PostgreSQL text cannot store it) is 400 ``invalid_characters``.
+    One middleware, so every endpoint of every service (the admin included) answers the same way.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
