@@ -394,11 +394,17 @@ def config_map(service: Service) -> dict:
         "EVENTS_KAFKA_MIN_INSYNC_REPLICAS": "2",
         "EVENTS_KAFKA_PARTITIONS": "6",
         "EVENTS_KAFKA_AUTO_CREATE_TOPICS": "false",
+        # Behind the Istio gateway REMOTE_ADDR is a proxy: the client is the address the gateway appended
+        # to X-Forwarded-For (rate limits and login lockout count per client; docs/security.md).
+        "TRUSTED_PROXY_HEADER": "X-Forwarded-For",
+        "TRUSTED_PROXY_COUNT": "1",
     }
     if service.name == "accounts":
         # Both files come from the accounts-jwt Secret; rotation happens in the secret store.
         data["JWT_PRIVATE_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/accounts-signing-key.pem"
         data["JWT_RETIRED_KEYS_PATH"] = "/var/run/secrets/cosmeticos/jwt/retired-keys.json"
+        # The staged next key, when the secret store publishes one (absent: nothing staged).
+        data["JWT_NEXT_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/next-signing-key.pem"
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

@@ -24,6 +24,7 @@ def _accounts_test_settings(settings, signing_key_dir):
     settings.JWT_PRIVATE_KEY = ""
     settings.JWT_PRIVATE_KEY_PATH = str(signing_key_dir / "signing.pem")
     settings.JWT_RETIRED_KEYS_PATH = str(signing_key_dir / "retired.json")
+    settings.JWT_NEXT_KEY_PATH = str(signing_key_dir / "next.pem")
     settings.PASSWORD_RESET_THROTTLE_SECONDS = 0  # the throttle's own test turns it on
 
 

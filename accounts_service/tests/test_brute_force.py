@@ -1,4 +1,5 @@
-"""django-axes: 5 failed logins for one account within 15 minutes -> 429 for 15 minutes (API and admin)."""
+"""django-axes: 5 failed logins for one account from one client address within 15 minutes -> 429 for
+15 minutes (API and admin); a per-client rate limit on login, registration and password reset."""
 
 from datetime import timedelta
 
@@ -24,18 +25,77 @@ def test_the_fifth_failure_locks_the_account_with_429_even_for_the_right_passwor
     response = post(client, "token", {"email": "ana@example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert response.json() == {
-        "detail": "Too many failed logins for this account; try again in 15 minutes.",
+        "detail": "Too many failed logins for this account from this address; try again in 15 minutes.",
         "code": "too_many_requests",
     }
     assert response["Retry-After"] == "900"
 
 
-def test_the_lock_is_per_account_whatever_the_ip(client, user, make_user):
-    make_user(email="bia@example.com")
-    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"):
-        _fail(client, 1, REMOTE_ADDR=address)
-    assert post(client, "token", {"email": "ana@example.com", "password": PASSWORD}).status_code == 429
-    assert post(client, "token", {"email": "bia@example.com", "password": PASSWORD}).status_code == 200
+def test_the_lock_is_per_account_and_client_address_so_nobody_locks_the_owner_out_from_elsewhere(client, user):
+    assert _fail(client, 5, REMOTE_ADDR="203.0.113.66") == [401, 401, 401, 401, 429]
+    from_attacker = post(
+        client, "token", {"email": "ana@example.com", "password": PASSWORD}, REMOTE_ADDR="203.0.113.66"
+    )
+    assert from_attacker.status_code == 429
+    from_owner = post(client, "token", {"email": "ana@example.com", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert from_owner.status_code == 200
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_header_when_configured(client, user, settings):
+    settings.TRUSTED_PROXY_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # Behind our proxy REMOTE_ADDR is always the proxy; the address it appended is the client's. A forged
+    # first hop does not help the attacker: the proxy's entry (the last one) is what counts.
+    for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+        _fail(client, 1, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.66")
+    locked = post(
+        client,
+        "token",
+        {"email": "ana@example.com", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert locked.status_code == 429
+    owner = post(
+        client,
+        "token",
+        {"email": "ana@example.com", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert owner.status_code == 200
+
+
+def test_one_password_sprayed_over_many_accounts_from_one_client_meets_429_with_retry_after(client, make_user):
+    for number in range(40):
+        make_user(email=f"user{number}@example.com")
+    statuses = [
+        post(client, "token", {"email": f"user{n}@example.com", "password": "Verao2026!"}).status_code
+        for n in range(40)
+    ]
+    assert statuses == [401] * 20 + [429] * 20
+    refused = post(client, "token", {"email": "user0@example.com", "password": PASSWORD})
+    assert (refused.status_code, refused.json()["code"]) == (429, "too_many_requests")
+    assert 1 <= int(refused["Retry-After"]) <= 600
+    other_client = post(client, "token", {"email": "user0@example.com", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert other_client.status_code == 200
+
+
+def test_registration_and_password_reset_are_rate_limited_per_client(client, settings):
+    settings.RATE_LIMITS = {"register": (2, 3600), "password_reset": (3, 3600), "password_reset_confirm": (1, 60)}
+    register = [
+        post(client, "register", {"email": f"n{n}@example.com", "password": PASSWORD, "full_name": "N"}).status_code
+        for n in range(3)
+    ]
+    assert register == [201, 201, 429]
+    assert [post(client, "password-reset", {"email": "x@example.com"}).status_code for _ in range(4)] == [
+        202,
+        202,
+        202,
+        429,
+    ]
+    confirm = {"uid": "MQ", "token": "x", "new_password": PASSWORD}
+    assert [post(client, "password-reset/confirm", confirm).status_code for _ in range(2)] == [400, 429]
 
 
 def test_the_email_case_does_not_dodge_the_lock(client, user):

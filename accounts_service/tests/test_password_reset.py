@@ -11,6 +11,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from accounts.passwords.services import password_reset_url
 from accounts.tokens.services import tokens_for_user
 from common.events.testing import published
+from common.sealing import unseal
 from tests.conftest import PASSWORD, post
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,8 @@ def test_reset_for_a_known_email_answers_202_and_publishes_the_link(client, user
     assert event.key == str(user.pk)
     payload = event.payload
     assert (payload["user_id"], payload["email"], payload["full_name"]) == (user.pk, "ana@example.com", "Ana Souza")
-    url = urlsplit(payload["reset_url"])
+    assert "reset_url" not in payload
+    url = urlsplit(unseal(payload["reset_url_sealed"]))
     assert (url.scheme, url.netloc, url.path) == ("https", "loja.cosmeticos.co", "/reset-password")
     query = parse_qs(url.query)
     assert set(query) == {"uid", "token"}

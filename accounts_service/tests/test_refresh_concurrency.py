@@ -7,6 +7,7 @@ from django.db import connection
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.tokens.errors import InvalidRefreshToken
+from accounts.tokens.models import RevokedTokenFamily
 from accounts.tokens.services import token_refresh, tokens_for_user
 from accounts.users.models import User
 
@@ -40,3 +41,5 @@ def test_two_concurrent_refreshes_of_one_token_let_exactly_one_through(postgresq
     assert sorted(outcomes) == ["refreshed", "refused"]
     assert BlacklistedToken.objects.count() == 1
     assert OutstandingToken.objects.filter(user=user).count() == 2  # the original and one rotated token
+    # The loser presented a used token: reuse, so the family (the winner's new token too) is revoked.
+    assert RevokedTokenFamily.objects.filter(user_id=user.pk, reason="reuse").count() == 1

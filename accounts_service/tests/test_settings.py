@@ -17,10 +17,11 @@ def test_tokens_are_rs256_with_5_minute_access_and_1_day_rotating_refresh():
     assert (jwt_settings["ROTATE_REFRESH_TOKENS"], jwt_settings["BLACKLIST_AFTER_ROTATION"]) == (True, True)
 
 
-def test_lockout_is_5_failures_per_account_for_15_minutes():
+def test_lockout_is_5_failures_per_account_and_client_address_for_15_minutes():
     assert (
         5,
         timedelta(minutes=15),
-        ["username"],
-    ) == (real.AXES_FAILURE_LIMIT, real.AXES_COOLOFF_TIME, real.AXES_LOCKOUT_PARAMETERS)
+        [["username", "ip_address"]],
+        "common.ratelimit.client_address",
+    ) == (real.AXES_FAILURE_LIMIT, real.AXES_COOLOFF_TIME, real.AXES_LOCKOUT_PARAMETERS, real.AXES_CLIENT_IP_CALLABLE)
     assert real.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.tokens.keys import current_keyring
+from accounts.tokens.models import RevokedTokenFamily
 from accounts.tokens.signing import AccountsRefreshToken
 from tests.conftest import PASSWORD, post
 
@@ -88,7 +89,34 @@ def test_refresh_answers_a_new_pair_and_the_old_refresh_token_stops_working(clie
     again = post(client, "token/refresh", {"refresh": first["refresh"]})
     assert again.status_code == 401
     assert again.json() == {"detail": "The refresh token is invalid, expired or already used.", "code": "invalid_token"}
-    assert post(client, "token/refresh", {"refresh": second["refresh"]}).status_code == 200
+
+
+def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(client, user):
+    """The thief refreshed first: when the victim's (now used) token comes back, the thief's
+    descendant dies too, and the other logins of the user are left alone."""
+    stolen = _login(client).json()["refresh"]
+    other_device = _login(client).json()["refresh"]
+    thief = post(client, "token/refresh", {"refresh": stolen}).json()["refresh"]
+    thief_next = post(client, "token/refresh", {"refresh": thief}).json()["refresh"]
+    assert post(client, "token/refresh", {"refresh": stolen}).status_code == 401  # the victim's reuse
+    refused = post(client, "token/refresh", {"refresh": thief_next})
+    assert (refused.status_code, refused.json()["code"]) == (401, "invalid_token")
+    assert list(RevokedTokenFamily.objects.values_list("family", "reason")) == [(_claims(stolen)["family"], "reuse")]
+    assert post(client, "token/refresh", {"refresh": other_device}).status_code == 200
+
+
+def test_rotation_keeps_the_family_and_a_login_starts_a_new_one(client, user):
+    first = _login(client).json()["refresh"]
+    rotated = post(client, "token/refresh", {"refresh": first}).json()["refresh"]
+    assert _claims(rotated)["family"] == _claims(first)["family"]
+    assert _claims(_login(client).json()["refresh"])["family"] != _claims(first)["family"]
+
+
+def test_logout_ends_the_family_of_a_token_already_rotated_by_a_thief(client, user):
+    stolen = _login(client).json()["refresh"]
+    thief = post(client, "token/refresh", {"refresh": stolen}).json()["refresh"]
+    assert post(client, "logout", {"refresh": stolen}).status_code == 204
+    assert post(client, "token/refresh", {"refresh": thief}).status_code == 401
 
 
 def test_refresh_carries_group_changes_into_the_new_access_token(client, user):

@@ -9,6 +9,7 @@ own ``bench_<service>`` database, Redis db 4, the RabbitMQ vhost ``bench``, the 
 from __future__ import annotations
 
 import os
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -55,7 +56,10 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
             "EVENTS_NAMESPACE": EVENTS_NAMESPACE,
             "DEBUG": "false",
             "SANDBOX_WEBHOOK_SECRET": "bench-only-sandbox-webhook-secret-0123456789",
+            # With DEBUG off a service refuses to start without a real key: one per run, never committed.
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(48),
             "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; production terminates TLS in front
+            "RATE_LIMITS_ENABLED": "false",  # thousands of shoppers from one address: not an attack
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
             "VAR_DIR": str(REPO_ROOT / "var" / "bench"),

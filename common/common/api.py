@@ -6,14 +6,18 @@ Errors always answer ``{"detail": "...", "code": "..."}``; request validation ke
 
 from __future__ import annotations
 
+import codecs
 import logging
 import math
+from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar
 
 import orjson
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.http import parse_header_parameters
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import BaseRenderer
@@ -102,7 +106,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def _api_error(request, exc: ApiError):
-        return error_response(api, request, status=exc.status, code=exc.code, detail=exc.detail)
+        response = error_response(api, request, status=exc.status, code=exc.code, detail=exc.detail)
+        for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After on a 429
+            response[name] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def _validation_error(request, exc: ValidationError):
@@ -152,6 +159,88 @@ def create_api(*, service: str, title: str, version: str = "1.0.0", **kwargs: An
     )
     install_exception_handlers(api)
     return api
+
+
+ACCEPTED_BODY_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class RequestBodyMiddleware:
+    """Refuse a request body the service cannot read before any view (or django-axes) parses it.
+
+    A ``multipart/form-data`` without a valid boundary, a broken multipart body or an unknown charset is
+    400 ``malformed_body`` / 415 ``unsupported_charset``, not a parser exception turned 500; on ``/api/``
+    a body of another media type than JSON or a form is 415 ``unsupported_media_type``; a NUL character
+    in the path, the query or an API body (PostgreSQL text cannot store it) is 400 ``invalid_characters``.
+    One middleware, so every endpoint of every service (the admin included) answers the same way.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = body_refusal(request)
+        if refusal is not None:
+            status, code, detail = refusal
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": detail, "code": code}, status=status)
+            return HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def body_refusal(request: HttpRequest) -> tuple[int, str, str] | None:
+    """(status, code, detail) when the request's body cannot be read, else None."""
+    if _has_nul(request):
+        # PostgreSQL text cannot hold NUL: refused here, not as a database error deep in a query.
+        return 400, "invalid_characters", "A requisição contém caracteres nulos (\\0), que não são aceitos."
+    header = request.META.get("CONTENT_TYPE", "")
+    has_body = request.method in ("POST", "PUT", "PATCH") or _content_length(request) > 0
+    if not has_body or not header.strip():
+        return None
+    try:
+        media_type, params = parse_header_parameters(header)
+    except (ValueError, UnicodeError):
+        return 400, "malformed_content_type", "O cabeçalho Content-Type está malformado."
+    media_type = media_type.strip().lower()
+    charset = params.get("charset")
+    if charset is not None:
+        try:
+            codecs.lookup(charset)
+        except (LookupError, ValueError):
+            return 415, "unsupported_charset", "Codificação de caracteres não suportada."
+    if request.path.startswith("/api/") and not (media_type in ACCEPTED_BODY_TYPES or media_type.endswith("+json")):
+        return 415, "unsupported_media_type", "Envie o corpo como application/json."
+    if media_type == "multipart/form-data" and not MultiPartParser.boundary_re.fullmatch(params.get("boundary", "")):
+        return 400, "malformed_body", "O corpo multipart está malformado (boundary ausente ou inválido)."
+    if request.method == "POST" and media_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        try:
+            if request.path.startswith("/api/"):
+                request.body  # noqa: B018  (kept in memory, so Ninja can still read it after the form parse)
+            request.POST  # noqa: B018  (parse now, where a malformed body can still be answered with a 400)
+        except MultiPartParserError:
+            return 400, "malformed_body", "O corpo multipart está malformado (boundary ausente ou inválido)."
+        except RequestDataTooBig:
+            return 413, "body_too_large", "O corpo da requisição é grande demais."
+    return None
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in request.path or "%00" in query or "\x00" in query:
+        return True
+    if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return False  # answered 413 below
+        return b"\x00" in body or b"\\u0000" in body
+    return False
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 class PageParams(Schema):

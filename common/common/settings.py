@@ -10,9 +10,50 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"
+# Values that were ever committed to this repository or its templates: whoever reads the repository
+# knows them, so they can never sign anything in production.
+KNOWN_PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        INSECURE_DEV_SECRET_KEY,
+        "change-me",
+        "changeme",
+        "compose-local-only-never-in-production-0123456789abcdef",
+        "behave-only-no-secrets-here",
+    }
+)
+MIN_SECRET_KEY_LENGTH = 50
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` must not be a production SECRET_KEY (None when it may be): the rules of Django's
+    ``security.W009`` (50 characters, 5 distinct, no ``django-insecure-`` prefix) plus the known
+    placeholders of this repository."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key in KNOWN_PLACEHOLDER_SECRET_KEYS or key.startswith("django-insecure"):
+        return "SECRET_KEY is a placeholder published in the repository"
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 5:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters or has fewer than 5 distinct ones"
+    return None
+
+
+def _secret_key(env: environ.Env, *, debug: bool) -> str:
+    """With DEBUG off the service refuses to start on a missing, short or placeholder key; DEBUG on
+    (a developer machine) falls back to the development key."""
+    key = env.str("SECRET_KEY", default="")
+    if debug:
+        return key or INSECURE_DEV_SECRET_KEY
+    problem = secret_key_problem(key)
+    if problem:
+        raise ImproperlyConfigured(
+            f"{problem}: with DEBUG off set a random SECRET_KEY of at least {MIN_SECRET_KEY_LENGTH} characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=true on a developer machine."
+        )
+    return key
 
 
 def var_dir() -> Path:
@@ -71,7 +112,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "BASE_DIR": base_dir,
         "VAR_DIR": var_dir(),
         "DEBUG": debug,
-        "SECRET_KEY": env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY),
+        "SECRET_KEY": _secret_key(env, debug=debug),
         "ALLOWED_HOSTS": env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]),
         "CSRF_TRUSTED_ORIGINS": env.list("CSRF_TRUSTED_ORIGINS", default=[]),
         "INSTALLED_APPS": [
@@ -91,6 +132,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "MIDDLEWARE": [
             "django_prometheus.middleware.PrometheusBeforeMiddleware",
             "common.observability.middleware.RequestIdMiddleware",
+            "common.api.RequestBodyMiddleware",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,8 +254,26 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="Cosméticos-co <nao-responda@cosmeticos.co>"),
         "LOGGING": logging_config(service, env.str("LOG_LEVEL", default="INFO")),
         "NINJA_PAGINATION_MAX_LIMIT": 100,
+        # Rate limits and the client address (common.ratelimit): the header our own proxy writes the
+        # client address into (X-Forwarded-For behind the ingress), and how many proxies append to it.
+        "TRUSTED_PROXY_HEADER": env.str("TRUSTED_PROXY_HEADER", default=""),
+        "TRUSTED_PROXY_COUNT": env.int("TRUSTED_PROXY_COUNT", default=1),
+        "RATE_LIMITS_ENABLED": env.bool("RATE_LIMITS_ENABLED", default=True),
+        "RATE_LIMITS": _rate_limits(env.str("RATE_LIMITS", default="")),
+        # Fernet keys sealing secrets carried by events (common.sealing): first seals, all unseal.
+        "EVENT_SEALING_KEYS": env.list("EVENT_SEALING_KEYS", default=[]),
     }
     return settings
+
+
+def _rate_limits(value: str) -> dict[str, tuple[int, int]]:
+    """``login=20/600,register=10/3600`` -> ``{"login": (20, 600), "register": (10, 3600)}``."""
+    limits: dict[str, tuple[int, int]] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        scope, _, rate = item.partition("=")
+        limit, _, window = rate.partition("/")
+        limits[scope.strip()] = (int(limit), int(window))
+    return limits
 
 
 def logging_config(service: str, level: str) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def test_known_access_is_none_for_an_unknown_user_and_follows_the_handler():
     assert known_access(user_id=7).is_active is False
 
 
-def test_known_access_is_cached_briefly(django_assert_num_queries):
+def test_known_access_is_read_from_the_shared_cache(django_assert_num_queries, redis_url):
     deliver(_event(), handlers=HANDLERS)
     with django_assert_num_queries(1):
         known_access(user_id=7)

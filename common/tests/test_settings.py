@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 from common.settings import INSECURE_DEV_SECRET_KEY, build_settings
+
+REAL_LOOKING_KEY = "k9V2xQ7mZp4Lr8Wn3Tb6Yc1Hd5Fg0Js-Ke_Ua2Ob7Pi4Qh9Rj3Sl8Tm1Un6Vo"
 
 
 def _build(tmp_path: Path) -> dict:
@@ -10,14 +15,15 @@ def _build(tmp_path: Path) -> dict:
 
 
 def test_embedded_defaults_use_an_sqlite_file_under_var(tmp_path, monkeypatch):
-    for name in ("DATABASE_URL", "DEMO_DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "DEBUG", "SECRET_KEY"):
+    for name in ("DATABASE_URL", "DEMO_DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DEBUG", "true")  # a developer machine: `make run` copies .env.example (DEBUG=true)
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     settings = _build(tmp_path)
     assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings["DATABASES"]["default"]["NAME"] == str(tmp_path / "var" / "demo.sqlite3")
     assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert settings["DEBUG"] is False
+    assert settings["DEBUG"] is True
     assert settings["SECRET_KEY"] == INSECURE_DEV_SECRET_KEY
     assert settings["RABBITMQ_URL"] == ""
 
@@ -37,7 +43,7 @@ def test_brokers_and_security_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("RABBITMQ_URL", "amqp://u:p@mq.example:5672/%2F")
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092")
     monkeypatch.setenv("MONGODB_URI", "mongodb://mongo.example:27017/shop")
-    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("SECRET_KEY", REAL_LOOKING_KEY)
     monkeypatch.setenv("DEBUG", "false")
     monkeypatch.setenv("ALLOWED_HOSTS", "shop.example,api.shop.example")
     settings = _build(tmp_path)
@@ -46,7 +52,7 @@ def test_brokers_and_security_come_from_the_environment(tmp_path, monkeypatch):
     assert settings["RABBITMQ_URL"] == "amqp://u:p@mq.example:5672/%2F"
     assert settings["KAFKA_BOOTSTRAP_SERVERS"] == "k1:9092,k2:9092"
     assert settings["MONGODB_URI"] == "mongodb://mongo.example:27017/shop"
-    assert settings["SECRET_KEY"] == "s" * 50
+    assert settings["SECRET_KEY"] == REAL_LOOKING_KEY
     assert settings["ALLOWED_HOSTS"] == ["shop.example", "api.shop.example"]
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SECURE_HSTS_SECONDS"] == 31536000
@@ -87,3 +93,29 @@ def test_event_settings_come_from_the_environment(tmp_path, monkeypatch):
         3,
         "embedded",
     )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "short-but-random-Zk3",
+        "s" * 60,
+        INSECURE_DEV_SECRET_KEY,
+        "change-me",
+        "compose-local-only-never-in-production-0123456789abcdef",
+        "django-insecure-" + REAL_LOOKING_KEY,
+    ],
+)
+def test_with_debug_off_a_missing_short_or_placeholder_secret_key_refuses_to_start(tmp_path, monkeypatch, key):
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        _build(tmp_path)
+
+
+def test_with_debug_off_an_unset_secret_key_refuses_to_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
+        _build(tmp_path)

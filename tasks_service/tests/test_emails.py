@@ -11,10 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
+from common.events.contracts.accounts import PasswordResetRequested, PasswordResetRequestedSealed, UserRegistered
 from common.events.contracts.orders import OrderConfirmationResendRequested, OrderFulfilled
 from common.events.inbox.models import ProcessedEvent
 from common.events.testing import deliver
+from common.sealing import seal, unseal
 from config.event_handlers import HANDLERS
 from tasks.emails.models import EmailKind, EmailLog, EmailStatus
 from tasks.emails.rendering import render_email
@@ -91,11 +92,11 @@ def test_every_consumed_event_kind_sends_its_email(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         deliver(UserRegistered(user_id=5, email="Bia@Example.com", full_name="Bia Lima"), handlers=HANDLERS)
         deliver(
-            PasswordResetRequested(
+            PasswordResetRequestedSealed(
                 user_id=5,
                 email="bia@example.com",
                 full_name="Bia Lima",
-                reset_url="https://shop.example/reset/abc",
+                reset_url_sealed=seal("https://shop.example/reset/abc"),
                 expires_at="2026-01-15T16:00:00Z",
             ),
             handlers=HANDLERS,
@@ -270,3 +271,60 @@ def test_the_plain_text_part_keeps_links_unescaped_and_the_html_part_escapes_the
     assert "Bia <Lima>" in rendered.text
     assert "uid=NA&amp;token=abc-123" in rendered.html
     assert "Bia &lt;Lima&gt;" in rendered.html
+
+
+def _reset_link_email(event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(event, handlers=HANDLERS)
+    return EmailLog.objects.get(kind=EmailKind.PASSWORD_RESET), mail.outbox[-1]
+
+
+def test_the_reset_link_stays_sealed_in_the_email_log_and_is_opened_only_in_the_email(
+    django_capture_on_commit_callbacks,
+):
+    link = "https://loja.example/reset-password?uid=NQ&token=cz9k1q-0123456789abcdef0123456789abcdef"
+    event = PasswordResetRequestedSealed(
+        user_id=5,
+        email="bia@example.com",
+        full_name="Bia Lima",
+        reset_url_sealed=seal(link),
+        expires_at="2026-01-15T16:00:00Z",
+    )
+    log, message = _reset_link_email(event, django_capture_on_commit_callbacks)
+    stored = EmailLog.objects.filter(pk=log.pk).values_list("context", flat=True).get()
+    assert "cz9k1q-0123456789abcdef" not in str(stored) and "reset-password" not in str(stored)
+    assert set(stored) == {"full_name", "reset_url_sealed", "expires_at"}
+    assert unseal(stored["reset_url_sealed"]) == link
+    assert link in message.body
+
+
+def test_a_v1_event_in_flight_with_the_link_in_clear_is_sealed_before_it_is_logged(django_capture_on_commit_callbacks):
+    link = "https://loja.example/reset-password?uid=NQ&token=legacy-token-abc"
+    event = PasswordResetRequested(
+        user_id=5, email="bia@example.com", full_name="Bia Lima", reset_url=link, expires_at="2026-01-15T16:00:00Z"
+    )
+    log, message = _reset_link_email(event, django_capture_on_commit_callbacks)
+    assert "legacy-token-abc" not in str(EmailLog.objects.filter(pk=log.pk).values_list("context", flat=True).get())
+    assert link in message.body
+
+
+def test_a_rotated_key_still_opens_links_sealed_with_the_previous_one(settings):
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.EVENT_SEALING_KEYS = [old]
+    sealed_before = seal("https://loja.example/reset-password?uid=NQ&token=t")
+    settings.EVENT_SEALING_KEYS = [new, old]
+    assert unseal(sealed_before) == "https://loja.example/reset-password?uid=NQ&token=t"
+    assert Fernet(new.encode()).decrypt(seal("x").encode()) == b"x"  # the first key seals
+
+
+def test_the_email_log_admin_masks_the_sealed_link(admin_client, django_capture_on_commit_callbacks):
+    sealed = seal("https://loja.example/reset-password?uid=NQ&token=admin-never-shows")
+    event = PasswordResetRequestedSealed(
+        user_id=5, email="bia@example.com", full_name="Bia Lima", reset_url_sealed=sealed, expires_at="2026-01-15"
+    )
+    log, _message = _reset_link_email(event, django_capture_on_commit_callbacks)
+    page = admin_client.get(f"/admin/emails/emaillog/{log.pk}/change/").content.decode()
+    assert "cifrado" in page
+    assert sealed not in page and "admin-never-shows" not in page

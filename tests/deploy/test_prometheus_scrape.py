@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -68,6 +69,7 @@ def _catalog_environment(var_dir: Path, port: int) -> dict[str, str]:
     env.update(
         VAR_DIR=str(var_dir),
         DEBUG="false",
+        SECRET_KEY="deploy-test-" + secrets.token_urlsafe(48),  # DEBUG off refuses to start without one
         SECURE_SSL_REDIRECT="false",
         LOG_LEVEL="WARNING",
         GUNICORN_BIND=f"127.0.0.1:{port}",

@@ -235,6 +235,8 @@ class Stack:
                 "SECRET_KEY": "e2e-only-secret-key-" + c.events_namespace + "-not-for-production",
                 "SANDBOX_WEBHOOK_SECRET": "e2e-only-sandbox-webhook-secret-" + c.events_namespace,
                 "DEBUG": "false",
+                # Every journey's shoppers come from 127.0.0.1: per-client limits are tested in the suites.
+                "RATE_LIMITS_ENABLED": "false",
                 "SECURE_SSL_REDIRECT": "false",
                 "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                 "GUNICORN_WORKERS": str(c.gunicorn_workers),

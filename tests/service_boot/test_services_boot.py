@@ -44,12 +44,16 @@ def test_check_deploy_passes_with_debug_off_and_a_real_secret(service, tmp_path)
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_check_deploy_fails_with_the_insecure_development_key(service, tmp_path):
+def test_with_debug_off_the_service_refuses_to_start_without_a_real_secret_key(service, tmp_path):
     env = _production_env(tmp_path)
     del env["SECRET_KEY"]
-    result = _manage(service, "check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = _manage(service, "check", env=env)
     assert result.returncode != 0
-    assert "security.W009" in result.stdout + result.stderr
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+    env["SECRET_KEY"] = "change-me"
+    result = _manage(service, "check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is a placeholder" in result.stderr
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -18,7 +18,8 @@ from accounts.users.models import User, normalize_email
 from accounts.users.services import password_check
 from common.api import ApiError
 from common.events import publish
-from common.events.contracts.accounts import PasswordResetRequested
+from common.events.contracts.accounts import PasswordResetRequestedSealed
+from common.sealing import seal
 
 
 class InvalidResetToken(ApiError):
@@ -34,7 +35,8 @@ def password_reset_url(*, user: User) -> str:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Publish ``accounts.password_reset_requested`` for an active account; do nothing otherwise.
+    """Publish ``accounts.password_reset_requested`` (v2, the link sealed) for an active account; do nothing
+    otherwise.
 
     At most one email per account per ``PASSWORD_RESET_THROTTLE_SECONDS`` (someone else's inbox is
     not a target); the answer is the same 202 either way.
@@ -48,11 +50,11 @@ def password_reset_request(*, email: str) -> None:
     expires_at = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     with transaction.atomic():
         publish(
-            PasswordResetRequested(
+            PasswordResetRequestedSealed(
                 user_id=user.pk,
                 email=user.email,
                 full_name=user.full_name,
-                reset_url=password_reset_url(user=user),
+                reset_url_sealed=seal(password_reset_url(user=user)),
                 expires_at=expires_at.isoformat(),
             ),
             key=str(user.pk),

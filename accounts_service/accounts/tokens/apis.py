@@ -8,11 +8,13 @@ from ninja import Router, Status
 from accounts.tokens import services
 from accounts.tokens.schemas import RefreshIn, TokenObtainIn, TokenPairOut
 from common.api import ErrorOut
+from common.ratelimit import rate_limited
 
 router = Router(tags=["tokens"])
 
 
 @router.post("/token", response={200: TokenPairOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
+@rate_limited("login")
 def token_obtain(request: HttpRequest, payload: TokenObtainIn):
     """Email and password for an access token (5 minutes) and a refresh token (1 day, single use)."""
     pair = services.token_obtain(request=request, email=payload.email, password=payload.password)

@@ -12,4 +12,4 @@ class InvalidRefreshToken(Unauthorized):
 
 
 class LockedOut(TooManyRequests):
-    detail = "Too many failed logins for this account; try again in 15 minutes."
+    detail = "Too many failed logins for this account from this address; try again in 15 minutes."

@@ -1,4 +1,4 @@
-"""django-axes hooks: lockouts are per account (lower-cased email) and answer 429.
+"""django-axes hooks: lockouts are per account (lower-cased email) and client address, and answer 429.
 
 On the API the 429 has the contract's error body; on the admin login a short plain page.
 """
@@ -24,7 +24,9 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         response = JsonResponse({"detail": LockedOut.detail, "code": LockedOut.code}, status=429)
     else:
         response = HttpResponse(
-            "Too many failed logins for this account; try again in 15 minutes.", status=429, content_type="text/plain"
+            "Too many failed logins for this account from this address; try again in 15 minutes.",
+            status=429,
+            content_type="text/plain",
         )
     response["Retry-After"] = retry_after
     return response

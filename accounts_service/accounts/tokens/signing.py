@@ -65,9 +65,20 @@ class AccountsAccessToken(AccessToken):
         return token_backend
 
 
+FAMILY_CLAIM = "family"
+
+
 class AccountsRefreshToken(RefreshToken):
+    """A refresh token carrying its ``family``: the id of the login every rotation descends from."""
+
     access_token_class = AccountsAccessToken
+    no_copy_claims = (*RefreshToken.no_copy_claims, FAMILY_CLAIM)
 
     @property
     def token_backend(self) -> TokenBackend:
         return token_backend
+
+    @property
+    def family(self) -> str:
+        """The family claim; a token issued before families existed is a family of its own (its jti)."""
+        return str(self.payload.get(FAMILY_CLAIM) or self["jti"])

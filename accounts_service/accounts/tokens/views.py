@@ -11,6 +11,6 @@ from accounts.tokens.keys import current_keyring
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(current_keyring().jwks())
-    # Short enough that a rotation is seen within minutes; verifiers refetch at once on an unknown kid.
-    response["Cache-Control"] = "public, max-age=300"
+    # Short: a revoked key must leave every verifier within seconds (they refresh every 15 s).
+    response["Cache-Control"] = "public, max-age=10"
     return response

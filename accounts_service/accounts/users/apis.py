@@ -10,6 +10,7 @@ from accounts.tokens.services import user_logout_everywhere
 from accounts.users import services
 from accounts.users.schemas import LoggedOutOut, MeOut, MePatchIn, RegisteredOut, RegisterIn
 from common.api import ErrorOut, UnprocessableOut
+from common.ratelimit import rate_limited
 
 router = Router(tags=["users"])
 
@@ -18,7 +19,8 @@ def _me(user) -> dict:
     return {"id": user.pk, "email": user.email, "full_name": user.full_name, "is_staff": user.is_staff}
 
 
-@router.post("/register", response={201: RegisteredOut, 409: ErrorOut, 422: UnprocessableOut}, auth=None)
+@router.post("/register", response={201: RegisteredOut, 409: ErrorOut, 422: UnprocessableOut, 429: ErrorOut}, auth=None)
+@rate_limited("register")
 def register(request: HttpRequest, payload: RegisterIn):
     """Create a shopper account (409 ``email_taken``; 422 ``weak_password`` from Django's validators)."""
     user = services.user_register(email=payload.email, password=payload.password, full_name=payload.full_name)

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from common.api import ApiError
 from common.auth.tokens import decode_access_token, token_user_from_claims
+from common.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +33,17 @@ def token_endpoint_url() -> str:
     return f"{settings.ACCOUNTS_URL.rstrip('/')}/api/accounts/token"
 
 
-def request_tokens(*, email: str, password: str) -> httpx.Response:
-    """POST the credentials to accounts (bounded timeout). A seam for tests."""
+def request_tokens(*, email: str, password: str, client_address: str | None = None) -> httpx.Response:
+    """POST the credentials to accounts (bounded timeout). A seam for tests.
+
+    The admin user's own address goes along in ``X-Forwarded-For``, so accounts (with
+    ``TRUSTED_PROXY_HEADER`` set) locks out and rate-limits that person, not this whole service.
+    """
+    headers = {"X-Forwarded-For": client_address} if client_address else {}
     return httpx.post(
         token_endpoint_url(),
         json={"email": email, "password": password},
+        headers=headers,
         timeout=getattr(settings, "ACCOUNTS_TIMEOUT_SECONDS", 5.0),
     )
 
@@ -51,7 +58,8 @@ class AccountsBackend(ModelBackend):
         if not email or not password:
             return None
         try:
-            response = request_tokens(email=email, password=password)
+            address = client_address(request) if request is not None else None
+            response = request_tokens(email=email, password=password, client_address=address)
         except httpx.HTTPError as exc:
             logger.warning("accounts unreachable for admin login", extra={"error": str(exc)})
             return None
@@ -91,9 +99,10 @@ def shadow_user_sync(*, email: str, is_staff: bool, is_superuser: bool, groups: 
     return user
 
 
-def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool) -> int:
-    """Mirror accounts' active/staff flags on the local shadow user, if any (only users without a usable
-    local password are shadows); returns how many rows changed. A deactivated user's admin session ends.
+def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool, groups: list[str] | None = None) -> int:
+    """Mirror accounts' active/staff flags and groups on the local shadow user, if any (only users without
+    a usable local password are shadows); returns how many rows changed. A deactivated user's admin
+    session ends; a removed group's permissions are gone on the admin's next request.
     """
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
@@ -104,4 +113,10 @@ def shadow_user_access_apply(*, email: str, is_active: bool, is_staff: bool) -> 
     changes = {"is_active": is_active, "is_staff": is_staff}
     if not is_staff:
         changes["is_superuser"] = False
-    return shadows.update(**changes)
+    with transaction.atomic():
+        changed = shadows.update(**changes)
+        if groups is not None:
+            local_groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(set(groups))]
+            for shadow in shadows:
+                shadow.groups.set(local_groups)
+    return changed

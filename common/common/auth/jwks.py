@@ -2,8 +2,14 @@
 
 ``settings.JWT_JWKS`` (a JWKS dict) replaces fetching, for tests and air-gapped deployments. Otherwise
 the keys come from ``settings.JWKS_URL`` (default ``{ACCOUNTS_URL}/.well-known/jwks.json``), are kept
-for ``JWKS_CACHE_SECONDS`` and refetched early when a token names an unknown ``kid``, at most once per
-``JWKS_MIN_REFETCH_SECONDS`` so a flood of forged kids cannot turn into a flood of requests.
+for ``JWKS_CACHE_SECONDS`` (15) and refetched early when a token names an unknown ``kid``, at most once
+per ``JWKS_MIN_REFETCH_SECONDS`` (5) so a flood of forged kids cannot turn into a flood of requests.
+
+Bounds: a key accounts revokes stops verifying here within ``JWKS_CACHE_SECONDS`` (plus the JWKS answer's
+``max-age``, 10 s, behind a caching proxy). While accounts is unreachable the last good keys keep
+working for ``JWKS_MAX_STALE_SECONDS`` (300) after the last successful fetch, then every token is refused
+(503 ``auth_unavailable``): a revoked key cannot live on through an outage. A rotated-in key is
+published before it signs, so no refetch is needed for it.
 """
 
 from __future__ import annotations
@@ -76,14 +82,15 @@ class KeySet:
 
     def _from_url(self, kid: str) -> jwt.PyJWK | None:
         now = time.monotonic()
-        max_age = getattr(settings, "JWKS_CACHE_SECONDS", 600)
-        min_interval = getattr(settings, "JWKS_MIN_REFETCH_SECONDS", 30)
+        max_age = getattr(settings, "JWKS_CACHE_SECONDS", 15)
+        min_interval = getattr(settings, "JWKS_MIN_REFETCH_SECONDS", 5)
+        max_stale = getattr(settings, "JWKS_MAX_STALE_SECONDS", 300)
         with self._lock:
             stale = now - self._fetched_at > max_age
             unknown = kid not in self._keys
             if (stale or unknown) and now - self._attempted_at >= min_interval:
                 self._refresh(now)
-            if not self._keys:
+            if not self._keys or now - self._fetched_at > max_stale:
                 raise KeysUnavailable()
             return self._keys.get(kid)
 

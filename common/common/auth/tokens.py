@@ -100,7 +100,11 @@ def authenticate_access_token(token: str) -> TokenUser:
     access = known_access(user_id=user.id)
     if access is not None and not access.is_active:
         raise UserInactive()
-    if access is not None and user.is_staff and not access.is_staff:
-        # Staff rights withdrawn since the token was issued: the token keeps only shopper rights.
-        user = TokenUser(id=user.id, email=user.email, is_staff=False, groups=user.groups)
+    if access is not None:
+        # Rights withdrawn since the token was issued count at once: staff lost means shopper rights only,
+        # a group removed is gone (a group added arrives with the next token).
+        is_staff = user.is_staff and access.is_staff
+        groups = tuple(group for group in user.groups if group in access.groups)
+        if (is_staff, groups) != (user.is_staff, user.groups):
+            user = TokenUser(id=user.id, email=user.email, is_staff=is_staff, groups=groups)
     return user

@@ -8,14 +8,26 @@ fixture. On a developer machine without that service the test is skipped with th
 from __future__ import annotations
 
 import os
+import secrets
+import uuid
 
 import pytest
+
+# With DEBUG off a service refuses to start without a real SECRET_KEY; tests run with DEBUG off, so each
+# test process gets a random one (imported with ``-p``, before pytest-django reads the settings).
+os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(48))
 
 
 @pytest.fixture(autouse=True)
 def _plain_http_test_client(settings):
     """Tests talk plain HTTP to the test client; production redirects to HTTPS at the edge."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_counters_of_this_test(settings):
+    """Rate limits stay on, with counters of this test only (the test client is always 127.0.0.1)."""
+    settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}:"
 
 
 def require_env(name: str) -> str:
@@ -68,6 +80,7 @@ def jwt_jwks(settings):
     from common.testing.tokens import jwks
 
     settings.JWT_JWKS = jwks()
+    settings.KNOWN_USER_CACHE_PREFIX = f"test-{uuid.uuid4().hex}:"  # the shared cache, as this test left it
     key_set.clear()
     forget_cached_access()
     yield settings.JWT_JWKS

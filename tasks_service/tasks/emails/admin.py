@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
+from common.sealing import SEALED_SUFFIX
 from tasks.emails.models import EmailLog
 from tasks.emails.services import email_resend
 
@@ -14,13 +15,14 @@ class EmailLogAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["recipient", "dedup_key", "event_id"]
     date_hierarchy = "created_at"
+    exclude = ["context"]  # shown masked by context_shown: sealed secrets never reach a page
     readonly_fields = [
         "kind",
         "dedup_key",
         "recipient",
         "event_id",
         "language",
-        "context",
+        "context_shown",
         "report",
         "correlation_id",
         "status",
@@ -35,6 +37,14 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="context")
+    def context_shown(self, email_log: EmailLog) -> dict:
+        """The context with sealed secrets (a live reset link) masked: nobody reads them here."""
+        return {
+            name: "•••• (cifrado)" if name.endswith(SEALED_SUFFIX) else value
+            for name, value in (email_log.context or {}).items()
+        }
 
     @admin.action(description="Resend the selected emails", permissions=["change"])
     def resend(self, request, queryset):

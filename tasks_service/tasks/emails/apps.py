@@ -8,3 +8,7 @@ class EmailsConfig(AppConfig):
     label = "emails"
     verbose_name = "Emails"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the Celery tasks in every process (web, consumers, worker): services enqueue by name.
+        from tasks.emails import tasks  # noqa: F401

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
-from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
+from common.events.contracts.accounts import PasswordResetRequested, PasswordResetRequestedSealed, UserRegistered
 from common.events.contracts.orders import (
     OrderCancelled,
     OrderConfirmationResendRequested,
@@ -19,6 +19,7 @@ from common.events.contracts.orders import (
     OrderRejected,
 )
 from common.events.envelope import Envelope
+from common.sealing import seal
 from tasks.emails.models import EmailKind
 from tasks.emails.services import email_log_record
 
@@ -34,14 +35,19 @@ def user_registered(event: UserRegistered, envelope: Envelope) -> None:
     )
 
 
-def password_reset_requested(event: PasswordResetRequested, envelope: Envelope) -> None:
-    """Email the one-time reset link (each request is its own email: keyed by the event id)."""
+def password_reset_requested(event: PasswordResetRequestedSealed | PasswordResetRequested, envelope: Envelope) -> None:
+    """Email the one-time reset link (each request is its own email: keyed by the event id).
+
+    The link stays sealed in the email log; the send unseals it to render. A v1 event still in flight
+    carries it in clear: it is sealed here, so the log never holds it readable either way.
+    """
+    sealed = event.reset_url_sealed if isinstance(event, PasswordResetRequestedSealed) else seal(event.reset_url)
     email_log_record(
         kind=EmailKind.PASSWORD_RESET,
         dedup_key=str(envelope.event_id),
         recipient=event.email,
         event_id=envelope.event_id,
-        context={"full_name": event.full_name, "reset_url": event.reset_url, "expires_at": event.expires_at},
+        context={"full_name": event.full_name, "reset_url_sealed": sealed, "expires_at": event.expires_at},
     )
 
 

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from celery import signature
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.observability.context import current_correlation_id
+from common.sealing import unsealed
 from config.celery import CORRELATION_HEADER
 from tasks.emails.models import EmailLog, EmailStatus
 from tasks.emails.rendering import render_email
@@ -50,16 +52,19 @@ def email_log_record(
     return email_log, created
 
 
+#: The Celery name of ``tasks.emails.tasks.email_send_task``.
+EMAIL_SEND_TASK = "tasks.emails.send"
+
+
 def email_log_enqueue_on_commit(*, email_log: EmailLog) -> None:
     """Hand the send to a Celery worker once the row is committed (robust: a broker outage only logs;
     housekeeping re-enqueues rows left pending)."""
     email_log_id, correlation_id = email_log.pk, email_log.correlation_id
 
     def enqueue() -> None:
-        from tasks.emails.tasks import email_send_task
-
+        # By name: the task module imports this one (registered at start-up by EmailsConfig.ready).
         headers = {CORRELATION_HEADER: correlation_id} if correlation_id else {}
-        email_send_task.apply_async(args=[email_log_id], headers=headers)
+        signature(EMAIL_SEND_TASK, args=[email_log_id]).apply_async(headers=headers)
 
     transaction.on_commit(enqueue, robust=True)
 
@@ -87,7 +92,8 @@ def email_send(*, email_log_id: int) -> bool:
         return False
     email_log = EmailLog.objects.select_related("report").get(pk=email_log_id)
     try:
-        rendered = render_email(kind=email_log.kind, language=email_log.language, context=email_log.context)
+        context = unsealed(email_log.context)  # a sealed link is opened here, for this render only
+        rendered = render_email(kind=email_log.kind, language=email_log.language, context=context)
         message = EmailMultiAlternatives(
             subject=rendered.subject,
             body=rendered.text,

@@ -7,11 +7,11 @@ from datetime import timedelta
 from celery import shared_task
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 
-from tasks.emails.services import email_requeue_stalled, email_send
+from tasks.emails.services import EMAIL_SEND_TASK, email_requeue_stalled, email_send
 
 
 @shared_task(
-    name="tasks.emails.send",
+    name=EMAIL_SEND_TASK,
     autoretry_for=(Exception,),
     dont_autoretry_for=(TemplateDoesNotExist, TemplateSyntaxError),  # a broken template stays broken
     retry_backoff=10,

@@ -16,12 +16,27 @@ class UserRegistered(EventContract):
 
 @contract("accounts.password_reset_requested", version=1, producer="accounts", consumers=("tasks",))
 class PasswordResetRequested(EventContract):
-    """A known account asked for a password reset; tasks emails the one-time link."""
+    """A known account asked for a password reset (superseded by v2: the link in clear, read for events in flight)."""
 
     user_id: int
     email: str
     full_name: str
     reset_url: str
+    expires_at: str
+
+
+@contract("accounts.password_reset_requested", version=2, producer="accounts", consumers=("tasks",))
+class PasswordResetRequestedSealed(EventContract):
+    """A known account asked for a password reset; tasks emails the one-time link, sealed end to end.
+
+    ``reset_url_sealed`` is the link encrypted with ``common.sealing`` (Fernet, ``EVENT_SEALING_KEYS``):
+    the outbox, the broker, the audit topic and tasks' email log never hold a usable link.
+    """
+
+    user_id: int
+    email: str
+    full_name: str
+    reset_url_sealed: str
     expires_at: str
 
 

@@ -1,0 +1,30 @@
+"""Every operation of the catalog API, fuzzed with a shopper token and a staff token: never a 5xx."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.testing.fuzz import _keep_the_test_connection, assert_no_server_error, fuzz_settings, wsgi_schema  # noqa: F401
+from common.testing.tokens import issue_access_token
+
+pytestmark = pytest.mark.django_db
+
+schema = wsgi_schema("/api/catalog/openapi.json")
+
+SHOPPER = {"Authorization": f"Bearer {issue_access_token(user_id=41, email='ana@example.com')}"}
+STAFF = {
+    "Authorization": "Bearer "
+    + issue_access_token(user_id=42, email="mara@cosmeticos.co", is_staff=True, groups=("Merchandiser",))
+}
+
+
+@schema.parametrize()
+@fuzz_settings
+def test_no_operation_answers_a_5xx_to_a_shopper_or_staff(case):
+    assert_no_server_error(case, headers=SHOPPER, who="shopper")
+    assert_no_server_error(case, headers=STAFF, who="staff")
+
+
+def test_a_nul_character_in_the_query_is_400_not_a_database_error(client):
+    response = client.get("/api/catalog/stock?sku=A%00B")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_characters")

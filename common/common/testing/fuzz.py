@@ -1,0 +1,58 @@
+"""Fuzzing a service's API with a signed-in shopper and a staff member (schemathesis + hypothesis).
+
+Each service's ``tests/test_fuzz_authenticated.py`` loads its own OpenAPI document through the WSGI app
+(``api_schema``), lets schemathesis generate requests for every operation, sends each with a shopper
+token and with a staff token, and fails on any 5xx. The number of examples per operation is bounded
+(``FUZZ_MAX_EXAMPLES``, default 12) so the suite stays within CI's time; raise it locally to dig deeper.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
+
+fuzz_settings = hypothesis_settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,  # the same examples every run: a CI failure reproduces on a laptop
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: the first 5xx is reported as found
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: a request must not close the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def wsgi_schema(path: str):
+    """The service's OpenAPI document, read from its WSGI app (no server, no network)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+
+    # A handler of its own, built with plain HTTP (SecurityMiddleware reads the redirect setting once).
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        application = WSGIHandler()
+        return schemathesis.openapi.from_wsgi(path, application)
+
+
+def assert_no_server_error(case, *, headers: dict[str, str], who: str) -> None:
+    response = case.call(headers=headers)
+    assert response.status_code < 500, (
+        f"{who}: {case.method} {case.formatted_path} answered {response.status_code}: {response.text[:500]}\n"
+        f"reproduce: {case.as_curl_command(headers=headers)}"
+    )
