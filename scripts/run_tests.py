@@ -58,23 +58,27 @@ def skip_reasons(xml_file: Path) -> list[str]:
     return [element.get("message", "") for element in ET.parse(xml_file).getroot().iter("skipped")]
 
 
-def skips_by_server(reasons: list[str]) -> dict[str, tuple[int, str]]:
-    """server -> (how many tests skipped for lack of it, how to get it); other skips under "other reasons"."""
+def skips_by_server(reasons: list[str]) -> tuple[dict[str, tuple[int, str]], int]:
+    """server -> (how many tests were skipped for lack of it, how to get it), and how many for other reasons."""
     counted: dict[str, tuple[int, str]] = {}
+    other = 0
     for reason in reasons:
         match = NEEDS_SERVER.match(reason)
-        server, how = (match["server"], match["how"]) if match else ("other reasons", "see the skip messages above")
-        count, _ = counted.get(server, (0, how))
-        counted[server] = (count + 1, how)
-    return counted
+        if not match:
+            other += 1
+            continue
+        count, _ = counted.get(match["server"], (0, match["how"]))
+        counted[match["server"]] = (count + 1, match["how"])
+    return counted, other
 
 
 def summary(passed: int, failed: int, skipped: int, reasons: list[str]) -> list[str]:
-    """The closing line, ``total: ... skipped (3 need RabbitMQ)``, and one line per missing server."""
-    by_server = skips_by_server(reasons)
+    """The closing line, ``total: ... 3 skipped (3 need RabbitMQ)``, then how to get each missing server."""
+    by_server, other = skips_by_server(reasons)
+    parts = [f"{count} need {server}" for server, (count, _) in by_server.items()]
+    parts += [f"{other} for other reasons, see above"] if other else []
     line = f"total: {passed} passed, {failed} failed, {skipped} skipped"
-    if by_server:
-        line += " (" + ", ".join(f"{count} need {server}" for server, (count, _) in by_server.items()) + ")"
+    line += f" ({', '.join(parts)})" if parts else ""
     return [line, *(f"  {server}: {how}" for server, (_, how) in by_server.items())]
 
 

@@ -53,6 +53,7 @@ NOT_A_NEWCOMERS = (
     "VIRTUAL_ENV",
     "UV_PROJECT_ENVIRONMENT",
     "PYTHONPATH",
+    "VAR_DIR",
 )
 SCRIPT_OR_STYLE = re.compile(r'<script[^>]*\ssrc="([^"]+)"|<link[^>]*rel="stylesheet"[^>]*\shref="([^"]+)"')
 

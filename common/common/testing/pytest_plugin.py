@@ -7,12 +7,16 @@ machine without one the test is skipped with ``needs <server>: ...`` and how to 
 so CI can never go green by skipping.
 
 Loaded before Django reads any settings, the plugin also sets ``IGNORE_DOTENV``: a test run takes its
-settings from the environment alone, never from the ``.env`` that command 1 writes (``common.settings``).
+settings from the environment alone, never from the ``.env`` that command 1 writes (``common.settings``),
+and, unless ``VAR_DIR`` is set, gives the run a ``VAR_DIR`` of its own instead of command 1's ``var/``.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -20,6 +24,11 @@ from common.testing.servers import missing_server_reason
 
 # Before pytest-django imports the settings, and inherited by every process a test starts.
 os.environ["IGNORE_DOTENV"] = "1"
+# Command 1 keeps its SQLite files, embedded event bus, mail and keys in var/: a test run gets a folder of
+# its own, so it neither reads command 1's events nor writes into them.
+if not os.environ.get("VAR_DIR"):
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="cosmeticos-tests-var-")
+    atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
