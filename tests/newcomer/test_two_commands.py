@@ -2,9 +2,9 @@
 
 What it proves: command 2 passes after command 1, in either order and again, and no value of the ``.env``
 files that command 1 writes reaches a test. To make a leak impossible to miss, after each ``make run`` the
-test adds two sentinels to every service's ``.env``: ``VAR_DIR`` under ``/dev/null`` and a non-numeric
-``EVENTS_DELIVERY_LIMIT``. Either one, read by a test, crashes that service's settings, so every test of the
-suite would fail. ``make run`` itself writes ``MONGODB_URI`` of its own MongoDB-protocol server, which is
+test adds two sentinels to every service's ``.env``: a non-numeric ``EVENTS_DELIVERY_LIMIT`` and an
+unknown ``LOG_LEVEL``. Either one, read by a test, crashes that service's settings, so every test of the
+suite would fail (checked: with ``.env`` read as before, round 1 fails on ``EVENTS_DELIVERY_LIMIT``). ``make run`` itself writes ``MONGODB_URI`` of its own MongoDB-protocol server, which is
 down by the time the tests run (the original bug). The sentinels are taken out again before the next
 ``make run``, which does read ``.env``.
 
@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("catalog", "accounts", "orders", "tasks")
 SENTINELS = (
     "\n# --- added by tests/newcomer: a test that reads any of this fails\n"
-    "VAR_DIR=/dev/null/dotenv-leak\n"
     "EVENTS_DELIVERY_LIMIT=read-from-dotenv\n"
+    "LOG_LEVEL=READ-FROM-DOTENV\n"
 )
 SERVER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")
 # What the outer test run sets for itself and a newcomer's shell does not have.

