@@ -593,7 +593,7 @@ class Stack:
         config = StackConfig(
             **{
                 **raw,
-                "embedded": raw["embedded"] == "True",
+                "embedded": raw.get("embedded") == "True",  # a stack.json of before embedded mode: real
                 "port_base": int(raw["port_base"]),
                 "redis_db": int(raw["redis_db"]),
                 "celery_redis_db": int(raw["celery_redis_db"]),
