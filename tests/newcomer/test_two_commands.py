@@ -1,19 +1,21 @@
 """The two commands as a newcomer meets them, in a scratch clone: ``make run``, stop it, ``make test``; twice.
 
 What it proves: command 2 passes after command 1, in either order and again, and no value of the ``.env``
-files that command 1 writes reaches a test. To make a leak impossible to miss, after each ``make run`` the
-test adds two sentinels to every service's ``.env``: a non-numeric ``EVENTS_DELIVERY_LIMIT`` and an
-unknown ``LOG_LEVEL``. Either one, read by a test, crashes that service's settings, so every test of the
-suite would fail (checked: with ``.env`` read as before, round 1 fails on ``EVENTS_DELIVERY_LIMIT``). ``make run`` itself writes ``MONGODB_URI`` of its own MongoDB-protocol server, which is
-down by the time the tests run (the original bug). The sentinels are taken out again before the next
-``make run``, which does read ``.env``.
+files that command 1 writes reaches a test. ``make run`` writes ``MONGODB_URI`` of its own MongoDB-protocol
+server, which is down by the time the tests run (the original bug). To make any other leak impossible to
+miss, after each ``make run`` the test adds two sentinels to every service's ``.env``: a non-numeric
+``EVENTS_DELIVERY_LIMIT`` and an unknown ``LOG_LEVEL``. Either one, read by a test, crashes that service's
+settings, so every test of the suite fails (checked: with ``.env`` read as before, round 1 fails on
+``EVENTS_DELIVERY_LIMIT``). The sentinels are taken out again before the next ``make run``, which does
+read ``.env``.
 
 Which tests run: ``make test`` on the four service suites. They are the suites that build a service's
-settings in-process (each reads only its own service's ``.env``), so they are where a leak shows; on this
-kind of machine they take about 80 s per round on the real servers. Running everything twice more (the
-cross-service suite would also recurse into this test; the journeys add ~95 s a round) would about double
-CI's time for no more proof: the journeys' processes get ``IGNORE_DOTENV`` from ``tests/e2e/stack.py``.
-The whole test takes about 5 minutes, which keeps CI well under its 20 minutes.
+settings in-process (each reads only its own service's ``.env``), so they are where a leak shows: about
+70 s a round on a quiet machine, on the real servers. Running everything twice more (the cross-service
+suite would also recurse into this test; the journeys add ~95 s a round) would about double CI's time
+for no more proof: the journeys' processes get ``IGNORE_DOTENV`` from ``tests/e2e/stack.py``. Measured:
+7 to 9 minutes on a 2-core machine at load 8-10 (six engineers' runs); about 4 expected on a quiet CI
+machine, which keeps CI (about 5 minutes before this test) well under its 20.
 
 Its own ports (``RUN_PORT_BASE``, ``RUN_MONGODB_PORT``: free ones) keep it clear of a ``make run`` on
 8001-8004; ``make test`` in the clone gets this test's environment, so it uses the same databases, vhost and
