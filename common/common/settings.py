@@ -128,7 +128,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "django_prometheus.middleware.PrometheusBeforeMiddleware",
             "common.observability.middleware.RequestIdMiddleware",
             "django.middleware.security.SecurityMiddleware",
-            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "common.static_files.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
