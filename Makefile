@@ -15,8 +15,8 @@ setup: sync  ## Install and prepare the embedded (SQLite) suite without starting
 sync:
 	$(UV) sync --frozen
 
-test: sync  ## Command 2: every test suite (set SUITES="catalog orders" for some)
-	$(UV) run python scripts/run_tests.py $(SUITES)
+test: sync  ## Command 2: bring up the servers this machine has, then every test suite (SUITES="catalog orders" for some)
+	@eval "$$(scripts/start_test_infra.sh)" && $(UV) run python scripts/run_tests.py $(SUITES)
 
 lint: sync
 	$(UV) run ruff check .

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """The ``features`` suite: the behave journeys (features/) on the whole suite as real processes.
 
+They run on every machine: on the real servers when ``scripts/start_test_infra.sh`` found them all, else on
+the embedded stack (SQLite, the embedded event bus, a local MongoDB-protocol server), as
+``tests/e2e/stack.py`` decides; never skipped.
+
 Runs behave through behave-django in the tiny project ``features/behave_django_settings.py`` with the
 database-free runner ``features/journey_runner.py``, prints behave's own summary, merges behave's
 per-feature JUnit files into the one file named by ``JUNIT_XML`` (default
@@ -38,26 +42,11 @@ def merge_junit(source: Path, target: Path, *, exit_code: int, seconds: float) -
     ET.ElementTree(merged).write(target, encoding="utf-8", xml_declaration=True)
 
 
-def write_skipped(target: Path, reason: str) -> None:
-    """A JUnit report with the whole suite skipped (a developer machine without the real services)."""
-    merged = ET.Element("testsuites", name="features")
-    suite = ET.SubElement(merged, "testsuite", name="features", tests="1", errors="0", failures="0", skipped="1")
-    case = ET.SubElement(suite, "testcase", classname="features", name="behave run", time="0")
-    ET.SubElement(case, "skipped", message=reason)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(merged).write(target, encoding="utf-8", xml_declaration=True)
-
-
 def main(argv: list[str]) -> int:
     target = Path(os.environ.get("JUNIT_XML", "") or ROOT / "var" / "test-results" / "features.xml")
-    if not os.environ.get("CI") and not os.environ.get("RABBITMQ_URL") and not os.environ.get("E2E_STACK_FILE"):
-        # Like the real-service pytest fixtures: skipped on a bare developer machine, never under CI.
-        reason = 'the journeys need the real services: eval "$(scripts/start_test_infra.sh)"'
-        print(f"features: skipped: {reason}")
-        write_skipped(target, reason)
-        return 0
     env = {
         **os.environ,
+        "IGNORE_DOTENV": "1",
         "DJANGO_SETTINGS_MODULE": "behave_django_settings",
         "PYTHONPATH": os.pathsep.join([str(FEATURES), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
     }

@@ -11,6 +11,8 @@ import os
 import tempfile
 from typing import Any
 
+from common.settings import run_port
+
 
 def _metrics_directory(service: str) -> str:
     """A fresh directory per server start: stale files of dead workers would be counted again."""
@@ -29,7 +31,7 @@ def settings_for(*, service: str, port: int) -> dict[str, Any]:
     # Set before any worker imports prometheus_client (workers fork after the config is read).
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _metrics_directory(service))
     return {
-        "bind": os.environ.get("GUNICORN_BIND", f"127.0.0.1:{port}"),
+        "bind": os.environ.get("GUNICORN_BIND", f"127.0.0.1:{run_port(port)}"),
         "worker_class": "gthread",
         "workers": int(os.environ.get("GUNICORN_WORKERS", "2")),
         "threads": int(os.environ.get("GUNICORN_THREADS", "4")),

@@ -56,6 +56,10 @@ def _secret_key(env: environ.Env, *, debug: bool) -> str:
     return key
 
 
+# `make run` serves catalog, accounts, orders and tasks on this base + 1..4 (``RUN_PORT_BASE`` moves them).
+DEFAULT_PORT_BASE = 8000
+
+
 def var_dir() -> Path:
     """The git-ignored folder where embedded mode keeps its files (SQLite, keys, mail, bus)."""
     path = Path(environ.Env().str("VAR_DIR", default=str(REPO_ROOT / "var")))
@@ -83,6 +87,15 @@ def _database(env: environ.Env, service: str) -> dict[str, Any]:
     return config
 
 
+def _collected(static_root: Path) -> bool:
+    """Whether ``collectstatic`` filled ``static_root`` (the images do it at build time).
+
+    Where it never ran (``make run``, the tests, the end-to-end stack) WhiteNoise finds the files in the apps
+    instead, so the admin's styles and the Swagger UI load from the service itself without a build step.
+    """
+    return static_root.is_dir() and any(static_root.iterdir())
+
+
 def _kafka_security(env: environ.Env) -> dict[str, str]:
     """librdkafka options for an authenticated cluster (MSK SASL/SCRAM, Managed Kafka); empty locally."""
     names = {
@@ -95,12 +108,36 @@ def _kafka_security(env: environ.Env) -> dict[str, str]:
     return {option: env.str(name) for option, name in names.items() if env.str(name, default="")}
 
 
+def read_dotenv(base_dir: Path) -> None:
+    """Load the ``.env`` that ``make run`` writes into the environment, unless this is a test run.
+
+    A test run takes its settings from the environment alone: the pytest plugin, ``scripts/run_tests.py``
+    and the end-to-end stack set ``IGNORE_DOTENV``, so a ``MONGODB_URI`` or ``DEBUG`` a developer keeps for
+    ``make run`` never changes what a test talks to. Variables already in the environment always win.
+    """
+    env_file = base_dir / ".env"
+    if env_file.exists() and not environ.Env().bool("IGNORE_DOTENV", default=False):
+        environ.Env.read_env(str(env_file), overwrite=False)
+
+
+def run_port(default: int) -> int:
+    """The port ``make run`` serves a service on: its default (8001-8004) moved by ``RUN_PORT_BASE`` (8000).
+
+    One base rather than a variable per service: Kubernetes already sets ``CATALOG_PORT`` and friends in
+    every pod (service links), and two suites side by side only need a different base.
+    """
+    return environ.Env().int("RUN_PORT_BASE", default=DEFAULT_PORT_BASE) + default - DEFAULT_PORT_BASE
+
+
+def _service_url(env: environ.Env, name: str, default_port: int) -> str:
+    """``<SERVICE>_URL``, else the loopback address ``make run`` serves that service on."""
+    return env.str(f"{name}_URL", default=f"http://127.0.0.1:{run_port(default_port)}")
+
+
 def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) -> dict[str, Any]:
     """Return the settings every service shares; the service adds its own apps, urls and extras."""
     env = environ.Env()
-    env_file = base_dir / ".env"
-    if env_file.exists():
-        environ.Env.read_env(str(env_file), overwrite=False)
+    read_dotenv(base_dir)
 
     debug = env.bool("DEBUG", default=False)
     (var_dir() / "static" / service).mkdir(parents=True, exist_ok=True)
@@ -108,7 +145,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
     secure = not debug
     settings: dict[str, Any] = {
         "SERVICE_NAME": service,
-        "SERVICE_PORT": port,
+        "SERVICE_PORT": run_port(port),
         "BASE_DIR": base_dir,
         "VAR_DIR": var_dir(),
         "DEBUG": debug,
@@ -123,6 +160,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "django.contrib.messages",
             "whitenoise.runserver_nostatic",
             "django.contrib.staticfiles",
+            "ninja",  # the Swagger UI's own files (templates/ninja, static/ninja): the docs page needs no CDN
             "django_prometheus",
             "common.events.outbox",
             "common.events.inbox",
@@ -134,7 +172,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "common.observability.middleware.RequestIdMiddleware",
             "common.api.RequestBodyMiddleware",
             "django.middleware.security.SecurityMiddleware",
-            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "common.static_files.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,6 +206,9 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "USE_TZ": True,
         "STATIC_URL": f"/static/{service}/",
         "STATIC_ROOT": var_dir() / "static" / service,
+        "WHITENOISE_USE_FINDERS": env.bool(
+            "WHITENOISE_USE_FINDERS", default=not _collected(var_dir() / "static" / service)
+        ),
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -191,10 +232,10 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "KAFKA_BOOTSTRAP_SERVERS": env.str("KAFKA_BOOTSTRAP_SERVERS", default=""),
         "KAFKA_SECURITY_CONFIG": _kafka_security(env),
         "MONGODB_URI": env.str("MONGODB_URI", default=""),
-        "ACCOUNTS_URL": env.str("ACCOUNTS_URL", default="http://127.0.0.1:8002"),
-        "CATALOG_URL": env.str("CATALOG_URL", default="http://127.0.0.1:8001"),
-        "ORDERS_URL": env.str("ORDERS_URL", default="http://127.0.0.1:8003"),
-        "TASKS_URL": env.str("TASKS_URL", default="http://127.0.0.1:8004"),
+        "ACCOUNTS_URL": _service_url(env, "ACCOUNTS", 8002),
+        "CATALOG_URL": _service_url(env, "CATALOG", 8001),
+        "ORDERS_URL": _service_url(env, "ORDERS", 8003),
+        "TASKS_URL": _service_url(env, "TASKS", 8004),
         "JWT_ISSUER": env.str("JWT_ISSUER", default="https://accounts.cosmeticos.co"),
         "JWT_AUDIENCE": env.str("JWT_AUDIENCE", default="cosmeticos-api"),
         "JWKS_URL": env.str("JWKS_URL", default=""),

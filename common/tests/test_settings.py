@@ -1,5 +1,6 @@
 """Settings are read from the environment when a service builds them, never at import time."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,34 @@ def test_with_debug_off_an_unset_secret_key_refuses_to_start(tmp_path, monkeypat
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
         _build(tmp_path)
+
+
+def _write_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "MONGODB_URI=mongodb://127.0.0.1:27021/cosmeticos?directConnection=true\nRUN_PORT_BASE=18000\n"
+    )
+
+
+def test_a_test_run_never_reads_the_dotenv_file_command_1_wrote(tmp_path, monkeypatch):
+    assert os.environ["IGNORE_DOTENV"] == "1"  # set by common.testing.pytest_plugin before any settings
+    for name in ("MONGODB_URI", "RUN_PORT_BASE", "CATALOG_URL"):
+        monkeypatch.delenv(name, raising=False)
+    _write_dotenv(tmp_path)
+    settings = _build(tmp_path)
+    assert settings["MONGODB_URI"] == ""
+    assert settings["CATALOG_URL"] == "http://127.0.0.1:8001"
+    assert "MONGODB_URI" not in os.environ
+
+
+def test_command_1_reads_its_dotenv_file_and_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.delenv("IGNORE_DOTENV")
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.setenv("RUN_PORT_BASE", "19000")
+    _write_dotenv(tmp_path)
+    try:
+        settings = _build(tmp_path)
+    finally:
+        os.environ.pop("MONGODB_URI", None)  # read_env writes into the process environment
+    assert settings["MONGODB_URI"] == "mongodb://127.0.0.1:27021/cosmeticos?directConnection=true"
+    assert settings["SERVICE_PORT"] == 20000  # its default 9000, moved by the base like 8001-8004
+    assert settings["ORDERS_URL"] == "http://127.0.0.1:19003"

@@ -63,7 +63,11 @@ def deploy_tools() -> Tools:
         message = f"could not install the deployment tools:\n{result.stdout}\n{result.stderr}"
         if os.environ.get("CI"):
             pytest.fail(message)
-        pytest.skip(message)
+        # The "needs ...: get it with `...`" shape that scripts/run_tests.py counts in its summary line.
+        pytest.skip(
+            "needs the deployment tools: they could not be installed into var/deploy-tools; get it with "
+            f"`scripts/deploy_checks/install_tools.sh` (needs access to PyPI, npm and Debian)\n{message}"
+        )
     return tools
 
 

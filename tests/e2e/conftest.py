@@ -1,12 +1,11 @@
-"""Fixtures of the end-to-end tests: one stack of real processes for the whole pytest session.
+"""Fixtures of the end-to-end tests: one stack of real processes for the tests of this folder.
 
-Without the infrastructure environment (``eval "$(scripts/start_test_infra.sh)"``) these tests are
-skipped on a developer machine; under CI a stack that cannot start is a failure, never a skip.
+On the real servers when ``scripts/start_test_infra.sh`` found them all, else on the embedded stack
+(SQLite, the embedded event bus, a local MongoDB-protocol server): never skipped. Under CI the stack
+always wants the real servers, so a missing one is a failure.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -16,10 +15,8 @@ from .stack import Stack, running_stack
 _stacks: list[Stack] = []
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped once this folder's tests are done, before the next folder's
 def stack():
-    if not os.environ.get("CI") and not os.environ.get("RABBITMQ_URL") and not os.environ.get("E2E_STACK_FILE"):
-        pytest.skip('the end-to-end stack needs the real services: eval "$(scripts/start_test_infra.sh)"')
     with running_stack() as started:
         _stacks.append(started)
         yield started

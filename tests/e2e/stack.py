@@ -7,6 +7,13 @@ subprocess in its own process group with its output in a log file, waits for eve
 stops everything at the end. Every name and port can be changed through ``E2E_*`` environment
 variables so two stacks can run side by side.
 
+Where the real servers are missing (one of a PostgreSQL URL, ``REDIS_URL``, ``RABBITMQ_URL``,
+``KAFKA_BOOTSTRAP_SERVERS``, ``MONGODB_URI`` unset, and not under ``CI``) the stack runs embedded, as
+command 1 does: SQLite files, the embedded event bus and Celery's filesystem broker under the run
+directory, and a MongoDB-protocol server of its own (nx-27017 from var/infra on ``E2E_PORT_BASE`` + 9)
+unless ``MONGODB_URI`` names one. ``E2E_EMBEDDED=1`` (or ``0``) forces the choice. Every process runs
+with ``IGNORE_DOTENV``: what command 1 keeps in a service's ``.env`` never reaches the stack.
+
 Run it by hand (from the repository root, after ``eval "$(scripts/start_test_infra.sh)"``)::
 
     uv run python tests/e2e/stack.py up        # starts, prints the URLs, runs until Ctrl-C or SIGTERM
@@ -20,7 +27,7 @@ Settings (environment, all optional): ``E2E_PORT_BASE`` (18700: services on +1..
 ``E2E_MONGODB_DATABASE`` (``e2e_cosmeticos``), ``E2E_EVENTS_NAMESPACE`` (unique per run), ``E2E_RUN_DIR``
 (``var/e2e/<time>-<pid>``: logs, VAR_DIR with mail and media), ``E2E_POSTGRES_URL`` (a maintenance
 database URL, default from ``CATALOG_DATABASE_URL``), ``E2E_GUNICORN_WORKERS`` (1), ``E2E_GUNICORN_THREADS``
-(4), ``E2E_START_TIMEOUT`` (300 s). The servers themselves come from the variables that
+(4), ``E2E_START_TIMEOUT`` (300 s), ``E2E_EMBEDDED``. The servers themselves come from the variables that
 ``scripts/start_test_infra.sh`` prints (``REDIS_URL``, ``RABBITMQ_URL``, ``KAFKA_BOOTSTRAP_SERVERS``,
 ``MONGODB_URI``).
 """
@@ -31,6 +38,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -59,6 +67,7 @@ def _env(name: str, default: str) -> str:
 class StackConfig:
     """Where the stack runs: ports, names and the base infrastructure, all overridable by ``E2E_*``."""
 
+    embedded: bool
     port_base: int
     database_prefix: str
     rabbitmq_vhost: str
@@ -82,6 +91,7 @@ class StackConfig:
         catalog_url = os.environ.get("CATALOG_DATABASE_URL", "") or os.environ.get("DATABASE_URL", "")
         postgres = _env("POSTGRES_URL", _replace_path(catalog_url, "/postgres") if catalog_url else "")
         return cls(
+            embedded=_embedded(has_postgres=bool(postgres)),
             port_base=int(_env("PORT_BASE", "18700")),
             database_prefix=_env("DATABASE_PREFIX", "e2e_"),
             rabbitmq_vhost=_env("RABBITMQ_VHOST", "e2e"),
@@ -95,8 +105,7 @@ class StackConfig:
             redis_url=os.environ.get("REDIS_URL", "") or "redis://127.0.0.1:6379/0",
             rabbitmq_url=os.environ.get("RABBITMQ_URL", "") or "amqp://guest:guest@127.0.0.1:5672/%2F",
             kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "") or "127.0.0.1:19092",
-            mongodb_uri=os.environ.get("MONGODB_URI", "")
-            or "mongodb://127.0.0.1:27020/cosmeticos?directConnection=true",
+            mongodb_uri=os.environ.get("MONGODB_URI", ""),
             gunicorn_workers=int(_env("GUNICORN_WORKERS", "1")),
             gunicorn_threads=int(_env("GUNICORN_THREADS", "4")),
         )
@@ -104,11 +113,29 @@ class StackConfig:
     def port(self, service: str) -> int:
         return self.port_base + 1 + SERVICES.index(service)
 
+    @property
+    def own_mongodb_port(self) -> int:
+        """Where an embedded stack runs its own MongoDB-protocol server when ``MONGODB_URI`` names none."""
+        return self.port_base + 9
+
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.port(service)}"
 
     def database_url(self, service: str) -> str:
         return _replace_path(self.postgres_url, f"/{self.database_prefix}{service}")
+
+
+REAL_SERVER_VARIABLES = ("REDIS_URL", "RABBITMQ_URL", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")
+
+
+def _embedded(*, has_postgres: bool) -> bool:
+    """Embedded unless every real server is configured; under CI never (a missing server must fail there)."""
+    forced = os.environ.get("E2E_EMBEDDED", "")
+    if forced:
+        return forced.lower() in ("1", "true", "yes")
+    if os.environ.get("CI"):
+        return False
+    return not (has_postgres and all(os.environ.get(name) for name in REAL_SERVER_VARIABLES))
 
 
 def _replace_path(url: str, path: str) -> str:
@@ -209,26 +236,50 @@ class Stack:
     def mail_dir(self) -> Path:
         return self.var_dir / "mail"
 
+    @property
+    def mongodb_uri(self) -> str:
+        """The stack's own MongoDB database: on the configured server, or on the one an embedded stack runs."""
+        c = self.config
+        port = c.own_mongodb_port if c.embedded else 27020  # 27020: where scripts/start_test_infra.sh runs one
+        server = c.mongodb_uri or f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        return urlunparse(urlparse(server)._replace(path="/" + c.mongodb_database))
+
+    @property
+    def runs_own_mongodb(self) -> bool:
+        return self.config.embedded and not self.config.mongodb_uri
+
+    def server_environment(self) -> dict[str, str]:
+        """Where the data lives: the real servers (own databases, vhost, Redis databases) or, embedded, nothing
+        but MongoDB: SQLite, the event bus and Celery's broker then live under ``VAR_DIR``."""
+        c = self.config
+        if c.embedded:
+            return {"EVENTS_TRANSPORT": "embedded", "MONGODB_URI": self.mongodb_uri}
+        redis = urlparse(c.redis_url)
+        rabbit = urlparse(c.rabbitmq_url)
+        return {
+            **{f"{s.upper()}_DATABASE_URL": c.database_url(s) for s in SERVICES},
+            "REDIS_URL": urlunparse(redis._replace(path=f"/{c.redis_db}")),
+            "CELERY_BROKER_URL": urlunparse(redis._replace(path=f"/{c.celery_redis_db}")),
+            "RABBITMQ_URL": urlunparse(rabbit._replace(path="/" + c.rabbitmq_vhost)),
+            "KAFKA_BOOTSTRAP_SERVERS": c.kafka_bootstrap_servers,
+            "MONGODB_URI": self.mongodb_uri,
+        }
+
     def environment(self, service: str | None = None) -> dict[str, str]:
         """The environment of every process: the stack's own databases, vhost, namespace and URLs."""
         c = self.config
-        redis = urlparse(c.redis_url)
-        rabbit = urlparse(c.rabbitmq_url)
-        mongo = urlparse(c.mongodb_uri)
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.endswith("DATABASE_URL") and not key.startswith(("CELERY_", "DJANGO_"))
+            if not key.endswith("DATABASE_URL")
+            and not key.startswith(("CELERY_", "DJANGO_"))
+            and key not in (*REAL_SERVER_VARIABLES, "EVENTS_TRANSPORT", "EVENT_BUS_PATH")
         }
         env.update(
             {
-                **{f"{s.upper()}_DATABASE_URL": c.database_url(s) for s in SERVICES},
+                **self.server_environment(),
                 **{f"{s.upper()}_URL": c.url(s) for s in SERVICES},
-                "REDIS_URL": urlunparse(redis._replace(path=f"/{c.redis_db}")),
-                "CELERY_BROKER_URL": urlunparse(redis._replace(path=f"/{c.celery_redis_db}")),
-                "RABBITMQ_URL": urlunparse(rabbit._replace(path="/" + c.rabbitmq_vhost)),
-                "KAFKA_BOOTSTRAP_SERVERS": c.kafka_bootstrap_servers,
-                "MONGODB_URI": urlunparse(mongo._replace(path="/" + c.mongodb_database)),
+                "IGNORE_DOTENV": "1",
                 "EVENTS_NAMESPACE": c.events_namespace,
                 "JWKS_URL": c.url("accounts") + "/.well-known/jwks.json",
                 "VAR_DIR": str(self.var_dir),
@@ -245,8 +296,9 @@ class Stack:
                 "LOG_LEVEL": os.environ.get("E2E_LOG_LEVEL", "INFO"),
             }
         )
-        if service:
+        if service and not c.embedded:
             env["DATABASE_URL"] = c.database_url(service)
+        if service:
             env["GUNICORN_BIND"] = f"127.0.0.1:{c.port(service)}"
         return env
 
@@ -264,8 +316,11 @@ class Stack:
         started = time.monotonic()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        self._say(f"run dir {self.config.run_dir}")
+        mode = "embedded: SQLite, the embedded event bus" if self.config.embedded else "on the real servers"
+        self._say(f"run dir {self.config.run_dir} ({mode})")
         try:
+            if self.runs_own_mongodb:
+                self._start_own_mongodb()
             self.reset_data_stores()
             self._say(f"data stores reset ({time.monotonic() - started:.0f}s)")
             self._run_parallel("migrate", [(s, ("migrate", "--noinput")) for s in SERVICES], timeout=240)
@@ -309,12 +364,17 @@ class Stack:
 
     # ----------------------------------------------------------------- data stores
     def reset_data_stores(self) -> None:
-        """Fresh PostgreSQL databases, RabbitMQ vhost, Redis databases and MongoDB database."""
+        """Fresh PostgreSQL databases, RabbitMQ vhost, Redis databases and MongoDB database.
+
+        Embedded, only the MongoDB database: the SQLite files and the event bus are new in each run dir.
+        """
         import psycopg
         import redis
-        from pymongo import MongoClient
 
         c = self.config
+        if c.embedded:
+            self._drop_mongodb_database()
+            return
         with psycopg.connect(c.postgres_url, autocommit=True, connect_timeout=5) as connection:
             for service in SERVICES:
                 name = f"{c.database_prefix}{service}"
@@ -328,17 +388,43 @@ class Stack:
         self._rabbitmqctl("add_vhost", c.rabbitmq_vhost)
         user = urlparse(c.rabbitmq_url).username or "guest"
         self._rabbitmqctl("set_permissions", "-p", c.rabbitmq_vhost, user, ".*", ".*", ".*")
-        mongo = MongoClient(c.mongodb_uri, serverSelectionTimeoutMS=5000)
+        self._drop_mongodb_database()
+
+    def _drop_mongodb_database(self) -> None:
+        from pymongo import MongoClient
+
+        mongo = MongoClient(self.mongodb_uri, serverSelectionTimeoutMS=5000)
         try:
-            mongo.drop_database(c.mongodb_database)
+            mongo.drop_database(self.config.mongodb_database)
         finally:
             mongo.close()
+
+    def _start_own_mongodb(self) -> None:
+        """An embedded stack's MongoDB-protocol server: nx-27017 in memory, installed from PyPI into var/infra."""
+        server = ROOT / "var" / "infra" / "bin" / "nx-27017"
+        if not server.exists():
+            installed = subprocess.run(
+                [str(ROOT / "scripts" / "install_protocol_servers.sh")], capture_output=True, text=True, timeout=600
+            )
+            if installed.returncode != 0:
+                raise StackError(f"cannot install nx-27017 into var/infra: {installed.stderr.strip()[-2000:]}")
+        port = self.config.own_mongodb_port
+        self._spawn(
+            ProcessSpec(
+                "mongodb",
+                "",
+                (str(server), "--data-dir", "memory", "--port", str(port), "--log-file", str(self.log_dir / "nx.log")),
+            )
+        )
+        wait_for(f"nx-27017 on port {port}", lambda: _port_open(port), timeout=30)
 
     def drop_data_stores(self) -> None:
         """Remove what ``reset_data_stores`` created (databases and vhost)."""
         import psycopg
 
         c = self.config
+        if c.embedded:
+            return  # the SQLite files live in the run dir
         with psycopg.connect(c.postgres_url, autocommit=True, connect_timeout=5) as connection:
             for service in SERVICES:
                 connection.execute(f'DROP DATABASE IF EXISTS "{c.database_prefix}{service}" WITH (FORCE)')
@@ -404,7 +490,7 @@ class Stack:
         log = (self.log_dir / f"{spec.name}.log").open("ab")
         self.processes[spec.name] = subprocess.Popen(
             spec.command,
-            cwd=ROOT / f"{spec.service}_service",
+            cwd=ROOT / f"{spec.service}_service" if spec.service else ROOT,
             env=self.environment(spec.service),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -510,6 +596,7 @@ class Stack:
         config = StackConfig(
             **{
                 **raw,
+                "embedded": raw.get("embedded") == "True",  # a stack.json of before embedded mode: real
                 "port_base": int(raw["port_base"]),
                 "redis_db": int(raw["redis_db"]),
                 "celery_redis_db": int(raw["celery_redis_db"]),
@@ -539,6 +626,12 @@ def running_stack() -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop()
+
+
+def _port_open(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
 
 
 def http_get(url: str, timeout: float = 3.0) -> tuple[int, str]:

@@ -9,7 +9,7 @@
   (a replay from the admin of something older than this would be applied again);
 - dead letters replayed more than ``EVENTS_DEAD_LETTER_RETENTION_DAYS`` [30] ago (unresolved ones are
   kept until replayed or discarded);
-- embedded-bus messages appended more than ``EVENTS_BUS_RETENTION_DAYS`` [7] ago (command 1 only).
+- embedded-bus messages appended more than ``EVENTS_BUS_RETENTION_DAYS`` [7] ago (``make run`` only).
 
 Every service's relay runs it every 10 minutes of its loop; ``manage.py events_prune`` runs it once (or
 ``--loop``) for a deployment that prefers a CronJob or Beat.

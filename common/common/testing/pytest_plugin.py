@@ -1,21 +1,39 @@
 """pytest fixtures every service's tests share (loaded with ``-p common.testing.pytest_plugin``).
 
 Real-service fixtures: a test that needs RabbitMQ, Kafka, MongoDB, Redis or PostgreSQL asks for the
-fixture. On a developer machine without that service the test is skipped with the reason; under CI
-(``CI`` set) a missing service is a failure, so CI can never go green by skipping.
+fixture. ``make test`` brings up every one this machine has (``scripts/start_test_infra.sh``); on a
+machine without one the test is skipped with ``needs <server>: ...`` and how to get it (the summary of
+``scripts/run_tests.py`` counts skips by server); under CI (``CI`` set) a missing server is a failure,
+so CI can never go green by skipping.
+
+Loaded before Django reads any settings, the plugin also sets ``IGNORE_DOTENV``: a test run takes its
+settings from the environment alone, never from the ``.env`` that ``make run`` writes (``common.settings``),
+and, unless ``VAR_DIR`` is set, gives the run a ``VAR_DIR`` of its own instead of ``make run``'s ``var/``.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
 
 import pytest
 
+from common.testing.servers import missing_server_reason
+
+# Before pytest-django imports the settings, and inherited by every process a test starts.
+os.environ["IGNORE_DOTENV"] = "1"
 # With DEBUG off a service refuses to start without a real SECRET_KEY; tests run with DEBUG off, so each
 # test process gets a random one (imported with ``-p``, before pytest-django reads the settings).
 os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(48))
+# The local run (`make run`) keeps its SQLite files, embedded event bus, mail and keys in var/: a test run
+# gets a folder of its own, so it neither reads those events nor writes into them.
+if not os.environ.get("VAR_DIR"):
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="cosmeticos-tests-var-")
+    atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +54,7 @@ def require_env(name: str) -> str:
         return value
     if os.environ.get("CI"):
         pytest.fail(f"{name} must be set in CI (scripts/start_test_infra.sh prints it)")
-    pytest.skip(f'{name} is not set: eval "$(scripts/start_test_infra.sh)" to run this test on the real service')
+    pytest.skip(missing_server_reason(name))
 
 
 @pytest.fixture
@@ -65,7 +83,7 @@ def postgresql(settings):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         if os.environ.get("CI"):
             pytest.fail("CI runs every service's tests on PostgreSQL; <SERVICE>_DATABASE_URL is not set")
-        pytest.skip("needs PostgreSQL: set <SERVICE>_DATABASE_URL (scripts/start_test_infra.sh)")
+        pytest.skip(missing_server_reason("DATABASE_URL"))
     return settings.DATABASES["default"]
 
 
