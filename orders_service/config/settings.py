@@ -29,8 +29,19 @@ _env = environ.Env()
 
 # Where shoppers' browsers reach this service (hosted payment page links are built from it).
 ORDERS_PUBLIC_URL = _env.str("ORDERS_PUBLIC_URL", default=ORDERS_URL)  # noqa: F821 (from build_settings)
-# How long an order whose stock is reserved waits for its payment before it expires.
-ORDERS_PAYMENT_WINDOW_MINUTES = _env.int("ORDERS_PAYMENT_WINDOW_MINUTES", default=30)
+# How long an order whose stock is reserved waits for its payment before it expires, per method: a card
+# or a Pix charge within minutes, a boleto until its due date (days) plus the days banks take to report a
+# boleto paid on its due date. Catalog holds the stock that long plus ORDERS_RESERVATION_GRACE_MINUTES.
+ORDERS_PAYMENT_WINDOW_MINUTES = _env.int("ORDERS_PAYMENT_WINDOW_MINUTES", default=30)  # card
+ORDERS_PIX_WINDOW_MINUTES = _env.int("ORDERS_PIX_WINDOW_MINUTES", default=30)
+ORDERS_BOLETO_DUE_DAYS = _env.int("ORDERS_BOLETO_DUE_DAYS", default=3)
+ORDERS_BOLETO_GRACE_DAYS = _env.int("ORDERS_BOLETO_GRACE_DAYS", default=1)
+ORDERS_RESERVATION_GRACE_MINUTES = _env.int("ORDERS_RESERVATION_GRACE_MINUTES", default=10)
+# The receiver of Pix charges (BR Code fields 26-01, 59, 60) and the boleto's bank and payee.
+ORDERS_PIX_KEY = _env.str("ORDERS_PIX_KEY", default="pix@cosmeticos.co")
+ORDERS_MERCHANT_NAME = _env.str("ORDERS_MERCHANT_NAME", default="Cosmeticos Co")
+ORDERS_MERCHANT_CITY = _env.str("ORDERS_MERCHANT_CITY", default="Sao Paulo")
+ORDERS_BOLETO_BANK_CODE = _env.str("ORDERS_BOLETO_BANK_CODE", default="237")
 # The payment provider new checkouts use (a key of orders.payments.providers.PROVIDERS).
 ORDERS_PAYMENT_PROVIDER = _env.str("ORDERS_PAYMENT_PROVIDER", default="sandbox")
 # Bounded timeout of the availability check against catalog when a line is added to a cart.

@@ -5,8 +5,20 @@ from __future__ import annotations
 from django.db import models
 
 
+class PaymentMethod(models.TextChoices):
+    """How the shopper pays, chosen at checkout (API.md ``payment_method``)."""
+
+    CARD = "card", "Cartão de crédito"
+    PIX = "pix", "Pix"
+    BOLETO = "boleto", "Boleto bancário"
+
+
 class PaymentSession(models.Model):
-    """The order's payment page: known at checkout, payable once the stock is reserved, until ``expires_at``."""
+    """The order's payment page: known at checkout, payable once the stock is reserved, until ``expires_at``.
+
+    Carries the shopper's method and, once the provider opened it, what the shopper pays with: the Pix
+    copy-and-paste code, the boleto's digitable line and due date, or the chosen card installment plan.
+    """
 
     class Status(models.TextChoices):
         WAITING_FOR_STOCK = "waiting_for_stock", "Waiting for stock"
@@ -22,6 +34,18 @@ class PaymentSession(models.Model):
     currency = models.CharField(max_length=3, default="BRL")
     provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CARD)
+    # Card: the installment plan chosen at checkout (common.brazil.installments); the shop receives
+    # ``amount``, interest beyond the interest-free plans is the card issuer's (``installment_total``).
+    installments = models.PositiveSmallIntegerField(default=1)
+    installment_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    installment_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Pix: the BR Code ("copia e cola") of the charge and its txid.
+    pix_copy_paste = models.TextField(blank=True)
+    pix_txid = models.CharField(max_length=35, blank=True)
+    # Boleto: the 47-digit digitable line and the due date (the slip is rendered from them).
+    boleto_digitable_line = models.CharField(max_length=60, blank=True)
+    boleto_due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -29,7 +53,7 @@ class PaymentSession(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.provider} session of order {self.order_id} ({self.status})"
+        return f"{self.provider} {self.method} session of order {self.order_id} ({self.status})"
 
 
 class PaymentTransaction(models.Model):
@@ -86,7 +110,7 @@ class WebhookReceipt(models.Model):
 
 
 class SandboxCharge(models.Model):
-    """The sandbox PSP's own ledger of card charges (what a real PSP keeps on its side)."""
+    """The sandbox PSP's own ledger of charges, card, Pix or boleto (what a real PSP keeps on its side)."""
 
     reference = models.CharField(max_length=40, unique=True)
     session_reference = models.CharField(max_length=100, db_index=True)
@@ -94,7 +118,8 @@ class SandboxCharge(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="BRL")
     succeeded = models.BooleanField()
-    card_last4 = models.CharField(max_length=4)
+    method = models.CharField(max_length=10, default="card")
+    card_last4 = models.CharField(max_length=4, blank=True)
     refund_reference = models.CharField(max_length=40, blank=True)
     # The idempotency key of the refund request: a retry with it gets the same refund back.
     refund_idempotency_key = models.CharField(max_length=80, blank=True)

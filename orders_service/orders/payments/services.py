@@ -14,34 +14,57 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 
-from orders.payments.models import PaymentSession, PaymentTransaction
+from common.brazil.installments import InstallmentPlan
+from orders.payments.models import PaymentMethod, PaymentSession, PaymentTransaction
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import RefundFailed, SessionSpec
 
 logger = logging.getLogger(__name__)
 
 
-def payment_session_create(*, order_id: int, provider: str, amount: Decimal, currency: str) -> PaymentSession:
-    """The order's session, created with it at checkout so its URL can be handed out at once."""
+def payment_session_create(
+    *,
+    order_id: int,
+    provider: str,
+    amount: Decimal,
+    currency: str,
+    method: str = PaymentMethod.CARD,
+    plan: InstallmentPlan | None = None,
+) -> PaymentSession:
+    """The order's session, created with it at checkout so its URL can be handed out at once.
+
+    A card session stores the installment plan the shopper chose (1x when none was given)."""
     return PaymentSession.objects.create(
         order_id=order_id,
         provider=provider,
         token=secrets.token_urlsafe(24),
         amount=amount,
         currency=currency,
+        method=method,
+        installments=plan.count if plan else 1,
+        installment_amount=plan.amount if plan else None,
+        installment_total=plan.total if plan else None,
     )
 
 
-def payment_session_open(*, order_id: int, order_number: str, email: str, expires_at: datetime) -> PaymentSession:
-    """Stock is reserved: open the provider session, payable until ``expires_at``."""
+def payment_session_open(
+    *,
+    order_id: int,
+    order_number: str,
+    email: str,
+    expires_at: datetime,
+    payer_document: str = "",
+    boleto_due_date: date | None = None,
+) -> PaymentSession:
+    """Stock is reserved: open the provider session (card page, Pix charge, boleto), payable until ``expires_at``."""
     session = PaymentSession.objects.select_for_update().get(order_id=order_id)
-    reference = get_provider(session.provider).create_session(
+    opened = get_provider(session.provider).create_session(
         spec=SessionSpec(
             order_number=order_number,
             token=session.token,
@@ -49,12 +72,31 @@ def payment_session_open(*, order_id: int, order_number: str, email: str, expire
             currency=session.currency,
             email=email,
             expires_at=expires_at,
+            method=session.method,
+            installments=session.installments,
+            payer_document=payer_document,
+            boleto_due_date=boleto_due_date,
         )
     )
     session.status = PaymentSession.Status.OPEN
-    session.provider_reference = reference
+    session.provider_reference = opened.reference
     session.expires_at = expires_at
-    session.save(update_fields=["status", "provider_reference", "expires_at", "updated_at"])
+    session.pix_copy_paste = opened.pix_copy_paste
+    session.pix_txid = opened.pix_txid
+    session.boleto_digitable_line = opened.boleto_digitable_line
+    session.boleto_due_date = opened.boleto_due_date
+    session.save(
+        update_fields=[
+            "status",
+            "provider_reference",
+            "expires_at",
+            "pix_copy_paste",
+            "pix_txid",
+            "boleto_digitable_line",
+            "boleto_due_date",
+            "updated_at",
+        ]
+    )
     return session
 
 

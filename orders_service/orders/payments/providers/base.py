@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -46,6 +46,21 @@ class SessionSpec:
     currency: str
     email: str
     expires_at: datetime
+    method: str = "card"  # orders.payments.models.PaymentMethod
+    installments: int = 1
+    payer_document: str = ""  # CPF or CNPJ, normalised (required by PSPs for Pix and boleto)
+    boleto_due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    """The provider's answer to ``create_session``: its reference and what the shopper pays with."""
+
+    reference: str
+    pix_copy_paste: str = ""
+    pix_txid: str = ""
+    boleto_digitable_line: str = ""
+    boleto_due_date: date | None = None
 
 
 class PaymentProvider(Protocol):
@@ -54,8 +69,8 @@ class PaymentProvider(Protocol):
     def checkout_url(self, *, order_number: str, token: str) -> str:
         """Where the shopper pays; known at checkout, before the session can take a card."""
 
-    def create_session(self, *, spec: SessionSpec) -> str:
-        """Open the hosted payment session; returns the provider's session reference."""
+    def create_session(self, *, spec: SessionSpec) -> OpenedSession:
+        """Open the payment session (a card page, a Pix charge, a boleto); called once the stock is reserved."""
 
     def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
         """Verify the signature (InvalidSignature / StaleSignature) and parse the notification."""

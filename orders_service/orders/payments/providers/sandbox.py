@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import secrets
 import time
 from decimal import Decimal, InvalidOperation
 
@@ -15,9 +17,12 @@ import orjson
 from django.conf import settings
 from django.db import transaction
 
+from common.brazil.boleto import boleto_build
+from common.brazil.pix import PixCharge, brcode_build
 from orders.payments.models import SandboxCharge
 from orders.payments.providers.base import (
     InvalidSignature,
+    OpenedSession,
     RefundFailed,
     SessionSpec,
     StaleSignature,
@@ -41,8 +46,38 @@ class SandboxProvider:
     def checkout_url(self, *, order_number: str, token: str) -> str:
         return f"{settings.ORDERS_PUBLIC_URL.rstrip('/')}/payments/sandbox/checkout/{order_number}/{token}"
 
-    def create_session(self, *, spec: SessionSpec) -> str:
-        return f"cs_sandbox_{spec.token[:24]}"
+    def create_session(self, *, spec: SessionSpec) -> OpenedSession:
+        reference = f"cs_sandbox_{spec.token[:24]}"
+        if spec.method == "pix":
+            # A single-use BR Code with the shop's key and the amount; the txid names the order (letters and
+            # digits only, at most 25) plus a random tail, as a PSP's charge id would.
+            txid = (re.sub(r"[^A-Za-z0-9]", "", spec.order_number) + secrets.token_hex(4))[:25]
+            copy_paste = brcode_build(
+                PixCharge(
+                    merchant_name=settings.ORDERS_MERCHANT_NAME,
+                    merchant_city=settings.ORDERS_MERCHANT_CITY,
+                    amount=spec.amount,
+                    txid=txid,
+                    key=settings.ORDERS_PIX_KEY,
+                )
+            )
+            return OpenedSession(reference=reference, pix_copy_paste=copy_paste, pix_txid=txid)
+        if spec.method == "boleto":
+            # The free field is the bank's; the sandbox fills it with the order's digits and a random "nosso número".
+            order_digits = re.sub(r"\D", "", spec.order_number)[-12:].rjust(12, "0")
+            free_field = order_digits + f"{secrets.randbelow(10**13):013d}"
+            boleto = boleto_build(
+                bank_code=settings.ORDERS_BOLETO_BANK_CODE,
+                due=spec.boleto_due_date,
+                amount=spec.amount,
+                free_field=free_field,
+            )
+            return OpenedSession(
+                reference=reference,
+                boleto_digitable_line=boleto.digitable_line,
+                boleto_due_date=spec.boleto_due_date,
+            )
+        return OpenedSession(reference=reference)
 
     def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
         timestamp, signatures = self._signature_parts(headers.get(SIGNATURE_HEADER, ""))
