@@ -76,6 +76,8 @@ SANDBOX_WEBHOOK_URL = _env.str(
 SANDBOX_WEBHOOK_MAX_ATTEMPTS = _env.int("SANDBOX_WEBHOOK_MAX_ATTEMPTS", default=300)
 # The "approve after a delay" test card is confirmed this many seconds after the form is sent.
 SANDBOX_DELAYED_APPROVAL_SECONDS = _env.int("SANDBOX_DELAYED_APPROVAL_SECONDS", default=5)
+# A simulated boleto payment is reported by the "bank" this many seconds later (days in real life).
+SANDBOX_BOLETO_SETTLEMENT_SECONDS = _env.int("SANDBOX_BOLETO_SETTLEMENT_SECONDS", default=5)
 
 # Admin single sign-on with accounts' staff users (accounts' JWT login), then local users.
 AUTHENTICATION_BACKENDS = [
