@@ -41,3 +41,11 @@ def test_the_hint_is_the_longest_interest_free_plan_and_unknown_counts_are_not_o
     assert (hint.count, hint.amount) == (3, Decimal("79.53"))
     assert installment_plan_for(amount=Decimal("35.00"), count=4, policy=POLICY) is None
     assert installment_plans(amount=Decimal("0"), policy=POLICY) == []
+
+
+def test_money_reads_the_brazilian_way():
+    from common.brazil.formatting import money_brl
+
+    assert money_brl(Decimal("1234.5")) == "R$ 1.234,50"
+    assert money_brl("238.59") == "R$ 238,59"
+    assert money_brl(Decimal("1000000")) == "R$ 1.000.000,00"

@@ -29,6 +29,8 @@ _env = environ.Env()
 
 # Where shoppers' browsers reach this service (hosted payment page links are built from it).
 ORDERS_PUBLIC_URL = _env.str("ORDERS_PUBLIC_URL", default=ORDERS_URL)  # noqa: F821 (from build_settings)
+# The storefront, for the payment page's "back to the shop" link (tasks' emails use the same variable).
+SHOP_URL = _env.str("SHOP_URL", default="http://127.0.0.1:8003")
 # How long an order whose stock is reserved waits for its payment before it expires, per method: a card
 # or a Pix charge within minutes, a boleto until its due date (days) plus the days banks take to report a
 # boleto paid on its due date. Catalog holds the stock that long plus ORDERS_RESERVATION_GRACE_MINUTES.

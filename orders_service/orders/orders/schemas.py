@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from orders.payments.schemas import InstallmentPlanOut
+
 
 class OrderLineOut(Schema):
     sku: str
@@ -11,13 +13,6 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: str
     line_total: str
-
-
-class InstallmentPlanOut(Schema):
-    count: int
-    amount: str
-    total: str
-    interest_free: bool
 
 
 class PixOut(Schema):
