@@ -208,3 +208,11 @@ def test_the_qr_and_slip_need_the_sessions_token(client, catalog):
     answer = place(client, catalog, key="pix-token", payment_method="pix", document=CPF).json()
     assert client.get(f"/payments/pix/{answer['number']}/wrong-token/qr.png").status_code == 404
     assert client.get(f"/payments/boleto/{answer['number']}/wrong-token").status_code == 404
+
+
+def test_the_cart_hints_the_same_plan_as_the_installments_endpoint(client, catalog):
+    headers = cart_headers(new_cart(client)["token"])
+    cart = add_line(client, headers, "SERUM-30", 2).json()
+    assert cart["installments"] == {"count": 6, "amount": "29.96"}  # R$ 179,80 in 6x without interest
+    plans = client.get("/api/orders/payments/installments", {"amount": cart["subtotal"]}).json()
+    assert plans[5] == {"count": 6, "amount": "29.96", "total": "179.80", "interest_free": True}
