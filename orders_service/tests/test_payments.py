@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from orders.orders.models import Order
-from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
+from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxRefund, SandboxWebhook, WebhookReceipt
 from orders.payments.providers.sandbox import sandbox_sign
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
 
@@ -182,7 +182,7 @@ def test_a_payment_arriving_after_the_order_expired_is_refunded_through_the_prov
     ]
     refund = PaymentTransaction.objects.get(kind="refund")
     assert refund.refund_of.provider_reference == SandboxCharge.objects.get().reference
-    assert SandboxCharge.objects.get().refund_reference == refund.provider_reference
+    assert SandboxRefund.objects.get().reference == refund.provider_reference
     assert published("orders.order_paid") == []
 
 
@@ -224,7 +224,7 @@ def test_a_refund_the_provider_refuses_stays_pending_and_is_retried_under_the_sa
 
     refund.refresh_from_db()
     assert (refund.status, refund.attempts) == ("succeeded", 2)
-    assert SandboxCharge.objects.get().refund_idempotency_key == refund.idempotency_key
+    assert SandboxRefund.objects.get().idempotency_key == refund.idempotency_key
     assert "confirmed 1 pending refund(s)" in out.getvalue()
 
 

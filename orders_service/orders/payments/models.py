@@ -80,10 +80,9 @@ class PaymentTransaction(models.Model):
     # On a refund: the key the provider de-duplicates its retries by, and how often it was sent.
     idempotency_key = models.CharField(max_length=80, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    # On a refund: the charge it gave back (each charge is refunded at most once).
-    refund_of = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunded_by"
-    )
+    # On a refund: the charge it gives (part of) back. A charge may have several partial refunds; together
+    # they never exceed its amount (checked under the charge's row lock, ``payment_refund_request``).
+    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,9 +119,6 @@ class SandboxCharge(models.Model):
     succeeded = models.BooleanField()
     method = models.CharField(max_length=10, default="card")
     card_last4 = models.CharField(max_length=4, blank=True)
-    refund_reference = models.CharField(max_length=40, blank=True)
-    # The idempotency key of the refund request: a retry with it gets the same refund back.
-    refund_idempotency_key = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -130,6 +126,52 @@ class SandboxCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.currency}"
+
+
+class SandboxRefund(models.Model):
+    """A refund (a Pix "devolução" for Pix) in the sandbox PSP's ledger, de-duplicated by its idempotency key."""
+
+    charge = models.ForeignKey(SandboxCharge, on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(max_length=40, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # The key of the refund request: a retry with it gets the same refund back and moves no more money.
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} of {self.charge_id}"
+
+
+class PaymentDispute(models.Model):
+    """A chargeback or dispute the provider notified (the card holder contests a charge); support sees it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Aberta"
+        WON = "won", "Ganha pela loja"
+        LOST = "lost", "Perdida (dinheiro devolvido ao cliente)"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="disputes")
+    provider = models.CharField(max_length=30)
+    charge_reference = models.CharField(max_length=100)
+    reference = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="BRL")
+    reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], name="payment_dispute_unique_reference")
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute {self.reference} ({self.status})"
 
 
 class SandboxWebhook(models.Model):

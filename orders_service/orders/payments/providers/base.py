@@ -27,13 +27,15 @@ class WebhookEvent:
     """A verified provider notification, in orders' terms."""
 
     event_id: str
-    type: str  # "payment.succeeded" or "payment.failed"
+    type: str  # "payment.succeeded", "payment.failed", "payment.disputed" (chargeback) or "dispute.closed"
     order_number: str
     session_reference: str
     charge_reference: str
     amount: Decimal
     currency: str
     failure_code: str = ""
+    dispute_reference: str = ""  # a chargeback's id at the provider
+    reason: str = ""  # a chargeback's reason, or "won" / "lost" when it closes
 
 
 @dataclass(frozen=True)

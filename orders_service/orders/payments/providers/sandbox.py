@@ -16,10 +16,11 @@ from decimal import Decimal, InvalidOperation
 import orjson
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 
 from common.brazil.boleto import boleto_build
 from common.brazil.pix import PixCharge, brcode_build
-from orders.payments.models import SandboxCharge
+from orders.payments.models import SandboxCharge, SandboxRefund
 from orders.payments.providers.base import (
     InvalidSignature,
     OpenedSession,
@@ -98,27 +99,33 @@ class SandboxProvider:
                 amount=Decimal(str(data["amount"])),
                 currency=str(data["currency"]),
                 failure_code=str(data.get("failure_code") or ""),
+                dispute_reference=str(data.get("dispute") or ""),
+                reason=str(data.get("reason") or "")[:200],
             )
         except (orjson.JSONDecodeError, KeyError, TypeError, InvalidOperation):
             raise InvalidSignature("The signed webhook body is not a sandbox event.") from None
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
-        # The sandbox PSP's own ledger (a real PSP's side of the wire): one refund per charge, de-duplicated
-        # by the idempotency key; another key for an already refunded charge is refused like a PSP would.
+        # The sandbox PSP's own ledger (a real PSP's side of the wire): refunds, partial or full (a Pix
+        # "devolução" for Pix), de-duplicated by the idempotency key, never more than the charge in total.
         with transaction.atomic():
             charge = (
                 SandboxCharge.objects.select_for_update().filter(reference=charge_reference, succeeded=True).first()
             )
-            if charge is None or charge.amount != amount or charge.currency != currency:
-                raise RefundFailed(f"No refundable sandbox charge {charge_reference} of {amount} {currency}.")
-            if charge.refund_reference:
-                if charge.refund_idempotency_key != idempotency_key:
-                    raise RefundFailed(f"The sandbox charge {charge_reference} was already refunded.")
-                return charge.refund_reference
-            charge.refund_reference = f"re_{charge.reference[3:]}"
-            charge.refund_idempotency_key = idempotency_key
-            charge.save(update_fields=["refund_reference", "refund_idempotency_key"])
-        return charge.refund_reference
+            if charge is None or charge.currency != currency:
+                raise RefundFailed(f"No refundable sandbox charge {charge_reference} in {currency}.")
+            existing = SandboxRefund.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.charge_id != charge.pk or existing.amount != amount:
+                    raise RefundFailed("This idempotency key was used for another refund.")
+                return existing.reference
+            refunded = charge.refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+            if amount <= 0 or refunded + amount > charge.amount:
+                raise RefundFailed(f"The sandbox charge {charge_reference} has only {charge.amount - refunded} left.")
+            refund = SandboxRefund.objects.create(
+                charge=charge, reference=f"re_{secrets.token_hex(12)}", amount=amount, idempotency_key=idempotency_key
+            )
+        return refund.reference
 
     @staticmethod
     def _signature_parts(header: str) -> tuple[int, list[str]]:

@@ -198,3 +198,41 @@ def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100
                 abandoned_at=timezone.now() if attempts >= settings.SANDBOX_WEBHOOK_MAX_ATTEMPTS else None,
             )
     return delivered
+
+
+def sandbox_dispute_open(*, charge: SandboxCharge, reason: str = "fraud") -> SandboxWebhook:
+    """The card holder contests ``charge`` at the bank: the PSP notifies a chargeback (for tests and demos)."""
+    return _sandbox_notify(
+        charge=charge, event_type="payment.disputed", dispute=f"dp_{charge.reference[3:]}", reason=reason
+    )
+
+
+def sandbox_dispute_close(*, charge: SandboxCharge, outcome: str) -> SandboxWebhook:
+    """The bank decided the chargeback: ``won`` (the shop keeps the money) or ``lost``."""
+    return _sandbox_notify(
+        charge=charge, event_type="dispute.closed", dispute=f"dp_{charge.reference[3:]}", reason=outcome
+    )
+
+
+def _sandbox_notify(*, charge: SandboxCharge, event_type: str, dispute: str, reason: str) -> SandboxWebhook:
+    event_id = f"evt_{secrets.token_hex(12)}"
+    return SandboxWebhook.objects.create(
+        event_id=event_id,
+        event_type=event_type,
+        payload={
+            "id": event_id,
+            "type": event_type,
+            "created": int(time.time()),
+            "data": {
+                "session": charge.session_reference,
+                "order_number": charge.order_number,
+                "charge": charge.reference,
+                "method": charge.method,
+                "amount": money(charge.amount),
+                "currency": charge.currency,
+                "dispute": dispute,
+                "reason": reason,
+            },
+        },
+        deliver_after=timezone.now(),
+    )
