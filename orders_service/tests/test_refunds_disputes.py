@@ -34,9 +34,7 @@ def refunds():
 
 
 def test_a_partial_refund_by_amount_goes_back_once_and_leaves_the_status(paid_order):
-    [refund] = order_refund_partial(order=paid_order, actor="support:lia", reason="frete atrasado", amount=Decimal(20))
-        order=paid_order, actor="support:lia", reason="frete atrasado", amount=Decimal("20")
-    )
+    [refund] = order_refund_partial(order=paid_order, actor="lia", reason="frete atrasado", amount=Decimal(20))
     assert (refund.amount, refund.status) == (Decimal("20.00"), "succeeded")
     assert list(SandboxRefund.objects.values_list("amount", flat=True)) == [Decimal("20.00")]
     paid_order.refresh_from_db()
