@@ -43,3 +43,11 @@ def test_a_built_boleto_is_47_digits_that_verify_and_carry_the_amount_and_factor
     assert digitable_line_verify(boleto.digitable_line) == boleto.barcode
     assert boleto.barcode.startswith("2379")
     assert boleto.digits.endswith(f"{due_date_factor(date(2026, 12, 4)):04d}0000023859")
+
+
+def test_a_bar_code_gives_back_its_published_digitable_line():
+    from common.brazil.boleto import digitable_line_from_barcode
+
+    assert digitable_line_from_barcode("03394113700000389369161407000001918155600101") == PUBLISHED_LINE
+    with pytest.raises(InvalidBoleto):
+        digitable_line_from_barcode("03395113700000389369161407000001918155600101")

@@ -44,8 +44,30 @@ ORDERS_PIX_KEY = _env.str("ORDERS_PIX_KEY", default="pix@cosmeticos.co")
 ORDERS_MERCHANT_NAME = _env.str("ORDERS_MERCHANT_NAME", default="Cosmeticos Co")
 ORDERS_MERCHANT_CITY = _env.str("ORDERS_MERCHANT_CITY", default="Sao Paulo")
 ORDERS_BOLETO_BANK_CODE = _env.str("ORDERS_BOLETO_BANK_CODE", default="237")
-# The payment provider new checkouts use (a key of orders.payments.providers.PROVIDERS).
+# The payment provider new checkouts use (a key of orders.payments.providers.PROVIDERS): "sandbox" (the
+# built-in simulated PSP, the default for development and tests) or "mercadopago". In production
+# (SHOP_ENVIRONMENT=production, set by the Kubernetes manifests) the sandbox is refused unless
+# ORDERS_ALLOW_SANDBOX_IN_PRODUCTION says so: a shop must not take pretend payments by accident.
 ORDERS_PAYMENT_PROVIDER = _env.str("ORDERS_PAYMENT_PROVIDER", default="sandbox")
+SHOP_ENVIRONMENT = _env.str("SHOP_ENVIRONMENT", default="development")
+ORDERS_ALLOW_SANDBOX_IN_PRODUCTION = _env.bool("ORDERS_ALLOW_SANDBOX_IN_PRODUCTION", default=False)
+if SHOP_ENVIRONMENT == "production" and ORDERS_PAYMENT_PROVIDER == "sandbox" and not ORDERS_ALLOW_SANDBOX_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "SHOP_ENVIRONMENT=production runs on the sandbox payment provider: set ORDERS_PAYMENT_PROVIDER="
+        "mercadopago (with its credentials), or ORDERS_ALLOW_SANDBOX_IN_PRODUCTION=true on purpose."
+    )
+# Mercado Pago (orders.payments.providers.mercadopago): credentials from the environment / the orders
+# Kubernetes Secret; required when it is the provider.
+MERCADOPAGO_API_URL = _env.str("MERCADOPAGO_API_URL", default="https://api.mercadopago.com")
+MERCADOPAGO_ACCESS_TOKEN = _env.str("MERCADOPAGO_ACCESS_TOKEN", default="")
+MERCADOPAGO_PUBLIC_KEY = _env.str("MERCADOPAGO_PUBLIC_KEY", default="")
+MERCADOPAGO_WEBHOOK_SECRET = _env.str("MERCADOPAGO_WEBHOOK_SECRET", default="")
+MERCADOPAGO_TIMEOUT_SECONDS = _env.float("MERCADOPAGO_TIMEOUT_SECONDS", default=10.0)
+MERCADOPAGO_CONNECT_TIMEOUT_SECONDS = _env.float("MERCADOPAGO_CONNECT_TIMEOUT_SECONDS", default=3.0)
+if ORDERS_PAYMENT_PROVIDER == "mercadopago" and not (MERCADOPAGO_ACCESS_TOKEN and MERCADOPAGO_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "ORDERS_PAYMENT_PROVIDER=mercadopago needs MERCADOPAGO_ACCESS_TOKEN and MERCADOPAGO_WEBHOOK_SECRET."
+    )
 # Bounded timeout of the availability check against catalog when a line is added to a cart.
 ORDERS_CATALOG_TIMEOUT_SECONDS = _env.float("ORDERS_CATALOG_TIMEOUT_SECONDS", default=1.0)
 # Webhooks signed longer ago than this are refused as stale.

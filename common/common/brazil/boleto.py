@@ -79,3 +79,15 @@ def digitable_line_verify(line: str) -> str:
     if str(barcode_check_digit(barcode[:4] + barcode[5:])) != barcode[4]:
         raise InvalidBoleto("the general check digit does not verify")
     return barcode
+
+
+def digitable_line_from_barcode(barcode: str) -> str:
+    """The digitable line of a 44-digit bar code (what a PSP returns as ``barcode.content``)."""
+    if len(barcode) != 44 or not (barcode.isascii() and barcode.isdigit()):
+        raise InvalidBoleto("a bar code has 44 digits")
+    if str(barcode_check_digit(barcode[:4] + barcode[5:])) != barcode[4]:
+        raise InvalidBoleto("the general check digit does not verify")
+    free_field, general, tail = barcode[19:44], barcode[4], barcode[5:19]
+    field1, field2, field3 = barcode[:4] + free_field[:5], free_field[5:15], free_field[15:25]
+    field1, field2, field3 = (f"{field}{mod10(field)}" for field in (field1, field2, field3))
+    return f"{field1[:5]}.{field1[5:]} {field2[:5]}.{field2[5:]} {field3[:5]}.{field3[5:]} {general} {tail}"

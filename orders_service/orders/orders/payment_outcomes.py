@@ -24,13 +24,15 @@ from orders.payments.webhooks import Notified, PaymentNotification, payment_noti
 logger = logging.getLogger(__name__)
 
 
-def order_payment_webhook_apply(*, provider: str, raw_body: bytes, headers: dict[str, str]) -> str:
+def order_payment_webhook_apply(
+    *, provider: str, raw_body: bytes, headers: dict[str, str], query: dict | None = None
+) -> str:
     """Verify, record and apply one webhook; returns the outcome (``paid``, ``refunded``, ``duplicate`` ...).
 
     The receipt and the effect commit together, so a redelivery changes nothing. A refund is sent to the
     provider after that commit (never inside the transaction); unconfirmed, it stays ``pending`` for retry.
     """
-    event = payment_webhook_verify(provider=provider, raw_body=raw_body, headers=headers)
+    event = payment_webhook_verify(provider=provider, raw_body=raw_body, headers=headers, query=query)
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(number=event.order_number).first()
         notification = payment_notification_record(provider=provider, event=event, order_id=order.pk if order else None)

@@ -44,9 +44,11 @@ class PaymentNotification:
     charge: PaymentTransaction | None = None
 
 
-def payment_webhook_verify(*, provider: str, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
+def payment_webhook_verify(
+    *, provider: str, raw_body: bytes, headers: dict[str, str], query: dict | None = None
+) -> WebhookEvent:
     """The verified event; a bad, malformed or stale signature raises (400), an unknown provider 404."""
-    return get_provider(provider).parse_webhook(raw_body=raw_body, headers=headers)
+    return get_provider(provider).parse_webhook(raw_body=raw_body, headers=headers, query=query)
 
 
 def payment_notification_record(*, provider: str, event: WebhookEvent, order_id: int | None) -> PaymentNotification:

@@ -74,8 +74,9 @@ class PaymentProvider(Protocol):
     def create_session(self, *, spec: SessionSpec) -> OpenedSession:
         """Open the payment session (a card page, a Pix charge, a boleto); called once the stock is reserved."""
 
-    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
-        """Verify the signature (InvalidSignature / StaleSignature) and parse the notification."""
+    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str], query: dict | None = None) -> WebhookEvent:
+        """Verify the signature (InvalidSignature / StaleSignature) and parse the notification (``query``: the
+        URL's parameters, which some PSPs sign)."""
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         """Give the money of a captured charge back; returns the refund reference (RefundFailed otherwise).

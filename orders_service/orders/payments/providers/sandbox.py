@@ -80,7 +80,7 @@ class SandboxProvider:
             )
         return OpenedSession(reference=reference)
 
-    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
+    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str], query: dict | None = None) -> WebhookEvent:
         timestamp, signatures = self._signature_parts(headers.get(SIGNATURE_HEADER, ""))
         expected = sandbox_sign(raw_body=raw_body, timestamp=timestamp).split("v1=", 1)[1]
         if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
