@@ -17,8 +17,8 @@ Funcionalidade: Pagar do jeito brasileiro
     Exemplos:
       | nome  | forma        | no e-mail                                   |
       | Gabi  | Pix          | Forma de pagamento: Pix                     |
-      | Helô  | boleto       | Forma de pagamento: boleto bancário         |
-      | Íris  | cartão em 3x | Forma de pagamento: cartão de crédito em 3x |
+      | Lara  | boleto       | Forma de pagamento: boleto bancário         |
+      | Iara  | cartão em 3x | Forma de pagamento: cartão de crédito em 3x |
 
   Cenário: Pix sem CPF não vira pedido
     Dado que a visitante "Jade" tem no carrinho 2 unidades de um produto em estoque
