@@ -177,3 +177,23 @@ def test_production_refuses_to_start_on_the_sandbox_unless_explicitly_allowed():
         MERCADOPAGO_WEBHOOK_SECRET=WEBHOOK_SECRET,
     )
     assert configured.returncode == 0, configured.stderr
+
+
+def test_the_card_page_charges_the_browser_token_in_the_chosen_installments(client, catalog, mercadopago):
+    answer = place(client, catalog, key="mp-card", payment_method="card", installments=3).json()
+    url = answer["payment"]["checkout_url"].split("8003", 1)[1]
+    page = client.get(url).content.decode()
+    assert "sdk.mercadopago.com/js/v2" in page and "3x de R$ 64,23" in page
+    done = client.post(url, {"token": "card-token-from-the-sdk", "payment_method_id": "visa"})
+    assert done.status_code == 200, done.content
+    [request] = [r for r in mercadopago.requests if r["body"].get("token")]
+    assert (request["body"]["token"], request["body"]["installments"]) == ("card-token-from-the-sdk", 3)
+    [payment_id] = [pid for pid, p in mercadopago.payments.items() if p["payment_method_id"] == "visa"]
+    assert notify(client, payment_id).json()["outcome"] == "paid"  # approved at the fake PSP
+
+
+def test_the_pix_page_shows_mercado_pagos_code(client, catalog, mercadopago):
+    answer = place(client, catalog, key="mp-pix-page", payment_method="pix", document=CPF).json()
+    order = Order.objects.get(number=answer["number"])
+    page = client.get(answer["payment"]["checkout_url"].split("8003", 1)[1]).content.decode()
+    assert order.payment_session.pix_copy_paste in page and "R$ 192,70" in page
