@@ -216,3 +216,23 @@ def test_the_cart_hints_the_same_plan_as_the_installments_endpoint(client, catal
     assert cart["installments"] == {"count": 6, "amount": "29.96"}  # R$ 179,80 in 6x without interest
     plans = client.get("/api/orders/payments/installments", {"amount": cart["subtotal"]}).json()
     assert plans[5] == {"count": 6, "amount": "29.96", "total": "179.80", "interest_free": True}
+
+
+def test_payment_fields_at_their_defaults_replay_the_same_order_as_a_body_without_them(client, catalog):
+    headers = cart_headers(new_cart(client)["token"])
+    assert add_line(client, headers, "SERUM-30", 1).status_code == 201
+    plain = {"email": "bia@example.com", "shipping_address": ADDRESS_BR}
+    first = client.post(
+        "/api/orders/checkout", plain, content_type="application/json", HTTP_IDEMPOTENCY_KEY="defaults", **headers
+    )
+    explicit = {**plain, "payment_method": "card", "installments": None, "document": None}
+    again = client.post(
+        "/api/orders/checkout", explicit, content_type="application/json", HTTP_IDEMPOTENCY_KEY="defaults", **headers
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["number"] == first.json()["number"]
+    other = {**plain, "payment_method": "pix", "document": CPF}
+    reused = client.post(
+        "/api/orders/checkout", other, content_type="application/json", HTTP_IDEMPOTENCY_KEY="defaults", **headers
+    )
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
