@@ -45,6 +45,7 @@ class Service:
     public_paths: list[str] = field(default_factory=list)
     needs_mongodb: bool = False
     needs_smtp: bool = False
+    needs_psp: bool = False  # calls the payment provider's API (HTTPS on the internet)
     cpu: str = "250m"
     memory: str = "384Mi"
 
@@ -93,6 +94,7 @@ SERVICES = [
         port=8003,
         public_prefix="/api/orders",
         callers=["tasks"],
+        needs_psp=True,
         background=[
             relay(),
             consumer(),
@@ -398,7 +400,14 @@ def config_map(service: Service) -> dict:
         # to X-Forwarded-For (rate limits and login lockout count per client; docs/security.md).
         "TRUSTED_PROXY_HEADER": "X-Forwarded-For",
         "TRUSTED_PROXY_COUNT": "1",
+        # Real money here: orders refuses to start on the sandbox payment provider in production.
+        "SHOP_ENVIRONMENT": "production",
     }
+    if service.needs_psp:
+        # Mercado Pago takes the payments; its access token and webhook secret come from orders-secrets.
+        data["ORDERS_PAYMENT_PROVIDER"] = "mercadopago"
+        data["MERCADOPAGO_API_URL"] = "https://api.mercadopago.com"
+        data["ORDERS_PUBLIC_URL"] = "https://api.cosmeticos.co"
     if service.name == "accounts":
         # Both files come from the accounts-jwt Secret; rotation happens in the secret store.
         data["JWT_PRIVATE_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/accounts-signing-key.pem"
@@ -545,6 +554,32 @@ def network_policies(service: Service) -> list[dict]:
             },
         }
     )
+    if service.needs_psp:
+        policies.append(
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": {"name": f"{service.name}-egress-psp", "labels": labels(service, "egress")},
+                "spec": {
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": service.name}},
+                    "policyTypes": ["Egress"],
+                    "egress": [
+                        {
+                            # The payment provider's public HTTPS API (Mercado Pago), never the private ranges.
+                            "to": [
+                                {
+                                    "ipBlock": {
+                                        "cidr": "0.0.0.0/0",
+                                        "except": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+                                    }
+                                }
+                            ],
+                            "ports": [{"protocol": "TCP", "port": 443}],
+                        }
+                    ],
+                },
+            }
+        )
     callees = [other for other in SERVICES if service.name in other.callers]
     if callees:
         policies.append(

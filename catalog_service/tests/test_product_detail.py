@@ -28,6 +28,8 @@ def test_detail_has_exactly_the_contract_fields(client, catalog_data):
     response = client.get(f"{URL}/batom-matte-rose")
     assert response.status_code == 200
     assert response.json() == {
+        # 39.90 in 3x of 13.30 without interest; 4x would be below the R$ 10,00 minimum installment.
+        "installments": {"count": 3, "amount": "13.30"},
         "slug": "batom-matte-rose",
         "name": "Batom Matte Rosé",
         "description": "Long-lasting matte lipstick.",
@@ -232,3 +234,9 @@ def test_recently_viewed_is_empty_without_mongodb(client):
 
 def test_plain_views_are_not_mounted_unless_benchmarking(client, catalog_data):
     assert client.get("/plain/catalog/products").status_code == 404
+
+
+def test_the_installments_hint_follows_the_shops_policy(client, catalog_data, settings):
+    settings.SHOP_INSTALLMENT_MIN_AMOUNT = "5.00"
+    settings.SHOP_INSTALLMENTS_INTEREST_FREE = 4
+    assert client.get(f"{URL}/batom-matte-rose").json()["installments"] == {"count": 4, "amount": "9.97"}

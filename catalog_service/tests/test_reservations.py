@@ -276,3 +276,24 @@ def test_a_payment_for_an_order_catalog_never_reserved_publishes_stock_commit_fa
         "reason": "not_reserved",
         "lines": [{"sku": "URG-PRT-050", "quantity": 1, "on_hand": 0}],
     }
+
+
+def test_a_boleto_order_is_held_for_its_days_long_window_counted_from_the_reservation(catalog_data):
+    # orders asks for 4 days and 10 minutes (boleto: 3 days to pay + 1 day of bank grace + grace); the
+    # absolute reserve_until was computed when the order was placed, long before this late delivery.
+    event = placed("CO-BOL", [("BLP-BAT-001", 1)], minutes=1).model_copy(
+        update={"reserve_for_seconds": 4 * 86400 + 600, "payment_method": "boleto"}
+    )
+    before = timezone.now()
+    assert deliver(event, handlers=HANDLERS)
+    [reservation] = Reservation.objects.filter(order_number="CO-BOL")
+    assert before + timedelta(days=4, minutes=10) <= reservation.expires_at
+    assert reservation.expires_at <= timezone.now() + timedelta(days=4, minutes=10)
+    [reserved] = published("catalog.stock_reserved")
+    assert reserved.payload["expires_at"].startswith(reservation.expires_at.isoformat()[:16])
+
+
+def test_an_event_without_a_duration_keeps_its_absolute_reserve_until(catalog_data):
+    assert deliver(placed("CO-OLD", [("BLP-BAT-001", 1)], minutes=30), handlers=HANDLERS)
+    [reservation] = Reservation.objects.filter(order_number="CO-OLD")
+    assert reservation.expires_at == NOW + timedelta(minutes=30)

@@ -303,6 +303,12 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "RATE_LIMITS": _rate_limits(env.str("RATE_LIMITS", default="")),
         # Fernet keys sealing secrets carried by events (common.sealing): first seals, all unseal.
         "EVENT_SEALING_KEYS": env.list("EVENT_SEALING_KEYS", default=[]),
+        # Card installments (common.brazil.installments): the same plan on catalog's product page and in
+        # orders' cart and checkout, so both services read the same variables.
+        "SHOP_INSTALLMENTS_MAX": env.int("SHOP_INSTALLMENTS_MAX", default=12),
+        "SHOP_INSTALLMENTS_INTEREST_FREE": env.int("SHOP_INSTALLMENTS_INTEREST_FREE", default=6),
+        "SHOP_INSTALLMENT_MIN_AMOUNT": env.str("SHOP_INSTALLMENT_MIN_AMOUNT", default="10.00"),
+        "SHOP_INSTALLMENTS_MONTHLY_INTEREST": env.str("SHOP_INSTALLMENTS_MONTHLY_INTEREST", default="0.0199"),
     }
     return settings
 

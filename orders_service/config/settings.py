@@ -29,10 +29,45 @@ _env = environ.Env()
 
 # Where shoppers' browsers reach this service (hosted payment page links are built from it).
 ORDERS_PUBLIC_URL = _env.str("ORDERS_PUBLIC_URL", default=ORDERS_URL)  # noqa: F821 (from build_settings)
-# How long an order whose stock is reserved waits for its payment before it expires.
-ORDERS_PAYMENT_WINDOW_MINUTES = _env.int("ORDERS_PAYMENT_WINDOW_MINUTES", default=30)
-# The payment provider new checkouts use (a key of orders.payments.providers.PROVIDERS).
+# The storefront, for the payment page's "back to the shop" link (tasks' emails use the same variable).
+SHOP_URL = _env.str("SHOP_URL", default="http://127.0.0.1:8003")
+# How long an order whose stock is reserved waits for its payment before it expires, per method: a card
+# or a Pix charge within minutes, a boleto until its due date (days) plus the days banks take to report a
+# boleto paid on its due date. Catalog holds the stock that long plus ORDERS_RESERVATION_GRACE_MINUTES.
+ORDERS_PAYMENT_WINDOW_MINUTES = _env.int("ORDERS_PAYMENT_WINDOW_MINUTES", default=30)  # card
+ORDERS_PIX_WINDOW_MINUTES = _env.int("ORDERS_PIX_WINDOW_MINUTES", default=30)
+ORDERS_BOLETO_DUE_DAYS = _env.int("ORDERS_BOLETO_DUE_DAYS", default=3)
+ORDERS_BOLETO_GRACE_DAYS = _env.int("ORDERS_BOLETO_GRACE_DAYS", default=1)
+ORDERS_RESERVATION_GRACE_MINUTES = _env.int("ORDERS_RESERVATION_GRACE_MINUTES", default=10)
+# The receiver of Pix charges (BR Code fields 26-01, 59, 60) and the boleto's bank and payee.
+ORDERS_PIX_KEY = _env.str("ORDERS_PIX_KEY", default="pix@cosmeticos.co")
+ORDERS_MERCHANT_NAME = _env.str("ORDERS_MERCHANT_NAME", default="Cosmeticos Co")
+ORDERS_MERCHANT_CITY = _env.str("ORDERS_MERCHANT_CITY", default="Sao Paulo")
+ORDERS_BOLETO_BANK_CODE = _env.str("ORDERS_BOLETO_BANK_CODE", default="237")
+# The payment provider new checkouts use (a key of orders.payments.providers.PROVIDERS): "sandbox" (the
+# built-in simulated PSP, the default for development and tests) or "mercadopago". In production
+# (SHOP_ENVIRONMENT=production, set by the Kubernetes manifests) the sandbox is refused unless
+# ORDERS_ALLOW_SANDBOX_IN_PRODUCTION says so: a shop must not take pretend payments by accident.
 ORDERS_PAYMENT_PROVIDER = _env.str("ORDERS_PAYMENT_PROVIDER", default="sandbox")
+SHOP_ENVIRONMENT = _env.str("SHOP_ENVIRONMENT", default="development")
+ORDERS_ALLOW_SANDBOX_IN_PRODUCTION = _env.bool("ORDERS_ALLOW_SANDBOX_IN_PRODUCTION", default=False)
+if SHOP_ENVIRONMENT == "production" and ORDERS_PAYMENT_PROVIDER == "sandbox" and not ORDERS_ALLOW_SANDBOX_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "SHOP_ENVIRONMENT=production runs on the sandbox payment provider: set ORDERS_PAYMENT_PROVIDER="
+        "mercadopago (with its credentials), or ORDERS_ALLOW_SANDBOX_IN_PRODUCTION=true on purpose."
+    )
+# Mercado Pago (orders.payments.providers.mercadopago): credentials from the environment / the orders
+# Kubernetes Secret; required when it is the provider.
+MERCADOPAGO_API_URL = _env.str("MERCADOPAGO_API_URL", default="https://api.mercadopago.com")
+MERCADOPAGO_ACCESS_TOKEN = _env.str("MERCADOPAGO_ACCESS_TOKEN", default="")
+MERCADOPAGO_PUBLIC_KEY = _env.str("MERCADOPAGO_PUBLIC_KEY", default="")
+MERCADOPAGO_WEBHOOK_SECRET = _env.str("MERCADOPAGO_WEBHOOK_SECRET", default="")
+MERCADOPAGO_TIMEOUT_SECONDS = _env.float("MERCADOPAGO_TIMEOUT_SECONDS", default=10.0)
+MERCADOPAGO_CONNECT_TIMEOUT_SECONDS = _env.float("MERCADOPAGO_CONNECT_TIMEOUT_SECONDS", default=3.0)
+if ORDERS_PAYMENT_PROVIDER == "mercadopago" and not (MERCADOPAGO_ACCESS_TOKEN and MERCADOPAGO_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "ORDERS_PAYMENT_PROVIDER=mercadopago needs MERCADOPAGO_ACCESS_TOKEN and MERCADOPAGO_WEBHOOK_SECRET."
+    )
 # Bounded timeout of the availability check against catalog when a line is added to a cart.
 ORDERS_CATALOG_TIMEOUT_SECONDS = _env.float("ORDERS_CATALOG_TIMEOUT_SECONDS", default=1.0)
 # Webhooks signed longer ago than this are refused as stale.
@@ -65,6 +100,8 @@ SANDBOX_WEBHOOK_URL = _env.str(
 SANDBOX_WEBHOOK_MAX_ATTEMPTS = _env.int("SANDBOX_WEBHOOK_MAX_ATTEMPTS", default=300)
 # The "approve after a delay" test card is confirmed this many seconds after the form is sent.
 SANDBOX_DELAYED_APPROVAL_SECONDS = _env.int("SANDBOX_DELAYED_APPROVAL_SECONDS", default=5)
+# A simulated boleto payment is reported by the "bank" this many seconds later (days in real life).
+SANDBOX_BOLETO_SETTLEMENT_SECONDS = _env.int("SANDBOX_BOLETO_SETTLEMENT_SECONDS", default=5)
 
 # Admin single sign-on with accounts' staff users (accounts' JWT login), then local users.
 AUTHENTICATION_BACKENDS = [

@@ -10,4 +10,7 @@ urlpatterns = [
     path("api/orders/", api.urls),
     # The sandbox PSP's hosted payment page (what a real provider would serve on its own domain).
     path("payments/sandbox/", include("orders.payments.sandbox.urls")),
+    path("payments/mercadopago/", include("orders.payments.mercadopago.urls")),
+    # Any provider's Pix QR image and boleto slip, drawn from the order's payment session.
+    path("payments/", include("orders.payments.urls")),
 ]

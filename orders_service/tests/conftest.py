@@ -111,7 +111,8 @@ class FakeCatalog:
             reply = StockReserved(
                 order_number=number,
                 lines=[Line(sku=sku, quantity=quantity) for sku, quantity in wanted.items()],
-                expires_at=timezone.now() + timedelta(minutes=40),
+                # As long as orders asked (its method's window plus grace), like catalog's handler.
+                expires_at=timezone.now() + timedelta(seconds=payload.get("reserve_for_seconds") or 2400),
             )
         deliver(reply, handlers=HANDLERS, key=number)
 

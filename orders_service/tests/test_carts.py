@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_posting_a_cart_creates_an_empty_guest_cart_with_a_token(client):
     body = new_cart(client)
-    assert body == {"token": body["token"], "lines": [], "subtotal": "0.00", "currency": "BRL"}
+    assert body == {"token": body["token"], "lines": [], "subtotal": "0.00", "currency": "BRL", "installments": None}
     assert Cart.objects.get(token=body["token"]).user_id is None
 
 

@@ -13,7 +13,7 @@ from common.testing.tokens import auth_header
 from orders.orders.models import Order
 from orders.orders.services import order_deliver, order_fulfil
 from orders.orders.state_machine import TRANSITIONS, IllegalTransition, OrderStatus, order_transition
-from orders.payments.models import PaymentSession, PaymentTransaction, SandboxCharge
+from orders.payments.models import PaymentSession, PaymentTransaction, SandboxRefund
 from tests.conftest import add_line, checkout, new_cart, pay
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_cancelling_a_paid_order_refunds_it_through_the_provider(client, guest_o
     ]
     refund = PaymentTransaction.objects.get(kind="refund")
     assert (refund.status, refund.amount) == ("succeeded", Decimal("192.70"))
-    assert SandboxCharge.objects.get().refund_reference == refund.provider_reference
+    assert SandboxRefund.objects.get().reference == refund.provider_reference
     [event] = published("orders.order_cancelled")
     assert (event.payload["was_paid"], event.payload["refunded"]) == (True, True)
     catalog.process()

@@ -24,7 +24,7 @@ from config.event_handlers import HANDLERS
 from orders.carts.models import CartLine
 from orders.checkout.models import IdempotencyKey
 from orders.orders.models import Order
-from orders.payments.models import PaymentSession, PaymentTransaction, SandboxCharge, SandboxWebhook
+from orders.payments.models import PaymentSession, PaymentTransaction, SandboxRefund, SandboxWebhook
 from orders.payments.providers.sandbox import sandbox_sign
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
 from tests.conftest import APPROVE, CART, add_line, cart_headers, checkout, deliver_webhooks, new_cart, pay
@@ -48,9 +48,7 @@ def test_a_payment_after_the_window_closed_is_refunded_and_expires_the_order_tho
         ("charge", "succeeded"),
         ("refund", "succeeded"),
     ]
-    assert (
-        SandboxCharge.objects.get().refund_reference == PaymentTransaction.objects.get(kind="refund").provider_reference
-    )
+    assert SandboxRefund.objects.get().reference == PaymentTransaction.objects.get(kind="refund").provider_reference
     assert published("orders.order_paid") == []
     assert [event.key for event in published("orders.order_expired")] == [order.number]
 

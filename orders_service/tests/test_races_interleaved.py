@@ -221,4 +221,4 @@ def test_a_refund_whose_recording_failed_is_retried_under_its_key_and_refunds_on
 
     charge = SandboxCharge.objects.get()
     refund = PaymentTransaction.objects.get(kind="refund")
-    assert (refund.status, refund.provider_reference) == ("succeeded", charge.refund_reference)
+    assert (refund.status, refund.provider_reference) == ("succeeded", charge.refunds.get().reference)

@@ -328,3 +328,27 @@ def test_the_email_log_admin_masks_the_sealed_link(admin_client, django_capture_
     page = admin_client.get(f"/admin/emails/emaillog/{log.pk}/change/").content.decode()
     assert "cifrado" in page
     assert sealed not in page and "admin-never-shows" not in page
+
+
+@pytest.mark.parametrize(
+    ("method", "installments", "named"),
+    [
+        ("pix", None, "Forma de pagamento: Pix"),
+        ("boleto", None, "Forma de pagamento: boleto bancário"),
+        ("card", 3, "Forma de pagamento: cartão de crédito em 3x"),
+        ("card", 1, "Forma de pagamento: cartão de crédito à vista"),
+    ],
+)
+def test_the_confirmation_names_the_payment_method(django_capture_on_commit_callbacks, method, installments, named):
+    event = order_paid("CO-1003").model_copy(update={"payment_method": method, "installments": installments})
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(event, handlers=HANDLERS)
+    message = mail.outbox[0]
+    assert named in message.body
+    assert named in message.alternatives[0][0]
+
+
+def test_a_confirmation_of_an_event_without_a_method_says_nothing_about_it(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-1004"), handlers=HANDLERS)
+    assert "Forma de pagamento" not in mail.outbox[0].body

@@ -236,3 +236,22 @@ def test_each_service_image_is_multi_stage_non_root_with_a_healthcheck():
         assert "\nHEALTHCHECK " in dockerfile
         assert f"\nEXPOSE {port}\n" in dockerfile
         assert '\nCMD ["web"]\n' in dockerfile
+
+
+def test_orders_takes_real_payments_in_the_overlays_with_credentials_from_its_secret(overlay):
+    """Production manifests select Mercado Pago (the service refuses the sandbox with SHOP_ENVIRONMENT=production)
+    and let orders reach the PSP's HTTPS API; the credentials are Secret keys, never ConfigMap values."""
+    name, resources = overlay
+    config = _by_kind(resources, "ConfigMap")["orders-config"]["data"]
+    assert (config["SHOP_ENVIRONMENT"], config["ORDERS_PAYMENT_PROVIDER"]) == ("production", "mercadopago")
+    assert not any(key.startswith("MERCADOPAGO_") and key != "MERCADOPAGO_API_URL" for key in config)
+    psp = _by_kind(resources, "NetworkPolicy")["orders-egress-psp"]["spec"]["egress"]
+    assert psp == [
+        {
+            "to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]}}],
+            "ports": [{"protocol": "TCP", "port": 443}],
+        }
+    ]
+    if name == "dev":
+        secret = _by_kind(resources, "Secret")["orders-secrets"]["stringData"]
+        assert {"MERCADOPAGO_ACCESS_TOKEN", "MERCADOPAGO_WEBHOOK_SECRET"} <= set(secret)

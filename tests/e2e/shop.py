@@ -531,8 +531,8 @@ class Mailbox:
         if not self.directory.exists():
             return found
         for path in sorted(self.directory.glob("*")):
-            raw = path.read_bytes().decode("utf-8", "replace")
-            for chunk in re.split(r"\n-{79}\n", raw):
+            # Bytes, not text: an 8bit UTF-8 body ("boleto bancário") decodes correctly only from bytes.
+            for chunk in re.split(rb"\n-{79}\n", path.read_bytes()):
                 if chunk.strip():
                     found.append(_parse_mail(path, chunk))
         return found
@@ -552,8 +552,8 @@ class Mailbox:
         )[-1]
 
 
-def _parse_mail(path: Path, text: str) -> Mail:
-    message = email.message_from_string(text.lstrip("\n"), policy=email.policy.default)
+def _parse_mail(path: Path, raw: bytes) -> Mail:
+    message = email.message_from_bytes(raw.lstrip(b"\n"), policy=email.policy.default)
     recipients = []
     for header in ("To", "Cc", "Bcc"):
         for value in message.get_all(header, []):

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 from common.events import Envelope
 from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
+
+
+def reservation_expiry(event: OrderPlaced):
+    """Until when to hold the stock: as long as orders asks (its method's window plus a grace, counted from
+    now, so a reservation made late still lasts), never shorter than the absolute ``reserve_until``."""
+    if event.reserve_for_seconds is None:
+        return event.reserve_until
+    return max(event.reserve_until, timezone.now() + timedelta(seconds=event.reserve_for_seconds))
 
 
 def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
@@ -12,7 +24,7 @@ def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
     stock_reserve_order(
         order_number=event.order_number,
         lines=[(line.sku, line.quantity) for line in event.lines],
-        expires_at=event.reserve_until,
+        expires_at=reservation_expiry(event),
         causation_id=str(envelope.event_id),
     )
 

@@ -71,6 +71,13 @@ class VariantOut(Schema):
     attributes: list[AttributeOut]
 
 
+class InstallmentsHintOut(Schema):
+    """The longest interest-free card plan of the lowest price: ``count`` installments of ``amount``."""
+
+    count: int
+    amount: str
+
+
 class ProductDetailOut(Schema):
     slug: str
     name: str
@@ -80,6 +87,7 @@ class ProductDetailOut(Schema):
     attributes: list[AttributeOut]
     images: list[ImageOut]
     variants: list[VariantOut]
+    installments: InstallmentsHintOut | None = None
 
 
 class CategoryOut(Schema):

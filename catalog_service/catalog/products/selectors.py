@@ -30,6 +30,7 @@ from catalog.products.models import (
 )
 from catalog.products.schemas import ProductListQuery
 from catalog.search.selectors import product_search
+from common.brazil.installments import installment_hint, installment_policy_from_settings
 
 ATTRIBUTE_PARAM = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_ATTRIBUTE_FILTERS = 5
@@ -162,6 +163,15 @@ def _attribute_out(code: str, name: str, value: str, unit: str = "") -> dict[str
     return {"code": code, "name": name, "value": f"{value} {unit}" if unit else value}
 
 
+def _installments_hint(variants: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """``{count, amount}``: "em até 6x de R$ 21,65 sem juros" from the lowest price, by the same function
+    (common.brazil.installments) as orders' cart and checkout, so the numbers agree everywhere."""
+    if not variants:
+        return None
+    plan = installment_hint(amount=min(v["price"] for v in variants), policy=installment_policy_from_settings())
+    return {"count": plan.count, "amount": money(plan.amount)}
+
+
 def product_detail(*, slug: str) -> dict[str, Any] | None:
     """The published product's page as a plain dict (four queries), or None when unknown or unpublished."""
     product = (
@@ -177,12 +187,13 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         .values_list("attribute__code", "attribute__name", "value", "attribute__unit")
     )
     images = ProductImage.objects.filter(product_id=product["id"]).order_by("position", "id").values("url", "alt_text")
-    variants = (
+    variants = list(
         Variant.objects.filter(product_id=product["id"])
         .order_by("position", "id")
         .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved")
     )
     return {
+        "installments": _installments_hint(variants),
         "slug": product["slug"],
         "name": product["name"],
         "description": product["description"],

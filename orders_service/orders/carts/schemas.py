@@ -18,11 +18,17 @@ class CartLineOut(Schema):
     line_total: str
 
 
+class InstallmentsHintOut(Schema):
+    count: int
+    amount: str
+
+
 class CartOut(Schema):
     token: str
     lines: list[CartLineOut]
     subtotal: str
     currency: str
+    installments: InstallmentsHintOut | None = None  # the longest interest-free plan of the subtotal
 
 
 class CartLineIn(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from common.brazil.installments import installment_hint, installment_policy_from_settings
 from orders.carts.models import Cart
 from orders.money import money
 
@@ -26,4 +27,18 @@ def cart_detail(*, cart: Cart) -> dict[str, Any]:
                 "line_total": money(total),
             }
         )
-    return {"token": str(cart.token), "lines": lines, "subtotal": money(subtotal), "currency": cart.currency}
+    return {
+        "token": str(cart.token),
+        "lines": lines,
+        "subtotal": money(subtotal),
+        "currency": cart.currency,
+        "installments": _installments_hint(subtotal),
+    }
+
+
+def _installments_hint(subtotal: Decimal) -> dict[str, Any] | None:
+    """ "em até 3x de R$ 59,93 sem juros" for the subtotal: the product page's function, the checkout's plans."""
+    if subtotal <= 0:
+        return None
+    plan = installment_hint(amount=subtotal, policy=installment_policy_from_settings())
+    return {"count": plan.count, "amount": money(plan.amount)}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Schema
@@ -13,6 +15,9 @@ class CheckoutIn(Schema):
 
     email: str | None = Field(None, max_length=254)
     shipping_address: AddressIn
+    payment_method: Literal["card", "pix", "boleto"] = "card"
+    installments: int | None = Field(None, ge=1, le=24)  # card only; 1 when not given
+    document: str | None = Field(None, max_length=32)  # CPF or CNPJ; required for pix and boleto
 
     @field_validator("email")
     @classmethod

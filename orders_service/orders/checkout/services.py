@@ -25,12 +25,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from common.api import ApiError, Conflict
+from common.brazil.documents import InvalidDocument, document_parse
 from common.observability import metrics
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
 from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 from orders.orders.selectors import order_detail
-from orders.orders.services import PlacedLine, order_place
+from orders.orders.services import PaymentChoice, PlacedLine, order_place
+from orders.payments.models import PaymentMethod
 from orders.products.errors import ProductUnavailable
 from orders.products.selectors import variants_by_sku
 
@@ -67,6 +69,43 @@ class EmailRequired(ApiError):
     status, code, detail = 422, "email_required", "Guests must give an email address."
 
 
+class DocumentRequired(ApiError):
+    status, code = 422, "document_required"
+    detail = "Informe o CPF ou CNPJ de quem paga: Pix e boleto exigem o documento."
+
+
+class DocumentInvalid(ApiError):
+    status, code = 422, "invalid_document"
+    detail = "CPF ou CNPJ inválido: confira os dígitos."
+
+
+class InstallmentsCardOnly(ApiError):
+    status, code = 422, "installments_card_only"
+    detail = "Parcelamento só existe no cartão de crédito."
+
+
+def payment_choice_parse(body: dict[str, Any]) -> PaymentChoice:
+    """The method, installments and payer document of a checkout body, checked (4xx with a code otherwise).
+
+    The document is validated by its check digits (CPF, or CNPJ including the alphanumeric one) and kept
+    normalised; an error never repeats it (LGPD: documents are not echoed or logged)."""
+    method = body.get("payment_method") or PaymentMethod.CARD
+    installments = body.get("installments")
+    if installments is not None and method != PaymentMethod.CARD:
+        raise InstallmentsCardOnly()
+    raw_document = (body.get("document") or "").strip()
+    if not raw_document and method in (PaymentMethod.PIX, PaymentMethod.BOLETO):
+        raise DocumentRequired()
+    document = ""
+    if raw_document:
+        try:
+            document = document_parse(raw_document).value
+        except InvalidDocument as exc:
+            kind = {"invalid_cpf": "CPF inválido", "invalid_cnpj": "CNPJ inválido"}.get(exc.reason)
+            raise DocumentInvalid(f"{kind}: confira os dígitos." if kind else None) from None
+    return PaymentChoice(method=method, installments=installments or 1, document=document)
+
+
 class PriceChanged(Conflict):
     code = "price_changed"
 
@@ -76,9 +115,14 @@ class PriceChanged(Conflict):
         super().__init__(f"Prices changed since they were added to the cart: {listed}. Review the cart and retry.")
 
 
+# Payment fields at their defaults mean the same request as without them (and as before they existed).
+_PAYMENT_DEFAULTS = {"payment_method": PaymentMethod.CARD.value, "installments": None, "document": None}
+
+
 def request_fingerprint(*, body: dict[str, Any], owner: str) -> str:
     """sha256 of the canonical JSON body and who sent it: same key + other body or other shopper = reuse."""
-    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    meaningful = {k: v for k, v in body.items() if k not in _PAYMENT_DEFAULTS or v != _PAYMENT_DEFAULTS[k]}
+    canonical = orjson.dumps(meaningful, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(owner.encode() + b"\n" + canonical).hexdigest()
 
 
@@ -144,7 +188,15 @@ def cart_lines_reprice(*, cart: Cart, changes: dict[str, tuple[Decimal, Decimal]
             CartLine.objects.filter(cart=cart, sku=sku).update(unit_price=new)
 
 
-def checkout_place_order(*, cart: Cart, user_id: int | None, email: str, shipping_address: dict, actor: str):
+def checkout_place_order(
+    *,
+    cart: Cart,
+    user_id: int | None,
+    email: str,
+    shipping_address: dict,
+    actor: str,
+    payment: PaymentChoice | None = None,
+):
     """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
     with transaction.atomic():
         locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
@@ -155,7 +207,14 @@ def checkout_place_order(*, cart: Cart, user_id: int | None, email: str, shippin
         if not cart_lines:
             raise CartEmpty()
         lines = _priced_lines(cart_lines)
-        order = order_place(user_id=user_id, email=email, shipping_address=shipping_address, lines=lines, actor=actor)
+        order = order_place(
+            user_id=user_id,
+            email=email,
+            shipping_address=shipping_address,
+            lines=lines,
+            actor=actor,
+            payment=payment,
+        )
         cart.lines.all().delete()
     return order
 
@@ -185,10 +244,16 @@ def checkout(
     try:
         if not email:
             raise EmailRequired()
+        payment = payment_choice_parse(body)
         actor = f"shopper:{user_id}" if user_id is not None else "guest"
         with transaction.atomic():
             order = checkout_place_order(
-                cart=cart, user_id=user_id, email=email, shipping_address=body["shipping_address"], actor=actor
+                cart=cart,
+                user_id=user_id,
+                email=email,
+                shipping_address=body["shipping_address"],
+                actor=actor,
+                payment=payment,
             )
             answer = orjson.loads(orjson.dumps(order_detail(order=order, with_history=False), default=str))
             if order.access_token:

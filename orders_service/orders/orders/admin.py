@@ -15,10 +15,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from common.api import ApiError
+from common.brazil.documents import document_mask
+from common.brazil.formatting import money_brl
 from orders.orders.models import Order, OrderLine, OrderStatusChange
+from orders.orders.refunds import order_refund_partial
 from orders.orders.services import order_cancel, order_confirmation_resend, order_deliver, order_fulfil
 from orders.orders.state_machine import OrderStatus
-from orders.payments.models import PaymentSession, PaymentTransaction
+from orders.payments.models import PaymentDispute, PaymentSession, PaymentTransaction
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -40,8 +43,27 @@ class OrderLineInline(ReadOnlyInline):
 
 class PaymentSessionInline(ReadOnlyInline):
     model = PaymentSession
-    fields = ("provider", "status", "amount", "currency", "provider_reference", "expires_at")
+    fields = (
+        "provider",
+        "method",
+        "installments",
+        "status",
+        "amount",
+        "currency",
+        "provider_reference",
+        "expires_at",
+        "boleto_due_date",
+    )
     readonly_fields = fields
+
+
+class PaymentDisputeInline(ReadOnlyInline):
+    """Chargebacks and disputes the provider notified: support answers them at the provider."""
+
+    model = PaymentDispute
+    fields = ("opened_at", "provider", "reference", "charge_reference", "amount", "reason", "status")
+    readonly_fields = fields
+    verbose_name_plural = "contestações (chargebacks)"
 
 
 class PaymentTransactionInline(ReadOnlyInline):
@@ -118,6 +140,35 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PartialRefundForm(forms.Form):
+    """Support's partial refund: an amount, or lines as ``SKU=quantity`` one per line, and the reason."""
+
+    amount = forms.DecimalField(label="Valor (R$)", required=False, min_value=Decimal("0.01"), decimal_places=2)
+    lines = forms.CharField(
+        label="Ou itens (um por linha: SKU=quantidade)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(label="Motivo", max_length=300)
+
+    def clean_lines(self) -> dict[str, int]:
+        parsed: dict[str, int] = {}
+        for row in self.cleaned_data["lines"].splitlines():
+            if not row.strip():
+                continue
+            sku, _, quantity = row.partition("=")
+            if not quantity.strip().isdigit():
+                raise forms.ValidationError(f"Linha inválida: {row!r} (use SKU=quantidade).")
+            parsed[sku.strip()] = parsed.get(sku.strip(), 0) + int(quantity)
+        return parsed
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("amount") and not data.get("lines"):
+            raise forms.ValidationError("Informe o valor ou os itens do reembolso.")
+        if data.get("amount") and data.get("lines"):
+            raise forms.ValidationError("Informe o valor ou os itens, não os dois.")
+        return data
+
+
 class TrackingCodesForm(forms.Form):
     """One tracking code per selected order (fields added per order)."""
 
@@ -139,7 +190,13 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     list_per_page = 50
-    inlines = (OrderLineInline, PaymentSessionInline, PaymentTransactionInline, OrderStatusChangeInline)
+    inlines = (
+        OrderLineInline,
+        PaymentSessionInline,
+        PaymentTransactionInline,
+        PaymentDisputeInline,
+        OrderStatusChangeInline,
+    )
     fields = (
         "number",
         "status",
@@ -151,11 +208,24 @@ class OrderAdmin(admin.ModelAdmin):
         "currency",
         "shipping_address",
         "tracking_code",
+        "payer_document_masked",
         "created_at",
         "paid_at",
     )
     readonly_fields = fields
-    actions = ("mark_fulfilled", "mark_delivered", "cancel_with_refund", "resend_confirmation", "export_csv")
+
+    @admin.display(description="CPF/CNPJ do pagador")
+    def payer_document_masked(self, order: Order) -> str:
+        return document_mask(order.payer_document)
+
+    actions = (
+        "mark_fulfilled",
+        "mark_delivered",
+        "cancel_with_refund",
+        "refund_partially",
+        "resend_confirmation",
+        "export_csv",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -214,6 +284,39 @@ class OrderAdmin(admin.ModelAdmin):
             "cancelled",
             lambda order: order_cancel(order=order, actor=_actor(request), reason="cancelled by customer support"),
         )
+
+    @admin.action(description="Reembolso parcial (valor ou itens, com motivo)", permissions=["change"])
+    def refund_partially(self, request, queryset):
+        orders = list(queryset.order_by("pk")[:2])
+        if len(orders) != 1:
+            self.message_user(request, "Escolha um pedido por vez para o reembolso parcial.", messages.WARNING)
+            return None
+        [order] = orders
+        form = PartialRefundForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                refunds = order_refund_partial(
+                    order=order,
+                    actor=_actor(request),
+                    reason=form.cleaned_data["reason"],
+                    amount=form.cleaned_data["amount"],
+                    lines=form.cleaned_data["lines"] or None,
+                )
+            except ApiError as exc:
+                self.message_user(request, f"{order.number}: {exc.detail}", messages.WARNING)
+                return None
+            total = sum((refund.amount for refund in refunds), Decimal("0.00"))
+            self.message_user(request, f"{order.number}: reembolso de {money_brl(total)} pedido.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Reembolso parcial do pedido {order.number}",
+            "form": form,
+            "order": order,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/orders/order/refund_partially.html", context)
 
     @admin.action(description="Resend the confirmation email", permissions=["change"])
     def resend_confirmation(self, request, queryset):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -56,9 +56,25 @@ def publish_about_order(order: Order, event: EventContract) -> None:
     publish(event, key=order.number, correlation_id=order.correlation_id or None)
 
 
-def publish_order_placed(order: Order, *, placed_at: datetime, reserve_until: datetime) -> None:
+def _payment_fields(order: Order) -> dict[str, Any]:
+    """How the order is paid, for the confirmation email (``card`` in ``installments``, ``pix``, ``boleto``)."""
+    session = getattr(order, "payment_session", None)
+    if session is None:
+        return {}
+    return {"payment_method": session.method, "installments": session.installments}
+
+
+def publish_order_placed(order: Order, *, placed_at: datetime, reserve_for: timedelta) -> None:
+    """Ask catalog to hold the stock for ``reserve_for`` (the method's payment window plus a grace)."""
     publish_about_order(
-        order, OrderPlaced(**order_summary_fields(order), placed_at=placed_at, reserve_until=reserve_until)
+        order,
+        OrderPlaced(
+            **order_summary_fields(order),
+            placed_at=placed_at,
+            reserve_until=timezone.now() + reserve_for,
+            reserve_for_seconds=int(reserve_for.total_seconds()),
+            payment_method=_payment_fields(order).get("payment_method"),
+        ),
     )
 
 
@@ -67,6 +83,7 @@ def publish_order_paid(order: Order) -> None:
         order,
         OrderPaid(
             **order_summary_fields(order),
+            **_payment_fields(order),
             paid_at=order.paid_at or timezone.now(),
             access_token=order.access_token or None,  # the guest's link in the confirmation email
         ),
@@ -101,6 +118,7 @@ def publish_confirmation_resend(order: Order, *, requested_by: str) -> None:
         OrderConfirmationResendRequested(
             **order_summary_fields(order),
             paid_at=order.paid_at or timezone.now(),
+            **_payment_fields(order),
             requested_by=requested_by,
             access_token=order.access_token or None,
         ),

@@ -29,6 +29,9 @@ class Order(models.Model):
     access_token = models.CharField(max_length=64, blank=True)
     # When catalog was last asked to reserve the stock (checkout, or a retry of a pending order).
     reservation_requested_at = models.DateTimeField(null=True, blank=True)
+    # The payer's CPF or CNPJ (normalised, common.brazil.documents), for invoices; required for Pix and
+    # boleto. Never logged in full: logs, lists and emails show ``document_mask``.
+    payer_document = models.CharField(max_length=14, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -18,7 +18,7 @@ from common.events.contracts.orders import OrderRejected
 from common.observability import metrics
 from orders.orders.events import publish_about_order, publish_order_expired, publish_order_placed
 from orders.orders.models import Order
-from orders.orders.services import RESERVATION_SLACK, order_expire, payment_window
+from orders.orders.services import order_expire, reservation_duration
 from orders.orders.state_machine import OrderStatus, order_transition
 from orders.payments.models import PaymentSession
 from orders.payments.services import payment_session_close
@@ -81,8 +81,8 @@ def order_pending_overdue(*, now: datetime | None = None) -> tuple[int, int]:
                 rejected += 1
             else:
                 Order.objects.filter(pk=order.pk).update(reservation_requested_at=now)
-                reserve_until = now + payment_window() + RESERVATION_SLACK
-                publish_order_placed(order, placed_at=order.created_at, reserve_until=reserve_until)
+                reserve_for = reservation_duration(order.payment_session.method)
+                publish_order_placed(order, placed_at=order.created_at, reserve_for=reserve_for)
                 order.history.create(
                     from_status=order.status,
                     to_status=order.status,

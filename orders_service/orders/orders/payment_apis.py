@@ -15,5 +15,7 @@ router = Router(tags=["payments"])
 @router.post("payments/{provider}/webhook", response={200: WebhookOut, 400: ErrorOut, 404: ErrorOut})
 def provider_webhook(request: HttpRequest, provider: str):
     """Signed provider notification; 200 once processed (duplicates too), 400 on a bad or stale signature."""
-    outcome = order_payment_webhook_apply(provider=provider, raw_body=request.body, headers=dict(request.headers))
+    outcome = order_payment_webhook_apply(
+        provider=provider, raw_body=request.body, headers=dict(request.headers), query=request.GET.dict()
+    )
     return {"received": True, "outcome": outcome}

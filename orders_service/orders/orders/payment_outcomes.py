@@ -24,16 +24,20 @@ from orders.payments.webhooks import Notified, PaymentNotification, payment_noti
 logger = logging.getLogger(__name__)
 
 
-def order_payment_webhook_apply(*, provider: str, raw_body: bytes, headers: dict[str, str]) -> str:
+def order_payment_webhook_apply(
+    *, provider: str, raw_body: bytes, headers: dict[str, str], query: dict | None = None
+) -> str:
     """Verify, record and apply one webhook; returns the outcome (``paid``, ``refunded``, ``duplicate`` ...).
 
     The receipt and the effect commit together, so a redelivery changes nothing. A refund is sent to the
     provider after that commit (never inside the transaction); unconfirmed, it stays ``pending`` for retry.
     """
-    event = payment_webhook_verify(provider=provider, raw_body=raw_body, headers=headers)
+    event = payment_webhook_verify(provider=provider, raw_body=raw_body, headers=headers, query=query)
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(number=event.order_number).first()
         notification = payment_notification_record(provider=provider, event=event, order_id=order.pk if order else None)
+        if notification.kind == Notified.DISPUTED:
+            _note_dispute(order=order, provider=provider, event=event)
         if notification.kind != Notified.CAPTURED:
             return notification.kind
         outcome, refund = _apply_capture(order=order, notification=notification)
@@ -41,6 +45,18 @@ def order_payment_webhook_apply(*, provider: str, raw_body: bytes, headers: dict
         return outcome
     [sent] = payment_refunds_send([refund])
     return "refunded" if sent.status == PaymentTransaction.Status.SUCCEEDED else "refund_pending"
+
+
+def _note_dispute(*, order: Order, provider: str, event) -> None:
+    """A chargeback is support's business: a line in the order's history (status unchanged) and the admin."""
+    if event.type == "payment.disputed":
+        note = f"contestação (chargeback) {event.dispute_reference} aberta: {event.reason or 'sem motivo informado'}"
+    else:
+        outcome = {"won": "ganha pela loja", "lost": "perdida: o valor volta ao cliente"}.get(
+            event.reason, event.reason
+        )
+        note = f"contestação (chargeback) {event.dispute_reference} encerrada: {outcome}"
+    order.history.create(from_status=order.status, to_status=order.status, actor=f"payments:{provider}", note=note)
 
 
 def _payable_until(order: Order):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
+
+from orders.payments.schemas import InstallmentPlanOut
 
 
 class OrderLineOut(Schema):
@@ -13,11 +15,27 @@ class OrderLineOut(Schema):
     line_total: str
 
 
+class PixOut(Schema):
+    copy_paste: str
+    qr_code_url: str
+    expires_at: datetime | None
+
+
+class BoletoOut(Schema):
+    digitable_line: str
+    pdf_url: str
+    due_date: date | None
+
+
 class PaymentOut(Schema):
     provider: str
+    method: str
     status: str
     checkout_url: str
     expires_at: datetime | None
+    installments: InstallmentPlanOut | None = None  # card
+    pix: PixOut | None = None  # once the stock is reserved
+    boleto: BoletoOut | None = None  # once the stock is reserved
 
 
 class StatusChangeOut(Schema):

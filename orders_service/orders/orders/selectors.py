@@ -5,12 +5,13 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from common.api import NotFound
 from orders.money import money
 from orders.orders.models import Order
-from orders.payments.models import PaymentSession
+from orders.payments.models import PaymentMethod, PaymentSession
 from orders.payments.providers import get_provider
 
 
@@ -40,14 +41,41 @@ def order_list_for_user(*, user_id: int) -> QuerySet[Order]:
 
 
 def _payment(order: Order) -> dict[str, Any] | None:
+    """The order's ``payment``: method, page, and the Pix code / boleto line once the stock is reserved."""
     session: PaymentSession | None = getattr(order, "payment_session", None)
     if session is None:
         return None
+    base = settings.ORDERS_PUBLIC_URL.rstrip("/")
+    installments = None
+    if session.method == PaymentMethod.CARD:
+        installments = {
+            "count": session.installments,
+            "amount": money(session.installment_amount or session.amount),
+            "total": money(session.installment_total or session.amount),
+            "interest_free": (session.installment_total or session.amount) == session.amount,
+        }
+    pix = boleto = None
+    if session.method == PaymentMethod.PIX and session.pix_copy_paste:
+        pix = {
+            "copy_paste": session.pix_copy_paste,
+            "qr_code_url": f"{base}/payments/pix/{order.number}/{session.token}/qr.png",
+            "expires_at": session.expires_at,
+        }
+    if session.method == PaymentMethod.BOLETO and session.boleto_digitable_line:
+        boleto = {
+            "digitable_line": session.boleto_digitable_line,
+            "pdf_url": f"{base}/payments/boleto/{order.number}/{session.token}",
+            "due_date": session.boleto_due_date,
+        }
     return {
         "provider": session.provider,
+        "method": session.method,
         "status": session.status,
         "checkout_url": get_provider(session.provider).checkout_url(order_number=order.number, token=session.token),
         "expires_at": session.expires_at,
+        "installments": installments,
+        "pix": pix,
+        "boleto": boleto,
     }
 
 

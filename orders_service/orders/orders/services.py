@@ -13,7 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.api import Conflict
+from common.api import ApiError, Conflict
+from common.brazil.documents import document_mask
+from common.brazil.installments import InstallmentPlan, installment_plan_for, installment_policy_from_settings
 from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
@@ -29,6 +31,7 @@ from orders.orders.events import (
 from orders.orders.models import Order, OrderLine, OrderNumber
 from orders.orders.shipping import shipping_for
 from orders.orders.state_machine import CANCELLABLE, PAID_STATUSES, OrderStatus, order_transition
+from orders.payments.models import PaymentMethod
 from orders.payments.services import (
     payment_refund_request_order,
     payment_refunds_send,
@@ -39,9 +42,8 @@ from orders.payments.services import (
 
 logger = logging.getLogger(__name__)
 
-# Catalog holds the stock a little longer than the payment window, so orders' expiry releases it first;
-# and the payment page closes a little before catalog's reservation ends, so a payment never outlives it.
-RESERVATION_SLACK = timedelta(minutes=10)
+# The payment page closes a little before catalog's reservation ends, so a payment never outlives it
+# (catalog holds the stock ``ORDERS_RESERVATION_GRACE_MINUTES`` longer than the method's payment window).
 RESERVATION_SAFETY_MARGIN = timedelta(minutes=1)
 # Order numbers carry the year of the shop's calendar, not UTC's (a New Year's Eve order stays in its year).
 SHOP_TIME_ZONE = ZoneInfo("America/Sao_Paulo")
@@ -55,6 +57,11 @@ class ConfirmationNotAvailable(Conflict):
     code, detail = "confirmation_not_available", "Only paid orders have a confirmation to send."
 
 
+class InstallmentsNotAvailable(ApiError):
+    status, code = 422, "installments_not_available"
+    detail = "Esse número de parcelas não está disponível para o valor do pedido."
+
+
 @dataclass(frozen=True)
 class PlacedLine:
     sku: str
@@ -63,8 +70,44 @@ class PlacedLine:
     unit_price: Decimal
 
 
-def payment_window() -> timedelta:
+@dataclass(frozen=True)
+class PaymentChoice:
+    """How the shopper pays, as checked at checkout: the method, card installments, the payer's document."""
+
+    method: str = PaymentMethod.CARD
+    installments: int = 1
+    document: str = ""  # normalised CPF / CNPJ (common.brazil.documents), "" for a card without one
+
+    def __repr__(self) -> str:  # never print the document in full (tracebacks, logs)
+        masked = document_mask(self.document)
+        return f"PaymentChoice(method={self.method!r}, installments={self.installments}, document={masked!r})"
+
+
+def payment_window(method: str = PaymentMethod.CARD) -> timedelta:
+    """How long a reserved order waits for its payment: minutes for card and Pix, days for a boleto."""
+    if method == PaymentMethod.PIX:
+        return timedelta(minutes=settings.ORDERS_PIX_WINDOW_MINUTES)
+    if method == PaymentMethod.BOLETO:
+        return timedelta(days=settings.ORDERS_BOLETO_DUE_DAYS + settings.ORDERS_BOLETO_GRACE_DAYS)
     return timedelta(minutes=settings.ORDERS_PAYMENT_WINDOW_MINUTES)
+
+
+def reservation_duration(method: str = PaymentMethod.CARD) -> timedelta:
+    """What orders asks catalog to hold the stock for: the payment window plus a grace (carried in the event)."""
+    return payment_window(method) + timedelta(minutes=settings.ORDERS_RESERVATION_GRACE_MINUTES)
+
+
+def boleto_due_date(moment: datetime):
+    """The boleto's due date: ``ORDERS_BOLETO_DUE_DAYS`` after ``moment``, in the shop's calendar."""
+    return (moment + timedelta(days=settings.ORDERS_BOLETO_DUE_DAYS)).astimezone(SHOP_TIME_ZONE).date()
+
+
+def installment_plan_choose(*, total: Decimal, count: int) -> InstallmentPlan:
+    """The card plan of ``count`` installments for ``total`` (the same function as product page and cart)."""
+    plan = installment_plan_for(amount=total, count=count, policy=installment_policy_from_settings())
+    if plan is None:
+        raise InstallmentsNotAvailable()
+    return plan
 
 
 def order_number_year(moment: datetime) -> int:
@@ -84,14 +127,20 @@ def order_place(
     shipping_address: dict,
     lines: list[PlacedLine],
     actor: str,
+    payment: PaymentChoice | None = None,
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
 
     Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
-    reservation request exist together or not at all.
+    reservation request exist together or not at all. The reservation lasts the payment window of the
+    chosen method plus a grace (``reserve_until`` / ``reserve_for_seconds`` in the event).
     """
+    payment = payment or PaymentChoice()
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
     shipping = shipping_for(subtotal=subtotal)
+    plan = None
+    if payment.method == PaymentMethod.CARD:
+        plan = installment_plan_choose(total=subtotal + shipping, count=payment.installments)
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.create(
@@ -105,6 +154,7 @@ def order_place(
             shipping=shipping,
             total=subtotal + shipping,
             shipping_address=shipping_address,
+            payer_document=payment.document,
             correlation_id=current_correlation_id() or "",
         )
         OrderLine.objects.bulk_create(
@@ -122,11 +172,19 @@ def order_place(
         )
         order.history.create(from_status="", to_status=OrderStatus.PENDING, actor=actor, note="placed at checkout")
         payment_session_create(
-            order_id=order.pk, provider=settings.ORDERS_PAYMENT_PROVIDER, amount=order.total, currency=order.currency
+            order_id=order.pk,
+            provider=settings.ORDERS_PAYMENT_PROVIDER,
+            amount=order.total,
+            currency=order.currency,
+            method=payment.method,
+            plan=plan,
         )
-        publish_order_placed(order, placed_at=now, reserve_until=now + payment_window() + RESERVATION_SLACK)
+        publish_order_placed(order, placed_at=now, reserve_for=reservation_duration(payment.method))
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
-    logger.info("order placed", extra={"order_number": order.number, "total": str(order.total)})
+    logger.info(
+        "order placed",
+        extra={"order_number": order.number, "total": str(order.total), "payment_method": payment.method},
+    )
     return order
 
 
@@ -146,11 +204,20 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             logger.warning("stock reserved for an unknown order", extra={"order_number": number})
             return
         if order.status == OrderStatus.PENDING:
-            expires_at = min(timezone.now() + payment_window(), reserved_until - RESERVATION_SAFETY_MARGIN)
+            now = timezone.now()
+            method = order.payment_session.method
+            expires_at = min(now + payment_window(method), reserved_until - RESERVATION_SAFETY_MARGIN)
             order = order_transition(
                 order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
             )
-            payment_session_open(order_id=order.pk, order_number=order.number, email=order.email, expires_at=expires_at)
+            payment_session_open(
+                order_id=order.pk,
+                order_number=order.number,
+                email=order.email,
+                expires_at=expires_at,
+                payer_document=order.payer_document,
+                boleto_due_date=boleto_due_date(now) if method == PaymentMethod.BOLETO else None,
+            )
         elif order.status == OrderStatus.CANCELLED:
             publish_order_cancelled(order, reason="stock reserved after the order was cancelled", was_paid=False)
         elif order.status in (OrderStatus.EXPIRED, OrderStatus.REJECTED):

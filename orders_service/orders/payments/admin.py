@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
-from orders.payments.models import PaymentTransaction, SandboxCharge, SandboxWebhook, WebhookReceipt
+from orders.payments.models import (
+    PaymentDispute,
+    PaymentTransaction,
+    SandboxCharge,
+    SandboxRefund,
+    SandboxWebhook,
+    WebhookReceipt,
+)
 
 
 @admin.register(PaymentTransaction)
@@ -30,8 +37,22 @@ class WebhookReceiptAdmin(ReadOnlyAdmin):
 
 @admin.register(SandboxCharge)
 class SandboxChargeAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "order_number", "amount", "succeeded", "card_last4", "refund_reference", "created_at")
+    list_display = ("reference", "order_number", "method", "amount", "succeeded", "card_last4", "created_at")
+    list_filter = ("method", "succeeded")
     search_fields = ("=reference", "order_number")
+
+
+@admin.register(SandboxRefund)
+class SandboxRefundAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "charge", "amount", "idempotency_key", "created_at")
+    search_fields = ("=reference", "=charge__reference")
+
+
+@admin.register(PaymentDispute)
+class PaymentDisputeAdmin(ReadOnlyAdmin):
+    list_display = ("order", "provider", "reference", "amount", "reason", "status", "opened_at")
+    list_filter = ("status", "provider")
+    search_fields = ("order__number", "=reference", "=charge_reference")
 
 
 @admin.register(SandboxWebhook)

@@ -5,8 +5,20 @@ from __future__ import annotations
 from django.db import models
 
 
+class PaymentMethod(models.TextChoices):
+    """How the shopper pays, chosen at checkout (API.md ``payment_method``)."""
+
+    CARD = "card", "Cartão de crédito"
+    PIX = "pix", "Pix"
+    BOLETO = "boleto", "Boleto bancário"
+
+
 class PaymentSession(models.Model):
-    """The order's payment page: known at checkout, payable once the stock is reserved, until ``expires_at``."""
+    """The order's payment page: known at checkout, payable once the stock is reserved, until ``expires_at``.
+
+    Carries the shopper's method and, once the provider opened it, what the shopper pays with: the Pix
+    copy-and-paste code, the boleto's digitable line and due date, or the chosen card installment plan.
+    """
 
     class Status(models.TextChoices):
         WAITING_FOR_STOCK = "waiting_for_stock", "Waiting for stock"
@@ -22,6 +34,18 @@ class PaymentSession(models.Model):
     currency = models.CharField(max_length=3, default="BRL")
     provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CARD)
+    # Card: the installment plan chosen at checkout (common.brazil.installments); the shop receives
+    # ``amount``, interest beyond the interest-free plans is the card issuer's (``installment_total``).
+    installments = models.PositiveSmallIntegerField(default=1)
+    installment_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    installment_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Pix: the BR Code ("copia e cola") of the charge and its txid.
+    pix_copy_paste = models.TextField(blank=True)
+    pix_txid = models.CharField(max_length=35, blank=True)
+    # Boleto: the 47-digit digitable line and the due date (the slip is rendered from them).
+    boleto_digitable_line = models.CharField(max_length=60, blank=True)
+    boleto_due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -29,7 +53,7 @@ class PaymentSession(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.provider} session of order {self.order_id} ({self.status})"
+        return f"{self.provider} {self.method} session of order {self.order_id} ({self.status})"
 
 
 class PaymentTransaction(models.Model):
@@ -56,10 +80,9 @@ class PaymentTransaction(models.Model):
     # On a refund: the key the provider de-duplicates its retries by, and how often it was sent.
     idempotency_key = models.CharField(max_length=80, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    # On a refund: the charge it gave back (each charge is refunded at most once).
-    refund_of = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunded_by"
-    )
+    # On a refund: the charge it gives (part of) back. A charge may have several partial refunds; together
+    # they never exceed its amount (checked under the charge's row lock, ``payment_refund_request``).
+    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,7 +109,7 @@ class WebhookReceipt(models.Model):
 
 
 class SandboxCharge(models.Model):
-    """The sandbox PSP's own ledger of card charges (what a real PSP keeps on its side)."""
+    """The sandbox PSP's own ledger of charges, card, Pix or boleto (what a real PSP keeps on its side)."""
 
     reference = models.CharField(max_length=40, unique=True)
     session_reference = models.CharField(max_length=100, db_index=True)
@@ -94,10 +117,8 @@ class SandboxCharge(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="BRL")
     succeeded = models.BooleanField()
-    card_last4 = models.CharField(max_length=4)
-    refund_reference = models.CharField(max_length=40, blank=True)
-    # The idempotency key of the refund request: a retry with it gets the same refund back.
-    refund_idempotency_key = models.CharField(max_length=80, blank=True)
+    method = models.CharField(max_length=10, default="card")
+    card_last4 = models.CharField(max_length=4, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +126,52 @@ class SandboxCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.currency}"
+
+
+class SandboxRefund(models.Model):
+    """A refund (a Pix "devolução" for Pix) in the sandbox PSP's ledger, de-duplicated by its idempotency key."""
+
+    charge = models.ForeignKey(SandboxCharge, on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(max_length=40, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # The key of the refund request: a retry with it gets the same refund back and moves no more money.
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} of {self.charge_id}"
+
+
+class PaymentDispute(models.Model):
+    """A chargeback or dispute the provider notified (the card holder contests a charge); support sees it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Aberta"
+        WON = "won", "Ganha pela loja"
+        LOST = "lost", "Perdida (dinheiro devolvido ao cliente)"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="disputes")
+    provider = models.CharField(max_length=30)
+    charge_reference = models.CharField(max_length=100)
+    reference = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="BRL")
+    reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], name="payment_dispute_unique_reference")
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute {self.reference} ({self.status})"
 
 
 class SandboxWebhook(models.Model):

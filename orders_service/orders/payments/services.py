@@ -14,34 +14,58 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
-from orders.payments.models import PaymentSession, PaymentTransaction
+from common.api import ApiError
+from common.brazil.installments import InstallmentPlan
+from orders.payments.models import PaymentMethod, PaymentSession, PaymentTransaction
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import RefundFailed, SessionSpec
 
 logger = logging.getLogger(__name__)
 
 
-def payment_session_create(*, order_id: int, provider: str, amount: Decimal, currency: str) -> PaymentSession:
-    """The order's session, created with it at checkout so its URL can be handed out at once."""
+def payment_session_create(
+    *,
+    order_id: int,
+    provider: str,
+    amount: Decimal,
+    currency: str,
+    method: str = PaymentMethod.CARD,
+    plan: InstallmentPlan | None = None,
+) -> PaymentSession:
+    """The order's session, created with it at checkout so its URL can be handed out at once.
+
+    A card session stores the installment plan the shopper chose (1x when none was given)."""
     return PaymentSession.objects.create(
         order_id=order_id,
         provider=provider,
         token=secrets.token_urlsafe(24),
         amount=amount,
         currency=currency,
+        method=method,
+        installments=plan.count if plan else 1,
+        installment_amount=plan.amount if plan else None,
+        installment_total=plan.total if plan else None,
     )
 
 
-def payment_session_open(*, order_id: int, order_number: str, email: str, expires_at: datetime) -> PaymentSession:
-    """Stock is reserved: open the provider session, payable until ``expires_at``."""
+def payment_session_open(
+    *,
+    order_id: int,
+    order_number: str,
+    email: str,
+    expires_at: datetime,
+    payer_document: str = "",
+    boleto_due_date: date | None = None,
+) -> PaymentSession:
+    """Stock is reserved: open the provider session (card page, Pix charge, boleto), payable until ``expires_at``."""
     session = PaymentSession.objects.select_for_update().get(order_id=order_id)
-    reference = get_provider(session.provider).create_session(
+    opened = get_provider(session.provider).create_session(
         spec=SessionSpec(
             order_number=order_number,
             token=session.token,
@@ -49,12 +73,31 @@ def payment_session_open(*, order_id: int, order_number: str, email: str, expire
             currency=session.currency,
             email=email,
             expires_at=expires_at,
+            method=session.method,
+            installments=session.installments,
+            payer_document=payer_document,
+            boleto_due_date=boleto_due_date,
         )
     )
     session.status = PaymentSession.Status.OPEN
-    session.provider_reference = reference
+    session.provider_reference = opened.reference
     session.expires_at = expires_at
-    session.save(update_fields=["status", "provider_reference", "expires_at", "updated_at"])
+    session.pix_copy_paste = opened.pix_copy_paste
+    session.pix_txid = opened.pix_txid
+    session.boleto_digitable_line = opened.boleto_digitable_line
+    session.boleto_due_date = opened.boleto_due_date
+    session.save(
+        update_fields=[
+            "status",
+            "provider_reference",
+            "expires_at",
+            "pix_copy_paste",
+            "pix_txid",
+            "boleto_digitable_line",
+            "boleto_due_date",
+            "updated_at",
+        ]
+    )
     return session
 
 
@@ -88,36 +131,92 @@ def payment_record(
     )
 
 
-def payment_refund_request(*, charge: PaymentTransaction, note: str) -> PaymentTransaction:
-    """Record that ``charge`` must be given back (``pending``, in the caller's transaction); nothing is sent yet.
+class RefundExceedsCharge(ApiError):
+    status, code = 409, "refund_exceeds_payment"
+    detail = "O reembolso passa do valor que ainda pode ser devolvido deste pagamento."
 
-    A charge has at most one refund (``refund_of`` is one-to-one), so asking twice returns the first request.
+
+def payment_refunded_amount(*, charge: PaymentTransaction) -> Decimal:
+    """What the charge's refunds (pending or confirmed, not failed) give back together."""
+    refunds = PaymentTransaction.objects.filter(refund_of=charge).exclude(status=PaymentTransaction.Status.FAILED)
+    return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def payment_refund_request(
+    *, charge: PaymentTransaction, note: str, amount: Decimal | None = None
+) -> PaymentTransaction:
+    """Record that ``amount`` of ``charge`` (all that is left when None) must go back, ``pending``, in the
+    caller's transaction; nothing is sent yet.
+
+    Under the charge's row lock, so concurrent requests cannot together refund more than was paid. Asking
+    for the rest of a fully refunded charge returns its last refund (asking twice is harmless); asking for
+    more than is left is 409 ``refund_exceeds_payment``.
     """
-    existing = PaymentTransaction.objects.filter(refund_of=charge).first()
-    if existing is not None:
-        return existing
-    return PaymentTransaction.objects.create(
-        order_id=charge.order_id,
-        provider=charge.provider,
-        kind=PaymentTransaction.Kind.REFUND,
-        status=PaymentTransaction.Status.PENDING,
-        amount=charge.amount,
-        currency=charge.currency,
-        idempotency_key=f"refund-{charge.provider}-{secrets.token_hex(16)}",
-        note=note[:300],
-        refund_of=charge,
-    )
+    with transaction.atomic():
+        charge = PaymentTransaction.objects.select_for_update().get(pk=charge.pk)
+        left = charge.amount - payment_refunded_amount(charge=charge)
+        if amount is None:
+            if left <= 0:
+                return PaymentTransaction.objects.filter(refund_of=charge).order_by("-id").first()
+            amount = left
+        if amount <= 0 or amount > left:
+            raise RefundExceedsCharge()
+        return PaymentTransaction.objects.create(
+            order_id=charge.order_id,
+            provider=charge.provider,
+            kind=PaymentTransaction.Kind.REFUND,
+            status=PaymentTransaction.Status.PENDING,
+            amount=amount,
+            currency=charge.currency,
+            idempotency_key=f"refund-{charge.provider}-{secrets.token_hex(16)}",
+            note=note[:300],
+            refund_of=charge,
+        )
 
 
 def payment_refund_request_order(*, order_id: int, note: str) -> list[PaymentTransaction]:
-    """Request the refund of every captured, not yet refunded charge of the order."""
+    """Request the refund of all that is left of every captured charge of the order."""
     charges = PaymentTransaction.objects.filter(
-        order_id=order_id,
-        kind=PaymentTransaction.Kind.CHARGE,
-        status=PaymentTransaction.Status.SUCCEEDED,
-        refunded_by__isnull=True,
+        order_id=order_id, kind=PaymentTransaction.Kind.CHARGE, status=PaymentTransaction.Status.SUCCEEDED
+    ).order_by("id")
+    refunds = []
+    for charge in charges:
+        if charge.amount - payment_refunded_amount(charge=charge) > 0:
+            refunds.append(payment_refund_request(charge=charge, note=note))
+    return refunds
+
+
+def payment_refund_request_partial(*, order_id: int, amount: Decimal, note: str) -> list[PaymentTransaction]:
+    """Request ``amount`` back from the order's captured charges, oldest first (409 when more than is left)."""
+    with transaction.atomic():
+        charges = list(
+            PaymentTransaction.objects.select_for_update()
+            .filter(order_id=order_id, kind=PaymentTransaction.Kind.CHARGE, status=PaymentTransaction.Status.SUCCEEDED)
+            .order_by("id")
+        )
+        lefts = [(charge, charge.amount - payment_refunded_amount(charge=charge)) for charge in charges]
+        if amount <= 0 or amount > sum((left for _, left in lefts), Decimal("0.00")):
+            raise RefundExceedsCharge()
+        refunds, still = [], amount
+        for charge, left in lefts:
+            if still <= 0 or left <= 0:
+                continue
+            part = min(left, still)
+            refunds.append(payment_refund_request(charge=charge, note=note, amount=part))
+            still -= part
+    return refunds
+
+
+def payment_captured_and_refunded(*, order_id: int) -> tuple[Decimal, Decimal]:
+    """(captured, refunded or being refunded) of the order, for deciding whether it is refunded in full."""
+    charges = PaymentTransaction.objects.filter(
+        order_id=order_id, kind=PaymentTransaction.Kind.CHARGE, status=PaymentTransaction.Status.SUCCEEDED
     )
-    return [payment_refund_request(charge=charge, note=note) for charge in charges]
+    captured = charges.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    refunded = PaymentTransaction.objects.filter(order_id=order_id, kind=PaymentTransaction.Kind.REFUND).exclude(
+        status=PaymentTransaction.Status.FAILED
+    ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return captured, refunded
 
 
 def payment_refund_send(*, refund_id: int) -> PaymentTransaction:

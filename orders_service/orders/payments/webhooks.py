@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from common.observability import metrics
-from orders.payments.models import PaymentTransaction, WebhookReceipt
+from orders.payments.models import PaymentDispute, PaymentTransaction, WebhookReceipt
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import WebhookEvent
 from orders.payments.services import payment_record
@@ -28,6 +28,7 @@ class Notified:
     DECLINED = "declined"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
+    DISPUTED = "disputed"  # a chargeback opened (or closed): recorded, support answers it at the provider
     UNKNOWN_ORDER = "unknown_order"
 
 
@@ -43,9 +44,11 @@ class PaymentNotification:
     charge: PaymentTransaction | None = None
 
 
-def payment_webhook_verify(*, provider: str, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
+def payment_webhook_verify(
+    *, provider: str, raw_body: bytes, headers: dict[str, str], query: dict | None = None
+) -> WebhookEvent:
     """The verified event; a bad, malformed or stale signature raises (400), an unknown provider 404."""
-    return get_provider(provider).parse_webhook(raw_body=raw_body, headers=headers)
+    return get_provider(provider).parse_webhook(raw_body=raw_body, headers=headers, query=query)
 
 
 def payment_notification_record(*, provider: str, event: WebhookEvent, order_id: int | None) -> PaymentNotification:
@@ -80,6 +83,9 @@ def payment_notification_record(*, provider: str, event: WebhookEvent, order_id:
         )
         transaction.on_commit(lambda: metrics.PAYMENT_FAILURES.labels(provider=provider).inc())
         return PaymentNotification(kind=Notified.DECLINED, **notification)
+    if event.type in ("payment.disputed", "dispute.closed"):
+        payment_dispute_record(provider=provider, event=event, order_id=order_id)
+        return PaymentNotification(kind=Notified.DISPUTED, **notification)
     if event.type != "payment.succeeded":
         return PaymentNotification(kind=Notified.IGNORED, **notification)
     if PaymentTransaction.objects.filter(
@@ -96,3 +102,26 @@ def payment_notification_record(*, provider: str, event: WebhookEvent, order_id:
         reference=event.charge_reference,
     )
     return PaymentNotification(kind=Notified.CAPTURED, charge=charge, **notification)
+
+
+def payment_dispute_record(*, provider: str, event: WebhookEvent, order_id: int) -> PaymentDispute:
+    """A chargeback opened (``payment.disputed``) or closed (``dispute.closed``, reason ``won``/``lost``)."""
+    dispute, created = PaymentDispute.objects.get_or_create(
+        provider=provider,
+        reference=event.dispute_reference or event.event_id,
+        defaults={
+            "order_id": order_id,
+            "charge_reference": event.charge_reference,
+            "amount": event.amount,
+            "currency": event.currency,
+            "reason": event.reason if event.type == "payment.disputed" else "",
+        },
+    )
+    if event.type == "dispute.closed" and event.reason in (PaymentDispute.Status.WON, PaymentDispute.Status.LOST):
+        dispute.status = event.reason
+        dispute.save(update_fields=["status", "updated_at"])
+    logger.warning(
+        "payment dispute",
+        extra={"order_id": order_id, "dispute": dispute.reference, "status": dispute.status, "new": created},
+    )
+    return dispute

@@ -98,6 +98,9 @@ def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequest
         "shipping": str(event.shipping),
         "total": str(event.total),
         "order_url": order_page_url(event),
+        # How it was paid ("pix", "boleto", "card" with its installments); None for events from before.
+        "payment_method": event.payment_method,
+        "installments": event.installments or 1,
     }
 
 

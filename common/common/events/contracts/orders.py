@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -24,6 +24,9 @@ def _name_within_limit(line: PricedLine) -> PricedLine:
     return line
 
 
+# How an order is paid (orders.payments.models.PaymentMethod); None in events from before the methods.
+PaymentMethodName = Literal["card", "pix", "boleto"]
+
 # A line of an order as the orders events carry it: the priced line, within the contract's name limit.
 OrderLine = Annotated[PricedLine, AfterValidator(_name_within_limit)]
 
@@ -42,6 +45,11 @@ class OrderPlaced(EventContract):
     currency: str
     placed_at: datetime
     reserve_until: datetime
+    # How long the stock is to be held, counted from when catalog reserves it: the payment window of the
+    # order's method plus a grace (minutes for card and Pix, days for a boleto). Catalog holds it until the
+    # later of ``reserve_until`` and reservation time + this, so a reservation made late still lasts.
+    reserve_for_seconds: int | None = Field(None, ge=1)
+    payment_method: PaymentMethodName | None = None
 
 
 @contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -59,6 +67,9 @@ class OrderPaid(EventContract):
     paid_at: datetime
     # A guest order's access token, for the link in the confirmation email (None for signed-in shoppers).
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
+    # How it was paid, named in the confirmation email ("Pix", "boleto", "cartão em 3x").
+    payment_method: PaymentMethodName | None = None
+    installments: int | None = Field(None, ge=1, le=24)
 
 
 @contract("orders.order_cancelled", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -128,3 +139,5 @@ class OrderConfirmationResendRequested(EventContract):
     paid_at: datetime
     requested_by: str
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
+    payment_method: PaymentMethodName | None = None
+    installments: int | None = Field(None, ge=1, le=24)

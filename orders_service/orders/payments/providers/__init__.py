@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from common.api import NotFound
 from orders.payments.providers.base import PaymentProvider
+from orders.payments.providers.mercadopago import MercadoPagoProvider
 from orders.payments.providers.sandbox import SandboxProvider
 
-PROVIDERS: dict[str, type] = {SandboxProvider.name: SandboxProvider}
+PROVIDERS: dict[str, type] = {SandboxProvider.name: SandboxProvider, MercadoPagoProvider.name: MercadoPagoProvider}
 
 
 class UnknownProvider(NotFound):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -27,13 +27,15 @@ class WebhookEvent:
     """A verified provider notification, in orders' terms."""
 
     event_id: str
-    type: str  # "payment.succeeded" or "payment.failed"
+    type: str  # "payment.succeeded", "payment.failed", "payment.disputed" (chargeback) or "dispute.closed"
     order_number: str
     session_reference: str
     charge_reference: str
     amount: Decimal
     currency: str
     failure_code: str = ""
+    dispute_reference: str = ""  # a chargeback's id at the provider
+    reason: str = ""  # a chargeback's reason, or "won" / "lost" when it closes
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,21 @@ class SessionSpec:
     currency: str
     email: str
     expires_at: datetime
+    method: str = "card"  # orders.payments.models.PaymentMethod
+    installments: int = 1
+    payer_document: str = ""  # CPF or CNPJ, normalised (required by PSPs for Pix and boleto)
+    boleto_due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    """The provider's answer to ``create_session``: its reference and what the shopper pays with."""
+
+    reference: str
+    pix_copy_paste: str = ""
+    pix_txid: str = ""
+    boleto_digitable_line: str = ""
+    boleto_due_date: date | None = None
 
 
 class PaymentProvider(Protocol):
@@ -54,11 +71,12 @@ class PaymentProvider(Protocol):
     def checkout_url(self, *, order_number: str, token: str) -> str:
         """Where the shopper pays; known at checkout, before the session can take a card."""
 
-    def create_session(self, *, spec: SessionSpec) -> str:
-        """Open the hosted payment session; returns the provider's session reference."""
+    def create_session(self, *, spec: SessionSpec) -> OpenedSession:
+        """Open the payment session (a card page, a Pix charge, a boleto); called once the stock is reserved."""
 
-    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
-        """Verify the signature (InvalidSignature / StaleSignature) and parse the notification."""
+    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str], query: dict | None = None) -> WebhookEvent:
+        """Verify the signature (InvalidSignature / StaleSignature) and parse the notification (``query``: the
+        URL's parameters, which some PSPs sign)."""
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         """Give the money of a captured charge back; returns the refund reference (RefundFailed otherwise).

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import secrets
 import time
 from decimal import Decimal, InvalidOperation
 
 import orjson
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 
-from orders.payments.models import SandboxCharge
+from common.brazil.boleto import boleto_build
+from common.brazil.pix import PixCharge, brcode_build
+from orders.payments.models import SandboxCharge, SandboxRefund
 from orders.payments.providers.base import (
     InvalidSignature,
+    OpenedSession,
     RefundFailed,
     SessionSpec,
     StaleSignature,
@@ -41,10 +47,40 @@ class SandboxProvider:
     def checkout_url(self, *, order_number: str, token: str) -> str:
         return f"{settings.ORDERS_PUBLIC_URL.rstrip('/')}/payments/sandbox/checkout/{order_number}/{token}"
 
-    def create_session(self, *, spec: SessionSpec) -> str:
-        return f"cs_sandbox_{spec.token[:24]}"
+    def create_session(self, *, spec: SessionSpec) -> OpenedSession:
+        reference = f"cs_sandbox_{spec.token[:24]}"
+        if spec.method == "pix":
+            # A single-use BR Code with the shop's key and the amount; the txid names the order (letters and
+            # digits only, at most 25) plus a random tail, as a PSP's charge id would.
+            txid = (re.sub(r"[^A-Za-z0-9]", "", spec.order_number) + secrets.token_hex(4))[:25]
+            copy_paste = brcode_build(
+                PixCharge(
+                    merchant_name=settings.ORDERS_MERCHANT_NAME,
+                    merchant_city=settings.ORDERS_MERCHANT_CITY,
+                    amount=spec.amount,
+                    txid=txid,
+                    key=settings.ORDERS_PIX_KEY,
+                )
+            )
+            return OpenedSession(reference=reference, pix_copy_paste=copy_paste, pix_txid=txid)
+        if spec.method == "boleto":
+            # The free field is the bank's; the sandbox fills it with the order's digits and a random "nosso número".
+            order_digits = re.sub(r"\D", "", spec.order_number)[-12:].rjust(12, "0")
+            free_field = order_digits + f"{secrets.randbelow(10**13):013d}"
+            boleto = boleto_build(
+                bank_code=settings.ORDERS_BOLETO_BANK_CODE,
+                due=spec.boleto_due_date,
+                amount=spec.amount,
+                free_field=free_field,
+            )
+            return OpenedSession(
+                reference=reference,
+                boleto_digitable_line=boleto.digitable_line,
+                boleto_due_date=spec.boleto_due_date,
+            )
+        return OpenedSession(reference=reference)
 
-    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str]) -> WebhookEvent:
+    def parse_webhook(self, *, raw_body: bytes, headers: dict[str, str], query: dict | None = None) -> WebhookEvent:
         timestamp, signatures = self._signature_parts(headers.get(SIGNATURE_HEADER, ""))
         expected = sandbox_sign(raw_body=raw_body, timestamp=timestamp).split("v1=", 1)[1]
         if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
@@ -63,27 +99,33 @@ class SandboxProvider:
                 amount=Decimal(str(data["amount"])),
                 currency=str(data["currency"]),
                 failure_code=str(data.get("failure_code") or ""),
+                dispute_reference=str(data.get("dispute") or ""),
+                reason=str(data.get("reason") or "")[:200],
             )
         except (orjson.JSONDecodeError, KeyError, TypeError, InvalidOperation):
             raise InvalidSignature("The signed webhook body is not a sandbox event.") from None
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
-        # The sandbox PSP's own ledger (a real PSP's side of the wire): one refund per charge, de-duplicated
-        # by the idempotency key; another key for an already refunded charge is refused like a PSP would.
+        # The sandbox PSP's own ledger (a real PSP's side of the wire): refunds, partial or full (a Pix
+        # "devolução" for Pix), de-duplicated by the idempotency key, never more than the charge in total.
         with transaction.atomic():
             charge = (
                 SandboxCharge.objects.select_for_update().filter(reference=charge_reference, succeeded=True).first()
             )
-            if charge is None or charge.amount != amount or charge.currency != currency:
-                raise RefundFailed(f"No refundable sandbox charge {charge_reference} of {amount} {currency}.")
-            if charge.refund_reference:
-                if charge.refund_idempotency_key != idempotency_key:
-                    raise RefundFailed(f"The sandbox charge {charge_reference} was already refunded.")
-                return charge.refund_reference
-            charge.refund_reference = f"re_{charge.reference[3:]}"
-            charge.refund_idempotency_key = idempotency_key
-            charge.save(update_fields=["refund_reference", "refund_idempotency_key"])
-        return charge.refund_reference
+            if charge is None or charge.currency != currency:
+                raise RefundFailed(f"No refundable sandbox charge {charge_reference} in {currency}.")
+            existing = SandboxRefund.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.charge_id != charge.pk or existing.amount != amount:
+                    raise RefundFailed("This idempotency key was used for another refund.")
+                return existing.reference
+            refunded = charge.refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+            if amount <= 0 or refunded + amount > charge.amount:
+                raise RefundFailed(f"The sandbox charge {charge_reference} has only {charge.amount - refunded} left.")
+            refund = SandboxRefund.objects.create(
+                charge=charge, reference=f"re_{secrets.token_hex(12)}", amount=amount, idempotency_key=idempotency_key
+            )
+        return refund.reference
 
     @staticmethod
     def _signature_parts(header: str) -> tuple[int, list[str]]:

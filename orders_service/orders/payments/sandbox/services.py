@@ -1,8 +1,10 @@
-"""The sandbox PSP itself: takes test cards on its hosted page, keeps its charges, owes signed webhooks.
+"""The sandbox PSP itself: takes test cards, Pix and boleto on its hosted page, keeps its charges, owes webhooks.
 
 Test cards: 4242 4242 4242 4242 approves; 4000 0000 0000 0002 is declined; 4000 0000 0000 0077 approves
-after ``SANDBOX_DELAYED_APPROVAL_SECONDS``. It talks to orders only through signed webhooks, resent with
-backoff until answered 2xx, exactly as an external provider would.
+after ``SANDBOX_DELAYED_APPROVAL_SECONDS``. Pix and boleto are paid with the page's "simulate" buttons
+(a boleto's webhook comes ``SANDBOX_BOLETO_SETTLEMENT_SECONDS`` later, as a bank reports it days later).
+It talks to orders only through signed webhooks, resent with backoff until answered 2xx, exactly as an
+external provider would.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from orders.payments.models import PaymentSession, SandboxCharge, SandboxWebhook
 from orders.payments.providers.sandbox import SIGNATURE_HEADER, sandbox_sign
 
 APPROVE, DECLINE, APPROVE_LATER = "4242424242424242", "4000000000000002", "4000000000000077"
-TEST_CARDS = {APPROVE: "approves", DECLINE: "is declined", APPROVE_LATER: "approves after a delay"}
+TEST_CARDS = {APPROVE: "aprova", DECLINE: "é recusado", APPROVE_LATER: "aprova depois de alguns segundos"}
 MAX_BACKOFF_SECONDS = 300
 
 # send(url, body, headers) -> HTTP status; tests pass one that goes through Django's test client.
@@ -34,15 +36,15 @@ Sender = Callable[[str, bytes, dict[str, str]], int]
 
 
 class SessionNotFound(NotFound):
-    code, detail = "payment_session_not_found", "No such payment session."
+    code, detail = "payment_session_not_found", "Pagamento não encontrado."
 
 
 class SessionNotPayable(ApiError):
-    status, code, detail = 409, "payment_session_not_payable", "This payment session does not take payments now."
+    status, code, detail = 409, "payment_session_not_payable", "Este pagamento não pode ser feito agora."
 
 
 class UnknownTestCard(ApiError):
-    status, code, detail = 422, "unknown_test_card", "The sandbox takes only its test cards."
+    status, code, detail = 422, "unknown_test_card", "O sandbox só aceita os seus cartões de teste."
 
 
 @dataclass(frozen=True)
@@ -66,20 +68,20 @@ def sandbox_successful_charge(*, session: PaymentSession) -> SandboxCharge | Non
     return SandboxCharge.objects.filter(session_reference=session.provider_reference, succeeded=True).first()
 
 
-def sandbox_card_submit(*, session: PaymentSession, card_number: str) -> CardOutcome:
-    """Charge a test card on an open session and queue the webhook that tells orders about it."""
-    digits = "".join(ch for ch in card_number if ch.isdigit())
-    if digits not in TEST_CARDS:
-        raise UnknownTestCard()
+def _sandbox_charge(
+    *, session: PaymentSession, method: str, approved: bool, card_last4: str = "", deliver_in: float = 0
+) -> SandboxCharge:
+    """Record a charge on an open session and queue the webhook that tells orders about it."""
     with transaction.atomic():
-        session = PaymentSession.objects.select_for_update().get(pk=session.pk)
+        session = PaymentSession.objects.select_for_update().select_related("order").get(pk=session.pk)
         if session.status != PaymentSession.Status.OPEN or (
             session.expires_at and session.expires_at <= timezone.now()
         ):
             raise SessionNotPayable()
+        if session.method != method:
+            raise SessionNotPayable("Este pagamento foi criado para outra forma de pagamento.")
         if sandbox_successful_charge(session=session):
-            raise SessionNotPayable("This session is already paid.")
-        approved = digits != DECLINE
+            raise SessionNotPayable("Este pagamento já foi feito.")
         charge = SandboxCharge.objects.create(
             reference=f"ch_{secrets.token_hex(12)}",
             session_reference=session.provider_reference,
@@ -87,30 +89,60 @@ def sandbox_card_submit(*, session: PaymentSession, card_number: str) -> CardOut
             amount=session.amount,
             currency=session.currency,
             succeeded=approved,
-            card_last4=digits[-4:],
+            method=method,
+            card_last4=card_last4,
         )
-        delayed = digits == APPROVE_LATER
         event_id = f"evt_{secrets.token_hex(12)}"
+        event_type = "payment.succeeded" if approved else "payment.failed"
         SandboxWebhook.objects.create(
             event_id=event_id,
-            event_type="payment.succeeded" if approved else "payment.failed",
+            event_type=event_type,
             payload={
                 "id": event_id,
-                "type": "payment.succeeded" if approved else "payment.failed",
+                "type": event_type,
                 "created": int(time.time()),
                 "data": {
                     "session": session.provider_reference,
                     "order_number": session.order.number,
                     "charge": charge.reference,
+                    "method": method,
                     "amount": money(session.amount),
                     "currency": session.currency,
                     "failure_code": "" if approved else "card_declined",
                 },
             },
-            deliver_after=timezone.now()
-            + timedelta(seconds=settings.SANDBOX_DELAYED_APPROVAL_SECONDS if delayed else 0),
+            deliver_after=timezone.now() + timedelta(seconds=deliver_in),
         )
+    return charge
+
+
+def sandbox_card_submit(*, session: PaymentSession, card_number: str) -> CardOutcome:
+    """Charge a test card on an open card session and queue the webhook that tells orders about it."""
+    digits = "".join(ch for ch in card_number if ch.isascii() and ch.isdigit())
+    if digits not in TEST_CARDS:
+        raise UnknownTestCard()
+    delayed = digits == APPROVE_LATER
+    charge = _sandbox_charge(
+        session=session,
+        method="card",
+        approved=digits != DECLINE,
+        card_last4=digits[-4:],
+        deliver_in=settings.SANDBOX_DELAYED_APPROVAL_SECONDS if delayed else 0,
+    )
     return CardOutcome(charge=charge, delayed=delayed)
+
+
+def sandbox_pix_simulate(*, session: PaymentSession) -> SandboxCharge:
+    """ "Simulate Pix payment": the payer's bank settled the BR Code; the webhook goes out at once (Pix is instant)."""
+    return _sandbox_charge(session=session, method="pix", approved=True)
+
+
+def sandbox_boleto_simulate(*, session: PaymentSession) -> SandboxCharge:
+    """ "Simulate boleto payment": paid at a bank now; the bank reports it after
+    ``SANDBOX_BOLETO_SETTLEMENT_SECONDS`` (days in real life, seconds in the sandbox)."""
+    return _sandbox_charge(
+        session=session, method="boleto", approved=True, deliver_in=settings.SANDBOX_BOLETO_SETTLEMENT_SECONDS
+    )
 
 
 def _http_send(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -166,3 +198,41 @@ def sandbox_webhooks_deliver_due(*, send: Sender | None = None, limit: int = 100
                 abandoned_at=timezone.now() if attempts >= settings.SANDBOX_WEBHOOK_MAX_ATTEMPTS else None,
             )
     return delivered
+
+
+def sandbox_dispute_open(*, charge: SandboxCharge, reason: str = "fraud") -> SandboxWebhook:
+    """The card holder contests ``charge`` at the bank: the PSP notifies a chargeback (for tests and demos)."""
+    return _sandbox_notify(
+        charge=charge, event_type="payment.disputed", dispute=f"dp_{charge.reference[3:]}", reason=reason
+    )
+
+
+def sandbox_dispute_close(*, charge: SandboxCharge, outcome: str) -> SandboxWebhook:
+    """The bank decided the chargeback: ``won`` (the shop keeps the money) or ``lost``."""
+    return _sandbox_notify(
+        charge=charge, event_type="dispute.closed", dispute=f"dp_{charge.reference[3:]}", reason=outcome
+    )
+
+
+def _sandbox_notify(*, charge: SandboxCharge, event_type: str, dispute: str, reason: str) -> SandboxWebhook:
+    event_id = f"evt_{secrets.token_hex(12)}"
+    return SandboxWebhook.objects.create(
+        event_id=event_id,
+        event_type=event_type,
+        payload={
+            "id": event_id,
+            "type": event_type,
+            "created": int(time.time()),
+            "data": {
+                "session": charge.session_reference,
+                "order_number": charge.order_number,
+                "charge": charge.reference,
+                "method": charge.method,
+                "amount": money(charge.amount),
+                "currency": charge.currency,
+                "dispute": dispute,
+                "reason": reason,
+            },
+        },
+        deliver_after=timezone.now(),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +13,9 @@ from orders.payments.models import PaymentSession
 from orders.payments.sandbox.services import (
     TEST_CARDS,
     SessionNotFound,
+    sandbox_boleto_simulate,
     sandbox_card_submit,
+    sandbox_pix_simulate,
     sandbox_session,
     sandbox_successful_charge,
 )
@@ -28,6 +31,37 @@ def _state(session: PaymentSession) -> str:
     return "closed"
 
 
+ORDER_STATUS_PT = {
+    "pending": "aguardando estoque",
+    "awaiting_payment": "aguardando pagamento",
+    "paid": "pago",
+    "expired": "expirado",
+    "cancelled": "cancelado",
+    "rejected": "recusado por falta de estoque",
+    "refunded": "reembolsado",
+}
+
+
+def _submit(session: PaymentSession, form) -> tuple[str, int]:
+    """One of the page's actions: a test card, or the simulated Pix / boleto payment; (message, status)."""
+    action = form.get("action") or "card"
+    try:
+        if action == "pix_simulate":
+            sandbox_pix_simulate(session=session)
+            return "Pagamento Pix recebido.", 200
+        if action == "boleto_simulate":
+            sandbox_boleto_simulate(session=session)
+            return "Boleto pago: o banco confirma o pagamento em instantes (na vida real, em até 3 dias úteis).", 200
+        outcome = sandbox_card_submit(session=session, card_number=form.get("card_number", ""))
+    except ApiError as exc:
+        return exc.detail, exc.status
+    if not outcome.charge.succeeded:
+        return "Seu cartão foi recusado. Tente outro cartão.", 402
+    if outcome.delayed:
+        return "O banco está confirmando o pagamento; isso leva alguns segundos.", 200
+    return "Pagamento aprovado.", 200
+
+
 # The unguessable token in the path is the only credential (no cookie session), so CSRF does not apply.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
@@ -35,25 +69,23 @@ def checkout_page(request: HttpRequest, order_number: str, token: str) -> HttpRe
     try:
         session = sandbox_session(order_number=order_number, token=token)
     except SessionNotFound:
-        return HttpResponse("Payment session not found.", status=404, content_type="text/plain")
+        return HttpResponse("Pagamento não encontrado.", status=404, content_type="text/plain; charset=utf-8")
     message, status = "", 200
     if request.method == "POST":
-        try:
-            outcome = sandbox_card_submit(session=session, card_number=request.POST.get("card_number", ""))
-            if not outcome.charge.succeeded:
-                message, status = "Your card was declined. Try another card.", 402
-            elif outcome.delayed:
-                message = "Your bank is confirming the payment; this takes a few seconds."
-            else:
-                message = "Payment approved."
-        except ApiError as exc:
-            message, status = exc.detail, exc.status
+        message, status = _submit(session, request.POST)
         session.refresh_from_db()
+    base = settings.ORDERS_PUBLIC_URL.rstrip("/")
     context = {
         "session": session,
         "order": session.order,
+        "order_status": ORDER_STATUS_PT.get(session.order.status, session.order.status),
         "state": _state(session),
         "message": message,
         "test_cards": TEST_CARDS,
+        "installment_amount": session.installment_amount or session.amount,
+        "interest_free": (session.installment_total or session.amount) == session.amount,
+        "qr_code_url": f"{base}/payments/pix/{session.order.number}/{session.token}/qr.png",
+        "boleto_url": f"{base}/payments/boleto/{session.order.number}/{session.token}",
+        "shop_url": settings.SHOP_URL,
     }
     return render(request, "payments/sandbox_checkout.html", context, status=status)
