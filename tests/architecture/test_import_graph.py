@@ -15,6 +15,7 @@ LAYERS = {
     "catalog": ["search", "shopper_activity", "products", "inventory", "imports"],
     "orders": ["money", "products", "carts", "payments", "orders", "checkout"],
     "tasks": ["emails", "analytics", "reports", "scheduling"],
+    "accounts": ["users", "tokens", "passwords", "addresses"],
 }
 
 
@@ -51,22 +52,22 @@ def module_graph(service: str) -> dict[str, set[str]]:
     return graph
 
 
-@pytest.mark.parametrize("service", ["catalog", "orders"])
+@pytest.mark.parametrize("service", ["catalog", "orders", "accounts"])
 def test_no_app_imports_back_up_a_layer(service):
     assert back_up_imports(service) == []
 
 
-@pytest.mark.parametrize("service", ["catalog", "orders"])
+@pytest.mark.parametrize("service", ["catalog", "orders", "accounts"])
 def test_the_apps_of_a_service_form_no_circle(service):
     assert cycles(app_graph(service)) == []
 
 
-@pytest.mark.parametrize("service", ["catalog", "orders", "tasks"])
+@pytest.mark.parametrize("service", ["catalog", "orders", "tasks", "accounts"])
 def test_no_module_circle(service):
     assert cycles(module_graph(service)) == []
 
 
-@pytest.mark.parametrize("service", ["catalog", "orders", "tasks"])
+@pytest.mark.parametrize("service", ["catalog", "orders", "tasks", "accounts"])
 def test_every_app_of_the_service_has_a_layer(service):
     apps = {module.app for module, _, _ in module_edges(service)} | {t.app for _, t, _ in module_edges(service)}
     assert apps <= set(LAYERS[service])

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.tokens.services import user_logout_everywhere
 from accounts.users.models import User, normalize_email
-from accounts.users.services import password_check
+from accounts.users.services import password_check, user_logout_everywhere
 from common.api import ApiError
 from common.events import publish
 from common.events.contracts.accounts import PasswordResetRequestedSealed

@@ -11,7 +11,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -111,18 +110,3 @@ def token_logout(*, refresh: str) -> None:
             raise InvalidRefreshToken()
         BlacklistedToken.objects.get_or_create(token=outstanding)
         token_family_revoke(family=token.family, user_id=outstanding.user_id, reason=RevokedTokenFamily.Reason.LOGOUT)
-
-
-def user_logout_everywhere(*, user: User) -> int:
-    """Blacklist every unexpired refresh token of ``user``; returns how many were still usable.
-
-    Access tokens already issued stay valid until they expire (at most 5 minutes).
-    """
-    with transaction.atomic():
-        live = list(
-            OutstandingToken.objects.select_for_update(of=("self",))
-            .filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
-            .order_by("id")
-        )
-        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live], ignore_conflicts=True)
-    return len(live)

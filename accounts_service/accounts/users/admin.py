@@ -9,10 +9,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.tokens.services import user_logout_everywhere
 from accounts.users.models import User
 from accounts.users.selectors import user_access_snapshot
-from accounts.users.services import user_access_publish_if_changed, user_set_active
+from accounts.users.services import user_access_publish_if_changed, user_logout_everywhere, user_set_active
 
 
 class UserCreationForm(AdminUserCreationForm):

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from accounts.tokens.auth import AccessTokenAuth
-from accounts.tokens.services import user_logout_everywhere
 from accounts.users import services
 from accounts.users.schemas import LoggedOutOut, MeOut, MePatchIn, RegisteredOut, RegisterIn
+from accounts.users.services import user_logout_everywhere
 from common.api import ErrorOut, UnprocessableOut
 from common.ratelimit import rate_limited
 

@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.users.models import User, normalize_email
 from accounts.users.selectors import user_access_snapshot, user_group_names
@@ -89,8 +91,6 @@ def user_profile_update(*, user: User, full_name: str) -> User:
 
 def user_set_active(*, user: User, is_active: bool) -> bool:
     """(De)activate; a deactivated user is logged out everywhere and refused by every service at once."""
-    from accounts.tokens.services import user_logout_everywhere
-
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_active == is_active:
@@ -128,3 +128,18 @@ def staff_user_ensure(
         user.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in groups])
         user_access_publish_if_changed(user=user, before=before)
     return user, created
+
+
+def user_logout_everywhere(*, user: User) -> int:
+    """Blacklist every unexpired refresh token of ``user``; returns how many were still usable.
+
+    Access tokens already issued stay valid until they expire (at most 5 minutes).
+    """
+    with transaction.atomic():
+        live = list(
+            OutstandingToken.objects.select_for_update(of=("self",))
+            .filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
+            .order_by("id")
+        )
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live], ignore_conflicts=True)
+    return len(live)

@@ -56,3 +56,30 @@ def assert_no_server_error(case, *, headers: dict[str, str], who: str) -> None:
         f"{who}: {case.method} {case.formatted_path} answered {response.status_code}: {response.text[:500]}\n"
         f"reproduce: {case.as_curl_command(headers=headers)}"
     )
+
+
+def shopper_and_staff_headers(*, staff_group: str) -> dict[str, dict[str, str]]:
+    """Authorization headers of a shopper and of a staff member in ``staff_group``, signed by the test keys
+    (services other than accounts only verify the token, so no user row is needed)."""
+    from common.testing.tokens import issue_access_token
+
+    staff_token = issue_access_token(user_id=42, email="staff@cosmeticos.co", is_staff=True, groups=(staff_group,))
+    return {
+        "shopper": {"Authorization": f"Bearer {issue_access_token(user_id=41, email='ana@example.com')}"},
+        "staff": {"Authorization": f"Bearer {staff_token}"},
+    }
+
+
+def no_server_error_test(openapi_path: str, *, staff_group: str):
+    """The fuzz test of a service whose endpoints only verify tokens: assign it to a ``test_*`` name in the
+    service's test module (with the ``_keep_the_test_connection`` fixture imported beside it)."""
+    schema = wsgi_schema(openapi_path)
+    headers = shopper_and_staff_headers(staff_group=staff_group)
+
+    @schema.parametrize()
+    @fuzz_settings
+    def test_no_operation_answers_a_5xx_to_a_shopper_or_staff(case):
+        assert_no_server_error(case, headers=headers["shopper"], who="shopper")
+        assert_no_server_error(case, headers=headers["staff"], who="staff")
+
+    return test_no_operation_answers_a_5xx_to_a_shopper_or_staff
