@@ -62,6 +62,11 @@ EMAIL_SEND_LEASE_SECONDS = _env.int("EMAIL_SEND_LEASE_SECONDS", default=300)
 SHOP_URL = _env.str("SHOP_URL", default="http://127.0.0.1:8003")
 
 # --- Reports.
+# Tasks' staff service account (an accounts user with is_staff) for reading catalog's stock levels, and
+# the timeout of each catalog request; the low-stock read model is reconciled from catalog with them.
+TASKS_SERVICE_EMAIL = _env.str("TASKS_SERVICE_EMAIL", default="")
+TASKS_SERVICE_PASSWORD = _env.str("TASKS_SERVICE_PASSWORD", default="")
+TASKS_CATALOG_TIMEOUT_SECONDS = _env.float("TASKS_CATALOG_TIMEOUT_SECONDS", default=5.0)
 # A report generation claimed longer ago than this and never finished is retried by the next request.
 REPORT_CLAIM_LEASE_SECONDS = _env.int("REPORT_CLAIM_LEASE_SECONDS", default=900)
 # Rows in the "top" sections of the sales and search-analytics reports.

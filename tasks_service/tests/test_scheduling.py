@@ -31,6 +31,7 @@ def test_migrations_create_the_default_schedules_in_sao_paulo_time():
         "Weekly low-stock report": ("tasks.reports.produce", '{"kind": "low_stock"}', "0", "7", "1"),
         "Daily search analytics report": ("tasks.reports.produce", '{"kind": "search_analytics"}', "30", "6", "*"),
         "Housekeeping": ("tasks.scheduling.housekeeping", "{}", "15", "3", "*"),
+        "Reconcile stock levels": ("tasks.reports.reconcile_stock", "{}", "40", "*", "*"),
     }
     assert {str(c.timezone) for c in CrontabSchedule.objects.all()} == {"America/Sao_Paulo"}
     stalled = PeriodicTask.objects.get(name="Resend stalled emails")

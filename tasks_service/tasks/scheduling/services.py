@@ -51,6 +51,12 @@ DEFAULT_SCHEDULES = (
         description="Yesterday's top and zero-result searches, at 06:30.",
     ),
     DefaultSchedule(
+        name="Reconcile stock levels",
+        task="tasks.reports.reconcile_stock",
+        crontab={"minute": "40", "hour": "*", "day_of_week": "*"},
+        description="Confere o estoque de todos os SKUs com o catálogo, de hora em hora (relatório de estoque baixo).",
+    ),
+    DefaultSchedule(
         name="Housekeeping",
         task="tasks.scheduling.housekeeping",
         crontab={"minute": "15", "hour": "3", "day_of_week": "*"},
