@@ -10,4 +10,6 @@ urlpatterns = [
     path("api/orders/", api.urls),
     # The sandbox PSP's hosted payment page (what a real provider would serve on its own domain).
     path("payments/sandbox/", include("orders.payments.sandbox.urls")),
+    # The order status page for guests (email links when no storefront is configured).
+    path("pedidos/", include("orders.orders.status_page")),
 ]
