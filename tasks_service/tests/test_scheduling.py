@@ -106,3 +106,9 @@ def test_housekeeping_deletes_reports_and_sent_emails_past_retention(settings):
     assert list(Report.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not os.path.exists(old_path)
     assert sorted(EmailLog.objects.values_list("pk", flat=True)) == sorted([old_failed.pk, fresh_sent.pk])
+
+
+def test_a_new_crontab_in_the_admin_starts_in_sao_paulo_time(admin_client):
+    page = admin_client.get("/admin/django_celery_beat/crontabschedule/add/")
+    assert page.status_code == 200
+    assert '<option value="America/Sao_Paulo" selected>' in page.content.decode()
