@@ -49,3 +49,18 @@ def test_support_sees_the_email_log_only(client, django_user_model):
 
 def test_a_superuser_sees_the_plumbing(admin_client):
     assert [admin_client.get(url).status_code for url in PLUMBING] == [200] * len(PLUMBING)
+
+
+def test_the_stock_levels_list_is_emptiest_first_and_offers_no_delete(admin_client):
+    from datetime import UTC, datetime
+
+    from tasks.reports.models import StockLevel
+
+    at = datetime(2026, 1, 10, tzinfo=UTC)
+    for sku, available in [("B", 5), ("A", 9), ("C", 0)]:
+        StockLevel.objects.create(
+            sku=sku, product_name=sku, on_hand=available, available=available, low_stock_threshold=5, changed_at=at
+        )
+    page = admin_client.get("/admin/reports/stocklevel/")
+    assert [row.sku for row in page.context["cl"].result_list] == ["C", "B", "A"]
+    assert "delete_selected" not in page.content.decode()

@@ -131,7 +131,7 @@ def test_a_produced_report_is_mailed_to_each_active_merchandiser_with_the_csv(
 
     assert sorted(message.to[0] for message in mail.outbox) == ["bia@cosmeticos.co", "caio@cosmeticos.co"]
     message = mail.outbox[0]
-    assert message.subject == "Relatório de vendas 2026-01-15"
+    assert message.subject == "Relatório de vendas 15/01/2026"  # a Brazilian date, not ISO
     assert message.attachments == [("sales-2026-01-15-2026-01-15.csv", report_csv(report), "text/csv")]
     assert "4 linhas de dados" in message.body
     logs = EmailLog.objects.filter(kind=EmailKind.REPORT_READY)

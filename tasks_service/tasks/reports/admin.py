@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from common.admin import NoManualEditsAdmin
+from common.admin import NoManualEditsAdmin, ReadOnlyAdmin
 from tasks.reports.admin_forms import ReportRunForm
 from tasks.reports.apis import report_file_response
 from tasks.reports.models import Report, ReportStatus, SaleOrder, StockLevel
@@ -96,6 +96,9 @@ class SaleOrderAdmin(NoManualEditsAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(NoManualEditsAdmin):
+class StockLevelAdmin(ReadOnlyAdmin):
+    """Catalog's levels as tasks knows them (reconciled hourly): the emptiest first, nothing to delete."""
+
     list_display = ["sku", "product_name", "on_hand", "available", "low_stock_threshold", "changed_at"]
     search_fields = ["sku", "product_name"]
+    ordering = ["available", "sku"]
