@@ -13,4 +13,6 @@ urlpatterns = [
     path("payments/mercadopago/", include("orders.payments.mercadopago.urls")),
     # Any provider's Pix QR image and boleto slip, drawn from the order's payment session.
     path("payments/", include("orders.payments.urls")),
+    # The order status page for guests (email links when no storefront is configured).
+    path("pedidos/", include("orders.orders.status_page")),
 ]

@@ -70,6 +70,12 @@ app.add_defaults(celery_config)
 app.autodiscover_tasks(["tasks.emails", "tasks.reports", "tasks.scheduling"])
 
 
+@signals.beat_init.connect
+def _reconcile_stock_when_beat_starts(sender=None, **_kwargs) -> None:
+    """Backfill the low-stock read model from catalog at start (one Beat runs; the task is idempotent)."""
+    app.send_task("tasks.reports.reconcile_stock")
+
+
 @signals.before_task_publish.connect
 def _add_correlation_header(headers: dict | None = None, **_kwargs) -> None:
     """Carry the publisher's correlation id to the worker in a message header."""

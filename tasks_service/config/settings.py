@@ -58,10 +58,16 @@ EMAIL_TIMEOUT = _env.int("EMAIL_TIMEOUT", default=10)
 EMAIL_DEFAULT_LANGUAGE = _env.str("EMAIL_DEFAULT_LANGUAGE", default="pt-br")
 # A send claimed longer ago than this and never finished is taken to be abandoned (crashed worker).
 EMAIL_SEND_LEASE_SECONDS = _env.int("EMAIL_SEND_LEASE_SECONDS", default=300)
-# Where shoppers are sent from emails (links to their orders and the storefront).
-SHOP_URL = _env.str("SHOP_URL", default="http://127.0.0.1:8003")
+# The storefront's base URL, where email links send shoppers (their orders, the shop). Empty: the shop
+# has no storefront, and the links lead to orders' pages (ORDERS_URL/pedidos/...). See tasks.emails.links.
+STOREFRONT_URL = _env.str("STOREFRONT_URL", default="") or _env.str("SHOP_URL", default="")
 
 # --- Reports.
+# Tasks' staff service account (an accounts user with is_staff) for reading catalog's stock levels, and
+# the timeout of each catalog request; the low-stock read model is reconciled from catalog with them.
+TASKS_SERVICE_EMAIL = _env.str("TASKS_SERVICE_EMAIL", default="")
+TASKS_SERVICE_PASSWORD = _env.str("TASKS_SERVICE_PASSWORD", default="")
+TASKS_CATALOG_TIMEOUT_SECONDS = _env.float("TASKS_CATALOG_TIMEOUT_SECONDS", default=5.0)
 # A report generation claimed longer ago than this and never finished is retried by the next request.
 REPORT_CLAIM_LEASE_SECONDS = _env.int("REPORT_CLAIM_LEASE_SECONDS", default=900)
 # Rows in the "top" sections of the sales and search-analytics reports.

@@ -36,7 +36,8 @@ def test_a_line_name_longer_than_the_contract_is_refused_by_the_contract():
         order_paid("CO-2026-000304", lines=[("SKU-LONG", "N" * 304, 1, "10.00")])
 
 
-def test_a_guests_confirmation_links_the_order_with_its_access_token(django_capture_on_commit_callbacks):
+def test_a_guests_confirmation_links_the_order_with_its_access_token(django_capture_on_commit_callbacks, settings):
+    settings.STOREFRONT_URL = "https://www.cosmeticos.co"
     event = order_paid("CO-2026-000777").model_copy(update={"access_token": "tok-abc_123"})
     with django_capture_on_commit_callbacks(execute=True):
         deliver(event, handlers=HANDLERS)
@@ -45,7 +46,10 @@ def test_a_guests_confirmation_links_the_order_with_its_access_token(django_capt
     assert "/orders/CO-2026-000777?token=tok-abc_123" in mail.outbox[0].body
 
 
-def test_a_signed_in_shoppers_confirmation_links_the_order_without_a_token(django_capture_on_commit_callbacks):
+def test_a_signed_in_shoppers_confirmation_links_the_order_without_a_token(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.STOREFRONT_URL = "https://www.cosmeticos.co"
     with django_capture_on_commit_callbacks(execute=True):
         deliver(order_paid("CO-2026-000778"), handlers=HANDLERS)
     assert EmailLog.objects.get().context["order_url"].endswith("/orders/CO-2026-000778")

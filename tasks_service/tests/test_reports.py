@@ -131,7 +131,7 @@ def test_a_produced_report_is_mailed_to_each_active_merchandiser_with_the_csv(
 
     assert sorted(message.to[0] for message in mail.outbox) == ["bia@cosmeticos.co", "caio@cosmeticos.co"]
     message = mail.outbox[0]
-    assert message.subject == "Relatório de vendas 2026-01-15"
+    assert message.subject == "Relatório de vendas 15/01/2026"  # a Brazilian date, not ISO
     assert message.attachments == [("sales-2026-01-15-2026-01-15.csv", report_csv(report), "text/csv")]
     assert "4 linhas de dados" in message.body
     logs = EmailLog.objects.filter(kind=EmailKind.REPORT_READY)
@@ -235,3 +235,39 @@ def test_search_report_without_mongodb_configured_fails_with_a_clear_error(setti
     report = Report.objects.get()
     assert (report.status, bool(report.file)) == (ReportStatus.FAILED, False)
     assert "MONGODB_URI is not set" in report.last_error
+
+
+def test_a_sales_report_built_during_its_day_is_rebuilt_by_the_next_morning_run_not_frozen_at_zero(
+    merchandisers, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Why yesterday's sales report was all zeros: someone asked for the day's report in the morning (by
+    hand, like the e2e journey does for today), it was stored as done with zero orders, and the 06:00 Beat
+    run the next day found it done and kept it. A report built before its period ended is provisional."""
+    from tasks.reports.periods import local_bounds, local_today
+    from tasks.reports.tasks import report_produce_task
+
+    yesterday = local_today() - timedelta(days=1)
+    day_start, _ = local_bounds(start=yesterday, end=yesterday)
+    # Built at 09:00 of that day, before any sale (the clock of that morning, for this one call).
+    monkeypatch.setattr(timezone, "now", lambda: day_start + timedelta(hours=9))
+    with django_capture_on_commit_callbacks(execute=True):
+        early = report_produce(kind="sales", period_start=yesterday, period_end=yesterday)
+    monkeypatch.undo()
+    assert not Report.objects.get(pk=early.pk).is_final
+    assert mail.outbox == [] and not EmailLog.objects.exists()  # a provisional report is not mailed
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(order_paid("CO-77", paid_at=day_start + timedelta(hours=15)), handlers=HANDLERS)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = Report.objects.get(pk=report_produce_task("sales"))  # Beat's run: yesterday by default
+
+    assert report.pk == early.pk and report.is_final
+    day_row = next(row for row in report_csv(report).splitlines() if row.startswith(yesterday.isoformat()))
+    assert day_row == f"{yesterday.isoformat()},BRL,1,64.90,0,0.00,64.90,64.90"
+    assert sorted(m.to[0] for m in mail.outbox) == merchandisers
+    # Final now: asking again changes nothing and mails nobody.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_produce_task("sales") == report.pk
+    assert Report.objects.get(pk=report.pk).attempts == 2 and mail.outbox == []

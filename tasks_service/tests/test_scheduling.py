@@ -31,6 +31,7 @@ def test_migrations_create_the_default_schedules_in_sao_paulo_time():
         "Weekly low-stock report": ("tasks.reports.produce", '{"kind": "low_stock"}', "0", "7", "1"),
         "Daily search analytics report": ("tasks.reports.produce", '{"kind": "search_analytics"}', "30", "6", "*"),
         "Housekeeping": ("tasks.scheduling.housekeeping", "{}", "15", "3", "*"),
+        "Reconcile stock levels": ("tasks.reports.reconcile_stock", "{}", "40", "*", "*"),
     }
     assert {str(c.timezone) for c in CrontabSchedule.objects.all()} == {"America/Sao_Paulo"}
     stalled = PeriodicTask.objects.get(name="Resend stalled emails")
@@ -105,3 +106,9 @@ def test_housekeeping_deletes_reports_and_sent_emails_past_retention(settings):
     assert list(Report.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not os.path.exists(old_path)
     assert sorted(EmailLog.objects.values_list("pk", flat=True)) == sorted([old_failed.pk, fresh_sent.pk])
+
+
+def test_a_new_crontab_in_the_admin_starts_in_sao_paulo_time(admin_client):
+    page = admin_client.get("/admin/django_celery_beat/crontabschedule/add/")
+    assert page.status_code == 200
+    assert '<option value="America/Sao_Paulo" selected>' in page.content.decode()

@@ -290,6 +290,9 @@ class Stack:
                 "RATE_LIMITS_ENABLED": "false",
                 "SECURE_SSL_REDIRECT": "false",
                 "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                # tasks reads catalog's stock levels as a staff account (its low-stock read model's backfill)
+                "TASKS_SERVICE_EMAIL": MERCHANDISER_EMAIL,
+                "TASKS_SERVICE_PASSWORD": MERCHANDISER_PASSWORD,
                 "GUNICORN_WORKERS": str(c.gunicorn_workers),
                 "GUNICORN_THREADS": str(c.gunicorn_threads),
                 "PYTHONUNBUFFERED": "1",

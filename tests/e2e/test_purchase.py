@@ -80,6 +80,25 @@ def test_a_paid_purchase_shows_in_orders_catalog_mail_reports_and_browsing_histo
     # tasks: the confirmation email went to the shopper
     confirmation = mailbox.wait_for(to=shopper.email, contains=number, timeout=60)
     assert number in confirmation.subject + confirmation.body
+    # every link in it leads to a page that exists (no storefront here: orders' /pedidos/ pages)
+    links = set(re.findall(r"https?://[^\s\"'<>]+", confirmation.body))
+    assert links, confirmation.body
+    for link in links:
+        expect(shop.http.get(link), 200)
+
+    # tasks: its stock read model was backfilled from catalog (the seeded SKUs announced no stock_changed)
+    tasks_admin = Admin(stack.urls["tasks"], MERCHANDISER_EMAIL, MERCHANDISER_PASSWORD)
+    untouched = next(
+        variant["sku"]
+        for item in reversed(listing["items"])
+        for variant in shop.product(item["slug"])["variants"]
+        if variant["sku"] != sku
+    )
+    poll(
+        f"tasks' stock level of {untouched} (never sold here), backfilled from catalog",
+        lambda: f">{untouched}<" in tasks_admin.get(f"{tasks_admin.base}/admin/reports/stocklevel/?q={untouched}").text,
+        timeout=90,
+    )
 
     # the checkout's correlation id follows the purchase into the JSON logs of orders, catalog and tasks
     for service in ("orders", "catalog", "tasks"):

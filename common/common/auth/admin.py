@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, SuperuserOnlyAdmin
 from common.auth.models import KnownUser
 
 
-class KnownUserAdmin(ReadOnlyAdmin):
+class KnownUserAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = ("user_id", "email", "full_name", "is_active", "is_staff", "changed_at")
     list_filter = ("is_active", "is_staff")
     search_fields = ("email", "full_name")

@@ -1,11 +1,18 @@
-"""Admin of the email log: who got what, how many attempts, and a resend action."""
+"""Admin of the email log: who got what, how many attempts, the rendered body, and a resend action.
+
+The body is rendered again from the stored template context (what the worker sends). The HTML is shown
+in a sandboxed ``iframe`` (``srcdoc``, escaped; no scripts, no same-origin access to the admin).
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.template import TemplateDoesNotExist
+from django.utils.html import format_html
 
 from common.sealing import SEALED_SUFFIX
 from tasks.emails.models import EmailLog
+from tasks.emails.rendering import render_email
 from tasks.emails.services import email_resend
 
 
@@ -32,8 +39,34 @@ class EmailLogAdmin(admin.ModelAdmin):
         "created_at",
         "claimed_at",
         "sent_at",
+        "body_text",
+        "body_html",
     ]
     actions = ["resend"]
+
+    def _rendered(self, obj: EmailLog):
+        try:
+            return render_email(kind=obj.kind, language=obj.language, context=obj.context)
+        except (TemplateDoesNotExist, ValueError, TypeError, KeyError) as exc:
+            return exc
+
+    @admin.display(description="Texto do e-mail")
+    def body_text(self, obj: EmailLog) -> str:
+        rendered = self._rendered(obj)
+        if isinstance(rendered, Exception):
+            return f"Não foi possível montar o e-mail: {rendered!r}"
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', rendered.text)
+
+    @admin.display(description="HTML do e-mail")
+    def body_html(self, obj: EmailLog) -> str:
+        rendered = self._rendered(obj)
+        if isinstance(rendered, Exception):
+            return "-"
+        return format_html(
+            '<iframe sandbox="" referrerpolicy="no-referrer" srcdoc="{}" '
+            'style="width: 100%; min-height: 24rem; border: 1px solid #ccc; background: #fff"></iframe>',
+            rendered.html,
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

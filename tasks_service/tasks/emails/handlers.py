@@ -6,10 +6,6 @@ resets, the event id; the send itself runs in a Celery worker after the consumer
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
-from django.conf import settings
-
 from common.events.contracts.accounts import PasswordResetRequested, PasswordResetRequestedSealed, UserRegistered
 from common.events.contracts.orders import (
     OrderCancelled,
@@ -20,6 +16,7 @@ from common.events.contracts.orders import (
 )
 from common.events.envelope import Envelope
 from common.sealing import seal
+from tasks.emails.links import order_page_url, welcome_url
 from tasks.emails.models import EmailKind
 from tasks.emails.services import email_log_record
 
@@ -31,7 +28,7 @@ def user_registered(event: UserRegistered, envelope: Envelope) -> None:
         dedup_key=f"user:{event.user_id}",
         recipient=event.email,
         event_id=envelope.event_id,
-        context={"full_name": event.full_name, "email": event.email, "shop_url": settings.SHOP_URL},
+        context={"full_name": event.full_name, "email": event.email, "shop_url": welcome_url()},
     )
 
 
@@ -73,12 +70,6 @@ def order_confirmation_resend_requested(event: OrderConfirmationResendRequested,
     )
 
 
-def order_page_url(event: OrderPaid | OrderConfirmationResendRequested) -> str:
-    """The order's page in the shop; a guest's link carries the order's access token (their only key)."""
-    url = f"{settings.SHOP_URL.rstrip('/')}/orders/{quote(event.order_number)}"
-    return f"{url}?{urlencode({'token': event.access_token})}" if event.access_token else url
-
-
 def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequested) -> dict:
     """What the confirmation templates show: lines, totals (money as strings) and the order's page."""
     return {
@@ -97,7 +88,7 @@ def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequest
         "subtotal": str(event.subtotal),
         "shipping": str(event.shipping),
         "total": str(event.total),
-        "order_url": order_page_url(event),
+        "order_url": order_page_url(order_number=event.order_number, access_token=event.access_token),
         # How it was paid ("pix", "boleto", "card" with its installments); None for events from before.
         "payment_method": event.payment_method,
         "installments": event.installments or 1,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.contrib import admin, messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from common.admin import NoManualEditsAdmin
+from common.admin import NoManualEditsAdmin, ReadOnlyAdmin
+from tasks.reports.admin_forms import ReportRunForm
 from tasks.reports.apis import report_file_response
 from tasks.reports.models import Report, ReportStatus, SaleOrder, StockLevel
+from tasks.reports.services.production import report_produce
+
+# The tasks admin's home page carries the dashboard (tasks.reports.dashboard).
+admin.site.index_template = "admin/tasks_index.html"
 
 
 @admin.register(Report)
@@ -42,7 +48,8 @@ class ReportAdmin(NoManualEditsAdmin):
                 "<int:report_id>/download/",
                 self.admin_site.admin_view(self.download_view),
                 name="reports_report_download",
-            )
+            ),
+            path("run/", self.admin_site.admin_view(self.run_view), name="reports_report_run"),
         ]
         return urls + super().get_urls()
 
@@ -52,6 +59,24 @@ class ReportAdmin(NoManualEditsAdmin):
             raise PermissionDenied
         report = get_object_or_404(Report, pk=report_id, status=ReportStatus.DONE)
         return report_file_response(report)
+
+    def run_view(self, request):
+        """Produce a report for the period asked now, in this request (the CSV of a day or a year is small)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ReportRunForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            kind, start, end = form.cleaned_data["kind"], form.cleaned_data["start"], form.cleaned_data["end"]
+            try:
+                report = report_produce(kind=kind, period_start=start, period_end=end)
+            except (ImproperlyConfigured, ValueError) as exc:
+                self.message_user(request, f"Não foi possível gerar o relatório: {exc}", messages.ERROR)
+            else:
+                state = "definitivo" if report.is_final else "provisório (o período ainda não terminou)"
+                self.message_user(request, f"Relatório gerado: {report.row_count} linhas, {state}.", messages.SUCCESS)
+                return redirect("admin:reports_report_change", report.pk)
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/reports/report_run.html", context)
 
     @admin.display(description="CSV")
     def download(self, obj: Report) -> str:
@@ -71,6 +96,9 @@ class SaleOrderAdmin(NoManualEditsAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(NoManualEditsAdmin):
+class StockLevelAdmin(ReadOnlyAdmin):
+    """Catalog's levels as tasks knows them (reconciled hourly): the emptiest first, nothing to delete."""
+
     list_display = ["sku", "product_name", "on_hand", "available", "low_stock_threshold", "changed_at"]
     search_fields = ["sku", "product_name"]
+    ordering = ["available", "sku"]

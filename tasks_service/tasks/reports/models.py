@@ -55,6 +55,14 @@ class Report(models.Model):
         return f"{self.get_kind_display()} {self.period_start}..{self.period_end}"
 
     @property
+    def is_final(self) -> bool:
+        """Built after its period ended; one built earlier is provisional and rebuilt when asked again."""
+        from tasks.reports.periods import period_closes_at
+
+        closes_at = period_closes_at(start=self.period_start, end=self.period_end)
+        return self.status == ReportStatus.DONE and self.completed_at is not None and self.completed_at >= closes_at
+
+    @property
     def file_name(self) -> str:
         return f"{self.kind}-{self.period_start.isoformat()}-{self.period_end.isoformat()}.csv"
 

@@ -29,6 +29,11 @@ def local_bounds(*, start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def period_closes_at(*, start: date, end: date) -> datetime:
+    """When the period is over (local midnight after ``end``): a report built before then is provisional."""
+    return local_bounds(start=start, end=end)[1]
+
+
 def report_period(*, kind: str, day: date | None = None) -> tuple[date, date]:
     """The period a report of ``kind`` covers for ``day`` (default: yesterday, local time).
 

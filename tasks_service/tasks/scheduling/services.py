@@ -13,7 +13,7 @@ from django.apps import apps as global_apps
 from django.db import transaction
 from django.utils import timezone
 
-from common.auth.groups import MERCHANDISER_GROUP
+from common.auth.groups import CUSTOMER_SUPPORT_GROUP, MERCHANDISER_GROUP
 
 SHOP_TIME_ZONE = "America/Sao_Paulo"
 
@@ -49,6 +49,12 @@ DEFAULT_SCHEDULES = (
         kwargs={"kind": "search_analytics"},
         crontab={"minute": "30", "hour": "6", "day_of_week": "*"},
         description="Yesterday's top and zero-result searches, at 06:30.",
+    ),
+    DefaultSchedule(
+        name="Reconcile stock levels",
+        task="tasks.reports.reconcile_stock",
+        crontab={"minute": "40", "hour": "*", "day_of_week": "*"},
+        description="Confere o estoque de todos os SKUs com o catálogo, de hora em hora (relatório de estoque baixo).",
     ),
     DefaultSchedule(
         name="Housekeeping",
@@ -106,16 +112,30 @@ MERCHANDISER_PERMISSIONS = (
     ("django_celery_beat", "clockedschedule", ("view", "add", "change")),
     ("django_celery_beat", "solarschedule", ("view",)),
     ("reports", "report", ("view",)),
+    ("reports", "saleorder", ("view",)),
+    ("reports", "stocklevel", ("view",)),
 )
+
+# Customer support answers shoppers about their emails: it sees the email log and resends (change).
+SUPPORT_PERMISSIONS = (("emails", "emaillog", ("view", "change")),)
 
 
 def merchandiser_group_ensure(*, apps=global_apps) -> int:
     """Give the local ``Merchandiser`` group (synced from accounts on admin login) its rights; idempotent."""
+    return _group_permissions_ensure(apps=apps, name=MERCHANDISER_GROUP, table=MERCHANDISER_PERMISSIONS)
+
+
+def support_group_ensure(*, apps=global_apps) -> int:
+    """Give the local ``Customer support`` group its rights in tasks (the email log); idempotent."""
+    return _group_permissions_ensure(apps=apps, name=CUSTOMER_SUPPORT_GROUP, table=SUPPORT_PERMISSIONS)
+
+
+def _group_permissions_ensure(*, apps, name: str, table) -> int:
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    group, _ = group_model.objects.get_or_create(name=MERCHANDISER_GROUP)
+    group, _ = group_model.objects.get_or_create(name=name)
     codenames = []
-    for app_label, model, actions in MERCHANDISER_PERMISSIONS:
+    for app_label, model, actions in table:
         codenames += [(app_label, f"{action}_{model}") for action in actions]
     permissions = [
         permission_model.objects.get(content_type__app_label=app_label, codename=codename)

@@ -2,21 +2,21 @@
 
 from django.contrib import admin, messages
 
-from common.admin import NoManualEditsAdmin
+from common.admin import NoManualEditsAdmin, SuperuserOnlyAdmin
 from common.events.inbox.models import DeadLetter, ProcessedEvent
 from common.events.inbox.services import dead_letter_discard, dead_letter_replay
 from common.events.validation import InvalidEvent
 
 
 @admin.register(ProcessedEvent)
-class ProcessedEventAdmin(NoManualEditsAdmin):
+class ProcessedEventAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin):
     list_display = ["event_id", "event_type", "processed_at"]
     list_filter = ["event_type"]
     search_fields = ["=event_id"]
 
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(NoManualEditsAdmin):
+class DeadLetterAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin):
     list_display = ["id", "event_type", "event_id", "source", "attempts", "created_at", "replayed_at"]
     list_filter = ["event_type", "source"]
     search_fields = ["=event_id", "error"]

@@ -2,13 +2,13 @@
 
 from django.contrib import admin, messages
 
-from common.admin import NoManualEditsAdmin
+from common.admin import NoManualEditsAdmin, SuperuserOnlyAdmin
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.services import outbox_discard, outbox_replay
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(NoManualEditsAdmin):
+class OutboxMessageAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin):
     list_display = [
         "id",
         "event_type",

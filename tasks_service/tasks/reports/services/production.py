@@ -3,6 +3,10 @@
 Beat may fire twice (two Beat processes, a retry, a restart): the unique (kind, period) row is created
 by exactly one caller, and a compare-and-set on ``claim_token`` decides who builds it. A claim older
 than ``REPORT_CLAIM_LEASE_SECONDS`` (a crashed worker) or a failed report can be claimed again.
+
+A report built before its period ended (today's, asked for by hand) is provisional: the next request
+rebuilds it, and only a final report is mailed. Freezing the provisional one made the next morning's
+"yesterday" report keep the morning's zeros.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from tasks.emails.models import EmailKind
 from tasks.emails.services import email_log_record
 from tasks.reports.csv_builders import BUILDERS
 from tasks.reports.models import Report, ReportStatus
+from tasks.reports.periods import period_closes_at
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +45,14 @@ def report_claim(*, kind: str, period_start: date, period_end: date) -> tuple[Re
     if created:
         return report, token
     stale = now - timedelta(seconds=settings.REPORT_CLAIM_LEASE_SECONDS)
+    closes_at = period_closes_at(start=period_start, end=period_end)
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(generation_requests=F("generation_requests") + 1)
         taken = Report.objects.filter(
-            Q(status=ReportStatus.FAILED) | Q(status=ReportStatus.RUNNING, claimed_at__lt=stale), pk=report.pk
+            Q(status=ReportStatus.FAILED)
+            | Q(status=ReportStatus.RUNNING, claimed_at__lt=stale)
+            | Q(status=ReportStatus.DONE, completed_at__lt=closes_at),  # provisional: build it again
+            pk=report.pk,
         ).update(status=ReportStatus.RUNNING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
     report.refresh_from_db()
     return report, (token if taken else None)
@@ -71,11 +80,14 @@ def report_produce(*, kind: str, period_start: date, period_end: date) -> Report
         if report.claim_token != token:
             logger.warning("report claim lost to another worker", extra=log_extra)
             return report
+        if report.file:
+            report.file.delete(save=False)  # a provisional build's CSV
         report.file.save(report.file_name, ContentFile(content.encode("utf-8")), save=False)
         report.status, report.row_count = ReportStatus.DONE, row_count
         report.claim_token, report.completed_at, report.last_error = None, timezone.now(), ""
         report.save()
-        report_email_merchandisers(report=report)
+        if report.is_final:
+            report_email_merchandisers(report=report)
     logger.info("report produced", extra={**log_extra, "row_count": row_count})
     return report
 

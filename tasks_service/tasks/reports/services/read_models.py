@@ -1,7 +1,10 @@
-"""Writes of the reporting read models, from order and stock events. Each is idempotent by business key."""
+"""Writes of the reporting read models, from order and stock events (idempotent by business key), and the
+reconciliation of the stock read model with catalog."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -86,3 +89,58 @@ def stock_level_apply(
             },
         )
     return True
+
+
+@dataclass
+class StockReconciliation:
+    created: int = 0
+    corrected: int = 0
+    confirmed: int = 0
+    newer_here: int = 0
+    removed: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.created + self.corrected + self.confirmed + self.newer_here
+
+
+def stock_levels_reconcile(*, pages: Iterable) -> StockReconciliation:
+    """Make ``StockLevel`` match catalog: every SKU catalog lists, nothing it no longer has.
+
+    ``pages`` yields catalog's pages (``as_of`` read before the rows, ``items``). A row announced by
+    an event at or after ``as_of`` is newer than the page and kept; any other row takes the page's
+    level with ``changed_at = as_of`` (so an older event delivered late cannot undo it). A SKU that
+    no page listed and no event announced since the pass began is removed. A change committed while
+    a page was read may lose to the page: the next scheduled pass corrects it.
+    """
+    result = StockReconciliation()
+    started_at = None
+    for page in pages:
+        started_at = started_at or page.as_of
+        with transaction.atomic():
+            skus = [item["sku"] for item in page.items]
+            current = {row.sku: row for row in StockLevel.objects.select_for_update().filter(sku__in=skus)}
+            for item in page.items:
+                level = {
+                    "product_name": item["product_name"][:255],
+                    "on_hand": item["on_hand"],
+                    "available": item["available"],
+                    "low_stock_threshold": item["low_stock_threshold"],
+                }
+                row = current.get(item["sku"])
+                if row is None:
+                    StockLevel.objects.create(sku=item["sku"], changed_at=page.as_of, **level)
+                    result.created += 1
+                    continue
+                if row.changed_at >= page.as_of:
+                    result.newer_here += 1
+                    continue
+                differs = any(getattr(row, name) != value for name, value in level.items())
+                StockLevel.objects.filter(pk=row.pk).update(changed_at=page.as_of, **level)
+                if differs:
+                    result.corrected += 1
+                else:
+                    result.confirmed += 1
+    if started_at is not None:
+        result.removed, _ = StockLevel.objects.filter(changed_at__lt=started_at).delete()
+    return result

@@ -1,0 +1,70 @@
+"""The order status page a guest reaches from an email when the shop has no storefront configured.
+
+``GET /pedidos/<number>/?token=<access token>``: a small server-rendered pt-BR page (status, lines,
+totals, tracking code). It opens exactly what ``GET /api/orders/orders/{number}`` opens for a guest
+(``order_for_shopper``): a wrong or missing token gets the same 404 as a number that does not exist.
+``GET /pedidos/`` is the landing page the welcome email links to: how to follow an order.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from orders.orders.selectors import OrderNotFound, order_for_shopper
+
+STATUS_LABELS = {
+    "pending": "Reservando os produtos",
+    "awaiting_payment": "Aguardando pagamento",
+    "paid": "Pagamento confirmado",
+    "paid_out_of_stock": "Pagamento confirmado (estamos verificando o estoque)",
+    "fulfilled": "Enviado",
+    "delivered": "Entregue",
+    "rejected": "Não foi possível reservar os produtos",
+    "cancelled": "Cancelado",
+    "expired": "Expirado (o prazo de pagamento terminou)",
+    "refunded": "Estornado",
+}
+
+
+def brl(amount) -> str:
+    """``1234.5`` -> ``R$ 1.234,50``."""
+    return "R$ " + f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def order_status_view(request: HttpRequest, number: str) -> HttpResponse:
+    token = request.GET.get("token", "")
+    try:
+        order = order_for_shopper(number=number, user_id=None, access_token=token or None)
+    except OrderNotFound:
+        return render(request, "orders/status_not_found.html", status=404)
+    lines = [
+        {"quantity": line.quantity, "name": line.name, "line_total": brl(line.line_total)}
+        for line in order.lines.all().order_by("id")
+    ]
+    context = {
+        "number": order.number,
+        "status": STATUS_LABELS.get(order.status, order.get_status_display()),
+        "placed_at": timezone.localtime(order.created_at),
+        "lines": lines,
+        "subtotal": brl(order.subtotal),
+        "shipping": brl(order.shipping),
+        "total": brl(order.total),
+        "tracking_code": order.tracking_code,
+    }
+    response = render(request, "orders/status_page.html", context)
+    response["Cache-Control"] = "private, no-store"  # the token is in the URL: keep it out of caches
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def order_lookup_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "orders/status_landing.html")
+
+
+urlpatterns = [
+    path("", order_lookup_view, name="order_status_landing"),
+    path("<str:number>/", order_status_view, name="order_status_page"),
+]

@@ -1,0 +1,29 @@
+"""The admin form that runs a report for any period (start and end days, local time)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+
+from tasks.reports.models import ReportKind
+
+MAX_PERIOD_DAYS = 366
+
+
+class ReportRunForm(forms.Form):
+    kind = forms.ChoiceField(label="Relatório", choices=ReportKind.choices)
+    start = forms.DateField(label="De", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Até", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError("A data final não pode ser anterior à inicial.", code="period_reversed")
+            if end - start >= timedelta(days=MAX_PERIOD_DAYS):
+                raise forms.ValidationError(
+                    f"O período pode ter no máximo {MAX_PERIOD_DAYS} dias.", code="period_too_long"
+                )
+        return data
