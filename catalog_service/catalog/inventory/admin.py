@@ -33,7 +33,15 @@ class StockAdmin(admin.ModelAdmin):
         (
             "Movimentar estoque",
             {
-                "fields": ["stock_reason", "stock_quantity", "stock_note", "stock_on_hand_seen"],
+                "fields": [
+                    "stock_reason",
+                    "stock_quantity",
+                    "stock_lot_code",
+                    "stock_lot_expires_on",
+                    "stock_lot_manufactured_on",
+                    "stock_note",
+                    "stock_on_hand_seen",
+                ],
                 "description": "O estoque muda por movimentos: escolha o motivo e a quantidade.",
             },
         ),
@@ -100,7 +108,7 @@ class LowStockAdmin(StockAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(available_units=F("on_hand") - F("reserved"))
+            .annotate(available_units=F("on_hand") - F("reserved") - F("unsellable"))
             .filter(available_units__lte=F("low_stock_threshold"))
             .order_by("available_units", "variant__sku")
         )

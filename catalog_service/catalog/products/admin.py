@@ -44,7 +44,7 @@ class LowStockFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "low":
             low = Stock.objects.filter(
-                variant__product=OuterRef("pk"), low_stock_threshold__gte=F("on_hand") - F("reserved")
+                variant__product=OuterRef("pk"), low_stock_threshold__gte=F("on_hand") - F("reserved") - F("unsellable")
             )
             return queryset.filter(Exists(low))
         return queryset
@@ -68,6 +68,9 @@ class VariantInline(admin.TabularInline):
         "stock_levels",
         "stock_reason",
         "stock_quantity",
+        "stock_lot_code",
+        "stock_lot_expires_on",
+        "stock_lot_manufactured_on",
         "stock_note",
         "stock_on_hand_seen",
         "low_stock_threshold",

@@ -54,7 +54,16 @@ def _refresh_chunk(ids: list[int]) -> None:
         )
     )
     variants: dict[int, list[dict]] = defaultdict(list)
-    variant_fields = ("product_id", "sku", "name", "size", "price", "stock__on_hand", "stock__reserved")
+    variant_fields = (
+        "product_id",
+        "sku",
+        "name",
+        "size",
+        "price",
+        "stock__on_hand",
+        "stock__reserved",
+        "stock__unsellable",
+    )
     for row in Variant.objects.filter(product_id__in=ids).values(*variant_fields):
         variants[row["product_id"]].append(row)
     attributes: dict[int, list[str]] = defaultdict(list)
@@ -74,7 +83,9 @@ def _refresh_chunk(ids: list[int]) -> None:
         )
         b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
         price_from = min((v["price"] for v in own), default=None)
-        in_stock = any((v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) for v in own)
+        in_stock = any(
+            (v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) + (v["stock__unsellable"] or 0) for v in own
+        )
         search_text = search_fields_text(
             name=product["name"],
             a=a_text[len(product["name"]) :],
@@ -101,7 +112,9 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     """Keep ``in_stock`` right after inventory's stock moved. Only a product whose flag flips is written (so
     concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks)."""
     available = Exists(
-        Variant.objects.filter(product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved")).values("pk")
+        Variant.objects.filter(
+            product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved") + F("stock__unsellable")
+        ).values("pk")
     )
     for product_id in sorted(product_ids):
         Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)

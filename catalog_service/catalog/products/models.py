@@ -34,6 +34,13 @@ class Category(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     position = models.PositiveIntegerField(default=0)
+    min_shelf_life_days = models.PositiveIntegerField(
+        "validade mínima para venda (dias)",
+        null=True,
+        blank=True,
+        help_text="Um lote só é vendido enquanto faltarem ao menos estes dias para a validade. "
+        "Vazio: o da categoria-mãe ou o padrão da loja (CATALOG_MIN_SHELF_LIFE_DAYS).",
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -180,7 +180,7 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
     variants = (
         Variant.objects.filter(product_id=product["id"])
         .order_by("position", "id")
-        .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved")
+        .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved", "stock__unsellable")
     )
     return {
         "slug": product["slug"],
@@ -196,7 +196,12 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
                 "name": variant["name"],
                 "price": money(variant["price"]),
                 "currency": CURRENCY,
-                "available": max(0, (variant["stock__on_hand"] or 0) - (variant["stock__reserved"] or 0)),
+                "available": max(
+                    0,
+                    (variant["stock__on_hand"] or 0)
+                    - (variant["stock__reserved"] or 0)
+                    - (variant["stock__unsellable"] or 0),
+                ),
                 "attributes": [
                     *([_attribute_out("shade_hex", "Cor", variant["shade_hex"])] if variant["shade_hex"] else []),
                     *([_attribute_out("size", "Tamanho", variant["size"])] if variant["size"] else []),
@@ -227,8 +232,10 @@ def brand_list() -> list[dict[str, str]]:
 def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
     """``[{sku, available}]`` in the order asked; unknown SKUs are left out."""
     rows = {
-        row["sku"]: (row["stock__on_hand"] or 0) - (row["stock__reserved"] or 0)
-        for row in Variant.objects.filter(sku__in=skus).values("sku", "stock__on_hand", "stock__reserved")
+        row["sku"]: (row["stock__on_hand"] or 0) - (row["stock__reserved"] or 0) - (row["stock__unsellable"] or 0)
+        for row in Variant.objects.filter(sku__in=skus).values(
+            "sku", "stock__on_hand", "stock__reserved", "stock__unsellable"
+        )
     }
     seen: set[str] = set()
     answer = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,13 +46,26 @@ class ProductUnpublished(ProductSnapshot):
     """A product was withdrawn from sale."""
 
 
+class LotAllocation(BaseModel):
+    """Units of one lot (FEFO) reserved for an order line: the lot the shopper will receive."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    lot: str
+    expires_on: date
+    quantity: int
+
+
 @contract("catalog.stock_reserved", version=1, producer="catalog", consumers=("orders",))
 class StockReserved(EventContract):
-    """Every line of an order is reserved until ``expires_at``."""
+    """Every line of an order is reserved until ``expires_at``; ``lots`` names the lots holding them
+    (optional, added with stock by lot: units held in no lot are not listed)."""
 
     order_number: str
     lines: list[Line]
     expires_at: datetime
+    lots: list[LotAllocation] = []
 
 
 class RejectedLine(BaseModel):

@@ -1,0 +1,189 @@
+"""Stock by lot: receipts name lots, reservations take the lots that expire first (FEFO), all or nothing,
+and a lot too close to its expiry, blocked or expired is never sold."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.utils import timezone
+
+from catalog.inventory.adjustments import stock_edit
+from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
+from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
+from catalog.products.models import Brand, Category, Product, ProductType, Variant
+from catalog.products.selectors import stock_availability
+from common.events.testing import published
+
+BUYERS = 30
+SKU = "LOT-BAT-001"
+
+
+def _variant(sku: str = SKU, *, category: Category | None = None) -> Variant:
+    product = Product.objects.create(
+        name="Batom Lote",
+        slug=f"batom-{sku.lower()}",
+        brand=Brand.objects.get_or_create(slug="b", name="B")[0],
+        category=category or Category.objects.get_or_create(slug="c", name="C")[0],
+        product_type=ProductType.objects.get_or_create(slug="t", name="T")[0],
+        is_published=True,
+    )
+    return Variant.objects.create(product=product, sku=sku, name="Vermelho", price=Decimal("10.00"))
+
+
+def _receive(variant: Variant, code: str, units: int, days: int) -> None:
+    stock_edit(
+        variant=variant,
+        reason="received",
+        quantity=units,
+        lot_code=code,
+        lot_expires_on=timezone.localdate() + timedelta(days=days),
+    )
+
+
+def _reserve(number: str, quantity: int = 1, sku: str = SKU) -> bool:
+    return stock_reserve_order(
+        order_number=number, lines=[(sku, quantity)], expires_at=timezone.now() + timedelta(minutes=30)
+    )
+
+
+def _lot(code: str) -> StockLot:
+    return StockLot.objects.get(code=code)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_thirty_concurrent_buyers_empty_the_nearest_sellable_lot_first_and_each_unit_sells_once(postgresql):
+    variant = _variant()
+    _receive(variant, "NEAR", 10, 100)
+    _receive(variant, "FAR", 15, 400)
+    _receive(variant, "SHORT", 10, 30)  # inside the 90-day minimum shelf life: never sold
+    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 25}]
+
+    barrier = threading.Barrier(BUYERS)
+    outcomes: list[bool] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def buyer(number: int) -> None:
+        try:
+            barrier.wait()
+            result = _reserve(f"FEFO-{number:02d}")
+            with lock:
+                outcomes.append(result)
+        except BaseException as exc:  # reported below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=buyer, args=(n,)) for n in range(BUYERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert outcomes.count(True) == 25 and outcomes.count(False) == 5
+    allocations = list(ReservationLot.objects.select_related("lot").order_by("id"))
+    assert all(taken.quantity == 1 for taken in allocations)
+    assert len({taken.reservation_id for taken in allocations}) == 25  # one lot line per order
+    codes = [taken.lot.code for taken in allocations]
+    assert codes == ["NEAR"] * 10 + ["FAR"] * 15  # in lock order: the near lot was emptied first
+    assert [(lot.code, lot.on_hand, lot.reserved) for lot in StockLot.objects.order_by("expires_on")] == [
+        ("SHORT", 10, 0),
+        ("NEAR", 10, 10),
+        ("FAR", 15, 15),
+    ]
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.on_hand, stock.reserved, stock.unsellable, stock.available) == (35, 25, 10, 0)
+
+    for number in range(BUYERS):
+        stock_commit_order(order_number=f"FEFO-{number:02d}")
+    assert [(lot.code, lot.on_hand, lot.reserved) for lot in StockLot.objects.order_by("expires_on")] == [
+        ("SHORT", 10, 0),
+        ("NEAR", 0, 0),
+        ("FAR", 0, 0),
+    ]
+    sales = StockMovement.objects.filter(reason="sale")
+    assert sales.count() == 25
+    assert sorted(sales.values_list("lot__code", flat=True)) == ["FAR"] * 15 + ["NEAR"] * 10
+    stock.refresh_from_db()
+    assert (stock.on_hand, stock.reserved, stock.available) == (10, 0, 0)
+    assert sum(StockMovement.objects.filter(sku=SKU).values_list("delta", flat=True)) == stock.on_hand
+
+
+@pytest.mark.django_db
+def test_an_order_is_split_across_lots_first_expiring_first_and_the_event_names_them():
+    variant = _variant()
+    _receive(variant, "L1", 2, 200)
+    _receive(variant, "L0", 1, 120)
+    assert _reserve("SPLIT-1", 3)
+    [event] = published("catalog.stock_reserved")
+    assert [(lot["lot"], lot["quantity"]) for lot in event.payload["lots"]] == [("L0", 1), ("L1", 2)]
+    assert event.payload["lots"][0]["expires_on"] == str(timezone.localdate() + timedelta(days=120))
+
+
+@pytest.mark.django_db
+def test_all_or_nothing_when_the_sellable_lots_are_short():
+    variant = _variant()
+    _receive(variant, "L1", 2, 200)
+    _receive(variant, "OLD", 5, 10)
+    assert not _reserve("SHORT-1", 3)
+    assert Reservation.objects.get(order_number="SHORT-1").state == "rejected"
+    [rejected] = published("catalog.stock_rejected")
+    assert rejected.payload["lines"] == [{"sku": SKU, "requested": 3, "available": 2}]
+    assert StockLot.objects.filter(reserved__gt=0).count() == 0
+    assert Stock.objects.get(variant=variant).reserved == 0
+
+
+@pytest.mark.django_db
+def test_a_category_may_shorten_the_minimum_shelf_life():
+    category = Category.objects.create(slug="amostras", name="Amostras", min_shelf_life_days=20)
+    child = Category.objects.create(slug="amostras-batom", name="Batom", parent=category)
+    variant = _variant(category=child)
+    _receive(variant, "SOON", 2, 30)
+    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 2}]
+    assert _reserve("CAT-1", 2)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_paid_order_puts_its_units_back_into_the_lot_they_left():
+    variant = _variant()
+    _receive(variant, "L1", 3, 200)
+    assert _reserve("BACK-1", 2)
+    stock_commit_order(order_number="BACK-1")
+    assert _lot("L1").on_hand == 1
+    stock_release_order(order_number="BACK-1")
+    assert (_lot("L1").on_hand, _lot("L1").reserved) == (3, 0)
+    back = StockMovement.objects.get(reason="cancellation")
+    assert (back.lot.code, back.delta, back.on_hand_after) == ("L1", 2, 3)
+
+
+@pytest.mark.django_db
+def test_a_released_hold_frees_its_lot_and_unlotted_units_are_sold_last():
+    variant = Variant.objects.get(pk=_variant().pk)
+    Stock.objects.create(variant=variant, on_hand=2)  # units from before lots: no expiry
+    _receive(variant, "L1", 1, 200)
+    assert _reserve("LOOSE-1", 2)
+    assert list(ReservationLot.objects.values_list("lot__code", "quantity").order_by("id")) == [("L1", 1), (None, 1)]
+    stock_release_order(order_number="LOOSE-1")
+    assert _lot("L1").reserved == 0
+    assert ReservationLot.objects.count() == 0
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.on_hand, stock.reserved, stock.available) == (3, 0, 3)
+
+
+@pytest.mark.django_db
+def test_receipts_are_checked_in_portuguese():
+    variant = _variant()
+    with pytest.raises(ValidationError, match="Informe o lote recebido"):
+        stock_edit(variant=variant, reason="received", quantity=2)
+    _receive(variant, "L1", 1, 200)
+    with pytest.raises(ValidationError, match="já existe com validade"):
+        _receive(variant, "L1", 1, 300)
+    assert _reserve("HOLD-1", 1)
+    with pytest.raises(ValidationError, match="estão reservadas"):
+        stock_edit(variant=variant, reason="damaged", quantity=1, lot_code="L1")
+    _receive(variant, "l1", 2, 200)  # the same lot (codes are upper case)
+    assert _lot("L1").on_hand == 3
