@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
+from catalog.inventory.recalls import lot_block, lot_customers_notify
 from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 from catalog.products.models import Brand, Category, Product, ProductType, Variant
 from catalog.products.selectors import stock_availability
@@ -187,3 +188,64 @@ def test_receipts_are_checked_in_portuguese():
         stock_edit(variant=variant, reason="damaged", quantity=1, lot_code="L1")
     _receive(variant, "l1", 2, 200)  # the same lot (codes are upper case)
     assert _lot("L1").on_hand == 3
+
+
+@pytest.mark.django_db
+def test_a_blocked_lot_is_never_sold_and_a_hold_on_it_moves_to_another_lot_when_paid():
+    variant = _variant()
+    _receive(variant, "BAD", 2, 200)
+    _receive(variant, "GOOD", 1, 300)
+    assert _reserve("HELD-1", 1)  # held on BAD (first to expire)
+    lot_block(lot=_lot("BAD"), reason="Contaminação")
+    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 1}]  # GOOD's unit only
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.on_hand, stock.reserved, stock.unsellable) == (3, 1, 1)
+    stock_commit_order(order_number="HELD-1")
+    sold = StockMovement.objects.filter(reason="sale", reference="HELD-1")
+    assert [(m.lot.code, m.delta) for m in sold] == [("GOOD", -1)]
+    assert (_lot("BAD").on_hand, _lot("BAD").reserved, _lot("GOOD").on_hand) == (2, 0, 0)
+    assert not _reserve("AFTER-1", 1)  # only the blocked lot is left
+
+
+@pytest.mark.django_db
+def test_a_paid_hold_on_a_blocked_lot_with_no_other_lot_is_not_covered():
+    variant = _variant()
+    _receive(variant, "BAD", 2, 200)
+    assert _reserve("HELD-2", 1)
+    lot_block(lot=_lot("BAD"), reason="Recall")
+    stock_commit_order(order_number="HELD-2")
+    [failed] = published("catalog.stock_commit_failed")
+    assert failed.payload["reason"] == "insufficient_stock"
+    assert not StockMovement.objects.filter(reason="sale").exists()
+    assert Stock.objects.get(variant=variant).reserved == 0  # the hold on the recalled unit was let go
+
+
+@pytest.mark.django_db
+def test_a_recall_lists_the_paid_orders_that_received_the_lot_and_publishes_their_customers(admin_client):
+    variant = _variant()
+    _receive(variant, "L1", 5, 200)
+    for number, email in [("CO-1", "ana@example.com"), ("CO-2", "bia@example.com")]:
+        assert _reserve(number, 2)
+        stock_commit_order(order_number=number, email=email)
+    assert _reserve("CO-3", 1)  # not paid: not a recipient
+    lot = _lot("L1")
+    with pytest.raises(ValidationError, match="Bloqueie o lote"):
+        lot_customers_notify(lot=lot)
+
+    url = f"/admin/inventory/stocklot/{lot.pk}/change/"
+    assert admin_client.post(url, {"block_reason": "Contaminação microbiológica"}).status_code == 302
+    assert _lot("L1").is_blocked
+    page = admin_client.get(url).content.decode()
+    assert "CO-1" in page and "bia@example.com" in page and "CO-3" not in page
+
+    response = admin_client.post(
+        "/admin/inventory/stocklot/", {"action": "notify_customers", "_selected_action": [lot.pk]}, follow=True
+    )
+    assert "2 cliente(s) serão avisados por e-mail" in response.content.decode()
+    [event] = published("catalog.lot_recalled")
+    assert event.key == f"{SKU}/L1"
+    assert (event.payload["lot"], event.payload["reason"]) == ("L1", "Contaminação microbiológica")
+    assert event.payload["recipients"] == [
+        {"order_number": "CO-1", "email": "ana@example.com", "quantity": 2},
+        {"order_number": "CO-2", "email": "bia@example.com", "quantity": 2},
+    ]

@@ -83,6 +83,7 @@ class StockLot(models.Model):
     reserved = models.IntegerField("reservado", default=0)
     blocked_at = models.DateTimeField("bloqueado em", null=True, blank=True)
     blocked_reason = models.CharField("motivo do bloqueio", max_length=300, blank=True)
+    customers_notified_at = models.DateTimeField("clientes avisados em", null=True, blank=True)
     created_at = models.DateTimeField("recebido em", auto_now_add=True)
 
     class Meta:
@@ -123,6 +124,10 @@ class Reservation(models.Model):
     quantity = models.PositiveIntegerField("quantidade")
     expires_at = models.DateTimeField("expira em")
     state = models.CharField("situação", max_length=10, choices=State.choices, default=State.ACTIVE)
+    customer_email = models.EmailField(
+        "e-mail do cliente", blank=True, help_text="Do pedido pago: para avisar o cliente de um recall do lote."
+    )
+    paid_at = models.DateTimeField("pago em", null=True, blank=True)
     created_at = models.DateTimeField("criada em", auto_now_add=True)
     updated_at = models.DateTimeField("atualizada em", auto_now=True)
 

@@ -178,7 +178,12 @@ class CommitFailure(StrEnum):
 
 
 def stock_commit_order(
-    *, order_number: str, lines: Iterable[tuple[str, int]] = (), causation_id: str | None = None
+    *,
+    order_number: str,
+    lines: Iterable[tuple[str, int]] = (),
+    email: str = "",
+    paid_at: datetime | None = None,
+    causation_id: str | None = None,
 ) -> int:
     """The order was paid: its reserved units leave the shelf (on hand and reserved both drop).
 
@@ -187,7 +192,8 @@ def stock_commit_order(
     taken and those units are promised to no other order; a released one (the order was cancelled)
     never is. Every line that cannot be covered is announced with ``catalog.stock_commit_failed`` (the
     lines that could be covered stay committed: the order's cancellation gives them back). ``lines``,
-    the paid order's own, name the lines catalog never reserved. Returns the lines committed.
+    the paid order's own, name the lines catalog never reserved. The customer's ``email`` is kept on
+    the committed lines, so a recall of their lot can reach them. Returns the lines committed.
     """
     paid_quantities: Counter = Counter()
     for sku, quantity in lines:
@@ -208,7 +214,7 @@ def stock_commit_order(
             else:
                 uncovered[row.sku] = (row.quantity, failure)
         Reservation.objects.filter(pk__in=[row.pk for row in committed]).update(
-            state=State.COMMITTED, updated_at=timezone.now()
+            state=State.COMMITTED, customer_email=email, paid_at=paid_at or timezone.now(), updated_at=timezone.now()
         )
         if committed:
             stock_changed_publish(variant_ids=[row.variant_id for row in committed], causation_id=causation_id)
@@ -220,7 +226,8 @@ def stock_commit_order(
 def _commit_line(row: Reservation) -> CommitFailure | None:
     """Take one reservation's units off the shelf, lot by lot (each a sale in the ledger): None when
     done, else why not. An expired hold is allocated again (FEFO) while sellable units are free; a
-    hold on a lot blocked since (a recall) moves to other sellable lots, or the line is not covered."""
+    hold on a lot blocked since (a recall) moves to other sellable lots, or is let go (the line is
+    then not covered, and marked expired: a redelivered payment commits it if units came back)."""
     if row.variant_id is None or row.state == State.REJECTED:
         return CommitFailure.NOT_RESERVED
     if row.state == State.RELEASED:
@@ -237,6 +244,9 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
         try:
             taken = allocate(stock=stock, quantity=row.quantity)
         except NotEnoughSellable:
+            if row.state == State.ACTIVE:  # its hold was on a blocked lot and was let go: now like an
+                stock_save(stock=stock)  # expired hold, committed by a later payment if units come back
+                Reservation.objects.filter(pk=row.pk).update(state=State.EXPIRED, updated_at=timezone.now())
             return CommitFailure.INSUFFICIENT_STOCK
         held = [ReservationLot(reservation=row, lot=t.lot, quantity=t.quantity) for t in taken]
         ReservationLot.objects.bulk_create(held)

@@ -123,6 +123,29 @@ class StockCommitFailed(EventContract):
     lines: list[UncoveredLine]
 
 
+class RecallRecipient(BaseModel):
+    """A paid order that received units of a recalled lot, and whom to tell."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_number: str
+    email: str
+    quantity: int
+
+
+@contract("catalog.lot_recalled", version=1, producer="catalog", consumers=("tasks",))
+class LotRecalled(EventContract):
+    """A merchandiser blocked a lot and asked to notify the customers who received it: tasks emails
+    each recipient (once per lot and order)."""
+
+    sku: str
+    product_name: str
+    lot: str
+    expires_on: date
+    reason: str
+    recipients: list[RecallRecipient]
+
+
 @contract("catalog.search_performed", version=1, producer="catalog", consumers=("tasks",))
 class SearchPerformed(EventContract):
     """A shopper searched the catalog (shopper activity stream): the words, as understood, and how many answered."""
