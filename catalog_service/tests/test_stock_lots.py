@@ -4,13 +4,16 @@ and a lot too close to its expiry, blocked or expired is never sold."""
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
 from catalog.inventory.adjustments import stock_edit
+from catalog.inventory.lots import stock_lots_refresh
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.inventory.recalls import lot_block, lot_customers_notify
 from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
@@ -249,3 +252,15 @@ def test_a_recall_lists_the_paid_orders_that_received_the_lot_and_publishes_thei
         {"order_number": "CO-1", "email": "ana@example.com", "quantity": 2},
         {"order_number": "CO-2", "email": "bia@example.com", "quantity": 2},
     ]
+
+
+@pytest.mark.django_db
+def test_a_lot_crossing_the_minimum_shelf_life_stops_counting_as_available_after_the_refresh():
+    variant = _variant()
+    _receive(variant, "L1", 4, 95)
+    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 4}]
+    call_command("stock_lots_refresh", stdout=StringIO())
+    assert published("catalog.stock_changed")[-1].payload["available"] == 4  # the receipt's; nothing new
+    assert stock_lots_refresh(today=timezone.localdate() + timedelta(days=10)) == [variant.pk]
+    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 0}]
+    assert Stock.objects.get(variant=variant).unsellable == 4

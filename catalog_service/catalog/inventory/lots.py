@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from catalog.inventory.models import Stock, StockLot
@@ -132,3 +133,21 @@ def lot_for_receipt(
             f"O lote {code} já existe com validade {lot.expires_on:%d/%m/%Y}.", code="lot_expiry_mismatch"
         )
     return lot
+
+
+def stock_lots_refresh(*, today: date | None = None) -> list[int]:
+    """Recompute ``Stock.unsellable`` of every SKU held in lots (lots cross the minimum shelf life as
+    days pass, with no write to notice it); returns the variant ids whose level changed. Each stock
+    row is locked while it is recomputed, like every other lot write."""
+    changed = []
+    variant_ids = StockLot.objects.filter(on_hand__gt=0).values_list("stock_id", flat=True).distinct()
+    for variant_id in sorted(set(variant_ids)):
+        with transaction.atomic():
+            stock = Stock.objects.select_for_update(of=("self",)).select_related("variant__product").get(pk=variant_id)
+            lots = stock_lots(stock=stock)
+            earliest = sellable_from(stock=stock, today=today)
+            unsellable = unsellable_units(stock=stock, lots=lots, earliest_expiry=earliest)
+            if unsellable != stock.unsellable:
+                stock_save(stock=stock, lots=lots, earliest_expiry=earliest)
+                changed.append(variant_id)
+    return changed

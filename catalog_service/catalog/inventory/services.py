@@ -29,6 +29,7 @@ from catalog.products.models import Variant
 from common.events import publish
 from common.events.contracts.catalog import (
     LotAllocation,
+    LotLevel,
     RejectedLine,
     StockChanged,
     StockCommitFailed,
@@ -55,6 +56,7 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
         Stock.objects.filter(variant_id__in=set(variant_ids))
         .order_by("variant__sku")
         .values(
+            "variant_id",
             "variant__sku",
             "variant__product_id",
             "variant__product__name",
@@ -65,6 +67,12 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
         )
     )
     product_in_stock_refresh(product_ids={row["variant__product_id"] for row in rows})
+    lots: dict[int, list[LotLevel]] = {}
+    for lot in StockLot.objects.filter(stock_id__in={row["variant_id"] for row in rows}, on_hand__gt=0).order_by(
+        "expires_on", "id"
+    ):
+        level = LotLevel(lot=lot.code, expires_on=lot.expires_on, on_hand=lot.on_hand, blocked=lot.is_blocked)
+        lots.setdefault(lot.stock_id, []).append(level)
     for row in rows:
         event = StockChanged(
             sku=row["variant__sku"],
@@ -72,6 +80,7 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
             on_hand=row["on_hand"],
             available=row["on_hand"] - row["reserved"] - row["unsellable"],
             low_stock_threshold=row["low_stock_threshold"],
+            lots=lots.get(row["variant_id"], []),
         )
         publish(event, key=row["variant__sku"], causation_id=causation_id)
     catalog_cache_bump()

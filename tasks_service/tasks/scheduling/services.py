@@ -51,6 +51,13 @@ DEFAULT_SCHEDULES = (
         description="Yesterday's top and zero-result searches, at 06:30.",
     ),
     DefaultSchedule(
+        name="Daily expiring-lots report",
+        task="tasks.reports.produce",
+        kwargs={"kind": "expiring_lots"},
+        crontab={"minute": "15", "hour": "7", "day_of_week": "*"},
+        description="Lots expiring within REPORT_EXPIRING_LOTS_DAYS days (and blocked ones), at 07:15.",
+    ),
+    DefaultSchedule(
         name="Housekeeping",
         task="tasks.scheduling.housekeeping",
         crontab={"minute": "15", "hour": "3", "day_of_week": "*"},

@@ -46,6 +46,17 @@ class ProductUnpublished(ProductSnapshot):
     """A product was withdrawn from sale."""
 
 
+class LotLevel(BaseModel):
+    """A lot on the shelf: its code, expiry, units on hand and whether it is blocked (recall)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lot: str
+    expires_on: date
+    on_hand: int
+    blocked: bool = False
+
+
 class LotAllocation(BaseModel):
     """Units of one lot (FEFO) reserved for an order line: the lot the shopper will receive."""
 
@@ -87,13 +98,15 @@ class StockRejected(EventContract):
 
 @contract("catalog.stock_changed", version=1, producer="catalog", consumers=("tasks",))
 class StockChanged(EventContract):
-    """A SKU's stock level changed (reservation, commit, release, import or admin edit)."""
+    """A SKU's stock level changed (reservation, commit, release, import or admin edit); ``lots``, the
+    SKU's lots with units (optional, added with stock by lot), feeds tasks' expiring-lots report."""
 
     sku: str
     product_name: str
     on_hand: int
     available: int
     low_stock_threshold: int
+    lots: list[LotLevel] = []
 
 
 @contract("catalog.product_viewed", version=1, producer="catalog", consumers=("tasks",))
