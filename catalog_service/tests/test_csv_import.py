@@ -9,7 +9,7 @@ from catalog.imports.csv_format import HEADER as COLUMN_NAMES
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
-from catalog.inventory.models import Stock, StockMovement
+from catalog.inventory.models import Stock, StockLot, StockMovement
 from catalog.products.models import Product, Variant
 from common.events.testing import published
 
@@ -182,3 +182,27 @@ def test_export_round_trips_through_import(catalog_data):
     report = catalog_import(text=text, dry_run=False)
     assert (report.errors, report.created, report.updated) == ([], 0, 7)
     assert snapshot()[:3] == before[:3]
+
+
+def test_a_row_naming_a_lot_receives_its_units_into_that_lot(catalog_data):
+    header = ",".join([*COLUMN_NAMES, "lot_code", "lot_expires_on", "lot_manufactured_on"]) + "\n"
+    row = (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+        "Rosé 02,#C8787E,,42.90,,,12,{on_hand},4,{lot},{expires},{made}\n"
+    )
+    bad = catalog_import(text=header + row.format(on_hand=16, lot="l9", expires="", made=""), dry_run=True)
+    assert [error["errors"] for error in bad.errors] == [["lot_code L9 is a new lot: lot_expires_on is required"]]
+    assert (
+        catalog_import(
+            text=header + row.format(on_hand=16, lot="l9", expires="2027-03-31", made="2025-03-31"), dry_run=False
+        ).errors
+        == []
+    )
+    lot = StockLot.objects.get(code="L9")
+    assert (lot.on_hand, str(lot.expires_on), str(lot.manufactured_on)) == (6, "2027-03-31", "2025-03-31")
+    assert Stock.objects.get(variant__sku="BLP-BAT-001").on_hand == 16
+    [movement] = StockMovement.objects.filter(reason="import")
+    assert (movement.lot, movement.delta, movement.on_hand_after) == (lot, 6, 16)
+    catalog_import(text=header + row.format(on_hand=14, lot="L9", expires="", made=""), dry_run=False)
+    lot.refresh_from_db()
+    assert lot.on_hand == 4  # a count of the lot: two units fewer

@@ -37,10 +37,10 @@ class StockMovementFields(forms.Form):
         help_text="Recebimento: o lote recebido (obrigatório). Outros movimentos: o lote movido (vazio: sem lote).",
     )
     stock_lot_expires_on = forms.DateField(
-        label="Validade do lote", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Validade do lote", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     stock_lot_manufactured_on = forms.DateField(
-        label="Fabricação do lote", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Fabricação do lote", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     stock_on_hand_seen = forms.IntegerField(
         label="Em estoque ao abrir a página", required=False, widget=forms.HiddenInput
