@@ -56,6 +56,6 @@ def avisa(context):
 def email_de_recall(context, nome):
     shopper = pessoa(context, nome)
     mail = context.mailbox.wait_for(to=shopper.email, contains=context.lot, timeout=60)
-    assert mail.subject.startswith("Recall:"), mail.subject
+    assert "Recall:" in mail.subject and context.lot in mail.subject, mail.subject
     assert shopper.last_order["number"] in mail.body, mail.body
     assert "Contaminação microbiológica" in mail.body, mail.body
