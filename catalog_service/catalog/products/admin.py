@@ -14,7 +14,13 @@ from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Stock
-from catalog.products.admin_forms import CatalogImportForm, PriceChangeForm, VariantStockForm, VariantStockFormSet
+from catalog.products.admin_forms import (
+    CatalogImportForm,
+    PriceChangeForm,
+    ProductForm,
+    VariantStockForm,
+    VariantStockFormSet,
+)
 from catalog.products.models import (
     Attribute,
     Brand,
@@ -103,6 +109,7 @@ class ImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductForm
     list_display = ["name", "brand", "category", "is_published", "price_from", "created_at"]
     list_filter = ["is_published", "brand", "category", LowStockFilter]
     list_select_related = ["brand", "category"]
@@ -115,6 +122,10 @@ class ProductAdmin(admin.ModelAdmin):
     change_list_template = "admin/products/product/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "brand", "category", "product_type", "description", "is_published"]}),
+        (
+            "Regulatório (ANVISA, INCI)",
+            {"fields": ["ingredients", "allergens", "anvisa_number", "anvisa_risk_grade", "pao_months"]},
+        ),
         ("SEO", {"fields": ["seo_title", "seo_description"]}),
         ("Derived", {"fields": ["price_from", "published_at", "created_at", "updated_at"]}),
     ]

@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from catalog.inventory.admin_forms import StockMovementFields
-from catalog.products.models import Variant
+from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
+from catalog.products.models import Product, Variant
+
+#: INCI lists are pasted from labels: "AQUA, GLYCERIN, 1,2-HEXANEDIOL" (a comma inside a name has no
+#: space after it), or one name per line.
+INCI_SEPARATOR = re.compile(r"\s*(?:\n|;|,\s)\s*")
+
+
+class ProductForm(forms.ModelForm):
+    """The product page: INCI ingredients as label text, allergens as checkboxes."""
+
+    ingredients = forms.CharField(
+        label="Ingredientes (INCI)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Na ordem do rótulo, separados por vírgula e espaço ou um por linha (ex.: AQUA, GLYCERIN).",
+    )
+    allergens = forms.MultipleChoiceField(
+        label="Alergênicos (fragrância, Reg. UE 2023/1545)",
+        required=False,
+        choices=ALLERGEN_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Product
+        fields = ["ingredients", "allergens"]  # the admin adds its fieldsets' fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.ingredients, list):
+            self.initial["ingredients"] = ", ".join(self.instance.ingredients)
+
+    def clean_ingredients(self) -> list[str]:
+        text = self.cleaned_data.get("ingredients") or ""
+        names = [inci_normalize(name) for name in INCI_SEPARATOR.split(text.strip()) if name.strip()]
+        try:
+            validate_ingredients(names)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return names
+
+    def clean_allergens(self) -> list[str]:
+        return sorted(self.cleaned_data.get("allergens") or [])
 
 
 class VariantStockForm(StockMovementFields, forms.ModelForm):

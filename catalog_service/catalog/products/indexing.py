@@ -4,7 +4,7 @@ inventory, the CSV import, the seed) calls in here; no other module writes these
 
 PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs split into their parts
 ("VLB-BAT-00161-01" -> vlb bat 00161 01, as a query is split) and variant names;
-B: attribute values, category and product type; C: description), built with the accent-free
+B: attribute values, category, product type and INCI ingredients; C: description), built with the accent-free
 Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
 both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (the accent-folded words
 of the name, A, B and C, in that order, for the SQLite search); the words go to search's lexicon (typo
@@ -50,7 +50,7 @@ def product_index_refresh(*, product_ids: Iterable[int]) -> None:
 def _refresh_chunk(ids: list[int]) -> None:
     products = list(
         Product.objects.filter(pk__in=ids).values(
-            "id", "name", "description", "brand__name", "category__name", "product_type__name"
+            "id", "name", "description", "brand__name", "category__name", "product_type__name", "ingredients"
         )
     )
     variants: dict[int, list[dict]] = defaultdict(list)
@@ -81,7 +81,14 @@ def _refresh_chunk(ids: list[int]) -> None:
                 *(f"{' '.join(words(v['sku']))} {v['name']} {v['size']}" for v in own),
             ]
         )
-        b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
+        b_text = " ".join(
+            [
+                *attributes[product["id"]],
+                product["category__name"],
+                product["product_type__name"],
+                *(product["ingredients"] or []),
+            ]
+        )
         price_from = min((v["price"] for v in own), default=None)
         in_stock = any(
             (v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) + (v["stock__unsellable"] or 0) for v in own

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Left, Upper
 
+from catalog.products.compliance import validate_allergens, validate_anvisa_number, validate_ingredients
 from catalog.products.validators import shade_hex_validator, validate_ean13
 
 CURRENCY = "BRL"
@@ -109,6 +110,24 @@ class Product(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     seo_title = models.CharField(max_length=70, blank=True)
     seo_description = models.CharField(max_length=160, blank=True)
+    ingredients = models.JSONField(
+        "ingredientes (INCI)",
+        default=list,
+        blank=True,
+        validators=[validate_ingredients],
+        help_text="Nomes INCI na ordem do rótulo (maior concentração primeiro).",
+    )
+    allergens = models.JSONField("alergênicos (fragrância)", default=list, blank=True, validators=[validate_allergens])
+    anvisa_number = models.CharField("número ANVISA", max_length=20, blank=True, validators=[validate_anvisa_number])
+    anvisa_risk_grade = models.PositiveSmallIntegerField(
+        "grau de risco ANVISA", null=True, blank=True, choices=[(1, "Grau 1"), (2, "Grau 2")]
+    )
+    pao_months = models.PositiveSmallIntegerField(
+        "validade após aberto (PAO, meses)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept by the services (catalog.products.services.product_sync, catalog.inventory.services): the lowest

@@ -23,6 +23,8 @@ class ProductListQuery(Schema):
     min_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     max_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     in_stock: bool | None = None
+    free_of: list[str] = Field(default_factory=list, max_length=10)
+    allergen_free: list[str] = Field(default_factory=list, max_length=10)
     sort: SortOption | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(24, ge=1, le=100)
@@ -62,6 +64,11 @@ class ImageOut(Schema):
     alt_text: str
 
 
+class ShadeOut(Schema):
+    name: str
+    hex: str
+
+
 class VariantOut(Schema):
     sku: str
     name: str
@@ -69,6 +76,12 @@ class VariantOut(Schema):
     currency: str
     available: int
     attributes: list[AttributeOut]
+    shade: ShadeOut | None
+
+
+class AnvisaOut(Schema):
+    number: str | None
+    risk_grade: int | None
 
 
 class ProductDetailOut(Schema):
@@ -79,6 +92,10 @@ class ProductDetailOut(Schema):
     category: Ref
     attributes: list[AttributeOut]
     images: list[ImageOut]
+    ingredients: list[str]
+    allergens: list[str]
+    anvisa: AnvisaOut
+    pao_months: int | None
     variants: list[VariantOut]
 
 

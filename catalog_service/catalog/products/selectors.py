@@ -8,6 +8,7 @@ whatever the page size or the number of variants.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left, Upper
 
+from catalog.products.compliance import inci_normalize
 from catalog.products.models import (
     CURRENCY,
     Attribute,
@@ -73,6 +75,12 @@ def attribute_filters(query: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(found[:MAX_ATTRIBUTE_FILTERS])
 
 
+def json_element(text: str) -> str:
+    """``text`` as it appears as an element of a stored JSON list of strings (quoted), so a match is a
+    whole element (``"AQUA"`` does not match ``"AQUA ROSAE"``) on PostgreSQL and SQLite alike."""
+    return json.dumps(text)
+
+
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -110,6 +118,10 @@ def product_list_queryset(filters: ProductFilters) -> QuerySet[Product] | None:
         products = products.filter(in_stock=True)
     for code, value in filters.attributes:
         products = products.filter(_attribute_condition(code, value))
+    for ingredient in params.free_of:  # "sem <ingrediente>": no INCI name of the list equals it
+        products = products.exclude(ingredients__icontains=json_element(inci_normalize(ingredient)))
+    for allergen in params.allergen_free:
+        products = products.exclude(allergens__icontains=json_element(allergen.strip().lower()))
     sort = params.sort or ("relevance" if params.q else "-created")
     if params.q:
         products = product_search(products, query=params.q)
@@ -166,7 +178,21 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
     """The published product's page as a plain dict (four queries), or None when unknown or unpublished."""
     product = (
         Product.objects.filter(slug=slug, is_published=True)
-        .values("id", "slug", "name", "description", "brand__slug", "brand__name", "category__slug", "category__name")
+        .values(
+            "id",
+            "slug",
+            "name",
+            "description",
+            "brand__slug",
+            "brand__name",
+            "category__slug",
+            "category__name",
+            "ingredients",
+            "allergens",
+            "anvisa_number",
+            "anvisa_risk_grade",
+            "pao_months",
+        )
         .first()
     )
     if product is None:
@@ -190,6 +216,10 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         "category": {"slug": product["category__slug"], "name": product["category__name"]},
         "attributes": [_attribute_out(*row) for row in attributes],
         "images": list(images),
+        "ingredients": product["ingredients"] or [],
+        "allergens": product["allergens"] or [],
+        "anvisa": {"number": product["anvisa_number"] or None, "risk_grade": product["anvisa_risk_grade"]},
+        "pao_months": product["pao_months"],
         "variants": [
             {
                 "sku": variant["sku"],
@@ -206,6 +236,7 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
                     *([_attribute_out("shade_hex", "Cor", variant["shade_hex"])] if variant["shade_hex"] else []),
                     *([_attribute_out("size", "Tamanho", variant["size"])] if variant["size"] else []),
                 ],
+                "shade": {"name": variant["name"], "hex": variant["shade_hex"]} if variant["shade_hex"] else None,
             }
             for variant in variants
         ],
