@@ -126,6 +126,11 @@ def test_an_order_is_split_across_lots_first_expiring_first_and_the_event_names_
     [event] = published("catalog.stock_reserved")
     assert [(lot["lot"], lot["quantity"]) for lot in event.payload["lots"]] == [("L0", 1), ("L1", 2)]
     assert event.payload["lots"][0]["expires_on"] == str(timezone.localdate() + timedelta(days=120))
+    changed = published("catalog.stock_changed")[-1].payload  # the lots, for tasks' expiring-lots report
+    assert [(lot["lot"], lot["on_hand"], lot["blocked"]) for lot in changed["lots"]] == [
+        ("L0", 1, False),
+        ("L1", 2, False),
+    ]
 
 
 @pytest.mark.django_db

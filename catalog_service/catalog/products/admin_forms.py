@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 
 from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
@@ -16,6 +17,7 @@ from catalog.products.models import Product, Variant
 
 #: INCI lists are pasted from labels: "AQUA, GLYCERIN, 1,2-HEXANEDIOL" (a comma inside a name has no
 #: space after it), or one name per line.
+SHADE_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 INCI_SEPARATOR = re.compile(r"\s*(?:\n|;|,\s)\s*")
 
 
@@ -57,6 +59,32 @@ class ProductForm(forms.ModelForm):
         return sorted(self.cleaned_data.get("allergens") or [])
 
 
+class ShadeHexWidget(forms.TextInput):
+    """The shade's #RRGGBB as text (empty: no shade), with a colour picker that fills it and a swatch
+    showing the colour beside it. The picker never submits (it has no name): a variant without a shade
+    stays without one."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 8, "maxlength": 7, "placeholder": "#C8787E", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        text = super().render(name, value, attrs, renderer)
+        colour = value if isinstance(value, str) and SHADE_HEX.match(value) else ""
+        return format_html(
+            '<span class="shade-field">{}'
+            '<input type="color" class="shade-picker" value="{}" aria-label="Escolher a cor do tom" '
+            "oninput=\"var t=this.parentNode.querySelector('input[type=text]');t.value=this.value.toUpperCase();"
+            'this.nextElementSibling.style.background=this.value;">'
+            '<span class="shade-swatch" title="{}" style="display:inline-block;width:1.4em;height:1.4em;'
+            'border:1px solid #999;border-radius:50%;vertical-align:middle;margin-left:.3em;background:{}"></span>'
+            "</span>",
+            text,
+            colour or "#FFFFFF",
+            colour or "sem cor",
+            colour or "transparent",
+        )
+
+
 class VariantStockForm(StockMovementFields, forms.ModelForm):
     """A variant row of the product admin with its stock beside it: the low-stock threshold, and a
     movement (reason and quantity) instead of a number of units on hand that a save would write back."""
@@ -66,6 +94,8 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
     class Meta:
         model = Variant
         fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position"]
+        widgets = {"shade_hex": ShadeHexWidget}
+        labels = {"shade_hex": "Cor do tom"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,8 +23,8 @@ class ProductListQuery(Schema):
     min_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     max_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     in_stock: bool | None = None
-    free_of: list[str] = Field(default_factory=list, max_length=10)
-    allergen_free: list[str] = Field(default_factory=list, max_length=10)
+    free_of: list[str] | None = Field(None, max_length=10)
+    allergen_free: list[str] | None = Field(None, max_length=10)
     sort: SortOption | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(24, ge=1, le=100)

@@ -118,9 +118,9 @@ def product_list_queryset(filters: ProductFilters) -> QuerySet[Product] | None:
         products = products.filter(in_stock=True)
     for code, value in filters.attributes:
         products = products.filter(_attribute_condition(code, value))
-    for ingredient in params.free_of:  # "sem <ingrediente>": no INCI name of the list equals it
+    for ingredient in params.free_of or ():  # "sem <ingrediente>": no INCI name of the list equals it
         products = products.exclude(ingredients__icontains=json_element(inci_normalize(ingredient)))
-    for allergen in params.allergen_free:
+    for allergen in params.allergen_free or ():
         products = products.exclude(allergens__icontains=json_element(allergen.strip().lower()))
     sort = params.sort or ("relevance" if params.q else "-created")
     if params.q:
