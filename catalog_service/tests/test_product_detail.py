@@ -42,8 +42,14 @@ def test_detail_has_exactly_the_contract_fields(client, catalog_data):
         "category": {"slug": "batons", "name": "Batons"},
         "attributes": [{"code": "finish", "name": "Acabamento", "value": "matte"}],
         "images": [
-            {"url": "https://img.test/batom-matte-rose/0.jpg", "alt_text": "Batom Matte Rosé"},
-            {"url": "https://img.test/batom-matte-rose/1.jpg", "alt_text": "Batom Matte Rosé"},
+            {
+                "url": f"https://img.test/batom-matte-rose/{n}.jpg",
+                "thumbnail_url": None,
+                "alt": "Batom Matte Rosé",
+                "width": None,
+                "height": None,
+            }
+            for n in (0, 1)
         ],
         "ingredients": ["RICINUS COMMUNIS SEED OIL", "CERA ALBA", "LIMONENE"],
         "allergens": ["limonene"],

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
-from catalog.products.models import Product, Variant
+from catalog.products.models import Product, ProductImage, Variant
 
 #: INCI lists are pasted from labels: "AQUA, GLYCERIN, 1,2-HEXANEDIOL" (a comma inside a name has no
 #: space after it), or one name per line.
@@ -149,3 +149,18 @@ class CatalogImportForm(forms.Form):
             return upload.name, upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError("The file is not UTF-8 text.")
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ["file", "url", "variant", "alt_text", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("DELETE") and not cleaned.get("file") and not cleaned.get("url"):
+            raise forms.ValidationError("Envie um arquivo ou informe a URL da foto.", code="image_required")
+        variant = cleaned.get("variant")
+        if variant is not None and self.instance.product_id and variant.product_id != self.instance.product_id:
+            self.add_error("variant", "Escolha um tom deste produto.")
+        return cleaned

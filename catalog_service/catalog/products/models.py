@@ -165,10 +165,30 @@ class ProductAttributeValue(models.Model):
 
 
 class ProductImage(models.Model):
+    """A product photo: uploaded (stored through Django's storage API, thumbnail made once at upload)
+    or an external URL. ``url``/``thumbnail_url``/``width``/``height`` are what the API shows, kept by
+    ``catalog.products.images`` so reads never touch the storage."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    url = models.URLField(max_length=500)
-    alt_text = models.CharField(max_length=200, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    variant = models.ForeignKey(
+        "Variant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="images",
+        verbose_name="tom",
+        help_text="Opcional: a foto de um tom.",
+    )
+    file = models.ImageField("arquivo", upload_to="products/%Y/%m", blank=True, max_length=300)
+    thumbnail = models.ImageField("miniatura", upload_to="products/thumbnails/%Y/%m", blank=True, editable=False)
+    url = models.CharField(
+        "URL", max_length=500, blank=True, help_text="Uma foto externa (em vez de enviar um arquivo)."
+    )
+    thumbnail_url = models.CharField(max_length=500, blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField("texto alternativo", max_length=200, blank=True)
+    position = models.PositiveIntegerField("posição", default=0)
 
     class Meta:
         ordering = ["position", "id"]

@@ -61,7 +61,10 @@ class AttributeOut(Schema):
 
 class ImageOut(Schema):
     url: str
-    alt_text: str
+    thumbnail_url: str | None
+    alt: str
+    width: int | None
+    height: int | None
 
 
 class ShadeOut(Schema):

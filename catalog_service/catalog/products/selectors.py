@@ -202,7 +202,11 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         .order_by("attribute__position", "attribute__code")
         .values_list("attribute__code", "attribute__name", "value", "attribute__unit")
     )
-    images = ProductImage.objects.filter(product_id=product["id"]).order_by("position", "id").values("url", "alt_text")
+    images = (
+        ProductImage.objects.filter(product_id=product["id"])
+        .order_by("position", "id")
+        .values("url", "thumbnail_url", "alt_text", "width", "height")
+    )
     variants = (
         Variant.objects.filter(product_id=product["id"])
         .order_by("position", "id")
@@ -215,7 +219,16 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         "brand": {"slug": product["brand__slug"], "name": product["brand__name"]},
         "category": {"slug": product["category__slug"], "name": product["category__name"]},
         "attributes": [_attribute_out(*row) for row in attributes],
-        "images": list(images),
+        "images": [
+            {
+                "url": image["url"],
+                "thumbnail_url": image["thumbnail_url"] or None,
+                "alt": image["alt_text"],
+                "width": image["width"],
+                "height": image["height"],
+            }
+            for image in images
+        ],
         "ingredients": product["ingredients"] or [],
         "allergens": product["allergens"] or [],
         "anvisa": {"number": product["anvisa_number"] or None, "risk_grade": product["anvisa_risk_grade"]},
