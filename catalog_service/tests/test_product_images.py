@@ -54,6 +54,8 @@ def test_an_uploaded_image_gets_its_size_and_one_thumbnail_and_the_api_shows_the
     with Image.open(media / image.thumbnail.name) as thumb:
         assert thumb.size == (320, 240)
     assert (media / image.file.name).exists()
+    served = admin_client.get(image.thumbnail_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
 
     detail = admin_client.get(f"/api/catalog/products/{product.slug}").json()
     assert {
