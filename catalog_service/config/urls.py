@@ -12,11 +12,13 @@ urlpatterns = [
     path("api/catalog/", api.urls),
 ]
 
+
 # Product photos on the filesystem storage (the embedded defaults, a single host) are served here;
 # with S3 or GCS (production STORAGES) the storage's own URLs point at the bucket or its CDN.
+def media_serve(request, path):
+    """The storage's files (read at request time: tests move ``MEDIA_ROOT``)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>products/.*)$", serve, {"document_root": settings.MEDIA_ROOT}
-        )
-    )
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>products/.*)$", media_serve))

@@ -37,7 +37,7 @@ def _photo() -> SimpleUploadedFile:
     return SimpleUploadedFile("batom.png", buffer.getvalue(), content_type="image/png")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_product_admin_shows_the_thumbnail_and_a_swatch_per_shade(
     chromium, live_server, admin_user, client, settings, tmp_path
 ):
