@@ -23,8 +23,9 @@ from catalog.inventory.models import Stock, StockLot, StockMovement
 from catalog.inventory.services import stock_changed_publish
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.images import product_image_from_storage
 from catalog.products.indexing import product_index_refresh
-from catalog.products.models import Variant
+from catalog.products.models import ProductImage, Variant
 from catalog.products.services import ProductRow, VariantRow, products_upsert
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,28 @@ def _imported_level(*, stock: Stock, row: ValidRow) -> tuple[int, StockLot | Non
     return stock.on_hand + delta, None
 
 
+def _images_add(*, validation: Validation, products: dict) -> None:
+    """The photos the rows name, added to their products when missing (by URL or file), in order."""
+    wanted: dict[str, list[str]] = {}
+    for row in validation.rows:
+        for entry in row.images:
+            if entry not in wanted.setdefault(row.product_slug, []):
+                wanted[row.product_slug].append(entry)
+    for slug, entries in wanted.items():
+        product = products[slug]
+        have = set(ProductImage.objects.filter(product=product).values_list("url", flat=True))
+        have |= set(ProductImage.objects.filter(product=product).values_list("file", flat=True))
+        position = ProductImage.objects.filter(product=product).count()
+        for entry in entries:
+            if entry in have:
+                continue
+            if entry.startswith(("http://", "https://")):
+                ProductImage.objects.create(product=product, url=entry, alt_text=product.name, position=position)
+            else:
+                product_image_from_storage(product=product, name=entry, position=position, alt_text=product.name)
+            position += 1
+
+
 def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
     with transaction.atomic():
         first_rows: dict[str, ValidRow] = {}
@@ -159,6 +182,7 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
                     by=by,
                     lot=lot,
                 )
+        _images_add(validation=validation, products=upserted.products)
         product_index_refresh(product_ids=[p.pk for p in upserted.products.values()])
         for slug, product in upserted.products.items():
             product_event_publish(product_id=product.pk, was_published=upserted.was_published[slug])

@@ -10,7 +10,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, REQUIRED, TRUE_WORDS
+from django.core.files.storage import default_storage
+
+from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, IMAGE_COLUMN, IMAGE_IMPORT_DIR, REQUIRED, TRUE_WORDS
 from catalog.inventory.models import StockLot
 from catalog.products.models import Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
@@ -43,6 +45,7 @@ class ValidRow:
     lot_code: str = ""
     lot_expires_on: date | None = None
     lot_manufactured_on: date | None = None
+    images: tuple[str, ...] = ()
 
 
 @dataclass
@@ -66,6 +69,23 @@ def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> D
         problems.append(f"{name} '{value}' must be positive with at most two decimals")
         return None
     return amount
+
+
+def _images(text: str, problems: list[str]) -> tuple[str, ...]:
+    """The row's photos: http(s) URLs kept as they are, file names made storage paths (they must exist)."""
+    found = []
+    for entry in (part.strip() for part in text.split("|")):
+        if not entry:
+            continue
+        if entry.startswith(("http://", "https://")):
+            found.append(entry[:500])
+        elif "/" in entry or "\\" in entry or entry.startswith("."):
+            problems.append(f"image '{entry}' must be a URL or a file name (no folders)")
+        elif not default_storage.exists(IMAGE_IMPORT_DIR + entry):
+            problems.append(f"image file '{entry}' was not uploaded to {IMAGE_IMPORT_DIR}")
+        else:
+            found.append(IMAGE_IMPORT_DIR + entry)
+    return tuple(found)
 
 
 def _day(text: str, name: str, problems: list[str]) -> date | None:
@@ -157,6 +177,7 @@ def catalog_csv_validate(text: str) -> Validation:
         weight = _whole(raw.get("weight_grams", ""), "weight_grams", problems)
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
         threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
+        images = _images(raw.get(IMAGE_COLUMN, ""), problems)
         lot_code = raw.get("lot_code", "").strip().upper()[:40]
         lot_expires_on = _day(raw.get("lot_expires_on", ""), "lot_expires_on", problems)
         lot_manufactured_on = _day(raw.get("lot_manufactured_on", ""), "lot_manufactured_on", problems)
@@ -206,6 +227,7 @@ def catalog_csv_validate(text: str) -> Validation:
                 lot_code=lot_code,
                 lot_expires_on=lot_expires_on,
                 lot_manufactured_on=lot_manufactured_on,
+                images=images,
             )
         )
     return result
