@@ -40,6 +40,8 @@ CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", defa
 
 # CSV imports with more rows than this are queued as an ImportJob for `run_import_jobs`.
 CATALOG_IMPORT_SYNC_MAX_ROWS = _env.int("CATALOG_IMPORT_SYNC_MAX_ROWS", default=500)
+# A lot is sold while its expiry is at least this many days away (a category may say otherwise).
+CATALOG_MIN_SHELF_LIFE_DAYS = _env.int("CATALOG_MIN_SHELF_LIFE_DAYS", default=90)
 
 # Admin single sign-on with accounts' staff users (accounts' JWT login), then local users.
 AUTHENTICATION_BACKENDS = [

@@ -175,3 +175,14 @@ def test_deleting_a_published_product_announces_it_unpublished(admin_client, cat
     assert not Product.objects.filter(pk=product.pk).exists()
     [event] = published("catalog.product_unpublished")
     assert (event.key, event.payload["slug"], event.payload["published"]) == (str(product.pk), product.slug, False)
+
+
+def test_the_variant_rows_have_a_colour_picker_and_a_swatch_of_each_shade(admin_client, catalog_data):
+    Variant.objects.filter(sku="BLP-BAT-001").update(shade_hex="#C8787E")
+    product = Product.objects.get(slug="batom-matte-rose")
+    page = admin_client.get(f"/admin/products/product/{product.pk}/change/").content.decode()
+    assert page.count('type="color"') >= 2  # one per variant row (and the empty template row)
+    assert 'class="shade-swatch" title="#C8787E"' in page and "background:#C8787E" in page
+    assert 'title="sem cor"' in page  # the variant without a shade: an empty swatch, and no colour is sent
+    assert 'name="variants-0-shade_hex"' in page
+    assert page.count('class="shade-picker"') == page.count("shade-swatch")

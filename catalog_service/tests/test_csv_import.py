@@ -1,16 +1,20 @@
 """CSV import (dry run with per-row errors, upsert by SKU, background jobs) and CSV export."""
 
+import io
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import Image
 
 from catalog.imports.csv_format import HEADER as COLUMN_NAMES
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import, catalog_import_submit
-from catalog.inventory.models import Stock, StockMovement
-from catalog.products.models import Product, Variant
+from catalog.inventory.models import Stock, StockLot, StockMovement
+from catalog.products.models import Product, ProductImage, Variant
 from common.events.testing import published
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +186,57 @@ def test_export_round_trips_through_import(catalog_data):
     report = catalog_import(text=text, dry_run=False)
     assert (report.errors, report.created, report.updated) == ([], 0, 7)
     assert snapshot()[:3] == before[:3]
+
+
+def test_a_row_naming_a_lot_receives_its_units_into_that_lot(catalog_data):
+    header = ",".join([*COLUMN_NAMES, "lot_code", "lot_expires_on", "lot_manufactured_on"]) + "\n"
+    row = (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+        "Rosé 02,#C8787E,,42.90,,,12,{on_hand},4,{lot},{expires},{made}\n"
+    )
+    bad = catalog_import(text=header + row.format(on_hand=16, lot="l9", expires="", made=""), dry_run=True)
+    assert [error["errors"] for error in bad.errors] == [["lot_code L9 is a new lot: lot_expires_on is required"]]
+    assert (
+        catalog_import(
+            text=header + row.format(on_hand=16, lot="l9", expires="2027-03-31", made="2025-03-31"), dry_run=False
+        ).errors
+        == []
+    )
+    lot = StockLot.objects.get(code="L9")
+    assert (lot.on_hand, str(lot.expires_on), str(lot.manufactured_on)) == (6, "2027-03-31", "2025-03-31")
+    assert Stock.objects.get(variant__sku="BLP-BAT-001").on_hand == 16
+    [movement] = StockMovement.objects.filter(reason="import")
+    assert (movement.lot, movement.delta, movement.on_hand_after) == (lot, 6, 16)
+    catalog_import(text=header + row.format(on_hand=14, lot="L9", expires="", made=""), dry_run=False)
+    lot.refresh_from_db()
+    assert lot.on_hand == 4  # a count of the lot: two units fewer
+
+
+def test_a_row_can_name_image_urls_and_uploaded_files_added_once(catalog_data, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 20, 30)).save(buffer, format="PNG")
+    default_storage.save("products/import/serum.png", ContentFile(buffer.getvalue()))
+    header = ",".join([*COLUMN_NAMES, "images"]) + "\n"
+    row = (
+        "NEW-SER-001,serum-novo,Sérum Novo Vitamina C,urban-glow,hidratantes-faciais,skincare,Antioxidante.,true,"
+        "30 ml,,30 ml,99.00,,,50,12,3,{images}\n"
+    )
+    bad = catalog_import(text=header + row.format(images="falta.png | ../x.png"), dry_run=True)
+    assert bad.errors[0]["errors"] == [
+        "image file 'falta.png' was not uploaded to products/import/",
+        "image '../x.png' must be a URL or a file name (no folders)",
+    ]
+    good = row.format(images="https://cdn.test/serum.jpg | serum.png")
+    assert catalog_import(text=header + good, dry_run=False).errors == []
+    catalog_import(text=header + good, dry_run=False)  # again: nothing added twice
+    images = list(ProductImage.objects.filter(product__slug="serum-novo").order_by("position"))
+    external, stored = images
+    assert (external.url, external.width, external.position) == ("https://cdn.test/serum.jpg", None, 0)
+    assert (stored.file.name, stored.width, stored.height, stored.position) == (
+        "products/import/serum.png",
+        640,
+        480,
+        1,
+    )
+    assert stored.thumbnail_url.endswith("serum-thumb.jpg")

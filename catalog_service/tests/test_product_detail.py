@@ -25,6 +25,13 @@ URL = "/api/catalog/products"
 def test_detail_has_exactly_the_contract_fields(client, catalog_data):
     Stock.objects.filter(variant__sku="BLP-BAT-001").update(reserved=3)
     Variant.objects.filter(sku="BLP-BAT-001").update(shade_hex="#C8787E")
+    Product.objects.filter(slug="batom-matte-rose").update(
+        ingredients=["RICINUS COMMUNIS SEED OIL", "CERA ALBA", "LIMONENE"],
+        allergens=["limonene"],
+        anvisa_number="25351.123456/2024-11",
+        anvisa_risk_grade=1,
+        pao_months=24,
+    )
     response = client.get(f"{URL}/batom-matte-rose")
     assert response.status_code == 200
     assert response.json() == {
@@ -37,9 +44,19 @@ def test_detail_has_exactly_the_contract_fields(client, catalog_data):
         "category": {"slug": "batons", "name": "Batons"},
         "attributes": [{"code": "finish", "name": "Acabamento", "value": "matte"}],
         "images": [
-            {"url": "https://img.test/batom-matte-rose/0.jpg", "alt_text": "Batom Matte Rosé"},
-            {"url": "https://img.test/batom-matte-rose/1.jpg", "alt_text": "Batom Matte Rosé"},
+            {
+                "url": f"https://img.test/batom-matte-rose/{n}.jpg",
+                "thumbnail_url": None,
+                "alt": "Batom Matte Rosé",
+                "width": None,
+                "height": None,
+            }
+            for n in (0, 1)
         ],
+        "ingredients": ["RICINUS COMMUNIS SEED OIL", "CERA ALBA", "LIMONENE"],
+        "allergens": ["limonene"],
+        "anvisa": {"number": "25351.123456/2024-11", "risk_grade": 1},
+        "pao_months": 24,
         "variants": [
             {
                 "sku": "BLP-BAT-001",
@@ -48,6 +65,7 @@ def test_detail_has_exactly_the_contract_fields(client, catalog_data):
                 "currency": "BRL",
                 "available": 7,
                 "attributes": [{"code": "shade_hex", "name": "Cor", "value": "#C8787E"}],
+                "shade": {"name": "Rosé 02", "hex": "#C8787E"},
             },
             {
                 "sku": "BLP-BAT-002",
@@ -56,6 +74,7 @@ def test_detail_has_exactly_the_contract_fields(client, catalog_data):
                 "currency": "BRL",
                 "available": 0,
                 "attributes": [],
+                "shade": None,
             },
         ],
     }

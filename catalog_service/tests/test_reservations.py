@@ -92,6 +92,7 @@ def test_order_placed_reserves_every_line_and_publishes_stock_reserved(catalog_d
         "on_hand": 10,
         "available": 8,
         "low_stock_threshold": 2,
+        "lots": [],
     }
     assert set(Reservation.objects.values_list("state", flat=True)) == {"active"}
 

@@ -1,6 +1,6 @@
 """Product services (events by published transition, in-stock flag), the seed and the platform checks."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -54,7 +54,13 @@ def test_in_stock_flag_follows_reservations_and_stock_edits(client, catalog_data
     )
     assert in_stock("rimel-volume-extremo") is False
     assert client.get("/api/catalog/products", {"in_stock": "true", "brand": "urban-glow"}).json()["count"] == 0
-    stock_edit(variant=Variant.objects.get(sku="URG-PRT-050"), reason="received", quantity=3)
+    stock_edit(
+        variant=Variant.objects.get(sku="URG-PRT-050"),
+        reason="received",
+        quantity=3,
+        lot_code="L2401",
+        lot_expires_on=date(2030, 1, 31),
+    )
     assert in_stock("protetor-solar-fps-50") is True
 
 

@@ -12,6 +12,9 @@ from config.event_handlers import HANDLERS
 from tests.admin_pages import form_as_loaded
 from tests.test_reservations import paid, placed
 
+#: A receipt names its lot.
+RECEIVED_LOT = {"stock_lot_code": "L2401", "stock_lot_expires_on": "2030-01-31"}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -115,6 +118,7 @@ def test_a_stock_movement_changes_the_units_by_its_quantity_and_is_recorded(
         "stock_reason": reason,
         "stock_quantity": str(quantity),
         "stock_note": "NF 4471",
+        **(RECEIVED_LOT if reason == "received" else {}),
     }
     response = admin_client.post(stock_page("BLP-BAT-001"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -136,7 +140,7 @@ def test_a_stock_movement_changes_the_units_by_its_quantity_and_is_recorded(
 def test_a_relative_movement_from_a_stale_page_keeps_the_units_sold_meanwhile(admin_client, catalog_data):
     page = admin_client.get(stock_page("BLP-BAT-001"))
     sell("CO-5", "BLP-BAT-001", 2)
-    data = {**form_as_loaded(page), "stock_reason": "received", "stock_quantity": "5"}
+    data = {**form_as_loaded(page), "stock_reason": "received", "stock_quantity": "5", **RECEIVED_LOT}
     assert admin_client.post(stock_page("BLP-BAT-001"), data).status_code == 302
     assert levels("BLP-BAT-001") == (13, 0)
     assert ledger("BLP-BAT-001") == [("sale", -2, 8, "CO-5"), ("received", 5, 13, "")]
@@ -167,7 +171,21 @@ def test_a_count_made_on_a_page_older_than_a_sale_is_refused(admin_client, catal
     [
         ({"stock_reason": "received"}, "Informe a quantidade do movimento."),
         ({"stock_quantity": "3"}, "Escolha o motivo do movimento."),
-        ({"stock_reason": "received", "stock_quantity": "0"}, "Informe um número de unidades maior que zero."),
+        (
+            {
+                "stock_reason": "received",
+                "stock_quantity": "0",
+                "stock_lot_code": "L1",
+                "stock_lot_expires_on": "2030-01-01",
+            },
+            "Informe um número de unidades maior que zero.",
+        ),
+        ({"stock_reason": "received", "stock_quantity": "2"}, "Informe o lote recebido (código e validade)."),
+        (
+            {"stock_reason": "received", "stock_quantity": "2", "stock_lot_code": "L9"},
+            "Informe a validade do lote novo.",
+        ),
+        ({"stock_reason": "damaged", "stock_quantity": "1", "stock_lot_code": "L9"}, "Este SKU não tem o lote L9."),
         ({"stock_reason": "damaged", "stock_quantity": "11"}, "O estoque não pode ficar negativo (ficaria em -1)."),
         ({"stock_reason": "sale", "stock_quantity": "1"}, "Faça uma escolha válida."),
     ],
@@ -188,6 +206,8 @@ def test_a_product_variant_takes_a_movement_and_a_new_variant_its_first_receipt(
         **form_as_loaded(admin_client.get(url)),
         "variants-0-stock_reason": "received",
         "variants-0-stock_quantity": "4",
+        "variants-0-stock_lot_code": "L2401",
+        "variants-0-stock_lot_expires_on": "2030-01-31",
         "variants-TOTAL_FORMS": "2",
         "variants-1-product": str(product.pk),
         "variants-1-sku": "BLP-GLS-002",
@@ -197,6 +217,8 @@ def test_a_product_variant_takes_a_movement_and_a_new_variant_its_first_receipt(
         "variants-1-weight_grams": "10",
         "variants-1-stock_reason": "received",
         "variants-1-stock_quantity": "12",
+        "variants-1-stock_lot_code": "L2402",
+        "variants-1-stock_lot_expires_on": "2030-02-28",
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors

@@ -121,7 +121,13 @@ def test_a_receipt_saved_while_a_sale_commits_adds_to_what_the_sale_left(catalog
     client = staff_client(admin_user)
     page = client.get(url)  # loaded at 10
     assert deliver(placed("CO-R1", [("BLP-BAT-001", 2)]), handlers=HANDLERS)
-    data = {**form_as_loaded(page), "stock_reason": "received", "stock_quantity": "5"}
+    data = {
+        **form_as_loaded(page),
+        "stock_reason": "received",
+        "stock_quantity": "5",
+        "stock_lot_code": "L2401",
+        "stock_lot_expires_on": "2030-01-31",
+    }
 
     response = race(
         lambda: deliver(paid("CO-R1", [("BLP-BAT-001", 2)]), handlers=HANDLERS),

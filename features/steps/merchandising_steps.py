@@ -6,6 +6,7 @@ import csv
 import io
 import random
 import string
+from datetime import date, timedelta
 
 from behave import given, then, when
 from e2e.shop import Admin, admin_errors, expect, inline_rows, poll
@@ -29,8 +30,17 @@ def entra_no_admin_do_catalogo(context):
 
 @when('ela cria no admin um produto novo com o tom "{tom}" a "{preco}" e {unidades:d} unidades')
 def cria_produto(context, tom, preco, unidades):
+    cria_produto_com_lote(context, tom, preco, unidades, 400)
+
+
+@when(
+    'ela cria no admin um produto novo com o tom "{tom}" a "{preco}" e {unidades:d} unidades '
+    "de um lote novo válido por {dias:d} dias"
+)
+def cria_produto_com_lote(context, tom, preco, unidades, dias):
     admin = context.admin
     context.word = _word()
+    context.lot = f"R{context.word.upper()}"
     name = f"Batom Líquido {context.word.capitalize()}"
     slug = f"batom-liquido-{context.word}"
     first = {
@@ -38,6 +48,7 @@ def cria_produto(context, tom, preco, unidades):
         for field in ("brand", "category", "product_type")
     }
     page, form = admin.add_page(PRODUCTS)
+    context.sku = f"E2E-{context.word.upper()}-RUBI"
     data = {
         **form.fields,
         **first,
@@ -49,11 +60,13 @@ def cria_produto(context, tom, preco, unidades):
             "variants",
             [
                 {
-                    "sku": f"E2E-{context.word.upper()}-RUBI",
+                    "sku": context.sku,
                     "name": tom,
                     "price": preco,
-                    "stock_reason": "received",  # units arrive as a movement (Recebimento), never as a level
+                    "stock_reason": "received",  # units arrive as a movement (Recebimento) of a named lot
                     "stock_quantity": str(unidades),
+                    "stock_lot_code": context.lot,
+                    "stock_lot_expires_on": (date.today() + timedelta(days=dias)).isoformat(),
                 }
             ],
         ),

@@ -1,11 +1,11 @@
 """The reservation saga: catalog's replies move orders; duplicates and late replies are harmless."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
-from common.events.contracts.catalog import RejectedLine, StockRejected, StockReserved
+from common.events.contracts.catalog import LotAllocation, RejectedLine, StockRejected, StockReserved
 from common.events.contracts.common_types import Line
 from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
@@ -63,6 +63,17 @@ def test_a_second_reservation_for_the_same_order_changes_nothing(pending):
     order = Order.objects.get(number=pending["number"])
     assert order.history.count() == 2
     assert order.payment_session.expires_at == expires_at
+
+
+def test_the_lots_catalog_reserved_are_kept_on_the_line_and_shown_to_support(pending, admin_client):
+    lots = [LotAllocation(sku="SERUM-30", lot="L2401", expires_on=date(2027, 1, 31), quantity=1)]
+    event = reserved(pending["number"]).model_copy(update={"lots": lots})
+    assert deliver(event, handlers=HANDLERS) is True
+    order = Order.objects.get(number=pending["number"])
+    [line] = order.lines.all()
+    assert line.lots == [{"lot": "L2401", "expires_on": "2027-01-31", "quantity": 1}]
+    page = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "L2401 (val. 31/01/2027): 1 un." in page
 
 
 def test_stock_rejected_rejects_the_order_and_announces_it(pending):

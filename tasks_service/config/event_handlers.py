@@ -40,4 +40,5 @@ HANDLERS: dict = {
     "catalog.stock_changed": reports.stock_changed,
     "catalog.product_viewed": analytics.product_viewed,
     "catalog.search_performed": analytics.search_performed,
+    "catalog.lot_recalled": emails.lot_recalled,
 }

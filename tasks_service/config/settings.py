@@ -72,6 +72,8 @@ TASKS_CATALOG_TIMEOUT_SECONDS = _env.float("TASKS_CATALOG_TIMEOUT_SECONDS", defa
 REPORT_CLAIM_LEASE_SECONDS = _env.int("REPORT_CLAIM_LEASE_SECONDS", default=900)
 # Rows in the "top" sections of the sales and search-analytics reports.
 REPORT_TOP_LIMIT = _env.int("REPORT_TOP_LIMIT", default=20)
+# The expiring-lots report lists lots whose expiry is at most this many days after its day.
+REPORT_EXPIRING_LOTS_DAYS = _env.int("REPORT_EXPIRING_LOTS_DAYS", default=120)
 # Housekeeping deletes reports (rows and CSV files) and sent email logs older than this.
 REPORT_RETENTION_DAYS = _env.int("REPORT_RETENTION_DAYS", default=400)
 EMAIL_LOG_RETENTION_DAYS = _env.int("EMAIL_LOG_RETENTION_DAYS", default=180)

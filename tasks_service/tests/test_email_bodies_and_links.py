@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
+from common.events.contracts.catalog import LotRecalled, RecallRecipient
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.events.testing import deliver
 from common.sealing import unsealed
@@ -48,6 +49,14 @@ def every_email(settings, merchandisers):
         OrderFulfilled(order_number="CO-1", email="ana@example.com", tracking_code="BR123456789", fulfilled_at=at),
         order_cancelled("CO-2", refunded=True, cancelled_at=at),
         OrderRejected(order_number="CO-3", email="ana@example.com", reason="out_of_stock"),
+        LotRecalled(
+            sku="BLP-BAT-001",
+            product_name="Batom Matte Vermelho",
+            lot="L2401",
+            expires_on=datetime(2027, 1, 31).date(),
+            reason="Contaminação microbiológica",
+            recipients=[RecallRecipient(order_number="CO-1", email="ana@example.com", quantity=1)],
+        ),
     ]
     for event in events:
         deliver(event, handlers=HANDLERS)

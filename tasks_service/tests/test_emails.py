@@ -4,7 +4,7 @@ fallback, claim-then-send, failures recorded and retried, and the admin's resend
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from smtplib import SMTPRecipientsRefused
 
 import pytest
@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from common.events.contracts.accounts import PasswordResetRequested, PasswordResetRequestedSealed, UserRegistered
+from common.events.contracts.catalog import LotRecalled, RecallRecipient
 from common.events.contracts.orders import OrderConfirmationResendRequested, OrderFulfilled
 from common.events.inbox.models import ProcessedEvent
 from common.events.testing import deliver
@@ -352,3 +353,30 @@ def test_a_confirmation_of_an_event_without_a_method_says_nothing_about_it(djang
     with django_capture_on_commit_callbacks(execute=True):
         deliver(order_paid("CO-1004"), handlers=HANDLERS)
     assert "Forma de pagamento" not in mail.outbox[0].body
+
+
+def test_a_lot_recall_emails_each_customer_once_in_portuguese(django_capture_on_commit_callbacks):
+    def recall(*numbers):
+        return LotRecalled(
+            sku="BLP-BAT-001",
+            product_name="Batom Matte Vermelho",
+            lot="L2401",
+            expires_on=date(2027, 1, 31),
+            reason="Contaminação microbiológica",
+            recipients=[RecallRecipient(order_number=n, email=f"{n.lower()}@example.com", quantity=1) for n in numbers],
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(recall("CO-1", "CO-2"), handlers=HANDLERS)
+        deliver(recall("CO-1", "CO-2", "CO-3"), handlers=HANDLERS)  # a second notice: only the new order
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "co-1@example.com",
+        "co-2@example.com",
+        "co-3@example.com",
+    ]
+    message = mail.outbox[0]
+    assert message.subject == "Recall: Batom Matte Vermelho — lote L2401"
+    assert "O lote L2401 de Batom Matte Vermelho (SKU BLP-BAT-001, validade 31/01/2027) foi recolhido" in message.body
+    assert "Motivo: Contaminação microbiológica" in message.body
+    assert EmailLog.objects.filter(kind=EmailKind.LOT_RECALL).count() == 3

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from common.events.contracts.catalog import StockChanged
+from common.events.contracts.catalog import LotLevel, StockChanged
 from common.events.testing import deliver, envelope_of
 from config.event_handlers import HANDLERS
 from tasks.emails.models import EmailKind, EmailLog, EmailStatus
@@ -215,6 +215,53 @@ def test_low_stock_report_lists_skus_at_or_below_threshold_and_ignores_stale_eve
         "BATOM-RED,Batom Matte,3,2,5,2026-01-10T12:00:00+00:00\n"
         "CREME-50,Creme Hidratante,6,5,5,2026-01-10T12:00:00+00:00\n"
     )
+
+
+def test_expiring_lots_report_lists_lots_within_the_window_soonest_first_and_is_mailed(
+    merchandisers, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_EXPIRING_LOTS_DAYS = 60
+
+    def lot(code: str, expires_on: date, on_hand: int, blocked: bool = False) -> LotLevel:
+        return LotLevel(lot=code, expires_on=expires_on, on_hand=on_hand, blocked=blocked)
+
+    event = StockChanged(
+        sku="BATOM-RED",
+        product_name="Batom Matte",
+        on_hand=13,
+        available=10,
+        low_stock_threshold=5,
+        lots=[
+            lot("L-OLD", date(2026, 1, 10), 1),  # already expired, still on the shelf
+            lot("L-SOON", date(2026, 3, 1), 2, blocked=True),
+            lot("L-FAR", date(2026, 9, 1), 10),  # outside the 60 days
+        ],
+    )
+    deliver(event, handlers=HANDLERS)
+    deliver(
+        StockChanged(
+            sku="CREME-50",
+            product_name="Creme",
+            on_hand=3,
+            available=3,
+            low_stock_threshold=1,
+            lots=[lot("C1", date(2026, 2, 1), 3)],
+        ),
+        handlers=HANDLERS,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_report", "expiring_lots", "--date", "2026-01-15", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    report = Report.objects.get()
+    assert (report.kind, report.period_start, report.row_count) == ("expiring_lots", date(2026, 1, 15), 3)
+    assert report_csv(report) == (
+        "sku,product,lot,expires_on,days_left,on_hand,blocked\n"
+        "BATOM-RED,Batom Matte,L-OLD,2026-01-10,-5,1,no\n"
+        "CREME-50,Creme,C1,2026-02-01,17,3,no\n"
+        "BATOM-RED,Batom Matte,L-SOON,2026-03-01,45,2,yes\n"
+    )
+    assert sorted(message.subject for message in mail.outbox) == ["Relatório de lotes a vencer 15/01/2026"] * 2
 
 
 def test_run_report_refuses_a_bad_date():

@@ -30,6 +30,7 @@ def test_migrations_create_the_default_schedules_in_sao_paulo_time():
         "Daily sales report": ("tasks.reports.produce", '{"kind": "sales"}', "0", "6", "*"),
         "Weekly low-stock report": ("tasks.reports.produce", '{"kind": "low_stock"}', "0", "7", "1"),
         "Daily search analytics report": ("tasks.reports.produce", '{"kind": "search_analytics"}', "30", "6", "*"),
+        "Daily expiring-lots report": ("tasks.reports.produce", '{"kind": "expiring_lots"}', "15", "7", "*"),
         "Housekeeping": ("tasks.scheduling.housekeeping", "{}", "15", "3", "*"),
         "Reconcile stock levels": ("tasks.reports.reconcile_stock", "{}", "40", "*", "*"),
     }

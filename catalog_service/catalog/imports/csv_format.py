@@ -47,6 +47,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("low_stock_threshold", "stock__low_stock_threshold"),
 )
 HEADER = [column.name for column in COLUMNS]
+#: Read by the import only: the lot a row's ``on_hand`` is received into (or counted in); the export
+#: has one row per variant, so it names no lot.
+LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
+#: Read by the import only: the product's photos, "|"-separated, each an http(s) URL or the name of a
+#: file uploaded to the storage under ``IMAGE_IMPORT_DIR`` (added when the product lacks them).
+IMAGE_COLUMN = "images"
+IMAGE_IMPORT_DIR = "products/import/"
+ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

@@ -12,17 +12,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from catalog.imports.models import ImportJob
 from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate
 from catalog.inventory.ledger import stock_movement_record
-from catalog.inventory.models import Stock, StockMovement
+from catalog.inventory.lots import lot_for_receipt, stock_lots, stock_save, unlotted
+from catalog.inventory.models import Stock, StockLot, StockMovement
 from catalog.inventory.services import stock_changed_publish
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
+from catalog.products.images import product_image_from_storage
 from catalog.products.indexing import product_index_refresh
-from catalog.products.models import Variant
+from catalog.products.models import ProductImage, Variant
 from catalog.products.services import ProductRow, VariantRow, products_upsert
 
 logger = logging.getLogger(__name__)
@@ -95,6 +98,50 @@ def import_job_run_next() -> ImportJob | None:
     return job
 
 
+def _imported_level(*, stock: Stock, row: ValidRow) -> tuple[int, StockLot | None]:
+    """The SKU's level after a row's ``on_hand`` (the stock row is locked), and the lot that moved.
+
+    With a ``lot_code`` the difference is received into (or taken from) that lot, created with the
+    row's dates when new; without one it moves the unlotted units. Either way never below what is
+    reserved: as before lots, the import never un-reserves an order's units.
+    """
+    lots = stock_lots(stock=stock)
+    loose_on_hand, loose_reserved = unlotted(stock=stock, lots=lots)
+    delta = row.on_hand - stock.on_hand
+    if row.lot_code:
+        lot = lot_for_receipt(
+            stock=stock, code=row.lot_code, expires_on=row.lot_expires_on, manufactured_on=row.lot_manufactured_on
+        )
+        delta = max(delta, lot.reserved - lot.on_hand)
+        if delta:
+            StockLot.objects.filter(pk=lot.pk).update(on_hand=F("on_hand") + delta)
+        return stock.on_hand + delta, lot
+    delta = max(delta, max(0, loose_reserved) - loose_on_hand)
+    return stock.on_hand + delta, None
+
+
+def _images_add(*, validation: Validation, products: dict) -> None:
+    """The photos the rows name, added to their products when missing (by URL or file), in order."""
+    wanted: dict[str, list[str]] = {}
+    for row in validation.rows:
+        for entry in row.images:
+            if entry not in wanted.setdefault(row.product_slug, []):
+                wanted[row.product_slug].append(entry)
+    for slug, entries in wanted.items():
+        product = products[slug]
+        have = set(ProductImage.objects.filter(product=product).values_list("url", flat=True))
+        have |= set(ProductImage.objects.filter(product=product).values_list("file", flat=True))
+        position = ProductImage.objects.filter(product=product).count()
+        for entry in entries:
+            if entry in have:
+                continue
+            if entry.startswith(("http://", "https://")):
+                ProductImage.objects.create(product=product, url=entry, alt_text=product.name, position=position)
+            else:
+                product_image_from_storage(product=product, name=entry, position=position, alt_text=product.name)
+            position += 1
+
+
 def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
     with transaction.atomic():
         first_rows: dict[str, ValidRow] = {}
@@ -112,15 +159,19 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
         for row in sorted(validation.rows, key=lambda r: r.sku):
             variant = upserted.variants[row.sku]
             stock, _ = (
-                Stock.objects.select_for_update(of=("self",)).select_related("variant").get_or_create(variant=variant)
+                Stock.objects.select_for_update(of=("self",))
+                .select_related("variant__product")
+                .get_or_create(variant=variant)
             )
             before = (stock.on_hand, stock.low_stock_threshold)
+            lot = None
             if row.on_hand is not None:
-                stock.on_hand = max(row.on_hand, stock.reserved)
+                stock.on_hand, lot = _imported_level(stock=stock, row=row)
             if row.low_stock_threshold is not None:
                 stock.low_stock_threshold = row.low_stock_threshold
             if (stock.on_hand, stock.low_stock_threshold) != before:
-                stock.save()
+                stock.save(update_fields=["low_stock_threshold"])
+                stock_save(stock=stock)
                 changed_stock.append(variant.pk)
             if stock.on_hand != before[0]:
                 stock_movement_record(
@@ -129,7 +180,9 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
                     reason=StockMovement.Reason.IMPORT,
                     reference=reference,
                     by=by,
+                    lot=lot,
                 )
+        _images_add(validation=validation, products=upserted.products)
         product_index_refresh(product_ids=[p.pk for p in upserted.products.values()])
         for slug, product in upserted.products.items():
             product_event_publish(product_id=product.pk, was_published=upserted.was_published[slug])

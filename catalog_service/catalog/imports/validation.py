@@ -6,10 +6,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from catalog.imports.csv_format import FALSE_WORDS, HEADER, REQUIRED, TRUE_WORDS
+from django.core.files.storage import default_storage
+
+from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, IMAGE_COLUMN, IMAGE_IMPORT_DIR, REQUIRED, TRUE_WORDS
+from catalog.inventory.models import StockLot
 from catalog.products.models import Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
 
@@ -38,6 +42,10 @@ class ValidRow:
     published: bool | None
     on_hand: int | None
     low_stock_threshold: int | None
+    lot_code: str = ""
+    lot_expires_on: date | None = None
+    lot_manufactured_on: date | None = None
+    images: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,6 +71,34 @@ def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> D
     return amount
 
 
+def _images(text: str, problems: list[str]) -> tuple[str, ...]:
+    """The row's photos: http(s) URLs kept as they are, file names made storage paths (they must exist)."""
+    found = []
+    for entry in (part.strip() for part in text.split("|")):
+        if not entry:
+            continue
+        if entry.startswith(("http://", "https://")):
+            found.append(entry[:500])
+        elif "/" in entry or "\\" in entry or entry.startswith("."):
+            problems.append(f"image '{entry}' must be a URL or a file name (no folders)")
+        elif not default_storage.exists(IMAGE_IMPORT_DIR + entry):
+            problems.append(f"image file '{entry}' was not uploaded to {IMAGE_IMPORT_DIR}")
+        else:
+            found.append(IMAGE_IMPORT_DIR + entry)
+    return tuple(found)
+
+
+def _day(text: str, name: str, problems: list[str]) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{name} '{text}' must be a date like 2027-01-31")
+        return None
+
+
 def _whole(value: str, name: str, problems: list[str]) -> int | None:
     if not value:
         return None
@@ -78,7 +114,7 @@ def catalog_csv_validate(text: str) -> Validation:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name not in HEADER]
+    unknown = [name for name in header if name not in ACCEPTED]
     if missing or unknown:
         problems = [f"missing column {name}" for name in missing] + [f"unknown column {name}" for name in unknown]
         result.errors.append(RowError(row=1, sku="", errors=problems))
@@ -141,6 +177,22 @@ def catalog_csv_validate(text: str) -> Validation:
         weight = _whole(raw.get("weight_grams", ""), "weight_grams", problems)
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
         threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
+        images = _images(raw.get(IMAGE_COLUMN, ""), problems)
+        lot_code = raw.get("lot_code", "").strip().upper()[:40]
+        lot_expires_on = _day(raw.get("lot_expires_on", ""), "lot_expires_on", problems)
+        lot_manufactured_on = _day(raw.get("lot_manufactured_on", ""), "lot_manufactured_on", problems)
+        if (lot_expires_on or lot_manufactured_on) and not lot_code:
+            problems.append("lot dates need a lot_code")
+        if lot_code and on_hand is None:
+            problems.append("lot_code needs on_hand (the SKU's units after the lot is received)")
+        if (
+            lot_code
+            and lot_expires_on is None
+            and not StockLot.objects.filter(stock__variant__sku=sku, code=lot_code).exists()
+        ):
+            problems.append(f"lot_code {lot_code} is a new lot: lot_expires_on is required")
+        if lot_expires_on and lot_manufactured_on and lot_manufactured_on > lot_expires_on:
+            problems.append("lot_manufactured_on is after lot_expires_on")
         product = {
             "name": raw.get("product_name", "")[:200],
             "description": raw.get("description", ""),
@@ -172,6 +224,10 @@ def catalog_csv_validate(text: str) -> Validation:
                 published=None if not raw.get("published") else published_word in TRUE_WORDS,
                 on_hand=on_hand,
                 low_stock_threshold=threshold,
+                lot_code=lot_code,
+                lot_expires_on=lot_expires_on,
+                lot_manufactured_on=lot_manufactured_on,
+                images=images,
             )
         )
     return result

@@ -5,15 +5,22 @@ and orders may have been paid meanwhile, so the loaded number would make sold un
 Receipts, returns, damage and corrections move the level by their units, whatever it is now; a count
 says what is on the shelf and is refused when the level changed since the page was loaded (it was
 compared with a number that is no longer true). Each edit is one ``StockMovement``.
+
+Stock by lot: a receipt names its lot (code, validade, fabricação; a new code creates the lot); the
+other movements name the lot they move, or move the unlotted units when none is named (a count of a
+SKU held in lots must name the lot counted). A lot never drops below its reserved units.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.inventory.ledger import stock_movement_record
-from catalog.inventory.models import Stock, StockMovement
+from catalog.inventory.lots import lot_for_receipt, stock_save
+from catalog.inventory.models import Stock, StockLot, StockMovement
 from catalog.inventory.services import stock_changed_publish
 from catalog.products.models import Variant
 
@@ -34,10 +41,49 @@ def stock_lock(*, variant: Variant) -> Stock:
     return stock
 
 
-def stock_edit_delta(*, stock: Stock, reason: str, quantity: int, on_hand_seen: int | None) -> int:
-    """The units an admin edit moves ``stock`` by; a ValidationError (pt-BR) when it may not be applied."""
+def stock_edit_lot(
+    *,
+    stock: Stock,
+    reason: str,
+    lot_code: str = "",
+    lot_expires_on: date | None = None,
+    lot_manufactured_on: date | None = None,
+    create: bool = True,
+) -> StockLot | None:
+    """The lot an edit moves (None: the unlotted units). A receipt's new lot is created when ``create``
+    (the form's check passes False and gets an unsaved lot)."""
+    code = (lot_code or "").strip().upper()
+    if not code:
+        if reason == Reason.RECEIVED:
+            raise ValidationError("Informe o lote recebido (código e validade).", code="lot_required")
+        if reason == Reason.COUNTED and stock.pk and StockLot.objects.filter(stock=stock, on_hand__gt=0).exists():
+            raise ValidationError("Este SKU está em lotes: informe o lote contado.", code="lot_required")
+        return None
+    if reason == Reason.RECEIVED:
+        if not create and not StockLot.objects.filter(stock_id=stock.pk, code=code).exists():
+            if lot_expires_on is None:
+                raise ValidationError("Informe a validade do lote novo.", code="lot_expiry_required")
+            if lot_manufactured_on is not None and lot_manufactured_on > lot_expires_on:
+                raise ValidationError("A fabricação não pode ser depois da validade.", code="lot_dates_invalid")
+            return StockLot(code=code, expires_on=lot_expires_on, manufactured_on=lot_manufactured_on)
+        return lot_for_receipt(stock=stock, code=code, expires_on=lot_expires_on, manufactured_on=lot_manufactured_on)
+    lot = StockLot.objects.filter(stock_id=stock.pk, code=code).first()
+    if lot is None:
+        raise ValidationError(f"Este SKU não tem o lote {code}.", code="lot_unknown")
+    return lot
+
+
+def stock_edit_delta(
+    *, stock: Stock, reason: str, quantity: int, on_hand_seen: int | None, lot: StockLot | None = None
+) -> int:
+    """The units an admin edit moves ``stock`` (and ``lot``) by; a ValidationError (pt-BR) when it may
+    not be applied."""
     if reason not in MANUAL_REASONS:
         raise ValidationError("Escolha o motivo do movimento.", code="invalid_reason")
+    if lot is not None and reason == Reason.COUNTED:
+        if quantity < 0:
+            raise ValidationError("A contagem não pode ser negativa.", code="negative_count")
+        return _checked_for_lot(lot=lot, delta=quantity - lot.on_hand)
     if reason == Reason.COUNTED:
         if quantity < 0:
             raise ValidationError("A contagem não pode ser negativa.", code="negative_count")
@@ -56,6 +102,15 @@ def stock_edit_delta(*, stock: Stock, reason: str, quantity: int, on_hand_seen: 
         if quantity <= 0:
             raise ValidationError("Informe um número de unidades maior que zero.", code="zero_quantity")
         delta = -quantity if reason == Reason.DAMAGED else quantity
+    if lot is not None:
+        return _checked_for_lot(lot=lot, delta=delta)
+    lots = list(StockLot.objects.filter(stock_id=stock.pk).values_list("on_hand", "reserved")) if stock.pk else []
+    loose_on_hand = stock.on_hand - sum(on_hand for on_hand, _ in lots)
+    loose_reserved = stock.reserved - sum(reserved for _, reserved in lots)
+    if lots and loose_on_hand + delta < max(0, loose_reserved):
+        raise ValidationError(
+            f"Sem lote há {loose_on_hand} unidade(s): informe o lote do movimento.", code="lot_required"
+        )
     after = stock.on_hand + delta
     if after < 0:
         raise ValidationError(f"O estoque não pode ficar negativo (ficaria em {after}).", code="negative_stock")
@@ -63,6 +118,19 @@ def stock_edit_delta(*, stock: Stock, reason: str, quantity: int, on_hand_seen: 
         units = "1 unidade está reservada" if stock.reserved == 1 else f"{stock.reserved} unidades estão reservadas"
         raise ValidationError(
             f"{units} para pedidos; o estoque não pode ficar abaixo disso (ficaria em {after}).",
+            code="below_reserved",
+        )
+    return delta
+
+
+def _checked_for_lot(*, lot: StockLot, delta: int) -> int:
+    after = lot.on_hand + delta
+    if after < 0:
+        raise ValidationError(f"O lote {lot.code} não pode ficar negativo (ficaria em {after}).", code="negative_stock")
+    if after < lot.reserved:
+        raise ValidationError(
+            f"{lot.reserved} unidade(s) do lote {lot.code} estão reservadas para pedidos; "
+            f"o lote não pode ficar abaixo disso (ficaria em {after}).",
             code="below_reserved",
         )
     return delta
@@ -77,24 +145,39 @@ def stock_edit(
     on_hand_seen: int | None = None,
     note: str = "",
     by=None,
+    lot_code: str = "",
+    lot_expires_on: date | None = None,
+    lot_manufactured_on: date | None = None,
 ) -> StockMovement | None:
     """One admin save of a variant's stock, under its row lock: a new low-stock threshold (when given)
-    and a movement (when ``reason`` is given, see ``stock_edit_delta``), recorded in the ledger.
+    and a movement (when ``reason`` is given, see ``stock_edit_delta``) of the named lot, recorded in
+    the ledger.
     Publishes ``stock_changed`` once when anything changed; returns the movement, if any."""
     with transaction.atomic():
         stock = stock_lock(variant=variant)
         changed = low_stock_threshold is not None and low_stock_threshold != stock.low_stock_threshold
         if changed:
             stock.low_stock_threshold = low_stock_threshold
-        delta = 0
+        delta, lot = 0, None
         if reason:
-            delta = stock_edit_delta(stock=stock, reason=reason, quantity=quantity, on_hand_seen=on_hand_seen)
+            lot = stock_edit_lot(
+                stock=stock,
+                reason=reason,
+                lot_code=lot_code,
+                lot_expires_on=lot_expires_on,
+                lot_manufactured_on=lot_manufactured_on,
+            )
+            delta = stock_edit_delta(stock=stock, reason=reason, quantity=quantity, on_hand_seen=on_hand_seen, lot=lot)
             stock.on_hand += delta
+            if lot is not None:
+                lot.on_hand += delta
+                lot.save(update_fields=["on_hand"])
         if changed or delta:
-            stock.save(update_fields=["on_hand", "low_stock_threshold", "updated_at"])
+            stock.save(update_fields=["low_stock_threshold"])
+            stock_save(stock=stock)
         movement = None
         if reason:
-            movement = stock_movement_record(stock=stock, delta=delta, reason=reason, note=note, by=by)
+            movement = stock_movement_record(stock=stock, delta=delta, reason=reason, note=note, by=by, lot=lot)
         if changed or delta:
             stock_changed_publish(variant_ids=[variant.pk])
     return movement

@@ -6,7 +6,9 @@ movement is listed in the ledger (read only).
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +17,8 @@ from django.utils.http import urlencode
 
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.admin_forms import StockForm
-from catalog.inventory.models import LowStock, Reservation, Stock, StockMovement
+from catalog.inventory.models import LowStock, Reservation, Stock, StockLot, StockMovement
+from catalog.inventory.recalls import lot_block, lot_customers_notify, lot_recipients
 from common.admin import NoManualEditsAdmin, ReadOnlyAdmin
 
 RECENT_MOVEMENTS = 20
@@ -27,16 +30,25 @@ class StockAdmin(admin.ModelAdmin):
     list_display = ["sku", "product", "on_hand", "reserved", "available", "low_stock_threshold"]
     list_select_related = ["variant__product"]
     search_fields = ["variant__sku", "variant__product__name"]
-    readonly_fields = ["variant", "on_hand", "reserved", "available", "recent_movements"]
+    readonly_fields = ["variant", "on_hand", "reserved", "available", "lots_table", "recent_movements"]
     fieldsets = [
         (None, {"fields": ["variant", "on_hand", "reserved", "available", "low_stock_threshold"]}),
         (
             "Movimentar estoque",
             {
-                "fields": ["stock_reason", "stock_quantity", "stock_note", "stock_on_hand_seen"],
+                "fields": [
+                    "stock_reason",
+                    "stock_quantity",
+                    "stock_lot_code",
+                    "stock_lot_expires_on",
+                    "stock_lot_manufactured_on",
+                    "stock_note",
+                    "stock_on_hand_seen",
+                ],
                 "description": "O estoque muda por movimentos: escolha o motivo e a quantidade.",
             },
         ),
+        ("Lotes", {"fields": ["lots_table"]}),
         ("Movimentos", {"fields": ["recent_movements"]}),
     ]
     ordering = ["variant__sku"]
@@ -52,6 +64,30 @@ class StockAdmin(admin.ModelAdmin):
     @admin.display(description="disponível")
     def available(self, stock):
         return stock.available
+
+    @admin.display(description="lotes (primeiro a vencer primeiro)")
+    def lots_table(self, stock):
+        lots = StockLot.objects.filter(stock=stock).order_by("expires_on", "id")
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:inventory_stocklot_change", args=[lot.pk]),
+                    lot.code,
+                    f"{lot.expires_on:%d/%m/%Y}",
+                    lot.on_hand,
+                    lot.reserved,
+                    "bloqueado" if lot.is_blocked else "",
+                )
+                for lot in lots
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>lote</th><th>validade</th><th>em estoque</th><th>reservado</th>"
+            "<th>situação</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="últimos movimentos")
     def recent_movements(self, stock):
@@ -100,7 +136,7 @@ class LowStockAdmin(StockAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(available_units=F("on_hand") - F("reserved"))
+            .annotate(available_units=F("on_hand") - F("reserved") - F("unsellable"))
             .filter(available_units__lte=F("low_stock_threshold"))
             .order_by("available_units", "variant__sku")
         )
@@ -126,3 +162,104 @@ class ReservationAdmin(NoManualEditsAdmin):
     list_filter = ["state"]
     search_fields = ["order_number", "sku"]
     readonly_fields = ["order_number", "sku", "variant", "quantity", "expires_at", "state", "created_at", "updated_at"]
+
+
+class StockLotForm(forms.ModelForm):
+    """A lot's page: its data is read only; a merchandiser may only block it, with a reason."""
+
+    block_reason = forms.CharField(
+        label="Bloquear o lote (recall)",
+        required=False,
+        max_length=300,
+        help_text="Informe o motivo para bloquear: o lote deixa de ser vendido imediatamente.",
+    )
+
+    class Meta:
+        model = StockLot
+        fields: list[str] = []
+
+
+@admin.register(StockLot)
+class StockLotAdmin(admin.ModelAdmin):
+    """Lots by expiry; blocking (recall) and the customers who received a lot."""
+
+    form = StockLotForm
+    list_display = ["code", "sku", "product", "expires_on", "on_hand", "reserved", "blocked"]
+    list_filter = [("blocked_at", admin.EmptyFieldListFilter), "expires_on"]
+    list_select_related = ["stock__variant__product"]
+    search_fields = ["code", "stock__variant__sku", "stock__variant__product__name"]
+    ordering = ["expires_on", "id"]
+    actions = ["notify_customers"]
+    readonly_fields = [
+        "stock",
+        "code",
+        "manufactured_on",
+        "expires_on",
+        "on_hand",
+        "reserved",
+        "blocked_at",
+        "blocked_reason",
+        "customers_notified_at",
+        "recipients",
+    ]
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None and not obj.is_blocked:
+            fields.insert(fields.index("blocked_at"), "block_reason")
+        return fields
+
+    @admin.display(description="SKU", ordering="stock__variant__sku")
+    def sku(self, lot):
+        return lot.stock.variant.sku
+
+    @admin.display(description="produto")
+    def product(self, lot):
+        return lot.stock.variant.product.name
+
+    @admin.display(description="bloqueado", boolean=True)
+    def blocked(self, lot):
+        return lot.is_blocked
+
+    @admin.display(description="pedidos pagos que receberam o lote")
+    def recipients(self, lot):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r.order_number,
+                    r.email or "—",
+                    r.quantity,
+                    timezone.localtime(r.paid_at).strftime("%d/%m/%Y %H:%M") if r.paid_at else "",
+                )
+                for r in lot_recipients(lot=lot)
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>pedido</th><th>cliente</th><th>unidades</th><th>pago em</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def has_add_permission(self, request):
+        return False  # lots arrive with a receipt (stock page, product page, CSV)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("block_reason")
+        if reason:
+            lot_block(lot=obj, reason=reason)
+            messages.warning(request, f"Lote {obj.code} bloqueado: não será mais vendido.")
+
+    @admin.action(description="Notificar clientes (recall do lote)")
+    def notify_customers(self, request, queryset):
+        for lot in queryset:
+            try:
+                told = lot_customers_notify(lot=lot)
+            except ValidationError as error:
+                self.message_user(request, f"{lot.code}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{lot.code}: {told} cliente(s) serão avisados por e-mail.")

@@ -11,7 +11,13 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from catalog.inventory.adjustments import MANUAL_REASONS, QUANTITY_HELP, stock_edit_delta, stock_lock
+from catalog.inventory.adjustments import (
+    MANUAL_REASONS,
+    QUANTITY_HELP,
+    stock_edit_delta,
+    stock_edit_lot,
+    stock_lock,
+)
 from catalog.inventory.models import Stock
 from catalog.products.models import Variant
 
@@ -24,6 +30,18 @@ class StockMovementFields(forms.Form):
     )
     stock_quantity = forms.IntegerField(label="Quantidade", required=False, help_text=QUANTITY_HELP)
     stock_note = forms.CharField(label="Observação do movimento", required=False, max_length=500)
+    stock_lot_code = forms.CharField(
+        label="Lote",
+        required=False,
+        max_length=40,
+        help_text="Recebimento: o lote recebido (obrigatório). Outros movimentos: o lote movido (vazio: sem lote).",
+    )
+    stock_lot_expires_on = forms.DateField(
+        label="Validade do lote", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    stock_lot_manufactured_on = forms.DateField(
+        label="Fabricação do lote", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     stock_on_hand_seen = forms.IntegerField(
         label="Em estoque ao abrir a página", required=False, widget=forms.HiddenInput
     )
@@ -46,15 +64,29 @@ class StockMovementFields(forms.Form):
     def stock_movement_check(self, variant: Variant | None) -> None:
         """Validate the movement against the current stock, locking it until the admin's save commits."""
         stock = stock_lock(variant=variant) if variant is not None and variant.pk else Stock(on_hand=0, reserved=0)
+        reason = self.cleaned_data["stock_reason"]
+        try:
+            lot = stock_edit_lot(stock=stock, reason=reason, create=False, **self._lot_fields())
+        except ValidationError as error:
+            self.add_error("stock_lot_code", error)
+            return
         try:
             stock_edit_delta(
                 stock=stock,
-                reason=self.cleaned_data["stock_reason"],
+                reason=reason,
                 quantity=self.cleaned_data["stock_quantity"],
                 on_hand_seen=self.cleaned_data.get("stock_on_hand_seen"),
+                lot=lot,
             )
         except ValidationError as error:
             self.add_error("stock_quantity", error)
+
+    def _lot_fields(self) -> dict:
+        return {
+            "lot_code": self.cleaned_data.get("stock_lot_code") or "",
+            "lot_expires_on": self.cleaned_data.get("stock_lot_expires_on"),
+            "lot_manufactured_on": self.cleaned_data.get("stock_lot_manufactured_on"),
+        }
 
     def stock_movement(self) -> dict:
         """The movement's keyword arguments for ``stock_edit`` (none when no movement was asked for)."""
@@ -65,6 +97,7 @@ class StockMovementFields(forms.Form):
             "quantity": self.cleaned_data["stock_quantity"],
             "on_hand_seen": self.cleaned_data.get("stock_on_hand_seen"),
             "note": self.cleaned_data.get("stock_note", ""),
+            **self._lot_fields(),
         }
 
 

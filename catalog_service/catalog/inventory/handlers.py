@@ -34,6 +34,8 @@ def order_paid(event: OrderPaid, envelope: Envelope) -> None:
     stock_commit_order(
         order_number=event.order_number,
         lines=[(line.sku, line.quantity) for line in event.lines],
+        email=event.email,
+        paid_at=event.paid_at,
         causation_id=str(envelope.event_id),
     )
 

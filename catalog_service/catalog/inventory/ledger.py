@@ -9,18 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from catalog.inventory.models import Stock, StockMovement
+from catalog.inventory.models import Stock, StockLot, StockMovement
 
 Reason = StockMovement.Reason
 
 
 def stock_movement_record(
-    *, stock: Stock, delta: int, reason: Reason, note: str = "", reference: str = "", by=None
+    *,
+    stock: Stock,
+    delta: int,
+    reason: Reason,
+    note: str = "",
+    reference: str = "",
+    by=None,
+    lot: StockLot | None = None,
 ) -> StockMovement:
-    """Record that ``stock`` (already saved at its new level) moved by ``delta`` units for ``reason``."""
+    """Record that ``stock`` (at its new level) moved by ``delta`` units of ``lot`` (None: unlotted)."""
     return StockMovement.objects.create(
         stock=stock,
         sku=stock.variant.sku,
+        lot=lot,
         delta=delta,
         on_hand_after=stock.on_hand,
         reason=reason,

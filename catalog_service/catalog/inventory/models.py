@@ -21,6 +21,12 @@ class Stock(models.Model):
     )
     on_hand = models.IntegerField("em estoque", default=0)
     reserved = models.IntegerField("reservado", default=0, editable=False)
+    unsellable = models.IntegerField(
+        "fora de venda",
+        default=0,
+        editable=False,
+        help_text="Unidades livres em lotes bloqueados ou perto da validade (não entram no disponível).",
+    )
     low_stock_threshold = models.PositiveIntegerField("alerta de estoque baixo", default=5)
     updated_at = models.DateTimeField("atualizado em", auto_now=True)
 
@@ -32,6 +38,10 @@ class Stock(models.Model):
             models.CheckConstraint(
                 condition=models.Q(on_hand__gte=models.F("reserved")), name="stock_available_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(unsellable__gte=0, on_hand__gte=models.F("reserved") + models.F("unsellable")),
+                name="stock_unsellable_within_on_hand",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -39,7 +49,7 @@ class Stock(models.Model):
 
     @property
     def available(self) -> int:
-        return self.on_hand - self.reserved
+        return self.on_hand - self.reserved - self.unsellable
 
     @property
     def is_low(self) -> bool:
@@ -53,6 +63,47 @@ class LowStock(Stock):
         proxy = True
         verbose_name = "item com estoque baixo"
         verbose_name_plural = "estoque baixo"
+
+
+class StockLot(models.Model):
+    """One production lot of a SKU on the shelf: its code, dates and units (on hand, held by reservations).
+
+    A SKU's lots hold part or all of its ``Stock``; units received before lots existed (or without a lot)
+    are the rest, "sem lote", sellable with no expiry. Every write of a lot holds its stock row's lock, so
+    ``Stock.on_hand``/``reserved`` stay the sum of the lots plus the unlotted units. A lot is sellable
+    while it is not blocked and its expiry is at least the minimum shelf life away
+    (``catalog.inventory.lots``).
+    """
+
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="lots", verbose_name="estoque")
+    code = models.CharField("lote", max_length=40)
+    manufactured_on = models.DateField("fabricação", null=True, blank=True)
+    expires_on = models.DateField("validade")
+    on_hand = models.IntegerField("em estoque", default=0)
+    reserved = models.IntegerField("reservado", default=0)
+    blocked_at = models.DateTimeField("bloqueado em", null=True, blank=True)
+    blocked_reason = models.CharField("motivo do bloqueio", max_length=300, blank=True)
+    customers_notified_at = models.DateTimeField("clientes avisados em", null=True, blank=True)
+    created_at = models.DateTimeField("recebido em", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lote"
+        verbose_name_plural = "lotes"
+        ordering = ["expires_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stock", "code"], name="one_lot_code_per_stock"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0, on_hand__gte=models.F("reserved")), name="lot_reserved_within"
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_on"], name="stock_lot_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.code} (validade {self.expires_on:%d/%m/%Y})"
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
 
 
 class Reservation(models.Model):
@@ -73,6 +124,10 @@ class Reservation(models.Model):
     quantity = models.PositiveIntegerField("quantidade")
     expires_at = models.DateTimeField("expira em")
     state = models.CharField("situação", max_length=10, choices=State.choices, default=State.ACTIVE)
+    customer_email = models.EmailField(
+        "e-mail do cliente", blank=True, help_text="Do pedido pago: para avisar o cliente de um recall do lote."
+    )
+    paid_at = models.DateTimeField("pago em", null=True, blank=True)
     created_at = models.DateTimeField("criada em", auto_now_add=True)
     updated_at = models.DateTimeField("atualizada em", auto_now=True)
 
@@ -86,14 +141,34 @@ class Reservation(models.Model):
         return f"{self.order_number} {self.sku} x{self.quantity} ({self.state})"
 
 
+class ReservationLot(models.Model):
+    """Which lot (FEFO) holds, then sold, a reservation's units; ``lot`` None: the unlotted units."""
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, related_name="allocations", verbose_name="reserva"
+    )
+    lot = models.ForeignKey(
+        StockLot, null=True, on_delete=models.PROTECT, related_name="allocations", verbose_name="lote"
+    )
+    quantity = models.PositiveIntegerField("quantidade")
+
+    class Meta:
+        verbose_name = "lote da reserva"
+        verbose_name_plural = "lotes da reserva"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.reservation.order_number} {self.lot or 'sem lote'} x{self.quantity}"
+
+
 class StockMovement(models.Model):
     """One change of a SKU's units on hand: the stock ledger. Rows are only ever added, never edited.
 
     Every write of ``Stock.on_hand`` adds one (admin adjustment, sale, cancellation, CSV import, seed),
     in the transaction of the change, so a SKU's deltas add up to its on hand and ``on_hand_after``
     reads like a bank statement. Reservations are not movements (they hold units; the ``Reservation``
-    rows record them); the sale is, when the reservation is committed. Stock by lot (issue 18) adds a
-    nullable lot column: a movement then moves the units of one lot.
+    rows record them); the sale is, when the reservation is committed. A movement of a lot names it
+    (``lot``); None moves the unlotted units.
     """
 
     class Reason(models.TextChoices):
@@ -112,6 +187,9 @@ class StockMovement(models.Model):
         Stock, null=True, on_delete=models.SET_NULL, related_name="movements", verbose_name="estoque"
     )
     sku = models.CharField("SKU", max_length=64)
+    lot = models.ForeignKey(
+        StockLot, null=True, blank=True, on_delete=models.PROTECT, related_name="movements", verbose_name="lote"
+    )
     delta = models.IntegerField("variação")
     on_hand_after = models.IntegerField("em estoque depois")
     reason = models.CharField("motivo", max_length=20, choices=Reason.choices)

@@ -1,10 +1,11 @@
 """Stock writes of the orders saga: reservations (all lines or none), commit on payment, release, expiry.
 
-Reservations never make availability negative: each line is taken with one conditional UPDATE
-(``reserved = reserved + q WHERE on_hand - reserved >= q``) in SKU order inside one transaction, and
-the table's check constraints refuse anything else. Every step is idempotent by order number. Units
-that leave or come back on hand (a sale, a paid order's cancellation) are recorded in the stock ledger;
-the merchandisers' edits are ``catalog.inventory.adjustments``.
+Reservations never make availability negative: each line locks its stock row (in SKU order, inside
+one transaction, so concurrent orders cannot deadlock) and is allocated FEFO from the SKU's sellable
+lots (``catalog.inventory.lots``); the tables' check constraints refuse anything else. Every step is
+idempotent by order number. Units that leave or come back on hand (a sale, a paid order's
+cancellation) are recorded in the stock ledger, lot by lot; the merchandisers' edits are
+``catalog.inventory.adjustments``.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.inventory.ledger import stock_movement_record
-from catalog.inventory.models import Reservation, Stock, StockMovement
+from catalog.inventory.lots import Allocation, NotEnoughSellable, allocate, stock_save
+from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
 from catalog.products.models import Variant
 from common.events import publish
 from common.events.contracts.catalog import (
+    LotAllocation,
+    LotLevel,
     RejectedLine,
     StockChanged,
     StockCommitFailed,
@@ -52,22 +56,31 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
         Stock.objects.filter(variant_id__in=set(variant_ids))
         .order_by("variant__sku")
         .values(
+            "variant_id",
             "variant__sku",
             "variant__product_id",
             "variant__product__name",
             "on_hand",
             "reserved",
+            "unsellable",
             "low_stock_threshold",
         )
     )
     product_in_stock_refresh(product_ids={row["variant__product_id"] for row in rows})
+    lots: dict[int, list[LotLevel]] = {}
+    for lot in StockLot.objects.filter(stock_id__in={row["variant_id"] for row in rows}, on_hand__gt=0).order_by(
+        "expires_on", "id"
+    ):
+        level = LotLevel(lot=lot.code, expires_on=lot.expires_on, on_hand=lot.on_hand, blocked=lot.is_blocked)
+        lots.setdefault(lot.stock_id, []).append(level)
     for row in rows:
         event = StockChanged(
             sku=row["variant__sku"],
             product_name=row["variant__product__name"],
             on_hand=row["on_hand"],
-            available=row["on_hand"] - row["reserved"],
+            available=row["on_hand"] - row["reserved"] - row["unsellable"],
             low_stock_threshold=row["low_stock_threshold"],
+            lots=lots.get(row["variant_id"], []),
         )
         publish(event, key=row["variant__sku"], causation_id=causation_id)
     catalog_cache_bump()
@@ -89,21 +102,18 @@ def stock_reserve_order(
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
         variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
-        reserved = False
+        allocations: dict[str, list[Allocation]] = {}
         if len(variant_ids) == len(quantities):
             try:
                 with transaction.atomic():
                     for sku in sorted(quantities):  # a fixed order: concurrent orders cannot deadlock
-                        taken = Stock.objects.filter(
-                            variant_id=variant_ids[sku], on_hand__gte=F("reserved") + quantities[sku]
-                        ).update(reserved=F("reserved") + quantities[sku])
-                        if not taken:
-                            raise _ReservationFailed(sku)
-                reserved = True
-            except (_ReservationFailed, IntegrityError):
-                reserved = False
+                        stock = _stock_locked(variant_id=variant_ids[sku])
+                        allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
+            except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
+                allocations = {}
+        reserved = bool(allocations)
         state = State.ACTIVE if reserved else State.REJECTED
-        Reservation.objects.bulk_create(
+        rows = Reservation.objects.bulk_create(
             [
                 Reservation(
                     order_number=order_number,
@@ -117,8 +127,20 @@ def stock_reserve_order(
             ]
         )
         if reserved:
+            for row in rows:
+                _allocations_record(reservation=row, allocations=allocations[row.sku])
             lines_out = [Line(sku=sku, quantity=quantity) for sku, quantity in sorted(quantities.items())]
-            event = StockReserved(order_number=order_number, lines=lines_out, expires_at=expires_at)
+            event = StockReserved(
+                order_number=order_number,
+                lines=lines_out,
+                expires_at=expires_at,
+                lots=[
+                    LotAllocation(sku=sku, lot=taken.lot.code, expires_on=taken.lot.expires_on, quantity=taken.quantity)
+                    for sku in sorted(allocations)
+                    for taken in allocations[sku]
+                    if taken.lot is not None
+                ],
+            )
             publish(event, key=order_number, causation_id=causation_id)
             stock_changed_publish(variant_ids=variant_ids.values(), causation_id=causation_id)
         else:
@@ -128,13 +150,19 @@ def stock_reserve_order(
     return reserved
 
 
+def _allocations_record(*, reservation: Reservation, allocations: list[Allocation]) -> None:
+    ReservationLot.objects.bulk_create(
+        [ReservationLot(reservation=reservation, lot=taken.lot, quantity=taken.quantity) for taken in allocations]
+    )
+
+
 def _publish_rejection(
     *, order_number: str, quantities: Counter, variant_ids: dict[str, int], causation_id: str | None
 ) -> None:
     available = {
-        row["variant__sku"]: row["on_hand"] - row["reserved"]
+        row["variant__sku"]: max(0, row["on_hand"] - row["reserved"] - row["unsellable"])
         for row in Stock.objects.filter(variant_id__in=variant_ids.values()).values(
-            "variant__sku", "on_hand", "reserved"
+            "variant__sku", "on_hand", "reserved", "unsellable"
         )
     }
     short = [
@@ -159,7 +187,12 @@ class CommitFailure(StrEnum):
 
 
 def stock_commit_order(
-    *, order_number: str, lines: Iterable[tuple[str, int]] = (), causation_id: str | None = None
+    *,
+    order_number: str,
+    lines: Iterable[tuple[str, int]] = (),
+    email: str = "",
+    paid_at: datetime | None = None,
+    causation_id: str | None = None,
 ) -> int:
     """The order was paid: its reserved units leave the shelf (on hand and reserved both drop).
 
@@ -168,7 +201,8 @@ def stock_commit_order(
     taken and those units are promised to no other order; a released one (the order was cancelled)
     never is. Every line that cannot be covered is announced with ``catalog.stock_commit_failed`` (the
     lines that could be covered stay committed: the order's cancellation gives them back). ``lines``,
-    the paid order's own, name the lines catalog never reserved. Returns the lines committed.
+    the paid order's own, name the lines catalog never reserved. The customer's ``email`` is kept on
+    the committed lines, so a recall of their lot can reach them. Returns the lines committed.
     """
     paid_quantities: Counter = Counter()
     for sku, quantity in lines:
@@ -189,7 +223,7 @@ def stock_commit_order(
             else:
                 uncovered[row.sku] = (row.quantity, failure)
         Reservation.objects.filter(pk__in=[row.pk for row in committed]).update(
-            state=State.COMMITTED, updated_at=timezone.now()
+            state=State.COMMITTED, customer_email=email, paid_at=paid_at or timezone.now(), updated_at=timezone.now()
         )
         if committed:
             stock_changed_publish(variant_ids=[row.variant_id for row in committed], causation_id=causation_id)
@@ -199,25 +233,59 @@ def stock_commit_order(
 
 
 def _commit_line(row: Reservation) -> CommitFailure | None:
-    """Take one reservation's units off the shelf (recorded as a sale): None when done, else why not."""
+    """Take one reservation's units off the shelf, lot by lot (each a sale in the ledger): None when
+    done, else why not. An expired hold is allocated again (FEFO) while sellable units are free; a
+    hold on a lot blocked since (a recall) moves to other sellable lots, or is let go (the line is
+    then not covered, and marked expired: a redelivered payment commits it if units came back)."""
     if row.variant_id is None or row.state == State.REJECTED:
         return CommitFailure.NOT_RESERVED
     if row.state == State.RELEASED:
         return CommitFailure.RESERVATION_RELEASED
     stock = _stock_locked(variant_id=row.variant_id)
     if row.state == State.ACTIVE:
-        stock.reserved -= row.quantity
-    elif stock.on_hand - stock.reserved < row.quantity:  # expired, and its units went to other orders
-        return CommitFailure.INSUFFICIENT_STOCK
-    stock.on_hand -= row.quantity
-    stock.save(update_fields=["on_hand", "reserved", "updated_at"])
-    stock_movement_record(stock=stock, delta=-row.quantity, reason=Reason.SALE, reference=row.order_number)
+        held = list(row.allocations.select_related("lot"))
+        if any(taken.lot is not None and taken.lot.is_blocked for taken in held):
+            _allocations_release(stock=stock, reservation=row, allocations=held)
+            held = []
+    else:
+        held = []
+    if not held:
+        try:
+            taken = allocate(stock=stock, quantity=row.quantity)
+        except NotEnoughSellable:
+            if row.state == State.ACTIVE:  # its hold was on a blocked lot and was let go: now like an
+                stock_save(stock=stock)  # expired hold, committed by a later payment if units come back
+                Reservation.objects.filter(pk=row.pk).update(state=State.EXPIRED, updated_at=timezone.now())
+            return CommitFailure.INSUFFICIENT_STOCK
+        held = [ReservationLot(reservation=row, lot=t.lot, quantity=t.quantity) for t in taken]
+        ReservationLot.objects.bulk_create(held)
+    for taken in held:
+        if taken.lot is not None:
+            StockLot.objects.filter(pk=taken.lot.pk).update(
+                on_hand=F("on_hand") - taken.quantity, reserved=F("reserved") - taken.quantity
+            )
+        stock.on_hand -= taken.quantity
+        stock.reserved -= taken.quantity
+        stock_movement_record(
+            stock=stock, delta=-taken.quantity, reason=Reason.SALE, reference=row.order_number, lot=taken.lot
+        )
+    stock_save(stock=stock)
     return None
 
 
+def _allocations_release(*, stock: Stock, reservation: Reservation, allocations: list[ReservationLot]) -> None:
+    """Give a live hold's units back to its lots (the stock row is locked; the caller saves it)."""
+    for taken in allocations:
+        if taken.lot is not None:
+            StockLot.objects.filter(pk=taken.lot_id).update(reserved=F("reserved") - taken.quantity)
+    stock.reserved -= reservation.quantity
+    ReservationLot.objects.filter(pk__in=[taken.pk for taken in allocations]).delete()
+
+
 def _stock_locked(*, variant_id: int) -> Stock:
-    """A stock row (with its variant, for the ledger) locked until the transaction ends."""
-    return Stock.objects.select_for_update(of=("self",)).select_related("variant").get(variant_id=variant_id)
+    """A stock row (with its variant and product, for the ledger and the shelf life) locked until the
+    transaction ends."""
+    return Stock.objects.select_for_update(of=("self",)).select_related("variant__product").get(variant_id=variant_id)
 
 
 def _publish_commit_failure(
@@ -273,15 +341,24 @@ def stock_release_order(
         moved = []
         for row in rows:
             if row.state == State.ACTIVE:
-                Stock.objects.filter(variant_id=row.variant_id).update(reserved=F("reserved") - row.quantity)
+                stock = _stock_locked(variant_id=row.variant_id)
+                _allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
+                stock_save(stock=stock)
                 moved.append(row.variant_id)
             elif row.state == State.COMMITTED:
                 stock = _stock_locked(variant_id=row.variant_id)
-                stock.on_hand += row.quantity
-                stock.save(update_fields=["on_hand", "updated_at"])
-                stock_movement_record(
-                    stock=stock, delta=row.quantity, reason=Reason.CANCELLATION, reference=order_number
-                )
+                for taken in row.allocations.select_related("lot"):  # back into the lots they left
+                    if taken.lot is not None:
+                        StockLot.objects.filter(pk=taken.lot_id).update(on_hand=F("on_hand") + taken.quantity)
+                    stock.on_hand += taken.quantity
+                    stock_movement_record(
+                        stock=stock,
+                        delta=taken.quantity,
+                        reason=Reason.CANCELLATION,
+                        reference=order_number,
+                        lot=taken.lot,
+                    )
+                stock_save(stock=stock)
                 moved.append(row.variant_id)
         new_state = State.EXPIRED if expired or overdue_before is not None else State.RELEASED
         Reservation.objects.filter(pk__in=[row.pk for row in rows]).update(state=new_state, updated_at=timezone.now())

@@ -4,17 +4,25 @@ data, events and the cache follow (save_model / save_related / actions)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import models
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Stock
-from catalog.products.admin_forms import CatalogImportForm, PriceChangeForm, VariantStockForm, VariantStockFormSet
+from catalog.products.admin_forms import (
+    CatalogImportForm,
+    PriceChangeForm,
+    ProductForm,
+    ProductImageForm,
+    VariantStockForm,
+    VariantStockFormSet,
+)
+from catalog.products.images import product_image_save
 from catalog.products.models import (
     Attribute,
     Brand,
@@ -44,7 +52,7 @@ class LowStockFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "low":
             low = Stock.objects.filter(
-                variant__product=OuterRef("pk"), low_stock_threshold__gte=F("on_hand") - F("reserved")
+                variant__product=OuterRef("pk"), low_stock_threshold__gte=F("on_hand") - F("reserved") - F("unsellable")
             )
             return queryset.filter(Exists(low))
         return queryset
@@ -68,6 +76,9 @@ class VariantInline(admin.TabularInline):
         "stock_levels",
         "stock_reason",
         "stock_quantity",
+        "stock_lot_code",
+        "stock_lot_expires_on",
+        "stock_lot_manufactured_on",
         "stock_note",
         "stock_on_hand_seen",
         "low_stock_threshold",
@@ -92,15 +103,29 @@ class AttributeValueInline(admin.TabularInline):
 
 
 class ImageInline(admin.TabularInline):
+    """Photos in order, each uploaded (thumbnail made at upload) or an external URL, optionally of a shade."""
+
     model = ProductImage
+    form = ProductImageForm
     extra = 0
-    fields = ["url", "alt_text", "position"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["preview", "file", "url", "variant", "alt_text", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="miniatura")
+    def preview(self, image):
+        return _thumbnail(image.thumbnail_url or image.url, image.alt_text)
+
+
+def _thumbnail(url: str | None, alt: str = "") -> str:
+    if not url:
+        return "—"
+    return format_html('<img src="{}" alt="{}" style="max-width:64px;max-height:64px">', url, alt)
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "category", "is_published", "price_from", "created_at"]
+    form = ProductForm
+    list_display = ["list_thumbnail", "name", "brand", "category", "is_published", "price_from", "created_at"]
     list_filter = ["is_published", "brand", "category", LowStockFilter]
     list_select_related = ["brand", "category"]
     search_fields = ["name", "slug", "variants__sku"]
@@ -112,9 +137,28 @@ class ProductAdmin(admin.ModelAdmin):
     change_list_template = "admin/products/product/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "brand", "category", "product_type", "description", "is_published"]}),
+        (
+            "Regulatório (ANVISA, INCI)",
+            {"fields": ["ingredients", "allergens", "anvisa_number", "anvisa_risk_grade", "pao_months"]},
+        ),
         ("SEO", {"fields": ["seo_title", "seo_description"]}),
         ("Derived", {"fields": ["price_from", "published_at", "created_at", "updated_at"]}),
     ]
+
+    def get_queryset(self, request):
+        first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                first_thumbnail=Subquery(first.values("thumbnail_url")[:1]),
+                first_image=Subquery(first.values("url")[:1]),
+            )
+        )
+
+    @admin.display(description="foto")
+    def list_thumbnail(self, product):
+        return _thumbnail(product.first_thumbnail or product.first_image, product.name)
 
     def save_model(self, request, obj, form, change):
         obj._was_published = product_save(product=obj)
@@ -128,7 +172,14 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Variants are saved, then their stock: the threshold only when it was changed, units only
-        through the movement asked for (a product save never writes a loaded on-hand level back)."""
+        through the movement asked for (a product save never writes a loaded on-hand level back).
+        Images go through ``product_image_save`` (size and thumbnail at upload)."""
+        if formset.model is ProductImage:
+            for image in formset.save(commit=False):
+                product_image_save(image=image)
+            for image in formset.deleted_objects:
+                image.delete()
+            return
         formset.save()
         if formset.model is not Variant:
             return

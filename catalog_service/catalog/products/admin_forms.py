@@ -2,14 +2,87 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 
 from catalog.inventory.admin_forms import StockMovementFields
-from catalog.products.models import Variant
+from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
+from catalog.products.models import Product, ProductImage, Variant
+
+#: INCI lists are pasted from labels: "AQUA, GLYCERIN, 1,2-HEXANEDIOL" (a comma inside a name has no
+#: space after it), or one name per line.
+SHADE_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+INCI_SEPARATOR = re.compile(r"\s*(?:\n|;|,\s)\s*")
+
+
+class ProductForm(forms.ModelForm):
+    """The product page: INCI ingredients as label text, allergens as checkboxes."""
+
+    ingredients = forms.CharField(
+        label="Ingredientes (INCI)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Na ordem do rótulo, separados por vírgula e espaço ou um por linha (ex.: AQUA, GLYCERIN).",
+    )
+    allergens = forms.MultipleChoiceField(
+        label="Alergênicos (fragrância, Reg. UE 2023/1545)",
+        required=False,
+        choices=ALLERGEN_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Product
+        fields = ["ingredients", "allergens"]  # the admin adds its fieldsets' fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.ingredients, list):
+            self.initial["ingredients"] = ", ".join(self.instance.ingredients)
+
+    def clean_ingredients(self) -> list[str]:
+        text = self.cleaned_data.get("ingredients") or ""
+        names = [inci_normalize(name) for name in INCI_SEPARATOR.split(text.strip()) if name.strip()]
+        try:
+            validate_ingredients(names)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return names
+
+    def clean_allergens(self) -> list[str]:
+        return sorted(self.cleaned_data.get("allergens") or [])
+
+
+class ShadeHexWidget(forms.TextInput):
+    """The shade's #RRGGBB as text (empty: no shade), with a colour picker that fills it and a swatch
+    showing the colour beside it. The picker never submits (it has no name): a variant without a shade
+    stays without one."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 8, "maxlength": 7, "placeholder": "#C8787E", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        text = super().render(name, value, attrs, renderer)
+        colour = value if isinstance(value, str) and SHADE_HEX.match(value) else ""
+        return format_html(
+            '<span class="shade-field">{}'
+            '<input type="color" class="shade-picker" value="{}" aria-label="Escolher a cor do tom" '
+            "oninput=\"var t=this.parentNode.querySelector('input[type=text]');t.value=this.value.toUpperCase();"
+            'this.nextElementSibling.style.background=this.value;">'
+            '<span class="shade-swatch" title="{}" style="display:inline-block;width:1.4em;height:1.4em;'
+            'border:1px solid #999;border-radius:50%;vertical-align:middle;margin-left:.3em;background:{}"></span>'
+            "</span>",
+            text,
+            colour or "#FFFFFF",
+            colour or "sem cor",
+            colour or "transparent",
+        )
 
 
 class VariantStockForm(StockMovementFields, forms.ModelForm):
@@ -21,6 +94,8 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
     class Meta:
         model = Variant
         fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position"]
+        widgets = {"shade_hex": ShadeHexWidget}
+        labels = {"shade_hex": "Cor do tom"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,3 +149,18 @@ class CatalogImportForm(forms.Form):
             return upload.name, upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError("The file is not UTF-8 text.")
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ["file", "url", "variant", "alt_text", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("DELETE") and not cleaned.get("file") and not cleaned.get("url"):
+            raise forms.ValidationError("Envie um arquivo ou informe a URL da foto.", code="image_required")
+        variant = cleaned.get("variant")
+        if variant is not None and self.instance.product_id and variant.product_id != self.instance.product_id:
+            self.add_error("variant", "Escolha um tom deste produto.")
+        return cleaned

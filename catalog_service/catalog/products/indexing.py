@@ -4,7 +4,7 @@ inventory, the CSV import, the seed) calls in here; no other module writes these
 
 PostgreSQL: ``search_document`` is a weighted tsvector (A: name, brand, SKUs split into their parts
 ("VLB-BAT-00161-01" -> vlb bat 00161 01, as a query is split) and variant names;
-B: attribute values, category and product type; C: description), built with the accent-free
+B: attribute values, category, product type and INCI ingredients; C: description), built with the accent-free
 Portuguese configuration ``catalog_pt`` (stems) and ``catalog_simple`` (whole words, for prefixes),
 both created in ``catalog/search/migrations/0002``. Everywhere: ``search_text`` (the accent-folded words
 of the name, A, B and C, in that order, for the SQLite search); the words go to search's lexicon (typo
@@ -50,11 +50,20 @@ def product_index_refresh(*, product_ids: Iterable[int]) -> None:
 def _refresh_chunk(ids: list[int]) -> None:
     products = list(
         Product.objects.filter(pk__in=ids).values(
-            "id", "name", "description", "brand__name", "category__name", "product_type__name"
+            "id", "name", "description", "brand__name", "category__name", "product_type__name", "ingredients"
         )
     )
     variants: dict[int, list[dict]] = defaultdict(list)
-    variant_fields = ("product_id", "sku", "name", "size", "price", "stock__on_hand", "stock__reserved")
+    variant_fields = (
+        "product_id",
+        "sku",
+        "name",
+        "size",
+        "price",
+        "stock__on_hand",
+        "stock__reserved",
+        "stock__unsellable",
+    )
     for row in Variant.objects.filter(product_id__in=ids).values(*variant_fields):
         variants[row["product_id"]].append(row)
     attributes: dict[int, list[str]] = defaultdict(list)
@@ -72,9 +81,18 @@ def _refresh_chunk(ids: list[int]) -> None:
                 *(f"{' '.join(words(v['sku']))} {v['name']} {v['size']}" for v in own),
             ]
         )
-        b_text = " ".join([*attributes[product["id"]], product["category__name"], product["product_type__name"]])
+        b_text = " ".join(
+            [
+                *attributes[product["id"]],
+                product["category__name"],
+                product["product_type__name"],
+                *(product["ingredients"] or []),
+            ]
+        )
         price_from = min((v["price"] for v in own), default=None)
-        in_stock = any((v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) for v in own)
+        in_stock = any(
+            (v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) + (v["stock__unsellable"] or 0) for v in own
+        )
         search_text = search_fields_text(
             name=product["name"],
             a=a_text[len(product["name"]) :],
@@ -101,7 +119,9 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     """Keep ``in_stock`` right after inventory's stock moved. Only a product whose flag flips is written (so
     concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks)."""
     available = Exists(
-        Variant.objects.filter(product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved")).values("pk")
+        Variant.objects.filter(
+            product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved") + F("stock__unsellable")
+        ).values("pk")
     )
     for product_id in sorted(product_ids):
         Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)

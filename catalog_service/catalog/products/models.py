@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Left, Upper
 
+from catalog.products.compliance import validate_allergens, validate_anvisa_number, validate_ingredients
 from catalog.products.validators import shade_hex_validator, validate_ean13
 
 CURRENCY = "BRL"
@@ -34,6 +35,13 @@ class Category(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     position = models.PositiveIntegerField(default=0)
+    min_shelf_life_days = models.PositiveIntegerField(
+        "validade mínima para venda (dias)",
+        null=True,
+        blank=True,
+        help_text="Um lote só é vendido enquanto faltarem ao menos estes dias para a validade. "
+        "Vazio: o da categoria-mãe ou o padrão da loja (CATALOG_MIN_SHELF_LIFE_DAYS).",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -102,6 +110,24 @@ class Product(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     seo_title = models.CharField(max_length=70, blank=True)
     seo_description = models.CharField(max_length=160, blank=True)
+    ingredients = models.JSONField(
+        "ingredientes (INCI)",
+        default=list,
+        blank=True,
+        validators=[validate_ingredients],
+        help_text="Nomes INCI na ordem do rótulo (maior concentração primeiro).",
+    )
+    allergens = models.JSONField("alergênicos (fragrância)", default=list, blank=True, validators=[validate_allergens])
+    anvisa_number = models.CharField("número ANVISA", max_length=20, blank=True, validators=[validate_anvisa_number])
+    anvisa_risk_grade = models.PositiveSmallIntegerField(
+        "grau de risco ANVISA", null=True, blank=True, choices=[(1, "Grau 1"), (2, "Grau 2")]
+    )
+    pao_months = models.PositiveSmallIntegerField(
+        "validade após aberto (PAO, meses)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept by the services (catalog.products.services.product_sync, catalog.inventory.services): the lowest
@@ -139,10 +165,30 @@ class ProductAttributeValue(models.Model):
 
 
 class ProductImage(models.Model):
+    """A product photo: uploaded (stored through Django's storage API, thumbnail made once at upload)
+    or an external URL. ``url``/``thumbnail_url``/``width``/``height`` are what the API shows, kept by
+    ``catalog.products.images`` so reads never touch the storage."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    url = models.URLField(max_length=500)
-    alt_text = models.CharField(max_length=200, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    variant = models.ForeignKey(
+        "Variant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="images",
+        verbose_name="tom",
+        help_text="Opcional: a foto de um tom.",
+    )
+    file = models.ImageField("arquivo", upload_to="products/%Y/%m", blank=True, max_length=300)
+    thumbnail = models.ImageField("miniatura", upload_to="products/thumbnails/%Y/%m", blank=True, editable=False)
+    url = models.CharField(
+        "URL", max_length=500, blank=True, help_text="Uma foto externa (em vez de enviar um arquivo)."
+    )
+    thumbnail_url = models.CharField(max_length=500, blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField("texto alternativo", max_length=200, blank=True)
+    position = models.PositiveIntegerField("posição", default=0)
 
     class Meta:
         ordering = ["position", "id"]

@@ -23,6 +23,8 @@ class ProductListQuery(Schema):
     min_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     max_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     in_stock: bool | None = None
+    free_of: list[str] | None = Field(None, max_length=10)
+    allergen_free: list[str] | None = Field(None, max_length=10)
     sort: SortOption | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(24, ge=1, le=100)
@@ -59,7 +61,15 @@ class AttributeOut(Schema):
 
 class ImageOut(Schema):
     url: str
-    alt_text: str
+    thumbnail_url: str | None
+    alt: str
+    width: int | None
+    height: int | None
+
+
+class ShadeOut(Schema):
+    name: str
+    hex: str
 
 
 class VariantOut(Schema):
@@ -69,6 +79,12 @@ class VariantOut(Schema):
     currency: str
     available: int
     attributes: list[AttributeOut]
+    shade: ShadeOut | None
+
+
+class AnvisaOut(Schema):
+    number: str | None
+    risk_grade: int | None
 
 
 class InstallmentsHintOut(Schema):
@@ -86,6 +102,10 @@ class ProductDetailOut(Schema):
     category: Ref
     attributes: list[AttributeOut]
     images: list[ImageOut]
+    ingredients: list[str]
+    allergens: list[str]
+    anvisa: AnvisaOut
+    pao_months: int | None
     variants: list[VariantOut]
     installments: InstallmentsHintOut | None = None
 

@@ -8,6 +8,7 @@ whatever the page size or the number of variants.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left, Upper
 
+from catalog.products.compliance import inci_normalize
 from catalog.products.models import (
     CURRENCY,
     Attribute,
@@ -74,6 +76,12 @@ def attribute_filters(query: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(found[:MAX_ATTRIBUTE_FILTERS])
 
 
+def json_element(text: str) -> str:
+    """``text`` as it appears as an element of a stored JSON list of strings (quoted), so a match is a
+    whole element (``"AQUA"`` does not match ``"AQUA ROSAE"``) on PostgreSQL and SQLite alike."""
+    return json.dumps(text)
+
+
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -111,6 +119,10 @@ def product_list_queryset(filters: ProductFilters) -> QuerySet[Product] | None:
         products = products.filter(in_stock=True)
     for code, value in filters.attributes:
         products = products.filter(_attribute_condition(code, value))
+    for ingredient in params.free_of or ():  # "sem <ingrediente>": no INCI name of the list equals it
+        products = products.exclude(ingredients__icontains=json_element(inci_normalize(ingredient)))
+    for allergen in params.allergen_free or ():
+        products = products.exclude(allergens__icontains=json_element(allergen.strip().lower()))
     sort = params.sort or ("relevance" if params.q else "-created")
     if params.q:
         products = product_search(products, query=params.q)
@@ -176,7 +188,21 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
     """The published product's page as a plain dict (four queries), or None when unknown or unpublished."""
     product = (
         Product.objects.filter(slug=slug, is_published=True)
-        .values("id", "slug", "name", "description", "brand__slug", "brand__name", "category__slug", "category__name")
+        .values(
+            "id",
+            "slug",
+            "name",
+            "description",
+            "brand__slug",
+            "brand__name",
+            "category__slug",
+            "category__name",
+            "ingredients",
+            "allergens",
+            "anvisa_number",
+            "anvisa_risk_grade",
+            "pao_months",
+        )
         .first()
     )
     if product is None:
@@ -186,11 +212,15 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         .order_by("attribute__position", "attribute__code")
         .values_list("attribute__code", "attribute__name", "value", "attribute__unit")
     )
-    images = ProductImage.objects.filter(product_id=product["id"]).order_by("position", "id").values("url", "alt_text")
+    images = (
+        ProductImage.objects.filter(product_id=product["id"])
+        .order_by("position", "id")
+        .values("url", "thumbnail_url", "alt_text", "width", "height")
+    )
     variants = list(
         Variant.objects.filter(product_id=product["id"])
         .order_by("position", "id")
-        .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved")
+        .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved", "stock__unsellable")
     )
     return {
         "installments": _installments_hint(variants),
@@ -200,18 +230,37 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         "brand": {"slug": product["brand__slug"], "name": product["brand__name"]},
         "category": {"slug": product["category__slug"], "name": product["category__name"]},
         "attributes": [_attribute_out(*row) for row in attributes],
-        "images": list(images),
+        "images": [
+            {
+                "url": image["url"],
+                "thumbnail_url": image["thumbnail_url"] or None,
+                "alt": image["alt_text"],
+                "width": image["width"],
+                "height": image["height"],
+            }
+            for image in images
+        ],
+        "ingredients": product["ingredients"] or [],
+        "allergens": product["allergens"] or [],
+        "anvisa": {"number": product["anvisa_number"] or None, "risk_grade": product["anvisa_risk_grade"]},
+        "pao_months": product["pao_months"],
         "variants": [
             {
                 "sku": variant["sku"],
                 "name": variant["name"],
                 "price": money(variant["price"]),
                 "currency": CURRENCY,
-                "available": max(0, (variant["stock__on_hand"] or 0) - (variant["stock__reserved"] or 0)),
+                "available": max(
+                    0,
+                    (variant["stock__on_hand"] or 0)
+                    - (variant["stock__reserved"] or 0)
+                    - (variant["stock__unsellable"] or 0),
+                ),
                 "attributes": [
                     *([_attribute_out("shade_hex", "Cor", variant["shade_hex"])] if variant["shade_hex"] else []),
                     *([_attribute_out("size", "Tamanho", variant["size"])] if variant["size"] else []),
                 ],
+                "shade": {"name": variant["name"], "hex": variant["shade_hex"]} if variant["shade_hex"] else None,
             }
             for variant in variants
         ],
@@ -238,8 +287,10 @@ def brand_list() -> list[dict[str, str]]:
 def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
     """``[{sku, available}]`` in the order asked; unknown SKUs are left out."""
     rows = {
-        row["sku"]: (row["stock__on_hand"] or 0) - (row["stock__reserved"] or 0)
-        for row in Variant.objects.filter(sku__in=skus).values("sku", "stock__on_hand", "stock__reserved")
+        row["sku"]: (row["stock__on_hand"] or 0) - (row["stock__reserved"] or 0) - (row["stock__unsellable"] or 0)
+        for row in Variant.objects.filter(sku__in=skus).values(
+            "sku", "stock__on_hand", "stock__reserved", "stock__unsellable"
+        )
     }
     seen: set[str] = set()
     answer = []

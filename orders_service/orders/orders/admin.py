@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -37,8 +37,19 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("sku", "name", "quantity", "unit_price", "line_total")
+    fields = ("sku", "name", "quantity", "unit_price", "line_total", "lots_display")
     readonly_fields = fields
+
+    @admin.display(description="lotes (validade)")
+    def lots_display(self, line):
+        """The lots catalog sold the line from, e.g. "L2401 (val. 31/01/2027): 2 un."."""
+        return (
+            "; ".join(
+                f"{lot['lot']} (val. {date.fromisoformat(lot['expires_on']):%d/%m/%Y}): {lot['quantity']} un."
+                for lot in line.lots
+            )
+            or "—"
+        )
 
 
 class PaymentSessionInline(ReadOnlyInline):

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from common.events import Envelope
 from common.events.contracts.catalog import StockCommitFailed, StockRejected, StockReserved
-from orders.orders.services import order_stock_commit_failed, order_stock_rejected, order_stock_reserved
+from orders.orders.services import (
+    order_lines_lots_record,
+    order_stock_commit_failed,
+    order_stock_rejected,
+    order_stock_reserved,
+)
 
 
 def stock_reserved(event: StockReserved, envelope: Envelope) -> None:
     order_stock_reserved(number=event.order_number, reserved_until=event.expires_at)
+    if event.lots:
+        order_lines_lots_record(
+            number=event.order_number,
+            lots=[(lot.sku, lot.lot, lot.expires_on, lot.quantity) for lot in event.lots],
+        )
 
 
 def stock_rejected(event: StockRejected, envelope: Envelope) -> None:

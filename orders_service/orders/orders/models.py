@@ -50,6 +50,12 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    lots = models.JSONField(
+        "lotes",
+        default=list,
+        blank=True,
+        help_text="Lotes que catalog reservou para a linha: [{lot, expires_on, quantity}] (recall por lote).",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -190,6 +190,17 @@ def order_place(
 
 def _locked(number: str) -> Order | None:
     return Order.objects.select_for_update().filter(number=number).first()
+
+
+def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int]]) -> None:
+    """Keep the lots catalog took for each line (FEFO), so support sees them and a recall finds the
+    order. Idempotent: the lines' lots are replaced by the event's."""
+    by_sku: dict[str, list[dict]] = {}
+    for sku, lot, expires_on, quantity in lots:
+        by_sku.setdefault(sku, []).append({"lot": lot, "expires_on": expires_on.isoformat(), "quantity": quantity})
+    for line in OrderLine.objects.filter(order__number=number, sku__in=by_sku):
+        line.lots = by_sku[line.sku]
+        line.save(update_fields=["lots"])
 
 
 def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:

@@ -7,6 +7,7 @@ resets, the event id; the send itself runs in a Celery worker after the consumer
 from __future__ import annotations
 
 from common.events.contracts.accounts import PasswordResetRequested, PasswordResetRequestedSealed, UserRegistered
+from common.events.contracts.catalog import LotRecalled
 from common.events.contracts.orders import (
     OrderCancelled,
     OrderConfirmationResendRequested,
@@ -131,3 +132,25 @@ def order_rejected(event: OrderRejected, envelope: Envelope) -> None:
         event_id=envelope.event_id,
         context={"order_number": event.order_number, "reason": event.reason},
     )
+
+
+def lot_recalled(event: LotRecalled, envelope: Envelope) -> None:
+    """Tell every customer who received a recalled lot (one email per lot and order: a second notice
+    of the same recall, listing more orders, emails only the new ones)."""
+    for recipient in event.recipients:
+        email_log_record(
+            kind=EmailKind.LOT_RECALL,
+            dedup_key=f"{event.sku}/{event.lot}/{recipient.order_number}",
+            recipient=recipient.email,
+            event_id=envelope.event_id,
+            context={
+                "order_number": recipient.order_number,
+                "product_name": event.product_name,
+                "sku": event.sku,
+                "lot": event.lot,
+                "expires_on": event.expires_on.strftime("%d/%m/%Y"),
+                "quantity": recipient.quantity,
+                "reason": event.reason,
+                "shop_url": welcome_url(),
+            },
+        )

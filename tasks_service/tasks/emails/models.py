@@ -13,6 +13,7 @@ class EmailKind(models.TextChoices):
     ORDER_CANCELLED = "order_cancelled", "Order cancelled"
     ORDER_REJECTED = "order_rejected", "Order rejected (out of stock)"
     REPORT_READY = "report_ready", "Report ready"
+    LOT_RECALL = "lot_recall", "Product recall (lot)"
 
 
 class EmailStatus(models.TextChoices):

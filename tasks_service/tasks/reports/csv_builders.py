@@ -19,6 +19,7 @@ from tasks.reports.selectors import (
     CENT,
     ZERO,
     SalesDay,
+    expiring_lots,
     low_stock_levels,
     sales_by_day,
     sales_top_products,
@@ -126,8 +127,28 @@ def search_analytics_csv(*, start: date, end: date) -> tuple[str, int]:
     return text, len(top) + len(zero_rows)
 
 
+def expiring_lots_csv(*, start: date, end: date) -> tuple[str, int]:
+    """Lots expiring within ``REPORT_EXPIRING_LOTS_DAYS`` of the report's day (and expired ones still on
+    the shelf), soonest first: what to sell, move or write off before the minimum shelf life bites."""
+    rows = [
+        [
+            row["sku"],
+            row["product"],
+            row["lot"],
+            row["expires_on"].isoformat(),
+            row["days_left"],
+            row["on_hand"],
+            "yes" if row["blocked"] else "no",
+        ]
+        for row in expiring_lots(day=end, within_days=settings.REPORT_EXPIRING_LOTS_DAYS)
+    ]
+    header = ["sku", "product", "lot", "expires_on", "days_left", "on_hand", "blocked"]
+    return _csv_text([(header, rows)]), len(rows)
+
+
 BUILDERS: dict[str, Callable[..., tuple[str, int]]] = {
     ReportKind.SALES: sales_csv,
     ReportKind.LOW_STOCK: low_stock_csv,
     ReportKind.SEARCH_ANALYTICS: search_analytics_csv,
+    ReportKind.EXPIRING_LOTS: expiring_lots_csv,
 }

@@ -35,7 +35,7 @@ def order_cancelled_sale(event: OrderCancelled, envelope: Envelope) -> None:
 
 
 def stock_changed(event: StockChanged, envelope: Envelope) -> None:
-    """Keep the SKU's latest level for the low-stock report."""
+    """Keep the SKU's latest level (and its lots) for the low-stock and expiring-lots reports."""
     stock_level_apply(
         sku=event.sku,
         product_name=event.product_name,
@@ -43,4 +43,5 @@ def stock_changed(event: StockChanged, envelope: Envelope) -> None:
         available=event.available,
         low_stock_threshold=event.low_stock_threshold,
         changed_at=envelope.occurred_at,
+        lots=[lot.model_dump(mode="json") for lot in event.lots],
     )

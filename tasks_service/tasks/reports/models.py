@@ -17,6 +17,7 @@ class ReportKind(models.TextChoices):
     SALES = "sales", "Sales"
     LOW_STOCK = "low_stock", "Low stock"
     SEARCH_ANALYTICS = "search_analytics", "Search analytics"
+    EXPIRING_LOTS = "expiring_lots", "Expiring lots"
 
 
 class ReportStatus(models.TextChoices):
@@ -117,6 +118,9 @@ class StockLevel(models.Model):
     on_hand = models.IntegerField()
     available = models.IntegerField()
     low_stock_threshold = models.IntegerField()
+    lots = models.JSONField(
+        default=list, blank=True, help_text="The SKU's lots with units: [{lot, expires_on, on_hand, blocked}]"
+    )
     changed_at = models.DateTimeField(help_text="When catalog announced the level")
 
     class Meta:

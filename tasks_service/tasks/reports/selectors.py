@@ -108,3 +108,26 @@ def sales_top_products(*, start: date, end: date, limit: int | None = None) -> l
 def low_stock_levels() -> QuerySet[StockLevel]:
     """SKUs whose available stock is at or below their threshold, the emptiest first."""
     return StockLevel.objects.filter(available__lte=F("low_stock_threshold")).order_by("available", "sku")
+
+
+def expiring_lots(*, day: date, within_days: int) -> list[dict]:
+    """Lots with units whose expiry is at most ``within_days`` after ``day`` (already expired ones
+    too), as last announced by catalog: soonest first."""
+    limit = day + timedelta(days=within_days)
+    rows = []
+    for level in StockLevel.objects.exclude(lots=[]).order_by("sku"):
+        for lot in level.lots:
+            expires_on = date.fromisoformat(lot["expires_on"])
+            if lot["on_hand"] > 0 and expires_on <= limit:
+                rows.append(
+                    {
+                        "sku": level.sku,
+                        "product": level.product_name,
+                        "lot": lot["lot"],
+                        "expires_on": expires_on,
+                        "days_left": (expires_on - day).days,
+                        "on_hand": lot["on_hand"],
+                        "blocked": bool(lot.get("blocked")),
+                    }
+                )
+    return sorted(rows, key=lambda row: (row["expires_on"], row["sku"], row["lot"]))

@@ -57,6 +57,13 @@ DEFAULT_SCHEDULES = (
         description="Confere o estoque de todos os SKUs com o catálogo, de hora em hora (relatório de estoque baixo).",
     ),
     DefaultSchedule(
+        name="Daily expiring-lots report",
+        task="tasks.reports.produce",
+        kwargs={"kind": "expiring_lots"},
+        crontab={"minute": "15", "hour": "7", "day_of_week": "*"},
+        description="Lots expiring within REPORT_EXPIRING_LOTS_DAYS days (and blocked ones), at 07:15.",
+    ),
+    DefaultSchedule(
         name="Housekeeping",
         task="tasks.scheduling.housekeeping",
         crontab={"minute": "15", "hour": "3", "day_of_week": "*"},

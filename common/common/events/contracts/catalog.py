@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,13 +46,37 @@ class ProductUnpublished(ProductSnapshot):
     """A product was withdrawn from sale."""
 
 
+class LotLevel(BaseModel):
+    """A lot on the shelf: its code, expiry, units on hand and whether it is blocked (recall)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lot: str
+    expires_on: date
+    on_hand: int
+    blocked: bool = False
+
+
+class LotAllocation(BaseModel):
+    """Units of one lot (FEFO) reserved for an order line: the lot the shopper will receive."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    lot: str
+    expires_on: date
+    quantity: int
+
+
 @contract("catalog.stock_reserved", version=1, producer="catalog", consumers=("orders",))
 class StockReserved(EventContract):
-    """Every line of an order is reserved until ``expires_at``."""
+    """Every line of an order is reserved until ``expires_at``; ``lots`` names the lots holding them
+    (optional, added with stock by lot: units held in no lot are not listed)."""
 
     order_number: str
     lines: list[Line]
     expires_at: datetime
+    lots: list[LotAllocation] = []
 
 
 class RejectedLine(BaseModel):
@@ -74,13 +98,15 @@ class StockRejected(EventContract):
 
 @contract("catalog.stock_changed", version=1, producer="catalog", consumers=("tasks",))
 class StockChanged(EventContract):
-    """A SKU's stock level changed (reservation, commit, release, import or admin edit)."""
+    """A SKU's stock level changed (reservation, commit, release, import or admin edit); ``lots``, the
+    SKU's lots with units (optional, added with stock by lot), feeds tasks' expiring-lots report."""
 
     sku: str
     product_name: str
     on_hand: int
     available: int
     low_stock_threshold: int
+    lots: list[LotLevel] = []
 
 
 @contract("catalog.product_viewed", version=1, producer="catalog", consumers=("tasks",))
@@ -108,6 +134,29 @@ class StockCommitFailed(EventContract):
     order_number: str
     reason: str
     lines: list[UncoveredLine]
+
+
+class RecallRecipient(BaseModel):
+    """A paid order that received units of a recalled lot, and whom to tell."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_number: str
+    email: str
+    quantity: int
+
+
+@contract("catalog.lot_recalled", version=1, producer="catalog", consumers=("tasks",))
+class LotRecalled(EventContract):
+    """A merchandiser blocked a lot and asked to notify the customers who received it: tasks emails
+    each recipient (once per lot and order)."""
+
+    sku: str
+    product_name: str
+    lot: str
+    expires_on: date
+    reason: str
+    recipients: list[RecallRecipient]
 
 
 @contract("catalog.search_performed", version=1, producer="catalog", consumers=("tasks",))

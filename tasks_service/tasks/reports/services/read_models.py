@@ -72,6 +72,7 @@ def stock_level_apply(
     available: int,
     low_stock_threshold: int,
     changed_at: datetime,
+    lots: list[dict] | None = None,
 ) -> bool:
     """Store a SKU's announced level unless a newer one was stored already (events may arrive out of order)."""
     with transaction.atomic():
@@ -85,6 +86,7 @@ def stock_level_apply(
                 "on_hand": on_hand,
                 "available": available,
                 "low_stock_threshold": low_stock_threshold,
+                "lots": lots or [],
                 "changed_at": changed_at,
             },
         )

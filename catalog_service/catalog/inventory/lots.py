@@ -1,0 +1,153 @@
+"""Stock by lot: which lots may be sold, FEFO allocation, and the units of each lot.
+
+Every function here takes the SKU's ``Stock`` row already locked (``SELECT ... FOR UPDATE``): that lock
+serializes every write of the SKU's lots, so ``Stock.on_hand``/``reserved`` stay equal to the lots'
+sums plus the unlotted units, and ``Stock.unsellable`` (free units of lots that may not be sold) is
+recomputed before the row is saved. A lot is sellable while it is not blocked and its expiry is at
+least the minimum shelf life away (the product's category, its parents, else
+``CATALOG_MIN_SHELF_LIFE_DAYS``); the unlotted units (received before lots, or without one) have no
+expiry and are allocated last. Allocation is FEFO: first expired, first out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.inventory.models import Stock, StockLot
+from catalog.products.models import Category
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Units of one lot (None: the unlotted units) taken for one reservation line."""
+
+    lot: StockLot | None
+    quantity: int
+
+
+class NotEnoughSellable(Exception):
+    """Fewer sellable units than asked for; nothing was allocated."""
+
+    def __init__(self, available: int):
+        super().__init__(available)
+        self.available = available
+
+
+def min_shelf_life_days(*, category_id: int | None) -> int:
+    """The category's minimum shelf life for sale, inherited from its parents, else the store's."""
+    seen = 0
+    while category_id is not None and seen < 5:  # the tree is at most three levels deep
+        days, category_id = Category.objects.filter(pk=category_id).values_list("min_shelf_life_days", "parent_id")[0]
+        if days is not None:
+            return days
+        seen += 1
+    return settings.CATALOG_MIN_SHELF_LIFE_DAYS
+
+
+def sellable_from(*, stock: Stock, today: date | None = None) -> date:
+    """The earliest expiry a lot of this stock may have and still be sold today."""
+    today = today or timezone.localdate()
+    category_id = stock.variant.product.category_id if stock.variant_id else None
+    return today + timedelta(days=min_shelf_life_days(category_id=category_id))
+
+
+def lot_is_sellable(lot: StockLot, *, earliest_expiry: date) -> bool:
+    return lot.blocked_at is None and lot.expires_on >= earliest_expiry
+
+
+def stock_lots(*, stock: Stock) -> list[StockLot]:
+    """The stock's lots with units, first expiring first (the caller holds the stock row's lock)."""
+    return list(StockLot.objects.filter(stock=stock, on_hand__gt=0).order_by("expires_on", "id"))
+
+
+def unlotted(*, stock: Stock, lots: list[StockLot]) -> tuple[int, int]:
+    """(on hand, reserved) of the units held in no lot."""
+    return stock.on_hand - sum(lot.on_hand for lot in lots), stock.reserved - sum(lot.reserved for lot in lots)
+
+
+def unsellable_units(*, stock: Stock, lots: list[StockLot], earliest_expiry: date) -> int:
+    """Free units in lots that may not be sold (blocked, or expiring inside the minimum shelf life)."""
+    return sum(lot.on_hand - lot.reserved for lot in lots if not lot_is_sellable(lot, earliest_expiry=earliest_expiry))
+
+
+def sellable_available(*, stock: Stock, lots: list[StockLot], earliest_expiry: date) -> int:
+    free_unlotted = max(0, unlotted(stock=stock, lots=lots)[0] - unlotted(stock=stock, lots=lots)[1])
+    return free_unlotted + sum(
+        lot.on_hand - lot.reserved for lot in lots if lot_is_sellable(lot, earliest_expiry=earliest_expiry)
+    )
+
+
+def allocate(*, stock: Stock, quantity: int, earliest_expiry: date | None = None) -> list[Allocation]:
+    """Hold ``quantity`` units of the locked ``stock``, FEFO from its sellable lots, then its unlotted
+    units; all or nothing (``NotEnoughSellable`` when short). Saves the lots and the stock row."""
+    earliest_expiry = earliest_expiry or sellable_from(stock=stock)
+    lots = stock_lots(stock=stock)
+    available = sellable_available(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
+    if available < quantity:
+        raise NotEnoughSellable(available)
+    taken: list[Allocation] = []
+    left = quantity
+    for lot in lots:
+        free = lot.on_hand - lot.reserved
+        if left and free > 0 and lot_is_sellable(lot, earliest_expiry=earliest_expiry):
+            units = min(left, free)
+            lot.reserved += units
+            lot.save(update_fields=["reserved"])
+            taken.append(Allocation(lot=lot, quantity=units))
+            left -= units
+    if left:
+        taken.append(Allocation(lot=None, quantity=left))
+    stock.reserved += quantity
+    stock_save(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
+    return taken
+
+
+def stock_save(*, stock: Stock, lots: list[StockLot] | None = None, earliest_expiry: date | None = None) -> None:
+    """Save the locked stock row with its ``unsellable`` units recomputed from its lots."""
+    lots = stock_lots(stock=stock) if lots is None else lots
+    earliest_expiry = earliest_expiry or sellable_from(stock=stock)
+    stock.unsellable = unsellable_units(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
+    stock.save(update_fields=["on_hand", "reserved", "unsellable", "updated_at"])
+
+
+def lot_for_receipt(
+    *, stock: Stock, code: str, expires_on: date | None, manufactured_on: date | None = None
+) -> StockLot:
+    """The lot a receipt names: an existing one of this SKU (its dates must match), or a new one."""
+    code = code.strip().upper()
+    lot = StockLot.objects.filter(stock=stock, code=code).first()
+    if lot is None:
+        if expires_on is None:
+            raise ValidationError("Informe a validade do lote novo.", code="lot_expiry_required")
+        if manufactured_on is not None and manufactured_on > expires_on:
+            raise ValidationError("A fabricação não pode ser depois da validade.", code="lot_dates_invalid")
+        return StockLot.objects.create(stock=stock, code=code, expires_on=expires_on, manufactured_on=manufactured_on)
+    if expires_on is not None and expires_on != lot.expires_on:
+        raise ValidationError(
+            f"O lote {code} já existe com validade {lot.expires_on:%d/%m/%Y}.", code="lot_expiry_mismatch"
+        )
+    return lot
+
+
+def stock_lots_refresh(*, today: date | None = None) -> list[int]:
+    """Recompute ``Stock.unsellable`` of every SKU held in lots (lots cross the minimum shelf life as
+    days pass, with no write to notice it); returns the variant ids whose level changed. Each stock
+    row is locked while it is recomputed, like every other lot write."""
+    changed = []
+    variant_ids = StockLot.objects.filter(on_hand__gt=0).values_list("stock_id", flat=True).distinct()
+    for variant_id in sorted(set(variant_ids)):
+        with transaction.atomic():
+            stock = Stock.objects.select_for_update(of=("self",)).select_related("variant__product").get(pk=variant_id)
+            lots = stock_lots(stock=stock)
+            earliest = sellable_from(stock=stock, today=today)
+            unsellable = unsellable_units(stock=stock, lots=lots, earliest_expiry=earliest)
+            if unsellable != stock.unsellable:
+                stock_save(stock=stock, lots=lots, earliest_expiry=earliest)
+                changed.append(variant_id)
+    return changed
