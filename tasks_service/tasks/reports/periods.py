@@ -6,9 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from tasks.reports.models import ReportKind
-
-WEEKLY_KINDS = {ReportKind.LOW_STOCK}
+WEEKLY_KINDS = {"low_stock"}  # ReportKind.LOW_STOCK (the models import this module: no import back)
 
 
 def local_today() -> date:
