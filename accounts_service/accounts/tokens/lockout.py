@@ -23,10 +23,6 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": LockedOut.detail, "code": LockedOut.code}, status=429)
     else:
-        response = HttpResponse(
-            "Too many failed logins for this account from this address; try again in 15 minutes.",
-            status=429,
-            content_type="text/plain",
-        )
+        response = HttpResponse(LockedOut.detail, status=429, content_type="text/plain")
     response["Retry-After"] = retry_after
     return response
