@@ -17,7 +17,10 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils import translation
 from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import BaseRenderer
@@ -33,7 +36,7 @@ class ApiError(Exception):
 
     status = 400
     code = "bad_request"
-    detail = "Bad request."
+    detail = _("Bad request.")
 
     def __init__(self, detail: str | None = None, *, code: str | None = None, status: int | None = None):
         self.detail = detail or self.detail
@@ -43,27 +46,27 @@ class ApiError(Exception):
 
 
 class NotFound(ApiError):
-    status, code, detail = 404, "not_found", "Not found."
+    status, code, detail = 404, "not_found", _("Not found.")
 
 
 class Conflict(ApiError):
-    status, code, detail = 409, "conflict", "Conflict."
+    status, code, detail = 409, "conflict", _("Conflict.")
 
 
 class Unauthorized(ApiError):
     status, code, detail = (
         401,
         "not_authenticated",
-        "Authentication credentials were not provided or are invalid.",
+        _("Authentication credentials were not provided or are invalid."),
     )
 
 
 class Forbidden(ApiError):
-    status, code, detail = 403, "permission_denied", "You do not have permission to do this."
+    status, code, detail = 403, "permission_denied", _("You do not have permission to do this.")
 
 
 class TooManyRequests(ApiError):
-    status, code, detail = 429, "too_many_requests", "Too many requests; try again later."
+    status, code, detail = 429, "too_many_requests", _("Too many requests; try again later.")
 
 
 class ErrorOut(Schema):
@@ -106,7 +109,7 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def _api_error(request, exc: ApiError):
-        response = error_response(api, request, status=exc.status, code=exc.code, detail=exc.detail)
+        response = error_response(api, request, status=exc.status, code=exc.code, detail=str(exc.detail))
         for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After on a 429
             response[name] = value
         return response
@@ -117,15 +120,15 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _authentication_error(request, exc):
-        return error_response(api, request, status=401, code="not_authenticated", detail=Unauthorized.detail)
+        return error_response(api, request, status=401, code="not_authenticated", detail=str(Unauthorized.detail))
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):
-        return error_response(api, request, status=404, code="not_found", detail="Not found.")
+        return error_response(api, request, status=404, code="not_found", detail=gettext("Not found."))
 
     @api.exception_handler(PermissionDenied)
     def _permission_denied(request, exc):
-        return error_response(api, request, status=403, code="permission_denied", detail=Forbidden.detail)
+        return error_response(api, request, status=403, code="permission_denied", detail=str(Forbidden.detail))
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc: HttpError):
@@ -143,7 +146,7 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def _unexpected(request, exc):
         logger.exception("unhandled error", extra={"path": request.path})
-        return error_response(api, request, status=500, code="internal_error", detail="Internal server error.")
+        return error_response(api, request, status=500, code="internal_error", detail=gettext("Internal server error."))
 
 
 def create_api(*, service: str, title: str, version: str = "1.0.0", **kwargs: Any) -> NinjaAPI:
@@ -178,7 +181,9 @@ class RequestBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        refusal = body_refusal(request)
+        # Before LocaleMiddleware: the refusal speaks the request's language itself.
+        with translation.override(translation.get_language_from_request(request)):
+            refusal = body_refusal(request)
         if refusal is not None:
             status, code, detail = refusal
             if request.path.startswith("/api/"):
@@ -191,7 +196,7 @@ def body_refusal(request: HttpRequest) -> tuple[int, str, str] | None:
     """(status, code, detail) when the request's body cannot be read, else None."""
     if _has_nul(request):
         # PostgreSQL text cannot hold NUL: refused here, not as a database error deep in a query.
-        return 400, "invalid_characters", "A requisição contém caracteres nulos (\\0), que não são aceitos."
+        return 400, "invalid_characters", gettext("The request contains null characters (\\0), which are not accepted.")
     header = request.META.get("CONTENT_TYPE", "")
     has_body = request.method in ("POST", "PUT", "PATCH") or _content_length(request) > 0
     if not has_body or not header.strip():
@@ -199,27 +204,27 @@ def body_refusal(request: HttpRequest) -> tuple[int, str, str] | None:
     try:
         media_type, params = parse_header_parameters(header)
     except (ValueError, UnicodeError):
-        return 400, "malformed_content_type", "O cabeçalho Content-Type está malformado."
+        return 400, "malformed_content_type", gettext("The Content-Type header is malformed.")
     media_type = media_type.strip().lower()
     charset = params.get("charset")
     if charset is not None:
         try:
             codecs.lookup(charset)
         except (LookupError, ValueError):
-            return 415, "unsupported_charset", "Codificação de caracteres não suportada."
+            return 415, "unsupported_charset", gettext("Unsupported character encoding.")
     if request.path.startswith("/api/") and not (media_type in ACCEPTED_BODY_TYPES or media_type.endswith("+json")):
-        return 415, "unsupported_media_type", "Envie o corpo como application/json."
+        return 415, "unsupported_media_type", gettext("Send the body as application/json.")
     if media_type == "multipart/form-data" and not MultiPartParser.boundary_re.fullmatch(params.get("boundary", "")):
-        return 400, "malformed_body", "O corpo multipart está malformado (boundary ausente ou inválido)."
+        return 400, "malformed_body", gettext("The multipart body is malformed (missing or invalid boundary).")
     if request.method == "POST" and media_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         try:
             if request.path.startswith("/api/"):
                 request.body  # noqa: B018  (kept in memory, so Ninja can still read it after the form parse)
             request.POST  # noqa: B018  (parse now, where a malformed body can still be answered with a 400)
         except MultiPartParserError:
-            return 400, "malformed_body", "O corpo multipart está malformado (boundary ausente ou inválido)."
+            return 400, "malformed_body", gettext("The multipart body is malformed (missing or invalid boundary).")
         except RequestDataTooBig:
-            return 413, "body_too_large", "O corpo da requisição é grande demais."
+            return 413, "body_too_large", gettext("The request body is too large.")
     return None
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from common.api import TooManyRequests
 
@@ -49,7 +50,7 @@ UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104  (a value stored and counted, never bo
 
 
 class RateLimited(TooManyRequests):
-    code, detail = "too_many_requests", "Muitas tentativas deste endereço; tente novamente mais tarde."
+    code, detail = "too_many_requests", _("Too many attempts from this address; try again later.")
 
     def __init__(self, *, retry_after: int):
         super().__init__()

@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# common's pt-BR catalogue (its admin, models and API errors), shared by every service.
+COMMON_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"
 # Values that were ever committed to this repository or its templates: whoever reads the repository
 # knows them, so they can never sign anything in production.
@@ -174,6 +176,8 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "django.middleware.security.SecurityMiddleware",
             "common.static_files.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
+            # pt-BR unless the request asks for English (Accept-Language: en): admin, pages and API details.
+            "django.middleware.locale.LocaleMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,6 +207,8 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "LANGUAGES": [("pt-br", "Português (Brasil)"), ("en", "English")],
         "TIME_ZONE": "America/Sao_Paulo",
         "USE_I18N": True,
+        # The service's own pt-BR catalogue first, then common's (scripts/update_locales.sh writes both).
+        "LOCALE_PATHS": [base_dir / "locale", COMMON_LOCALE_DIR],
         "USE_TZ": True,
         "STATIC_URL": f"/static/{service}/",
         "STATIC_ROOT": var_dir() / "static" / service,

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Address(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
-    full_name = models.CharField(max_length=150)
-    line1 = models.CharField(max_length=200)
-    line2 = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100)
-    state = models.CharField(max_length=100)
-    postal_code = models.CharField(max_length=20)
-    country = models.CharField(max_length=2, default="BR", help_text="ISO 3166-1 alpha-2.")
-    phone = models.CharField(max_length=30, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="addresses"
+    )
+    full_name = models.CharField(verbose_name=_("full name"), max_length=150)
+    line1 = models.CharField(verbose_name=_("address line 1"), max_length=200)
+    line2 = models.CharField(verbose_name=_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(verbose_name=_("city"), max_length=100)
+    state = models.CharField(verbose_name=_("state"), max_length=100)
+    postal_code = models.CharField(verbose_name=_("postal code"), max_length=20)
+    country = models.CharField(
+        verbose_name=_("country"), max_length=2, default="BR", help_text=_("ISO 3166-1 alpha-2.")
+    )
+    phone = models.CharField(verbose_name=_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="address_user_created_idx")]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses.models import Address
 from accounts.users.models import User
@@ -16,5 +17,5 @@ def address_list(*, user: User) -> QuerySet[Address]:
 def address_get(*, user: User, address_id: int) -> Address:
     address = Address.objects.filter(user=user, pk=address_id).first()
     if address is None:
-        raise NotFound("Address not found.")
+        raise NotFound(_("Address not found."))
     return address

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from accounts.addresses.models import Address
 from accounts.addresses.selectors import address_get
 from accounts.users.models import User
@@ -11,7 +14,10 @@ MAX_ADDRESSES_PER_USER = 20
 
 
 class TooManyAddresses(Conflict):
-    code, detail = "too_many_addresses", f"At most {MAX_ADDRESSES_PER_USER} addresses per account."
+    code, detail = (
+        "too_many_addresses",
+        format_lazy(_("At most {count} addresses per account."), count=MAX_ADDRESSES_PER_USER),
+    )
 
 
 def address_create(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from accounts.users.models import User, normalize_email
 from accounts.users.services import password_check, user_logout_everywhere
@@ -22,7 +23,7 @@ from common.sealing import seal
 
 
 class InvalidResetToken(ApiError):
-    status, code, detail = 400, "invalid_token", "This password reset link is invalid or has expired."
+    status, code, detail = 400, "invalid_token", _("This password reset link is invalid or has expired.")
 
 
 def password_reset_url(*, user: User) -> str:

@@ -21,8 +21,8 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
 
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": LockedOut.detail, "code": LockedOut.code}, status=429)
+        response = JsonResponse({"detail": str(LockedOut.detail), "code": LockedOut.code}, status=429)
     else:
-        response = HttpResponse(LockedOut.detail, status=429, content_type="text/plain")
+        response = HttpResponse(str(LockedOut.detail), status=429, content_type="text/plain")
     response["Retry-After"] = retry_after
     return response

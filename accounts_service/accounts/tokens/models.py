@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RevokedTokenFamily(models.Model):
@@ -13,17 +14,17 @@ class RevokedTokenFamily(models.Model):
     """
 
     class Reason(models.TextChoices):
-        REUSE = "reuse", "Token de renovação reutilizado"
-        LOGOUT = "logout", "Sessão encerrada"
+        REUSE = "reuse", _("Refresh token reused")
+        LOGOUT = "logout", _("Signed out")
 
-    family = models.CharField(max_length=64, primary_key=True)
-    user_id = models.BigIntegerField(null=True, db_index=True)
-    reason = models.CharField(max_length=16, choices=Reason.choices)
-    revoked_at = models.DateTimeField(auto_now_add=True)
+    family = models.CharField(verbose_name=_("family"), max_length=64, primary_key=True)
+    user_id = models.BigIntegerField(verbose_name=_("user id"), null=True, db_index=True)
+    reason = models.CharField(verbose_name=_("reason"), max_length=16, choices=Reason.choices)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "família de tokens revogada"
-        verbose_name_plural = "famílias de tokens revogadas"
+        verbose_name = _("revoked token family")
+        verbose_name_plural = _("revoked token families")
 
     def __str__(self) -> str:
         return f"{self.family} ({self.reason})"

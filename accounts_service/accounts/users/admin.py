@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.users.models import User
 from accounts.users.selectors import user_access_snapshot
@@ -37,9 +39,9 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("full_name",)}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Profile"), {"fields": ("full_name",)}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     actions = ("deactivate_users", "log_out_everywhere")
@@ -53,12 +55,21 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         user_access_publish_if_changed(user=form.instance, before=getattr(request, "_access_before", None))
 
-    @admin.action(description="Deactivate the selected users (and log them out everywhere)")
+    @admin.action(description=_("Deactivate the selected users (and log them out everywhere)"))
     def deactivate_users(self, request, queryset):
         changed = sum(user_set_active(user=user, is_active=False) for user in queryset.order_by("pk"))
-        self.message_user(request, f"{changed} user(s) deactivated.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Log the selected users out everywhere")
+    @admin.action(description=_("Log the selected users out everywhere"))
     def log_out_everywhere(self, request, queryset):
         revoked = sum(user_logout_everywhere(user=user) for user in queryset.order_by("pk"))
-        self.message_user(request, f"{revoked} refresh token(s) revoked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d refresh token revoked.", "%(count)d refresh tokens revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

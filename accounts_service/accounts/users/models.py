@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -31,11 +32,11 @@ def normalize_email(email: str) -> str:
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email", max_length=254, unique=True)
-    full_name = models.CharField("full name", max_length=150, blank=True)
-    is_staff = models.BooleanField("staff", default=False, help_text="Can log in to the admin of every service.")
-    is_active = models.BooleanField("active", default=True)
-    date_joined = models.DateTimeField("date joined", default=timezone.now)
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_staff = models.BooleanField(_("staff"), default=False, help_text=_("Can log in to the admin of every service."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
@@ -45,8 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "user"
-        verbose_name_plural = "users"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.email

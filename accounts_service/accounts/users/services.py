@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.users.models import User, normalize_email
@@ -18,15 +19,15 @@ from common.events.contracts.accounts import UserAccessChanged, UserRegistered
 
 
 class EmailTaken(Conflict):
-    code, detail = "email_taken", "An account with this email already exists."
+    code, detail = "email_taken", _("An account with this email already exists.")
 
 
 class WeakPassword(ApiError):
-    status, code, detail = 422, "weak_password", "The password is too weak."
+    status, code, detail = 422, "weak_password", _("The password is too weak.")
 
 
 class InvalidEmail(ApiError):
-    status, code, detail = 422, "invalid_email", "Enter a valid email address."
+    status, code, detail = 422, "invalid_email", _("Enter a valid email address.")
 
 
 def password_check(*, password: str, user: User | None = None) -> None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.admin_forms import StockForm
@@ -48,24 +49,24 @@ class StockAdmin(admin.ModelAdmin):
                 "description": "O estoque muda por movimentos: escolha o motivo e a quantidade.",
             },
         ),
-        ("Lotes", {"fields": ["lots_table"]}),
-        ("Movimentos", {"fields": ["recent_movements"]}),
+        (_("Lotes"), {"fields": ["lots_table"]}),
+        (_("Movimentos"), {"fields": ["recent_movements"]}),
     ]
     ordering = ["variant__sku"]
 
-    @admin.display(description="SKU", ordering="variant__sku")
+    @admin.display(description=_("SKU"), ordering="variant__sku")
     def sku(self, stock):
         return stock.variant.sku
 
-    @admin.display(description="produto", ordering="variant__product__name")
+    @admin.display(description=_("product"), ordering="variant__product__name")
     def product(self, stock):
         return stock.variant.product.name
 
-    @admin.display(description="disponível")
+    @admin.display(description=_("available"))
     def available(self, stock):
         return stock.available
 
-    @admin.display(description="lotes (primeiro a vencer primeiro)")
+    @admin.display(description=_("lots (first to expire first)"))
     def lots_table(self, stock):
         lots = StockLot.objects.filter(stock=stock).order_by("expires_on", "id")
         rows = format_html_join(
@@ -89,7 +90,7 @@ class StockAdmin(admin.ModelAdmin):
             rows,
         )
 
-    @admin.display(description="últimos movimentos")
+    @admin.display(description=_("latest movements"))
     def recent_movements(self, stock):
         movements = StockMovement.objects.filter(stock=stock).select_related("created_by")[:RECENT_MOVEMENTS]
         rows = format_html_join(
@@ -168,10 +169,10 @@ class StockLotForm(forms.ModelForm):
     """A lot's page: its data is read only; a merchandiser may only block it, with a reason."""
 
     block_reason = forms.CharField(
-        label="Bloquear o lote (recall)",
+        label=_("Block the lot (recall)"),
         required=False,
         max_length=300,
-        help_text="Informe o motivo para bloquear: o lote deixa de ser vendido imediatamente.",
+        help_text=_("Give the reason to block it: the lot stops being sold at once."),
     )
 
     class Meta:
@@ -209,19 +210,19 @@ class StockLotAdmin(admin.ModelAdmin):
             fields.insert(fields.index("blocked_at"), "block_reason")
         return fields
 
-    @admin.display(description="SKU", ordering="stock__variant__sku")
+    @admin.display(description=_("SKU"), ordering="stock__variant__sku")
     def sku(self, lot):
         return lot.stock.variant.sku
 
-    @admin.display(description="produto")
+    @admin.display(description=_("product"))
     def product(self, lot):
         return lot.stock.variant.product.name
 
-    @admin.display(description="bloqueado", boolean=True)
+    @admin.display(description=_("blocked"), boolean=True)
     def blocked(self, lot):
         return lot.is_blocked
 
-    @admin.display(description="pedidos pagos que receberam o lote")
+    @admin.display(description=_("paid orders that received the lot"))
     def recipients(self, lot):
         rows = format_html_join(
             "",
@@ -254,7 +255,7 @@ class StockLotAdmin(admin.ModelAdmin):
             lot_block(lot=obj, reason=reason)
             messages.warning(request, f"Lote {obj.code} bloqueado: não será mais vendido.")
 
-    @admin.action(description="Notificar clientes (recall do lote)")
+    @admin.action(description=_("Notify customers (lot recall)"))
     def notify_customers(self, request, queryset):
         for lot in queryset:
             try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from catalog.inventory.adjustments import (
     MANUAL_REASONS,
@@ -26,24 +27,26 @@ class StockMovementFields(forms.Form):
     """Reason, quantity and note of one stock movement; empty means "no movement"."""
 
     stock_reason = forms.ChoiceField(
-        label="Movimento", required=False, choices=[("", "—"), *((r.value, r.label) for r in MANUAL_REASONS)]
+        label=_("Movement"), required=False, choices=[("", "—"), *((r.value, r.label) for r in MANUAL_REASONS)]
     )
-    stock_quantity = forms.IntegerField(label="Quantidade", required=False, help_text=QUANTITY_HELP)
-    stock_note = forms.CharField(label="Observação do movimento", required=False, max_length=500)
+    stock_quantity = forms.IntegerField(label=_("Quantity"), required=False, help_text=QUANTITY_HELP)
+    stock_note = forms.CharField(label=_("Movement note"), required=False, max_length=500)
     stock_lot_code = forms.CharField(
-        label="Lote",
+        label=_("Lot"),
         required=False,
         max_length=40,
-        help_text="Recebimento: o lote recebido (obrigatório). Outros movimentos: o lote movido (vazio: sem lote).",
+        help_text=_("Receipt: the lot received (required). Other movements: the lot moved (empty: no lot)."),
     )
     stock_lot_expires_on = forms.DateField(
-        label="Validade do lote", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Lot expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     stock_lot_manufactured_on = forms.DateField(
-        label="Fabricação do lote", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Lot manufactured on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     stock_on_hand_seen = forms.IntegerField(
-        label="Em estoque ao abrir a página", required=False, widget=forms.HiddenInput
+        label=_("On hand when the page was opened"), required=False, widget=forms.HiddenInput
     )
 
     def stock_initial(self, stock: Stock | None) -> None:
@@ -56,9 +59,9 @@ class StockMovementFields(forms.Form):
         if not reason and quantity is None:
             return False
         if not reason:
-            self.add_error("stock_reason", "Escolha o motivo do movimento.")
+            self.add_error("stock_reason", _("Escolha o motivo do movimento."))
         if quantity is None:
-            self.add_error("stock_quantity", "Informe a quantidade do movimento.")
+            self.add_error("stock_quantity", _("Informe a quantidade do movimento."))
         return bool(reason) and quantity is not None
 
     def stock_movement_check(self, variant: Variant | None) -> None:

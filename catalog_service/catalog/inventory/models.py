@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.products.models import Variant
 
@@ -17,22 +18,22 @@ class Stock(models.Model):
     """
 
     variant = models.OneToOneField(
-        Variant, on_delete=models.CASCADE, related_name="stock", primary_key=True, verbose_name="variante"
+        Variant, on_delete=models.CASCADE, related_name="stock", primary_key=True, verbose_name=_("variant")
     )
-    on_hand = models.IntegerField("em estoque", default=0)
-    reserved = models.IntegerField("reservado", default=0, editable=False)
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0, editable=False)
     unsellable = models.IntegerField(
-        "fora de venda",
+        _("unsellable"),
         default=0,
         editable=False,
-        help_text="Unidades livres em lotes bloqueados ou perto da validade (não entram no disponível).",
+        help_text=_("Unidades livres em lotes bloqueados ou perto da validade (não entram no disponível)."),
     )
-    low_stock_threshold = models.PositiveIntegerField("alerta de estoque baixo", default=5)
-    updated_at = models.DateTimeField("atualizado em", auto_now=True)
+    low_stock_threshold = models.PositiveIntegerField(_("low stock threshold"), default=5)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "estoque"
-        verbose_name_plural = "estoque"
+        verbose_name = _("stock")
+        verbose_name_plural = _("stocks")
         constraints = [
             models.CheckConstraint(condition=models.Q(reserved__gte=0), name="stock_reserved_not_negative"),
             models.CheckConstraint(
@@ -61,8 +62,8 @@ class LowStock(Stock):
 
     class Meta:
         proxy = True
-        verbose_name = "item com estoque baixo"
-        verbose_name_plural = "estoque baixo"
+        verbose_name = _("low stock item")
+        verbose_name_plural = _("low stock")
 
 
 class StockLot(models.Model):
@@ -75,20 +76,20 @@ class StockLot(models.Model):
     (``catalog.inventory.lots``).
     """
 
-    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="lots", verbose_name="estoque")
-    code = models.CharField("lote", max_length=40)
-    manufactured_on = models.DateField("fabricação", null=True, blank=True)
-    expires_on = models.DateField("validade")
-    on_hand = models.IntegerField("em estoque", default=0)
-    reserved = models.IntegerField("reservado", default=0)
-    blocked_at = models.DateTimeField("bloqueado em", null=True, blank=True)
-    blocked_reason = models.CharField("motivo do bloqueio", max_length=300, blank=True)
-    customers_notified_at = models.DateTimeField("clientes avisados em", null=True, blank=True)
-    created_at = models.DateTimeField("recebido em", auto_now_add=True)
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="lots", verbose_name=_("stock"))
+    code = models.CharField(_("lot"), max_length=40)
+    manufactured_on = models.DateField(_("manufactured on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"))
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
+    blocked_reason = models.CharField(_("blocked reason"), max_length=300, blank=True)
+    customers_notified_at = models.DateTimeField(_("customers notified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "lote"
-        verbose_name_plural = "lotes"
+        verbose_name = _("stock lot")
+        verbose_name_plural = _("stock lots")
         ordering = ["expires_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["stock", "code"], name="one_lot_code_per_stock"),
@@ -110,29 +111,30 @@ class Reservation(models.Model):
     """One order line's hold on stock. Rejected lines are kept too, so a repeated request is a no-op."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Ativa"
-        COMMITTED = "committed", "Confirmada (paga)"
-        RELEASED = "released", "Liberada (pedido cancelado)"
-        EXPIRED = "expired", "Expirada"
-        REJECTED = "rejected", "Recusada"
+        ACTIVE = "active", _("Active")
+        COMMITTED = "committed", _("Committed (paid)")
+        RELEASED = "released", _("Released (order cancelled)")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Rejected")
 
-    order_number = models.CharField("pedido", max_length=40, db_index=True)
-    sku = models.CharField("SKU", max_length=64)
+    order_number = models.CharField(_("order number"), max_length=40, db_index=True)
+    sku = models.CharField(_("SKU"), max_length=64)
     variant = models.ForeignKey(
-        Variant, null=True, on_delete=models.SET_NULL, related_name="reservations", verbose_name="variante"
+        Variant, null=True, on_delete=models.SET_NULL, related_name="reservations", verbose_name=_("variant")
     )
-    quantity = models.PositiveIntegerField("quantidade")
-    expires_at = models.DateTimeField("expira em")
-    state = models.CharField("situação", max_length=10, choices=State.choices, default=State.ACTIVE)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    expires_at = models.DateTimeField(_("expires at"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     customer_email = models.EmailField(
-        "e-mail do cliente", blank=True, help_text="Do pedido pago: para avisar o cliente de um recall do lote."
+        _("customer email"), blank=True, help_text=_("Do pedido pago: para avisar o cliente de um recall do lote.")
     )
-    paid_at = models.DateTimeField("pago em", null=True, blank=True)
-    created_at = models.DateTimeField("criada em", auto_now_add=True)
-    updated_at = models.DateTimeField("atualizada em", auto_now=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "reserva"
+        verbose_name_plural = _("reservations")
+        verbose_name = _("reservation")
         ordering = ["order_number", "sku"]
         constraints = [models.UniqueConstraint(fields=["order_number", "sku"], name="one_reservation_per_order_sku")]
         indexes = [models.Index(fields=["state", "expires_at"], name="reservation_state_expiry")]
@@ -145,16 +147,16 @@ class ReservationLot(models.Model):
     """Which lot (FEFO) holds, then sold, a reservation's units; ``lot`` None: the unlotted units."""
 
     reservation = models.ForeignKey(
-        Reservation, on_delete=models.CASCADE, related_name="allocations", verbose_name="reserva"
+        Reservation, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("reservation")
     )
     lot = models.ForeignKey(
-        StockLot, null=True, on_delete=models.PROTECT, related_name="allocations", verbose_name="lote"
+        StockLot, null=True, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("lot")
     )
-    quantity = models.PositiveIntegerField("quantidade")
+    quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
-        verbose_name = "lote da reserva"
-        verbose_name_plural = "lotes da reserva"
+        verbose_name = _("reservation lot")
+        verbose_name_plural = _("reservation lots")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -172,39 +174,39 @@ class StockMovement(models.Model):
     """
 
     class Reason(models.TextChoices):
-        RECEIVED = "received", "Recebimento"
-        RETURNED = "returned", "Devolução de cliente"
-        DAMAGED = "damaged", "Avaria"
-        COUNTED = "counted", "Contagem"
-        CORRECTION = "correction", "Correção"
-        SALE = "sale", "Venda (pedido pago)"
-        CANCELLATION = "cancellation", "Cancelamento (volta ao estoque)"
-        IMPORT = "import", "Importação CSV"
-        SEED = "seed", "Carga inicial"
-        OPENING_BALANCE = "opening_balance", "Saldo de abertura"
+        RECEIVED = "received", _("Received")
+        RETURNED = "returned", _("Customer return")
+        DAMAGED = "damaged", _("Damaged")
+        COUNTED = "counted", _("Stock count")
+        CORRECTION = "correction", _("Correction")
+        SALE = "sale", _("Sale (order paid)")
+        CANCELLATION = "cancellation", _("Cancellation (back to stock)")
+        IMPORT = "import", _("CSV import")
+        SEED = "seed", _("Initial load")
+        OPENING_BALANCE = "opening_balance", _("Opening balance")
 
     stock = models.ForeignKey(
-        Stock, null=True, on_delete=models.SET_NULL, related_name="movements", verbose_name="estoque"
+        Stock, null=True, on_delete=models.SET_NULL, related_name="movements", verbose_name=_("stock")
     )
-    sku = models.CharField("SKU", max_length=64)
+    sku = models.CharField(_("SKU"), max_length=64)
     lot = models.ForeignKey(
-        StockLot, null=True, blank=True, on_delete=models.PROTECT, related_name="movements", verbose_name="lote"
+        StockLot, null=True, blank=True, on_delete=models.PROTECT, related_name="movements", verbose_name=_("lot")
     )
-    delta = models.IntegerField("variação")
-    on_hand_after = models.IntegerField("em estoque depois")
-    reason = models.CharField("motivo", max_length=20, choices=Reason.choices)
-    note = models.CharField("observação", max_length=500, blank=True)
+    delta = models.IntegerField(_("delta"))
+    on_hand_after = models.IntegerField(_("on hand after"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
     reference = models.CharField(
-        "referência", max_length=100, blank=True, help_text="Pedido, importação ou outra origem do movimento."
+        _("reference"), max_length=100, blank=True, help_text=_("Pedido, importação ou outra origem do movimento.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="por"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by")
     )
-    created_at = models.DateTimeField("quando", default=timezone.now)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
-        verbose_name = "movimento de estoque"
-        verbose_name_plural = "movimentos de estoque"
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["sku", "-id"], name="stock_movement_sku"),

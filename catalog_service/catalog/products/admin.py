@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
@@ -43,11 +44,11 @@ from catalog.products.services import (
 
 
 class LowStockFilter(admin.SimpleListFilter):
-    title = "stock"
+    title = _("stock")
     parameter_name = "stock"
 
     def lookups(self, request, model_admin):
-        return [("low", "Low stock (a variant at or below its threshold)")]
+        return [("low", _("Low stock (a variant at or below its threshold)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "low":
@@ -88,7 +89,7 @@ class VariantInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("stock")
 
-    @admin.display(description="em estoque")
+    @admin.display(description=_("on hand"))
     def stock_levels(self, variant):
         stock = getattr(variant, "stock", None) if variant.pk else None
         if stock is None:
@@ -111,7 +112,7 @@ class ImageInline(admin.TabularInline):
     fields = ["preview", "file", "url", "variant", "alt_text", "position"]
     readonly_fields = ["preview"]
 
-    @admin.display(description="miniatura")
+    @admin.display(description=_("thumbnail"))
     def preview(self, image):
         return _thumbnail(image.thumbnail_url or image.url, image.alt_text)
 
@@ -141,8 +142,8 @@ class ProductAdmin(admin.ModelAdmin):
             "Regulatório (ANVISA, INCI)",
             {"fields": ["ingredients", "allergens", "anvisa_number", "anvisa_risk_grade", "pao_months"]},
         ),
-        ("SEO", {"fields": ["seo_title", "seo_description"]}),
-        ("Derived", {"fields": ["price_from", "published_at", "created_at", "updated_at"]}),
+        (_("SEO"), {"fields": ["seo_title", "seo_description"]}),
+        (_("Derived"), {"fields": ["price_from", "published_at", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -156,7 +157,7 @@ class ProductAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="foto")
+    @admin.display(description=_("photo"))
     def list_thumbnail(self, product):
         return _thumbnail(product.first_thumbnail or product.first_image, product.name)
 
@@ -200,17 +201,17 @@ class ProductAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         product_sync(product=form.instance, was_published=getattr(form.instance, "_was_published", False))
 
-    @admin.action(description="Publish selected products")
+    @admin.action(description=_("Publish selected products"))
     def publish(self, request, queryset):
         changed = products_set_published(products=queryset, published=True)
         self.message_user(request, f"{changed} product(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected products")
+    @admin.action(description=_("Unpublish selected products"))
     def unpublish(self, request, queryset):
         changed = products_set_published(products=queryset, published=False)
         self.message_user(request, f"{changed} product(s) unpublished.", messages.SUCCESS)
 
-    @admin.action(description="Change prices by a percentage")
+    @admin.action(description=_("Change prices by a percentage"))
     def change_prices(self, request, queryset):
         if "apply" in request.POST:
             form = PriceChangeForm(request.POST)
@@ -225,7 +226,7 @@ class ProductAdmin(admin.ModelAdmin):
             )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Change prices by a percentage",
+            "title": _("Change prices by a percentage"),
             "form": form,
             "products": queryset,
             "opts": self.model._meta,
@@ -233,7 +234,7 @@ class ProductAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/products/product/price_change.html", context)
 
-    @admin.action(description="Export selected products as CSV")
+    @admin.action(description=_("Export selected products as CSV"))
     def export_csv(self, request, queryset):
         return _csv_response(catalog_csv_rows(queryset), "catalog-selection.csv")
 
@@ -269,7 +270,7 @@ class ProductAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(reverse("admin:products_product_changelist"))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import products from CSV",
+            "title": _("Import products from CSV"),
             "form": form,
             "report": report,
             "opts": self.model._meta,

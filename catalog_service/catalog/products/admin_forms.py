@@ -10,6 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
@@ -25,13 +26,13 @@ class ProductForm(forms.ModelForm):
     """The product page: INCI ingredients as label text, allergens as checkboxes."""
 
     ingredients = forms.CharField(
-        label="Ingredientes (INCI)",
+        label=_("Ingredients (INCI)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Na ordem do rótulo, separados por vírgula e espaço ou um por linha (ex.: AQUA, GLYCERIN).",
+        help_text=_("In the label's order, separated by a comma and a space or one per line (e.g. AQUA, GLYCERIN)."),
     )
     allergens = forms.MultipleChoiceField(
-        label="Alergênicos (fragrância, Reg. UE 2023/1545)",
+        label=_("Allergens (fragrance, EU Reg. 2023/1545)"),
         required=False,
         choices=ALLERGEN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
@@ -72,7 +73,7 @@ class ShadeHexWidget(forms.TextInput):
         colour = value if isinstance(value, str) and SHADE_HEX.match(value) else ""
         return format_html(
             '<span class="shade-field">{}'
-            '<input type="color" class="shade-picker" value="{}" aria-label="Escolher a cor do tom" '
+            '<input type="color" class="shade-picker" value="{}" aria-label="{}" '
             "oninput=\"var t=this.parentNode.querySelector('input[type=text]');t.value=this.value.toUpperCase();"
             'this.nextElementSibling.style.background=this.value;">'
             '<span class="shade-swatch" title="{}" style="display:inline-block;width:1.4em;height:1.4em;'
@@ -80,7 +81,8 @@ class ShadeHexWidget(forms.TextInput):
             "</span>",
             text,
             colour or "#FFFFFF",
-            colour or "sem cor",
+            _("Pick the shade's colour"),
+            colour or _("no colour"),
             colour or "transparent",
         )
 
@@ -89,7 +91,7 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
     """A variant row of the product admin with its stock beside it: the low-stock threshold, and a
     movement (reason and quantity) instead of a number of units on hand that a save would write back."""
 
-    low_stock_threshold = forms.IntegerField(min_value=0, required=False, label="Alerta de estoque baixo")
+    low_stock_threshold = forms.IntegerField(min_value=0, required=False, label=_("Low stock alert"))
 
     class Meta:
         model = Variant
@@ -132,7 +134,7 @@ class PriceChangeForm(forms.Form):
         decimal_places=2,
         min_value=Decimal("-90"),
         max_value=Decimal("500"),
-        help_text="e.g. 10 raises every price by 10 %, -15 lowers it by 15 %.",
+        help_text=_("e.g. 10 raises every price by 10 %, -15 lowers it by 15 %."),
     )
 
 
@@ -140,8 +142,8 @@ PriceChangeForm.base_fields["_selected_action"].widget.attrs["name"] = ACTION_CH
 
 
 class CatalogImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV, UTF-8, one row per variant (the export's columns).")
-    dry_run = forms.BooleanField(required=False, initial=True, help_text="Check every row, write nothing.")
+    file = forms.FileField(help_text=_("CSV, UTF-8, one row per variant (the export's columns)."))
+    dry_run = forms.BooleanField(required=False, initial=True, help_text=_("Check every row, write nothing."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -162,5 +164,5 @@ class ProductImageForm(forms.ModelForm):
             raise forms.ValidationError("Envie um arquivo ou informe a URL da foto.", code="image_required")
         variant = cleaned.get("variant")
         if variant is not None and self.instance.product_id and variant.product_id != self.instance.product_id:
-            self.add_error("variant", "Escolha um tom deste produto.")
+            self.add_error("variant", _("Escolha um tom deste produto."))
         return cleaned

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Left, Upper
+from django.utils.translation import gettext_lazy as _
 
 from catalog.products.compliance import validate_allergens, validate_anvisa_number, validate_ingredients
 from catalog.products.validators import shade_hex_validator, validate_ean13
@@ -18,10 +19,12 @@ MAX_CATEGORY_DEPTH = 3
 
 
 class Brand(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
 
     class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -31,21 +34,26 @@ class Brand(models.Model):
 class Category(models.Model):
     """A node of the category tree (at most three levels: Maquiagem > Olhos > Máscara de cílios)."""
 
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=120, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"), default=0)
     min_shelf_life_days = models.PositiveIntegerField(
-        "validade mínima para venda (dias)",
+        _("minimum shelf life (days)"),
         null=True,
         blank=True,
-        help_text="Um lote só é vendido enquanto faltarem ao menos estes dias para a validade. "
-        "Vazio: o da categoria-mãe ou o padrão da loja (CATALOG_MIN_SHELF_LIFE_DAYS).",
+        help_text=_(
+            "Um lote só é vendido enquanto faltarem ao menos estes dias para a validade. "
+            "Vazio: o da categoria-mãe ou o padrão da loja (CATALOG_MIN_SHELF_LIFE_DAYS)."
+        ),
     )
 
     class Meta:
+        verbose_name = _("category")
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name if self.parent_id is None else f"{self.parent} > {self.name}"
@@ -64,10 +72,12 @@ class Category(models.Model):
 class ProductType(models.Model):
     """A kind of product (Batom, Protetor solar...) that defines which attributes its products have."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
 
     class Meta:
+        verbose_name = _("product type")
+        verbose_name_plural = _("product types")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -78,20 +88,26 @@ class Attribute(models.Model):
     """An attribute a product type defines: skin type, finish, coverage, volume, INCI list, vegan..."""
 
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        CHOICE = "choice", "Choice"
-        NUMBER = "number", "Number"
-        BOOLEAN = "boolean", "Yes/no"
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("Choice")
+        NUMBER = "number", _("Number")
+        BOOLEAN = "boolean", _("Yes/no")
 
-    product_type = models.ForeignKey(ProductType, on_delete=models.CASCADE, related_name="attributes")
-    code = models.SlugField(max_length=50, help_text="The query parameter that filters on it, e.g. skin_type.")
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    unit = models.CharField(max_length=10, blank=True, help_text="e.g. ml")
-    filterable = models.BooleanField(default=True)
-    position = models.PositiveIntegerField(default=0)
+    product_type = models.ForeignKey(
+        ProductType, verbose_name=_("product type"), on_delete=models.CASCADE, related_name="attributes"
+    )
+    code = models.SlugField(
+        verbose_name=_("code"), max_length=50, help_text=_("The query parameter that filters on it, e.g. skin_type.")
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    kind = models.CharField(verbose_name=_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    unit = models.CharField(verbose_name=_("unit"), max_length=10, blank=True, help_text=_("e.g. ml"))
+    filterable = models.BooleanField(verbose_name=_("filterable"), default=True)
+    position = models.PositiveIntegerField(verbose_name=_("position"), default=0)
 
     class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
         ordering = ["product_type", "position", "code"]
         constraints = [models.UniqueConstraint(fields=["product_type", "code"], name="attribute_code_per_type")]
 
@@ -100,45 +116,55 @@ class Attribute(models.Model):
 
 
 class Product(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    description = models.TextField(blank=True)
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    product_type = models.ForeignKey(ProductType, on_delete=models.PROTECT, related_name="products")
-    is_published = models.BooleanField("published", default=False)
-    published_at = models.DateTimeField(null=True, blank=True)
-    seo_title = models.CharField(max_length=70, blank=True)
-    seo_description = models.CharField(max_length=160, blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=220, unique=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    brand = models.ForeignKey(Brand, verbose_name=_("brand"), on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    product_type = models.ForeignKey(
+        ProductType, verbose_name=_("product type"), on_delete=models.PROTECT, related_name="products"
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
+    seo_title = models.CharField(verbose_name=_("SEO title"), max_length=70, blank=True)
+    seo_description = models.CharField(verbose_name=_("SEO description"), max_length=160, blank=True)
     ingredients = models.JSONField(
-        "ingredientes (INCI)",
+        _("ingredients"),
         default=list,
         blank=True,
         validators=[validate_ingredients],
-        help_text="Nomes INCI na ordem do rótulo (maior concentração primeiro).",
+        help_text=_("Nomes INCI na ordem do rótulo (maior concentração primeiro)."),
     )
-    allergens = models.JSONField("alergênicos (fragrância)", default=list, blank=True, validators=[validate_allergens])
-    anvisa_number = models.CharField("número ANVISA", max_length=20, blank=True, validators=[validate_anvisa_number])
+    allergens = models.JSONField(_("allergens"), default=list, blank=True, validators=[validate_allergens])
+    anvisa_number = models.CharField(_("ANVISA number"), max_length=20, blank=True, validators=[validate_anvisa_number])
     anvisa_risk_grade = models.PositiveSmallIntegerField(
-        "grau de risco ANVISA", null=True, blank=True, choices=[(1, "Grau 1"), (2, "Grau 2")]
+        _("ANVISA risk grade"), null=True, blank=True, choices=[(1, _("Grade 1")), (2, _("Grade 2"))]
     )
     pao_months = models.PositiveSmallIntegerField(
-        "validade após aberto (PAO, meses)",
+        _("PAO (months)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     # Kept by the services (catalog.products.services.product_sync, catalog.inventory.services): the lowest
     # variant price, whether any variant is available, and the search data (weighted tsvector on
     # PostgreSQL, accent-folded text for the SQLite fallback).
-    price_from = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
-    in_stock = models.BooleanField(default=False, editable=False, help_text="Some variant has units available.")
-    search_document = SearchVectorField(null=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
+    price_from = models.DecimalField(
+        verbose_name=_("price from"), max_digits=10, decimal_places=2, null=True, blank=True, editable=False
+    )
+    in_stock = models.BooleanField(
+        verbose_name=_("in stock"), default=False, editable=False, help_text=_("Some variant has units available.")
+    )
+    search_document = SearchVectorField(verbose_name=_("search document"), null=True, editable=False)
+    search_text = models.TextField(verbose_name=_("search text"), blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["is_published", "-created_at", "-id"], name="product_published_created"),
@@ -151,11 +177,17 @@ class Product(models.Model):
 
 
 class ProductAttributeValue(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attribute_values")
-    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
-    value = models.TextField()
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="attribute_values"
+    )
+    attribute = models.ForeignKey(
+        Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE, related_name="values"
+    )
+    value = models.TextField(verbose_name=_("value"))
 
     class Meta:
+        verbose_name = _("product attribute value")
+        verbose_name_plural = _("product attribute values")
         ordering = ["attribute__position", "attribute__code"]
         constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="one_value_per_attribute")]
         indexes = [models.Index("attribute", Upper(Left("value", 100)), name="attribute_value_lookup")]
@@ -169,28 +201,30 @@ class ProductImage(models.Model):
     or an external URL. ``url``/``thumbnail_url``/``width``/``height`` are what the API shows, kept by
     ``catalog.products.images`` so reads never touch the storage."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
     variant = models.ForeignKey(
         "Variant",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="images",
-        verbose_name="tom",
-        help_text="Opcional: a foto de um tom.",
+        verbose_name=_("shade"),
+        help_text=_("Opcional: a foto de um tom."),
     )
-    file = models.ImageField("arquivo", upload_to="products/%Y/%m", blank=True, max_length=300)
-    thumbnail = models.ImageField("miniatura", upload_to="products/thumbnails/%Y/%m", blank=True, editable=False)
+    file = models.ImageField(_("file"), upload_to="products/%Y/%m", blank=True, max_length=300)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbnails/%Y/%m", blank=True, editable=False)
     url = models.CharField(
-        "URL", max_length=500, blank=True, help_text="Uma foto externa (em vez de enviar um arquivo)."
+        _("URL"), max_length=500, blank=True, help_text=_("Uma foto externa (em vez de enviar um arquivo).")
     )
-    thumbnail_url = models.CharField(max_length=500, blank=True, editable=False)
-    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    alt_text = models.CharField("texto alternativo", max_length=200, blank=True)
-    position = models.PositiveIntegerField("posição", default=0)
+    thumbnail_url = models.CharField(verbose_name=_("thumbnail url"), max_length=500, blank=True, editable=False)
+    width = models.PositiveIntegerField(verbose_name=_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(verbose_name=_("height"), null=True, blank=True, editable=False)
+    alt_text = models.CharField(_("alt text"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["product", "position"], name="image_product_position")]
 
@@ -201,20 +235,33 @@ class ProductImage(models.Model):
 class Variant(models.Model):
     """What is sold: a shade or size of a product, with its own SKU, price and stock."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
-    sku = models.CharField("SKU", max_length=64, unique=True)
-    name = models.CharField(max_length=100, help_text='The shade or size, e.g. "Rosé 02".')
-    shade_hex = models.CharField(max_length=7, blank=True, validators=[shade_hex_validator])
-    size = models.CharField(max_length=30, blank=True, help_text="e.g. 30 ml")
-    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
-    compare_at_price = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True, blank=True, help_text="The crossed-out price of a sale."
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, help_text=_('The shade or size, e.g. "Rosé 02".'))
+    shade_hex = models.CharField(
+        verbose_name=_("shade hex"), max_length=7, blank=True, validators=[shade_hex_validator]
     )
-    ean13 = models.CharField("EAN-13", max_length=13, null=True, blank=True, unique=True, validators=[validate_ean13])
-    weight_grams = models.PositiveIntegerField(default=0)
-    position = models.PositiveIntegerField(default=0)
+    size = models.CharField(verbose_name=_("size"), max_length=30, blank=True, help_text=_("e.g. 30 ml"))
+    price = models.DecimalField(
+        verbose_name=_("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    compare_at_price = models.DecimalField(
+        verbose_name=_("compare at price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The crossed-out price of a sale."),
+    )
+    ean13 = models.CharField(
+        _("EAN-13"), max_length=13, null=True, blank=True, unique=True, validators=[validate_ean13]
+    )
+    weight_grams = models.PositiveIntegerField(verbose_name=_("weight grams"), default=0)
+    position = models.PositiveIntegerField(verbose_name=_("position"), default=0)
 
     class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchTerm(models.Model):
@@ -12,9 +13,11 @@ class SearchTerm(models.Model):
     by trigram similarity (``pg_trgm``): "hidratamte" becomes "hidratante".
     """
 
-    word = models.CharField(max_length=100, unique=True)
+    word = models.CharField(verbose_name=_("word"), max_length=100, unique=True)
 
     class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
         ordering = ["word"]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from catalog.shopper_activity.models import ZeroResultQuery
 from catalog.shopper_activity.selectors import zero_result_searches
@@ -15,7 +16,7 @@ class ZeroResultQueryAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         context = {
             **self.admin_site.each_context(request),
-            "title": "Searches that found nothing",
+            "title": _("Searches that found nothing"),
             "rows": zero_result_searches(limit=200),
             "opts": self.model._meta,
         }

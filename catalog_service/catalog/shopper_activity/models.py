@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ZeroResultQuery(models.Model):
@@ -10,8 +11,8 @@ class ZeroResultQuery(models.Model):
 
     class Meta:
         managed = False
-        verbose_name = "zero-result search"
-        verbose_name_plural = "zero-result searches"
+        verbose_name = _("zero-result search")
+        verbose_name_plural = _("zero-result searches")
 
     def __str__(self) -> str:
         return "zero-result search"

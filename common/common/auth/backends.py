@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
 from common.auth.tokens import decode_access_token, token_user_from_claims
@@ -64,7 +65,7 @@ class AccountsBackend(ModelBackend):
             logger.warning("accounts unreachable for admin login", extra={"error": str(exc)})
             return None
         if response.status_code == 429:
-            raise PermissionDenied("Too many failed logins; try again later.")
+            raise PermissionDenied(_("Too many failed logins; try again later."))
         if response.status_code != 200:
             return None
         try:

@@ -40,5 +40,5 @@ def optional_user(request: HttpRequest) -> TokenUser | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise InvalidToken("The Authorization header is not a bearer token.")
+        raise InvalidToken(_("The Authorization header is not a bearer token."))
     return authenticate_access_token(token.strip())

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import jwt
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from common.auth.errors import InvalidToken, KeysUnavailable
 
@@ -70,7 +71,7 @@ class KeySet:
         override = getattr(settings, "JWT_JWKS", None)
         key = self._from_override(override).get(kid) if override else self._from_url(kid)
         if key is None:
-            raise InvalidToken("The access token was signed by an unknown key.")
+            raise InvalidToken(_("The access token was signed by an unknown key."))
         return key
 
     def _from_override(self, jwks: dict[str, Any]) -> dict[str, jwt.PyJWK]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from common.auth.errors import InvalidToken, TokenExpired, UserInactive
 from common.auth.jwks import ALGORITHM, key_set
@@ -38,10 +39,10 @@ def decode_access_token(token: str) -> dict[str, Any]:
     """
     header = _unverified_header(token)
     if header.get("alg") != ALGORITHM:
-        raise InvalidToken("The access token is not signed with RS256.")
+        raise InvalidToken(_("The access token is not signed with RS256."))
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
-        raise InvalidToken("The access token names no signing key.")
+        raise InvalidToken(_("The access token names no signing key."))
     key = key_set.key_for(kid)
     try:
         claims = jwt.decode(
@@ -56,13 +57,13 @@ def decode_access_token(token: str) -> dict[str, Any]:
     except jwt.ExpiredSignatureError:
         raise TokenExpired()
     except jwt.InvalidAudienceError:
-        raise InvalidToken("The access token is meant for another audience.")
+        raise InvalidToken(_("The access token is meant for another audience."))
     except jwt.InvalidIssuerError:
-        raise InvalidToken("The access token comes from another issuer.")
+        raise InvalidToken(_("The access token comes from another issuer."))
     except jwt.InvalidTokenError:
         raise InvalidToken()
     if claims.get("token_type") != "access":
-        raise InvalidToken("Not an access token.")
+        raise InvalidToken(_("Not an access token."))
     return claims
 
 
@@ -72,9 +73,9 @@ def _unverified_header(token: str) -> dict[str, Any]:
     try:
         header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (ValueError, binascii.Error):
-        raise InvalidToken("The access token is malformed.")
+        raise InvalidToken(_("The access token is malformed."))
     if not isinstance(header, dict):
-        raise InvalidToken("The access token is malformed.")
+        raise InvalidToken(_("The access token is malformed."))
     return header
 
 
@@ -82,10 +83,10 @@ def token_user_from_claims(claims: dict[str, Any]) -> TokenUser:
     try:
         user_id = int(claims["user_id"])
     except (KeyError, TypeError, ValueError):
-        raise InvalidToken("The access token names no user.")
+        raise InvalidToken(_("The access token names no user."))
     groups = claims.get("groups") or []
     if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
-        raise InvalidToken("The access token's groups are malformed.")
+        raise InvalidToken(_("The access token's groups are malformed."))
     return TokenUser(
         id=user_id,
         email=str(claims.get("email", "")),

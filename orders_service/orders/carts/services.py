@@ -7,6 +7,8 @@ import uuid
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from common.api import Conflict, NotFound
 from common.events import publish
@@ -18,27 +20,31 @@ from orders.products.models import ProductVariant
 
 
 class CartNotFound(NotFound):
-    code, detail = "cart_not_found", "No cart matches the X-Cart-Token header (or the signed-in shopper)."
+    code, detail = "cart_not_found", _("No cart matches the X-Cart-Token header (or the signed-in shopper).")
 
 
 class CartLineNotFound(NotFound):
-    code, detail = "cart_line_not_found", "That line is not in your cart."
+    code, detail = "cart_line_not_found", _("That line is not in your cart.")
 
 
 class InsufficientStock(Conflict):
-    code, detail = "insufficient_stock", "Not enough stock for that quantity."
+    code, detail = "insufficient_stock", _("Not enough stock for that quantity.")
 
 
 class QuantityLimitExceeded(Conflict):
     code = "quantity_limit_exceeded"
-    detail = f"A cart line holds at most {MAX_LINE_QUANTITY} units and a cart at most {MAX_CART_QUANTITY}."
+    detail = format_lazy(
+        _("A cart line holds at most {line} units and a cart at most {cart}."),
+        line=MAX_LINE_QUANTITY,
+        cart=MAX_CART_QUANTITY,
+    )
 
 
 def _locked_cart(cart: Cart) -> Cart:
     """Lock the cart row for the rest of the transaction; a cart merged away (or deleted) meanwhile is a 404."""
     locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
     if locked is None:
-        raise CartNotFound("The cart no longer exists (it was merged into the signed-in shopper's cart).")
+        raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
     return locked
 
 
@@ -112,7 +118,9 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
 def _check_stock(*, sku: str, quantity: int) -> None:
     available = catalog_client.stock_available(skus=[sku])
     if available is not None and available.get(sku, 0) < quantity:
-        raise InsufficientStock(f"Only {available.get(sku, 0)} of {sku} available.")
+        raise InsufficientStock(
+            _("Only %(available)d of %(sku)s available.") % {"available": available.get(sku, 0), "sku": sku}
+        )
 
 
 def _sellable_variant(sku: str) -> ProductVariant:

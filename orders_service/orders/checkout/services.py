@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, Conflict
 from common.brazil.documents import InvalidDocument, document_parse
@@ -38,50 +40,52 @@ from orders.products.selectors import variants_by_sku
 
 
 class IdempotencyKeyRequired(ApiError):
-    status, code, detail = 400, "idempotency_key_required", "Send an Idempotency-Key header with every checkout."
+    status, code, detail = 400, "idempotency_key_required", _("Send an Idempotency-Key header with every checkout.")
 
 
 class IdempotencyKeyTooLong(ApiError):
     status, code = 400, "idempotency_key_too_long"
-    detail = f"The Idempotency-Key may be at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters long."
+    detail = format_lazy(
+        _("The Idempotency-Key may be at most {count} characters long."), count=IDEMPOTENCY_KEY_MAX_LENGTH
+    )
 
 
 class IdempotencyKeyReused(ApiError):
     status, code = 422, "idempotency_key_reused"
-    detail = "This Idempotency-Key was already used with a different request."
+    detail = _("This Idempotency-Key was already used with a different request.")
 
 
 class IdempotencyRequestInProgress(Conflict):
-    code, detail = "idempotency_request_in_progress", "A checkout with this Idempotency-Key is still running."
+    code, detail = "idempotency_request_in_progress", _("A checkout with this Idempotency-Key is still running.")
 
 
 class ClaimSuperseded(IdempotencyRequestInProgress):
     """This worker's claim was taken over while it ran (it was presumed dead): its work is rolled back."""
 
-    detail = "This checkout took too long and was taken over by a retry with the same Idempotency-Key."
+    detail = _("This checkout took too long and was taken over by a retry with the same Idempotency-Key.")
 
 
 class CartEmpty(Conflict):
-    code, detail = "cart_empty", "The cart has no lines to check out."
+    code, detail = "cart_empty", _("The cart has no lines to check out.")
 
 
 class EmailRequired(ApiError):
-    status, code, detail = 422, "email_required", "Guests must give an email address."
+    status, code, detail = 422, "email_required", _("Guests must give an email address.")
 
 
 class DocumentRequired(ApiError):
     status, code = 422, "document_required"
-    detail = "Informe o CPF ou CNPJ de quem paga: Pix e boleto exigem o documento."
+    detail = _("Give the payer's CPF or CNPJ: Pix and boleto require the document.")
 
 
 class DocumentInvalid(ApiError):
     status, code = 422, "invalid_document"
-    detail = "CPF ou CNPJ inválido: confira os dígitos."
+    detail = _("Invalid CPF or CNPJ: check the digits.")
 
 
 class InstallmentsCardOnly(ApiError):
     status, code = 422, "installments_card_only"
-    detail = "Parcelamento só existe no cartão de crédito."
+    detail = _("Installments exist only with a credit card.")
 
 
 def payment_choice_parse(body: dict[str, Any]) -> PaymentChoice:
@@ -101,8 +105,8 @@ def payment_choice_parse(body: dict[str, Any]) -> PaymentChoice:
         try:
             document = document_parse(raw_document).value
         except InvalidDocument as exc:
-            kind = {"invalid_cpf": "CPF inválido", "invalid_cnpj": "CNPJ inválido"}.get(exc.reason)
-            raise DocumentInvalid(f"{kind}: confira os dígitos." if kind else None) from None
+            kind = {"invalid_cpf": _("Invalid CPF"), "invalid_cnpj": _("Invalid CNPJ")}.get(exc.reason)
+            raise DocumentInvalid(_("%(kind)s: check the digits.") % {"kind": kind} if kind else None) from None
     return PaymentChoice(method=method, installments=installments or 1, document=document)
 
 
@@ -112,7 +116,10 @@ class PriceChanged(Conflict):
     def __init__(self, changes: dict[str, tuple[Decimal, Decimal]]):
         self.changes = changes
         listed = ", ".join(f"{sku} {old} -> {new}" for sku, (old, new) in sorted(changes.items()))
-        super().__init__(f"Prices changed since they were added to the cart: {listed}. Review the cart and retry.")
+        super().__init__(
+            _("Prices changed since they were added to the cart: %(changes)s. Review the cart and retry.")
+            % {"changes": listed}
+        )
 
 
 # Payment fields at their defaults mean the same request as without them (and as before they existed).
@@ -170,7 +177,10 @@ def _priced_lines(cart_lines: list[CartLine]) -> list[PlacedLine]:
     for line in cart_lines:
         variant = variants.get(line.sku)
         if variant is None or not variant.published:
-            raise ProductUnavailable(f"{line.sku} ({line.name}) is no longer sold; remove it from the cart.")
+            raise ProductUnavailable(
+                _("%(sku)s (%(name)s) is no longer sold; remove it from the cart.")
+                % {"sku": line.sku, "name": line.name}
+            )
         if variant.price != line.unit_price:
             changes[line.sku] = (line.unit_price, variant.price)
         priced.append(
@@ -201,7 +211,7 @@ def checkout_place_order(
     with transaction.atomic():
         locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if locked is None:  # merged into the shopper's cart (or deleted) since the request found it
-            raise CartNotFound("The cart no longer exists (it was merged into the signed-in shopper's cart).")
+            raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
         cart = locked
         cart_lines = list(cart.lines.all())
         if not cart_lines:

@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
 from common.brazil.documents import document_mask
@@ -40,12 +42,17 @@ class OrderLineInline(ReadOnlyInline):
     fields = ("sku", "name", "quantity", "unit_price", "line_total", "lots_display")
     readonly_fields = fields
 
-    @admin.display(description="lotes (validade)")
+    @admin.display(description=_("lots (expiry)"))
     def lots_display(self, line):
         """The lots catalog sold the line from, e.g. "L2401 (val. 31/01/2027): 2 un."."""
         return (
             "; ".join(
-                f"{lot['lot']} (val. {date.fromisoformat(lot['expires_on']):%d/%m/%Y}): {lot['quantity']} un."
+                gettext("%(lot)s (exp. %(expires_on)s): %(quantity)s units")
+                % {
+                    "lot": lot["lot"],
+                    "expires_on": f"{date.fromisoformat(lot['expires_on']):%d/%m/%Y}",
+                    "quantity": lot["quantity"],
+                }
                 for lot in line.lots
             )
             or "—"
@@ -74,7 +81,7 @@ class PaymentDisputeInline(ReadOnlyInline):
     model = PaymentDispute
     fields = ("opened_at", "provider", "reference", "charge_reference", "amount", "reason", "status")
     readonly_fields = fields
-    verbose_name_plural = "contestações (chargebacks)"
+    verbose_name_plural = _("disputes (chargebacks)")
 
 
 class PaymentTransactionInline(ReadOnlyInline):
@@ -98,17 +105,17 @@ class OrderStatusChangeInline(ReadOnlyInline):
     model = OrderStatusChange
     fields = ("created_at", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
-    verbose_name_plural = "status history"
+    verbose_name_plural = _("status history")
 
 
 class TotalRangeFilter(admin.SimpleListFilter):
-    title = "total"
+    title = _("total")
     parameter_name = "total_range"
     RANGES = {
-        "lt100": ("below R$ 100", None, Decimal("100")),
-        "100-199": ("R$ 100 to R$ 199.99", Decimal("100"), Decimal("200")),
-        "200-499": ("R$ 200 to R$ 499.99", Decimal("200"), Decimal("500")),
-        "gte500": ("R$ 500 and more", Decimal("500"), None),
+        "lt100": (_("below R$ 100"), None, Decimal("100")),
+        "100-199": (_("R$ 100 to R$ 199.99"), Decimal("100"), Decimal("200")),
+        "200-499": (_("R$ 200 to R$ 499.99"), Decimal("200"), Decimal("500")),
+        "gte500": (_("R$ 500 and more"), Decimal("500"), None),
     }
 
     def lookups(self, request, model_admin):
@@ -128,14 +135,18 @@ class TotalRangeFilter(admin.SimpleListFilter):
 class NeedsAttentionFilter(admin.SimpleListFilter):
     """What support must look at: paid orders catalog could not cover, orders stuck pending, refunds unconfirmed."""
 
-    title = "needs attention"
+    title = _("needs attention")
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
         return [
-            ("paid_out_of_stock", "Paid without stock"),
-            ("stuck_pending", f"Pending over {settings.ORDERS_PENDING_RETRY_MINUTES} min (no stock answer)"),
-            ("refund_pending", "Refund not confirmed by the provider"),
+            ("paid_out_of_stock", _("Paid without stock")),
+            (
+                "stuck_pending",
+                _("Pending over %(minutes)d min (no stock answer)")
+                % {"minutes": settings.ORDERS_PENDING_RETRY_MINUTES},
+            ),
+            ("refund_pending", _("Refund not confirmed by the provider")),
         ]
 
     def queryset(self, request, queryset):
@@ -154,11 +165,11 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 class PartialRefundForm(forms.Form):
     """Support's partial refund: an amount, or lines as ``SKU=quantity`` one per line, and the reason."""
 
-    amount = forms.DecimalField(label="Valor (R$)", required=False, min_value=Decimal("0.01"), decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount (R$)"), required=False, min_value=Decimal("0.01"), decimal_places=2)
     lines = forms.CharField(
-        label="Ou itens (um por linha: SKU=quantidade)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Or items (one per line: SKU=quantity)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    reason = forms.CharField(label="Motivo", max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def clean_lines(self) -> dict[str, int]:
         parsed: dict[str, int] = {}
@@ -167,16 +178,16 @@ class PartialRefundForm(forms.Form):
                 continue
             sku, _, quantity = row.partition("=")
             if not quantity.strip().isdigit():
-                raise forms.ValidationError(f"Linha inválida: {row!r} (use SKU=quantidade).")
+                raise forms.ValidationError(_("Invalid line: %(row)r (use SKU=quantity).") % {"row": row})
             parsed[sku.strip()] = parsed.get(sku.strip(), 0) + int(quantity)
         return parsed
 
     def clean(self):
         data = super().clean()
         if not data.get("amount") and not data.get("lines"):
-            raise forms.ValidationError("Informe o valor ou os itens do reembolso.")
+            raise forms.ValidationError(_("Give the amount or the items of the refund."))
         if data.get("amount") and data.get("lines"):
-            raise forms.ValidationError("Informe o valor ou os itens, não os dois.")
+            raise forms.ValidationError(_("Give the amount or the items, not both."))
         return data
 
 
@@ -225,7 +236,7 @@ class OrderAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="CPF/CNPJ do pagador")
+    @admin.display(description=_("payer CPF/CNPJ"))
     def payer_document_masked(self, order: Order) -> str:
         return document_mask(order.payer_document)
 
@@ -254,11 +265,18 @@ class OrderAdmin(admin.ModelAdmin):
             except ApiError as exc:
                 refused.append(f"{order.number} ({exc.detail})")
         if done:
-            self.message_user(request, f"{done} order(s) {verb}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d order %(verb)s.", "%(count)d orders %(verb)s.", done)
+                % {"count": done, "verb": verb},
+                messages.SUCCESS,
+            )
         if refused:
-            self.message_user(request, f"Not {verb}: {'; '.join(refused)}", messages.WARNING)
+            self.message_user(
+                request, _("Not %(verb)s: %(orders)s") % {"verb": verb, "orders": "; ".join(refused)}, messages.WARNING
+            )
 
-    @admin.action(description="Mark fulfilled (enter tracking codes)", permissions=["change"])
+    @admin.action(description=_("Mark fulfilled (enter tracking codes)"), permissions=["change"])
     def mark_fulfilled(self, request, queryset):
         orders = list(queryset.order_by("pk"))
         form = TrackingCodesForm(request.POST if "apply" in request.POST else None, orders=orders)
@@ -267,13 +285,13 @@ class OrderAdmin(admin.ModelAdmin):
             self._each(
                 request,
                 queryset,
-                "marked fulfilled",
+                _("marked fulfilled"),
                 lambda order: order_fulfil(order=order, tracking_code=codes[order.pk], actor=_actor(request)),
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Mark orders fulfilled",
+            "title": _("Mark orders fulfilled"),
             "form": form,
             "orders": orders,
             "opts": self.model._meta,
@@ -281,26 +299,28 @@ class OrderAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/orders/order/mark_fulfilled.html", context)
 
-    @admin.action(description="Mark delivered", permissions=["change"])
+    @admin.action(description=_("Mark delivered"), permissions=["change"])
     def mark_delivered(self, request, queryset):
         self._each(
-            request, queryset, "marked delivered", lambda order: order_deliver(order=order, actor=_actor(request))
+            request, queryset, _("marked delivered"), lambda order: order_deliver(order=order, actor=_actor(request))
         )
 
-    @admin.action(description="Cancel (refund paid orders)", permissions=["change"])
+    @admin.action(description=_("Cancel (refund paid orders)"), permissions=["change"])
     def cancel_with_refund(self, request, queryset):
         self._each(
             request,
             queryset,
-            "cancelled",
-            lambda order: order_cancel(order=order, actor=_actor(request), reason="cancelled by customer support"),
+            _("cancelled"),
+            lambda order: order_cancel(
+                order=order, actor=_actor(request), reason=gettext("cancelled by customer support")
+            ),
         )
 
-    @admin.action(description="Reembolso parcial (valor ou itens, com motivo)", permissions=["change"])
+    @admin.action(description=_("Partial refund (amount or items, with a reason)"), permissions=["change"])
     def refund_partially(self, request, queryset):
         orders = list(queryset.order_by("pk")[:2])
         if len(orders) != 1:
-            self.message_user(request, "Escolha um pedido por vez para o reembolso parcial.", messages.WARNING)
+            self.message_user(request, _("Choose one order at a time for a partial refund."), messages.WARNING)
             return None
         [order] = orders
         form = PartialRefundForm(request.POST if "apply" in request.POST else None)
@@ -317,11 +337,15 @@ class OrderAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{order.number}: {exc.detail}", messages.WARNING)
                 return None
             total = sum((refund.amount for refund in refunds), Decimal("0.00"))
-            self.message_user(request, f"{order.number}: reembolso de {money_brl(total)} pedido.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("%(number)s: refund of %(amount)s requested.") % {"number": order.number, "amount": money_brl(total)},
+                messages.SUCCESS,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Reembolso parcial do pedido {order.number}",
+            "title": _("Partial refund of order %(number)s") % {"number": order.number},
             "form": form,
             "order": order,
             "opts": self.model._meta,
@@ -329,16 +353,16 @@ class OrderAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/orders/order/refund_partially.html", context)
 
-    @admin.action(description="Resend the confirmation email", permissions=["change"])
+    @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
     def resend_confirmation(self, request, queryset):
         self._each(
             request,
             queryset,
-            "queued for a new confirmation email",
+            _("queued for a new confirmation email"),
             lambda order: order_confirmation_resend(order=order, actor=_actor(request)),
         )
 
-    @admin.action(description="Export selected as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")

@@ -13,6 +13,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, Conflict
 from common.brazil.formatting import money_brl
@@ -34,21 +35,21 @@ PARTIALLY_REFUNDABLE = frozenset(
 
 
 class NotRefundable(Conflict):
-    code, detail = "not_refundable", "Só pedidos pagos, enviados ou entregues podem ter reembolso parcial."
+    code, detail = "not_refundable", _("Only paid, shipped or delivered orders can be partially refunded.")
 
 
 class RefundReasonRequired(ApiError):
-    status, code, detail = 422, "refund_reason_required", "Informe o motivo do reembolso."
+    status, code, detail = 422, "refund_reason_required", _("Give the reason for the refund.")
 
 
 class RefundLinesInvalid(ApiError):
     status, code = 422, "refund_lines_invalid"
-    detail = "Os itens do reembolso precisam ser do pedido, em quantidade de 1 até a comprada."
+    detail = _("The refund's items must be the order's, in a quantity from 1 to the one bought.")
 
 
 class UseCancelForFullRefund(Conflict):
     code = "use_cancel_for_full_refund"
-    detail = "Para devolver tudo de um pedido ainda não enviado, cancele o pedido (o estoque volta)."
+    detail = _("To give back all of an order not yet shipped, cancel the order (the stock comes back).")
 
 
 def refund_amount_of_lines(*, order: Order, lines: dict[str, int]) -> Decimal:
@@ -81,7 +82,7 @@ def order_refund_partial(
         else:
             listed = ""
         if amount is None:
-            raise RefundLinesInvalid("Informe o valor ou os itens do reembolso.")
+            raise RefundLinesInvalid(_("Give the amount or the items of the refund."))
         amount = amount.quantize(Decimal("0.01"))
         captured, refunded = payment_captured_and_refunded(order_id=order.pk)
         unshipped = order.status in (OrderStatus.PAID, OrderStatus.PAID_OUT_OF_STOCK)

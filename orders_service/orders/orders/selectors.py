@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from common.api import NotFound
 from orders.money import money
@@ -16,7 +17,7 @@ from orders.payments.providers import get_provider
 
 
 class OrderNotFound(NotFound):
-    code, detail = "order_not_found", "No such order."
+    code, detail = "order_not_found", _("No such order.")
 
 
 def order_for_shopper(*, number: str, user_id: int | None, access_token: str | None) -> Order:

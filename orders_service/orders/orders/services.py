@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, Conflict
 from common.brazil.documents import document_mask
@@ -50,16 +51,16 @@ SHOP_TIME_ZONE = ZoneInfo("America/Sao_Paulo")
 
 
 class NotCancellable(Conflict):
-    code, detail = "not_cancellable", "The order has shipped or is already closed; it cannot be cancelled."
+    code, detail = "not_cancellable", _("The order has shipped or is already closed; it cannot be cancelled.")
 
 
 class ConfirmationNotAvailable(Conflict):
-    code, detail = "confirmation_not_available", "Only paid orders have a confirmation to send."
+    code, detail = "confirmation_not_available", _("Only paid orders have a confirmation to send.")
 
 
 class InstallmentsNotAvailable(ApiError):
     status, code = 422, "installments_not_available"
-    detail = "Esse número de parcelas não está disponível para o valor do pedido."
+    detail = _("That number of installments is not available for the order's amount.")
 
 
 @dataclass(frozen=True)

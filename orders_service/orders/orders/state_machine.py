@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.api import Conflict
 
@@ -20,16 +21,16 @@ if TYPE_CHECKING:
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending (stock being reserved)"
-    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-    PAID = "paid", "Paid"
-    PAID_OUT_OF_STOCK = "paid_out_of_stock", "Paid without stock (needs attention)"
-    FULFILLED = "fulfilled", "Fulfilled (shipped)"
-    DELIVERED = "delivered", "Delivered"
-    REJECTED = "rejected", "Rejected (out of stock)"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired (payment window ran out)"
-    REFUNDED = "refunded", "Refunded"
+    PENDING = "pending", _("Pending (stock being reserved)")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    PAID_OUT_OF_STOCK = "paid_out_of_stock", _("Paid without stock (needs attention)")
+    FULFILLED = "fulfilled", _("Fulfilled (shipped)")
+    DELIVERED = "delivered", _("Delivered")
+    REJECTED = "rejected", _("Rejected (out of stock)")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired (payment window ran out)")
+    REFUNDED = "refunded", _("Refunded")
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -55,7 +56,7 @@ PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PAID_OUT_OF_STOCK})
 
 class IllegalTransition(Conflict):
     code = "illegal_transition"
-    detail = "The order cannot move to that status from its current one."
+    detail = _("The order cannot move to that status from its current one.")
 
 
 def can_transition(*, current: str, to: str) -> bool:
@@ -71,7 +72,10 @@ def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Or
     with transaction.atomic():
         locked = type(order).objects.select_for_update().get(pk=order.pk)
         if not can_transition(current=locked.status, to=to):
-            raise IllegalTransition(f"Order {locked.number} cannot go from {locked.status} to {to}.")
+            raise IllegalTransition(
+                _("Order %(number)s cannot go from %(current)s to %(to)s.")
+                % {"number": locked.number, "current": locked.status, "to": to}
+            )
         previous = locked.status
         locked.status = to
         fields = ["status", "updated_at"]

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
 from common.brazil.installments import InstallmentPlan
@@ -133,7 +134,7 @@ def payment_record(
 
 class RefundExceedsCharge(ApiError):
     status, code = 409, "refund_exceeds_payment"
-    detail = "O reembolso passa do valor que ainda pode ser devolvido deste pagamento."
+    detail = _("The refund exceeds the amount of this payment that can still be given back.")
 
 
 def payment_refunded_amount(*, charge: PaymentTransaction) -> Decimal:

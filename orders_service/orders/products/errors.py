@@ -1,11 +1,13 @@
 """Errors about SKUs that carts and checkout share."""
 
+from django.utils.translation import gettext_lazy as _
+
 from common.api import ApiError, Conflict
 
 
 class UnknownSku(ApiError):
-    status, code, detail = 404, "unknown_sku", "No product is sold under that SKU."
+    status, code, detail = 404, "unknown_sku", _("No product is sold under that SKU.")
 
 
 class ProductUnavailable(Conflict):
-    code, detail = "product_unavailable", "The product is no longer sold."
+    code, detail = "product_unavailable", _("The product is no longer sold.")

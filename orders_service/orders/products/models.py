@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ProductVariant(models.Model):
     """One SKU as catalog last described it; carts and checkout price from this row, never from a client."""
 
-    sku = models.CharField(max_length=64, unique=True)
-    product_id = models.BigIntegerField(db_index=True)
-    product_slug = models.SlugField(max_length=200)
-    product_name = models.CharField(max_length=200)
-    variant_name = models.CharField(max_length=200, blank=True)
-    brand = models.CharField(max_length=200, blank=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default="BRL")
-    published = models.BooleanField(default=False)
+    sku = models.CharField(verbose_name=_("SKU"), max_length=64, unique=True)
+    product_id = models.BigIntegerField(verbose_name=_("product id"), db_index=True)
+    product_slug = models.SlugField(verbose_name=_("product slug"), max_length=200)
+    product_name = models.CharField(verbose_name=_("product name"), max_length=200)
+    variant_name = models.CharField(verbose_name=_("variant name"), max_length=200, blank=True)
+    brand = models.CharField(verbose_name=_("brand"), max_length=200, blank=True)
+    price = models.DecimalField(verbose_name=_("price"), max_digits=12, decimal_places=2)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="BRL")
+    published = models.BooleanField(verbose_name=_("published"), default=False)
     # When catalog produced the snapshot this row reflects: older snapshots arriving late are ignored.
-    source_occurred_at = models.DateTimeField()
-    updated_at = models.DateTimeField(auto_now=True)
+    source_occurred_at = models.DateTimeField(verbose_name=_("source occurred at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("product variant")
+        verbose_name_plural = _("product variants")
         ordering = ["sku"]
 
     def __str__(self) -> str:

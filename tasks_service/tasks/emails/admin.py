@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.template import TemplateDoesNotExist
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from common.sealing import SEALED_SUFFIX
 from tasks.emails.models import EmailLog
@@ -50,14 +51,14 @@ class EmailLogAdmin(admin.ModelAdmin):
         except (TemplateDoesNotExist, ValueError, TypeError, KeyError) as exc:
             return exc
 
-    @admin.display(description="Texto do e-mail")
+    @admin.display(description=_("Email text"))
     def body_text(self, obj: EmailLog) -> str:
         rendered = self._rendered(obj)
         if isinstance(rendered, Exception):
             return f"Não foi possível montar o e-mail: {rendered!r}"
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', rendered.text)
 
-    @admin.display(description="HTML do e-mail")
+    @admin.display(description=_("Email HTML"))
     def body_html(self, obj: EmailLog) -> str:
         rendered = self._rendered(obj)
         if isinstance(rendered, Exception):
@@ -71,7 +72,7 @@ class EmailLogAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.display(description="context")
+    @admin.display(description=_("context"))
     def context_shown(self, email_log: EmailLog) -> dict:
         """The context with sealed secrets (a live reset link) masked: nobody reads them here."""
         return {
@@ -79,7 +80,7 @@ class EmailLogAdmin(admin.ModelAdmin):
             for name, value in (email_log.context or {}).items()
         }
 
-    @admin.action(description="Resend the selected emails", permissions=["change"])
+    @admin.action(description=_("Resend the selected emails"), permissions=["change"])
     def resend(self, request, queryset):
         queued = skipped = 0
         for email_log in queryset:

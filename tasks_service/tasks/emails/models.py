@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailKind(models.TextChoices):
-    WELCOME = "welcome", "Welcome"
-    PASSWORD_RESET = "password_reset", "Password reset link"
-    ORDER_CONFIRMATION = "order_confirmation", "Order confirmation"
-    ORDER_SHIPPED = "order_shipped", "Order shipped"
-    ORDER_CANCELLED = "order_cancelled", "Order cancelled"
-    ORDER_REJECTED = "order_rejected", "Order rejected (out of stock)"
-    REPORT_READY = "report_ready", "Report ready"
-    LOT_RECALL = "lot_recall", "Product recall (lot)"
+    WELCOME = "welcome", _("Welcome")
+    PASSWORD_RESET = "password_reset", _("Password reset link")
+    ORDER_CONFIRMATION = "order_confirmation", _("Order confirmation")
+    ORDER_SHIPPED = "order_shipped", _("Order shipped")
+    ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+    ORDER_REJECTED = "order_rejected", _("Order rejected (out of stock)")
+    REPORT_READY = "report_ready", _("Report ready")
+    LOT_RECALL = "lot_recall", _("Product recall (lot)")
 
 
 class EmailStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class EmailLog(models.Model):
@@ -30,23 +31,38 @@ class EmailLog(models.Model):
     worker takes before talking to the mail server, so a duplicated task does not send twice.
     """
 
-    kind = models.CharField(max_length=40, choices=EmailKind.choices)
-    dedup_key = models.CharField(max_length=100)
-    recipient = models.EmailField(max_length=254)
-    event_id = models.UUIDField(null=True, blank=True, db_index=True, help_text="The event that asked for it")
-    language = models.CharField(max_length=10, default="pt-br")
-    context = models.JSONField(default=dict, blank=True, help_text="Values the templates are rendered with")
-    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
-    correlation_id = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    subject = models.CharField(max_length=255, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=40, choices=EmailKind.choices)
+    dedup_key = models.CharField(verbose_name=_("dedup key"), max_length=100)
+    recipient = models.EmailField(verbose_name=_("recipient"), max_length=254)
+    event_id = models.UUIDField(
+        verbose_name=_("event id"), null=True, blank=True, db_index=True, help_text=_("The event that asked for it")
+    )
+    language = models.CharField(verbose_name=_("language"), max_length=10, default="pt-br")
+    context = models.JSONField(
+        verbose_name=_("context"), default=dict, blank=True, help_text=_("Values the templates are rendered with")
+    )
+    report = models.ForeignKey(
+        "reports.Report",
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    correlation_id = models.CharField(verbose_name=_("correlation id"), max_length=64, blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"), default=0)
+    subject = models.CharField(verbose_name=_("subject"), max_length=255, blank=True)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(verbose_name=_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("email log")
+        verbose_name_plural = _("email logs")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "dedup_key", "recipient"], name="email_log_unique_send"),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import NoManualEditsAdmin, ReadOnlyAdmin
 from tasks.reports.admin_forms import ReportRunForm
@@ -78,7 +79,7 @@ class ReportAdmin(NoManualEditsAdmin):
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta}
         return TemplateResponse(request, "admin/reports/report_run.html", context)
 
-    @admin.display(description="CSV")
+    @admin.display(description=_("CSV"))
     def download(self, obj: Report) -> str:
         if obj.status != ReportStatus.DONE or not obj.file:
             return "-"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tasks.reports.models import ReportKind
 
@@ -12,9 +13,9 @@ MAX_PERIOD_DAYS = 366
 
 
 class ReportRunForm(forms.Form):
-    kind = forms.ChoiceField(label="Relatório", choices=ReportKind.choices)
-    start = forms.DateField(label="De", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Até", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

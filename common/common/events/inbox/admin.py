@@ -1,6 +1,8 @@
 """Admin of the inbox: processed event ids, and dead letters with a replay action."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.admin import NoManualEditsAdmin, SuperuserOnlyAdmin
 from common.events.inbox.models import DeadLetter, ProcessedEvent
@@ -23,7 +25,7 @@ class DeadLetterAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin):
     readonly_fields = [field.name for field in DeadLetter._meta.fields]
     actions = ["replay", "discard"]
 
-    @admin.action(description="Reprocessar: publicar de novo pelo outbox")
+    @admin.action(description=_("Replay: publish again through the outbox"))
     def replay(self, request, queryset):
         replayed, unreadable = 0, 0
         for dead_letter in queryset:
@@ -32,13 +34,33 @@ class DeadLetterAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin):
                 replayed += 1
             except InvalidEvent:
                 unreadable += 1
-        self.message_user(request, f"{replayed} mensagem(ns) mortas enviadas de novo pelo outbox.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d dead letter sent again through the outbox.",
+                "%(count)d dead letters sent again through the outbox.",
+                replayed,
+            )
+            % {"count": replayed},
+            messages.SUCCESS,
+        )
         if unreadable:
             self.message_user(
-                request, f"{unreadable} mensagem(ns) não são envelopes: corrija manualmente.", messages.WARNING
+                request,
+                ngettext(
+                    "%(count)d message is not an envelope: fix it by hand.",
+                    "%(count)d messages are not envelopes: fix them by hand.",
+                    unreadable,
+                )
+                % {"count": unreadable},
+                messages.WARNING,
             )
 
-    @admin.action(description="Descartar: desistir destas mensagens (não serão aplicadas)")
+    @admin.action(description=_("Discard: give up on these messages (they will not be applied)"))
     def discard(self, request, queryset):
         count = dead_letter_discard(dead_letter_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} mensagem(ns) mortas descartadas.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d dead letter discarded.", "%(count)d dead letters discarded.", count) % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,6 +1,8 @@
 """Admin of the outbox: see what was published, what is parked and why, and retry or discard it."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.admin import NoManualEditsAdmin, SuperuserOnlyAdmin
 from common.events.outbox.models import OutboxMessage
@@ -27,23 +29,38 @@ class OutboxMessageAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin):
     actions = ["replay", "discard"]
     ordering = ["-id"]
 
-    @admin.display(description="Último erro")
+    @admin.display(description=_("Last error"))
     def last_error_short(self, message: OutboxMessage) -> str:
         return message.last_error[:80]
 
-    @admin.action(description="Reenviar: volta a pendente (o relay envia de novo)")
+    @admin.action(description=_("Replay: back to pending (the relay sends it again)"))
     def replay(self, request, queryset):
         count = outbox_replay(message_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} mensagem(ns) do outbox de volta a pendente.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d outbox message back to pending.", "%(count)d outbox messages back to pending.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Descartar as mensagens paradas (falhou): nunca serão enviadas")
+    @admin.action(description=_("Discard the parked (failed) messages: they will never be sent"))
     def discard(self, request, queryset):
         selected = list(queryset.values_list("pk", flat=True))
         count = outbox_discard(message_ids=selected)
-        self.message_user(request, f"{count} mensagem(ns) parada(s) descartada(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d parked message discarded.", "%(count)d parked messages discarded.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
         if count < len(selected):
             self.message_user(
                 request,
-                f"{len(selected) - count} mensagem(ns) não estavam paradas e foram mantidas.",
+                ngettext(
+                    "%(count)d message was not parked and was kept.",
+                    "%(count)d messages were not parked and were kept.",
+                    len(selected) - count,
+                )
+                % {"count": len(selected) - count},
                 messages.WARNING,
             )

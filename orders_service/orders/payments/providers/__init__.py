@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from common.api import NotFound
 from orders.payments.providers.base import PaymentProvider
 from orders.payments.providers.mercadopago import MercadoPagoProvider
@@ -11,7 +13,7 @@ PROVIDERS: dict[str, type] = {SandboxProvider.name: SandboxProvider, MercadoPago
 
 
 class UnknownProvider(NotFound):
-    code, detail = "unknown_provider", "No such payment provider."
+    code, detail = "unknown_provider", _("No such payment provider.")
 
 
 def get_provider(name: str) -> PaymentProvider:

@@ -7,19 +7,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.translation import gettext_lazy as _
+
 from common.api import ApiError
 
 
 class InvalidSignature(ApiError):
-    status, code, detail = 400, "invalid_signature", "The webhook signature does not verify."
+    status, code, detail = 400, "invalid_signature", _("The webhook signature does not verify.")
 
 
 class StaleSignature(ApiError):
-    status, code, detail = 400, "stale_signature", "The webhook was signed too long ago."
+    status, code, detail = 400, "stale_signature", _("The webhook was signed too long ago.")
 
 
 class RefundFailed(ApiError):
-    status, code, detail = 409, "refund_failed", "The payment provider refused the refund."
+    status, code, detail = 409, "refund_failed", _("The payment provider refused the refund.")
 
 
 @dataclass(frozen=True)

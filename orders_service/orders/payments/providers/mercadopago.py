@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
 from common.brazil.boleto import InvalidBoleto, digitable_line_from_barcode
@@ -61,11 +62,11 @@ METHOD_IDS = {"pix": "pix", "boleto": "bolbradesco"}
 class ProviderUnavailable(ApiError):
     """Mercado Pago did not answer (timeout, 5xx): 503, so its notification is retried later."""
 
-    status, code, detail = 503, "payment_provider_unavailable", "O provedor de pagamento não respondeu; tente de novo."
+    status, code, detail = 503, "payment_provider_unavailable", _("The payment provider did not answer; try again.")
 
 
 class ProviderRefused(ApiError):
-    status, code, detail = 502, "payment_provider_refused", "O provedor de pagamento recusou a operação."
+    status, code, detail = 502, "payment_provider_refused", _("The payment provider refused the operation.")
 
 
 class MercadoPagoProvider:
@@ -90,16 +91,21 @@ class MercadoPagoProvider:
         try:
             response = self._http().request(method, path, json=json, headers=headers)
         except httpx.HTTPError as exc:
-            raise ProviderUnavailable(f"Mercado Pago não respondeu: {type(exc).__name__}.") from None
+            raise ProviderUnavailable(
+                _("Mercado Pago did not answer: %(error)s.") % {"error": type(exc).__name__}
+            ) from None
         if response.status_code >= 500:
-            raise ProviderUnavailable(f"Mercado Pago respondeu {response.status_code}.")
+            raise ProviderUnavailable(_("Mercado Pago answered %(status)s.") % {"status": response.status_code})
         try:
             body = response.json()
         except ValueError:
             body = {}
         if response.status_code >= 400:
             message = body.get("message") if isinstance(body, dict) else ""
-            raise ProviderRefused(f"Mercado Pago recusou ({response.status_code}): {message or 'sem detalhe'}.")
+            raise ProviderRefused(
+                _("Mercado Pago refused (%(status)s): %(message)s.")
+                % {"status": response.status_code, "message": message or _("no detail")}
+            )
         return body if isinstance(body, dict) else {}
 
     # -- sessions -----------------------------------------------------------------------------------------
@@ -143,7 +149,7 @@ class MercadoPagoProvider:
         )
         reference = str(body.get("id") or "")
         if not reference:
-            raise ProviderRefused("Mercado Pago não devolveu o id do pagamento.")
+            raise ProviderRefused(_("Mercado Pago returned no payment id."))
         if spec.method == "pix":
             data = (body.get("point_of_interaction") or {}).get("transaction_data") or {}
             return OpenedSession(reference=reference, pix_copy_paste=str(data.get("qr_code") or ""))
@@ -151,7 +157,7 @@ class MercadoPagoProvider:
         try:
             line = digitable_line_from_barcode(barcode)
         except InvalidBoleto:
-            raise ProviderRefused("Mercado Pago devolveu um código de barras inválido.") from None
+            raise ProviderRefused(_("Mercado Pago returned an invalid barcode.")) from None
         due = body.get("date_of_expiration")
         due_date = datetime.fromisoformat(due).date() if due else spec.boleto_due_date
         return OpenedSession(reference=reference, boleto_digitable_line=line, boleto_due_date=due_date)
@@ -190,7 +196,7 @@ class MercadoPagoProvider:
         try:
             amount = Decimal(str(payment["transaction_amount"]))
         except (KeyError, InvalidOperation):
-            raise ProviderRefused("Mercado Pago devolveu um pagamento sem valor.") from None
+            raise ProviderRefused(_("Mercado Pago returned a payment without an amount.")) from None
         event_type = STATUS_EVENTS.get(status, f"payment.{status or 'unknown'}")
         return WebhookEvent(
             # One event per state of the payment: a redelivered notification of the same state is a duplicate.
@@ -231,5 +237,5 @@ class MercadoPagoProvider:
             raise RefundFailed(exc.detail) from None
         reference = str(body.get("id") or "")
         if not reference:
-            raise RefundFailed("Mercado Pago não devolveu o id do reembolso.")
+            raise RefundFailed(_("Mercado Pago returned no refund id."))
         return reference

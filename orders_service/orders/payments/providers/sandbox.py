@@ -17,6 +17,7 @@ import orjson
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from common.brazil.boleto import boleto_build
 from common.brazil.pix import PixCharge, brcode_build
@@ -103,7 +104,7 @@ class SandboxProvider:
                 reason=str(data.get("reason") or "")[:200],
             )
         except (orjson.JSONDecodeError, KeyError, TypeError, InvalidOperation):
-            raise InvalidSignature("The signed webhook body is not a sandbox event.") from None
+            raise InvalidSignature(_("The signed webhook body is not a sandbox event.")) from None
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         # The sandbox PSP's own ledger (a real PSP's side of the wire): refunds, partial or full (a Pix
@@ -113,15 +114,21 @@ class SandboxProvider:
                 SandboxCharge.objects.select_for_update().filter(reference=charge_reference, succeeded=True).first()
             )
             if charge is None or charge.currency != currency:
-                raise RefundFailed(f"No refundable sandbox charge {charge_reference} in {currency}.")
+                raise RefundFailed(
+                    _("No refundable sandbox charge %(charge)s in %(currency)s.")
+                    % {"charge": charge_reference, "currency": currency}
+                )
             existing = SandboxRefund.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 if existing.charge_id != charge.pk or existing.amount != amount:
-                    raise RefundFailed("This idempotency key was used for another refund.")
+                    raise RefundFailed(_("This idempotency key was used for another refund."))
                 return existing.reference
             refunded = charge.refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
             if amount <= 0 or refunded + amount > charge.amount:
-                raise RefundFailed(f"The sandbox charge {charge_reference} has only {charge.amount - refunded} left.")
+                raise RefundFailed(
+                    _("The sandbox charge %(charge)s has only %(left)s left.")
+                    % {"charge": charge_reference, "left": charge.amount - refunded}
+                )
             refund = SandboxRefund.objects.create(
                 charge=charge, reference=f"re_{secrets.token_hex(12)}", amount=amount, idempotency_key=idempotency_key
             )

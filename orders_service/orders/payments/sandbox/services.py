@@ -21,6 +21,7 @@ import orjson
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, NotFound
 from orders.money import money
@@ -36,15 +37,15 @@ Sender = Callable[[str, bytes, dict[str, str]], int]
 
 
 class SessionNotFound(NotFound):
-    code, detail = "payment_session_not_found", "Pagamento não encontrado."
+    code, detail = "payment_session_not_found", _("Payment not found.")
 
 
 class SessionNotPayable(ApiError):
-    status, code, detail = 409, "payment_session_not_payable", "Este pagamento não pode ser feito agora."
+    status, code, detail = 409, "payment_session_not_payable", _("This payment cannot be made now.")
 
 
 class UnknownTestCard(ApiError):
-    status, code, detail = 422, "unknown_test_card", "O sandbox só aceita os seus cartões de teste."
+    status, code, detail = 422, "unknown_test_card", _("The sandbox accepts only its test cards.")
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,9 @@ def _sandbox_charge(
         ):
             raise SessionNotPayable()
         if session.method != method:
-            raise SessionNotPayable("Este pagamento foi criado para outra forma de pagamento.")
+            raise SessionNotPayable(_("This payment was created for another payment method."))
         if sandbox_successful_charge(session=session):
-            raise SessionNotPayable("Este pagamento já foi feito.")
+            raise SessionNotPayable(_("This payment was already made."))
         charge = SandboxCharge.objects.create(
             reference=f"ch_{secrets.token_hex(12)}",
             session_reference=session.provider_reference,
