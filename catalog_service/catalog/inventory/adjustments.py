@@ -17,6 +17,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from catalog.inventory.ledger import stock_movement_record
 from catalog.inventory.lots import lot_for_receipt, stock_save
@@ -29,9 +30,9 @@ Reason = StockMovement.Reason
 #: The reasons a merchandiser may choose; the others are written by the saga, the import and the seed.
 MANUAL_REASONS = (Reason.RECEIVED, Reason.RETURNED, Reason.DAMAGED, Reason.COUNTED, Reason.CORRECTION)
 
-QUANTITY_HELP = (
-    "Recebimento, devolução e avaria: número de unidades. Contagem: total contado na prateleira. "
-    "Correção: unidades a somar (ou a tirar, com sinal de menos)."
+QUANTITY_HELP = gettext_lazy(
+    "Receipt, return and damage: number of units. Count: the total counted on the shelf. "
+    "Correction: units to add (or to take away, with a minus sign)."
 )
 
 
@@ -55,21 +56,23 @@ def stock_edit_lot(
     code = (lot_code or "").strip().upper()
     if not code:
         if reason == Reason.RECEIVED:
-            raise ValidationError("Informe o lote recebido (código e validade).", code="lot_required")
+            raise ValidationError(gettext("Give the lot received (code and expiry date)."), code="lot_required")
         if reason == Reason.COUNTED and stock.pk and StockLot.objects.filter(stock=stock, on_hand__gt=0).exists():
-            raise ValidationError("Este SKU está em lotes: informe o lote contado.", code="lot_required")
+            raise ValidationError(gettext("This SKU is held in lots: give the lot counted."), code="lot_required")
         return None
     if reason == Reason.RECEIVED:
         if not create and not StockLot.objects.filter(stock_id=stock.pk, code=code).exists():
             if lot_expires_on is None:
-                raise ValidationError("Informe a validade do lote novo.", code="lot_expiry_required")
+                raise ValidationError(gettext("Give the new lot's expiry date."), code="lot_expiry_required")
             if lot_manufactured_on is not None and lot_manufactured_on > lot_expires_on:
-                raise ValidationError("A fabricação não pode ser depois da validade.", code="lot_dates_invalid")
+                raise ValidationError(
+                    gettext("The manufacturing date cannot be after the expiry date."), code="lot_dates_invalid"
+                )
             return StockLot(code=code, expires_on=lot_expires_on, manufactured_on=lot_manufactured_on)
         return lot_for_receipt(stock=stock, code=code, expires_on=lot_expires_on, manufactured_on=lot_manufactured_on)
     lot = StockLot.objects.filter(stock_id=stock.pk, code=code).first()
     if lot is None:
-        raise ValidationError(f"Este SKU não tem o lote {code}.", code="lot_unknown")
+        raise ValidationError(gettext("This SKU has no lot %(code)s.") % {"code": code}, code="lot_unknown")
     return lot
 
 
@@ -79,28 +82,31 @@ def stock_edit_delta(
     """The units an admin edit moves ``stock`` (and ``lot``) by; a ValidationError (pt-BR) when it may
     not be applied."""
     if reason not in MANUAL_REASONS:
-        raise ValidationError("Escolha o motivo do movimento.", code="invalid_reason")
+        raise ValidationError(gettext("Choose the movement's reason."), code="invalid_reason")
     if lot is not None and reason == Reason.COUNTED:
         if quantity < 0:
-            raise ValidationError("A contagem não pode ser negativa.", code="negative_count")
+            raise ValidationError(gettext("The count cannot be negative."), code="negative_count")
         return _checked_for_lot(lot=lot, delta=quantity - lot.on_hand)
     if reason == Reason.COUNTED:
         if quantity < 0:
-            raise ValidationError("A contagem não pode ser negativa.", code="negative_count")
+            raise ValidationError(gettext("The count cannot be negative."), code="negative_count")
         if on_hand_seen != stock.on_hand:
             raise ValidationError(
-                f"O estoque mudou desde que a página foi aberta (era {on_hand_seen}, agora {stock.on_hand}): "
-                "recarregue a página e informe a contagem de novo.",
+                gettext(
+                    "The stock changed since the page was opened (it was %(seen)s, now %(now)s): "
+                    "reload the page and give the count again."
+                )
+                % {"seen": on_hand_seen, "now": stock.on_hand},
                 code="stock_changed_since_loaded",
             )
         delta = quantity - stock.on_hand
     elif reason == Reason.CORRECTION:
         if quantity == 0:
-            raise ValidationError("Uma correção precisa mover ao menos uma unidade.", code="zero_quantity")
+            raise ValidationError(gettext("A correction must move at least one unit."), code="zero_quantity")
         delta = quantity
     else:
         if quantity <= 0:
-            raise ValidationError("Informe um número de unidades maior que zero.", code="zero_quantity")
+            raise ValidationError(gettext("Give a number of units greater than zero."), code="zero_quantity")
         delta = -quantity if reason == Reason.DAMAGED else quantity
     if lot is not None:
         return _checked_for_lot(lot=lot, delta=delta)
@@ -109,15 +115,27 @@ def stock_edit_delta(
     loose_reserved = stock.reserved - sum(reserved for _, reserved in lots)
     if lots and loose_on_hand + delta < max(0, loose_reserved):
         raise ValidationError(
-            f"Sem lote há {loose_on_hand} unidade(s): informe o lote do movimento.", code="lot_required"
+            ngettext(
+                "%(count)d unit has no lot: give the movement's lot.",
+                "%(count)d units have no lot: give the movement's lot.",
+                loose_on_hand,
+            )
+            % {"count": loose_on_hand},
+            code="lot_required",
         )
     after = stock.on_hand + delta
     if after < 0:
-        raise ValidationError(f"O estoque não pode ficar negativo (ficaria em {after}).", code="negative_stock")
-    if after < stock.reserved:
-        units = "1 unidade está reservada" if stock.reserved == 1 else f"{stock.reserved} unidades estão reservadas"
         raise ValidationError(
-            f"{units} para pedidos; o estoque não pode ficar abaixo disso (ficaria em {after}).",
+            gettext("The stock cannot go negative (it would be %(after)s).") % {"after": after}, code="negative_stock"
+        )
+    if after < stock.reserved:
+        raise ValidationError(
+            ngettext(
+                "%(count)d unit is reserved for orders; the stock cannot go below that (it would be %(after)s).",
+                "%(count)d units are reserved for orders; the stock cannot go below that (it would be %(after)s).",
+                stock.reserved,
+            )
+            % {"count": stock.reserved, "after": after},
             code="below_reserved",
         )
     return delta
@@ -126,11 +144,20 @@ def stock_edit_delta(
 def _checked_for_lot(*, lot: StockLot, delta: int) -> int:
     after = lot.on_hand + delta
     if after < 0:
-        raise ValidationError(f"O lote {lot.code} não pode ficar negativo (ficaria em {after}).", code="negative_stock")
+        raise ValidationError(
+            gettext("Lot %(code)s cannot go negative (it would be %(after)s).") % {"code": lot.code, "after": after},
+            code="negative_stock",
+        )
     if after < lot.reserved:
         raise ValidationError(
-            f"{lot.reserved} unidade(s) do lote {lot.code} estão reservadas para pedidos; "
-            f"o lote não pode ficar abaixo disso (ficaria em {after}).",
+            ngettext(
+                "%(count)d unit of lot %(code)s is reserved for orders; "
+                "the lot cannot go below that (it would be %(after)s).",
+                "%(count)d units of lot %(code)s are reserved for orders; "
+                "the lot cannot go below that (it would be %(after)s).",
+                lot.reserved,
+            )
+            % {"count": lot.reserved, "code": lot.code, "after": after},
             code="below_reserved",
         )
     return delta

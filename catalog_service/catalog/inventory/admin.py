@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.admin_forms import StockForm
@@ -35,7 +36,7 @@ class StockAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["variant", "on_hand", "reserved", "available", "low_stock_threshold"]}),
         (
-            "Movimentar estoque",
+            _("Move stock"),
             {
                 "fields": [
                     "stock_reason",
@@ -79,14 +80,19 @@ class StockAdmin(admin.ModelAdmin):
                     f"{lot.expires_on:%d/%m/%Y}",
                     lot.on_hand,
                     lot.reserved,
-                    "bloqueado" if lot.is_blocked else "",
+                    _("blocked") if lot.is_blocked else "",
                 )
                 for lot in lots
             ),
         )
         return format_html(
-            "<table><thead><tr><th>lote</th><th>validade</th><th>em estoque</th><th>reservado</th>"
-            "<th>situação</th></tr></thead><tbody>{}</tbody></table>",
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("lot"),
+            _("expiry"),
+            _("on hand"),
+            _("reserved"),
+            _("state"),
             rows,
         )
 
@@ -111,11 +117,19 @@ class StockAdmin(admin.ModelAdmin):
         )
         everything = reverse("admin:inventory_stockmovement_changelist") + "?" + urlencode({"q": stock.variant.sku})
         return format_html(
-            "<table><thead><tr><th>quando</th><th>motivo</th><th>variação</th><th>em estoque depois</th>"
-            "<th>referência</th><th>por</th><th>observação</th></tr></thead><tbody>{}</tbody></table>"
-            '<p><a href="{}">Todos os movimentos deste SKU</a></p>',
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>"
+            '<p><a href="{}">{}</a></p>',
+            _("when"),
+            _("reason"),
+            _("delta"),
+            _("on hand after"),
+            _("reference"),
+            _("by"),
+            _("note"),
             rows,
             everything,
+            _("Every movement of this SKU"),
         )
 
     def has_add_permission(self, request):
@@ -238,8 +252,11 @@ class StockLotAdmin(admin.ModelAdmin):
             ),
         )
         return format_html(
-            "<table><thead><tr><th>pedido</th><th>cliente</th><th>unidades</th><th>pago em</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("order"),
+            _("customer"),
+            _("units"),
+            _("paid at"),
             rows,
         )
 
@@ -253,7 +270,7 @@ class StockLotAdmin(admin.ModelAdmin):
         reason = form.cleaned_data.get("block_reason")
         if reason:
             lot_block(lot=obj, reason=reason)
-            messages.warning(request, f"Lote {obj.code} bloqueado: não será mais vendido.")
+            messages.warning(request, _("Lot %(code)s blocked: it will not be sold any more.") % {"code": obj.code})
 
     @admin.action(description=_("Notify customers (lot recall)"))
     def notify_customers(self, request, queryset):
@@ -263,4 +280,12 @@ class StockLotAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{lot.code}: {error.messages[0]}", messages.ERROR)
             else:
-                self.message_user(request, f"{lot.code}: {told} cliente(s) serão avisados por e-mail.")
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(code)s: %(count)d customer will be told by email.",
+                        "%(code)s: %(count)d customers will be told by email.",
+                        told,
+                    )
+                    % {"code": lot.code, "count": told},
+                )

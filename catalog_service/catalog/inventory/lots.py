@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.inventory.models import Stock, StockLot
 from catalog.products.models import Category
@@ -124,13 +125,17 @@ def lot_for_receipt(
     lot = StockLot.objects.filter(stock=stock, code=code).first()
     if lot is None:
         if expires_on is None:
-            raise ValidationError("Informe a validade do lote novo.", code="lot_expiry_required")
+            raise ValidationError(_("Give the new lot's expiry date."), code="lot_expiry_required")
         if manufactured_on is not None and manufactured_on > expires_on:
-            raise ValidationError("A fabricação não pode ser depois da validade.", code="lot_dates_invalid")
+            raise ValidationError(
+                _("The manufacturing date cannot be after the expiry date."), code="lot_dates_invalid"
+            )
         return StockLot.objects.create(stock=stock, code=code, expires_on=expires_on, manufactured_on=manufactured_on)
     if expires_on is not None and expires_on != lot.expires_on:
         raise ValidationError(
-            f"O lote {code} já existe com validade {lot.expires_on:%d/%m/%Y}.", code="lot_expiry_mismatch"
+            _("Lot %(code)s already exists with expiry date %(expires_on)s.")
+            % {"code": code, "expires_on": f"{lot.expires_on:%d/%m/%Y}"},
+            code="lot_expiry_mismatch",
         )
     return lot
 

@@ -26,7 +26,7 @@ class Stock(models.Model):
         _("unsellable"),
         default=0,
         editable=False,
-        help_text=_("Unidades livres em lotes bloqueados ou perto da validade (não entram no disponível)."),
+        help_text=_("Free units in blocked lots or lots close to expiry (not counted as available)."),
     )
     low_stock_threshold = models.PositiveIntegerField(_("low stock threshold"), default=5)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -126,7 +126,7 @@ class Reservation(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     customer_email = models.EmailField(
-        _("customer email"), blank=True, help_text=_("Do pedido pago: para avisar o cliente de um recall do lote.")
+        _("customer email"), blank=True, help_text=_("From the paid order: to tell the customer about a lot recall.")
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -197,7 +197,7 @@ class StockMovement(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     reference = models.CharField(
-        _("reference"), max_length=100, blank=True, help_text=_("Pedido, importação ou outra origem do movimento.")
+        _("reference"), max_length=100, blank=True, help_text=_("Order, import or other origin of the movement.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by")

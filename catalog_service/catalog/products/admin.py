@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
@@ -94,7 +95,12 @@ class VariantInline(admin.TabularInline):
         stock = getattr(variant, "stock", None) if variant.pk else None
         if stock is None:
             return 0
-        return f"{stock.on_hand} ({stock.reserved} reservado{'s' if stock.reserved != 1 else ''})"
+        return ngettext(
+            "%(on_hand)d (%(reserved)d reserved)", "%(on_hand)d (%(reserved)d reserved)", stock.reserved
+        ) % {
+            "on_hand": stock.on_hand,
+            "reserved": stock.reserved,
+        }
 
 
 class AttributeValueInline(admin.TabularInline):
@@ -139,7 +145,7 @@ class ProductAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "brand", "category", "product_type", "description", "is_published"]}),
         (
-            "Regulatório (ANVISA, INCI)",
+            _("Regulatory (ANVISA, INCI)"),
             {"fields": ["ingredients", "allergens", "anvisa_number", "anvisa_risk_grade", "pao_months"]},
         ),
         (_("SEO"), {"fields": ["seo_title", "seo_description"]}),
@@ -204,12 +210,20 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish selected products"))
     def publish(self, request, queryset):
         changed = products_set_published(products=queryset, published=True)
-        self.message_user(request, f"{changed} product(s) published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d product published.", "%(count)d products published.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Unpublish selected products"))
     def unpublish(self, request, queryset):
         changed = products_set_published(products=queryset, published=False)
-        self.message_user(request, f"{changed} product(s) unpublished.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d product unpublished.", "%(count)d products unpublished.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Change prices by a percentage"))
     def change_prices(self, request, queryset):
@@ -218,7 +232,16 @@ class ProductAdmin(admin.ModelAdmin):
             if form.is_valid():
                 percentage = form.cleaned_data["percentage"]
                 count = products_change_prices_by_percentage(products=queryset, percentage=percentage)
-                self.message_user(request, f"{count} variant price(s) changed by {percentage} %.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d variant price changed by %(percentage)s %%.",
+                        "%(count)d variant prices changed by %(percentage)s %%.",
+                        count,
+                    )
+                    % {"count": count, "percentage": percentage},
+                    messages.SUCCESS,
+                )
                 return None
         else:
             form = PriceChangeForm(
@@ -261,11 +284,18 @@ class ProductAdmin(admin.ModelAdmin):
                 file_name=file_name, text=text, dry_run=form.cleaned_data["dry_run"], user=request.user
             )
             if report.job is not None:
-                self.message_user(request, f"{report.row_count} rows queued as import job {report.job.pk}.")
+                self.message_user(
+                    request,
+                    _("%(count)d rows queued as import job %(job)s.")
+                    % {"count": report.row_count, "job": report.job.pk},
+                )
                 return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[report.job.pk]))
             if report.written:
                 self.message_user(
-                    request, f"Imported: {report.created} created, {report.updated} updated.", messages.SUCCESS
+                    request,
+                    _("Imported: %(created)d created, %(updated)d updated.")
+                    % {"created": report.created, "updated": report.updated},
+                    messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:products_product_changelist"))
         context = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 INCI_NAME = re.compile(r"^[A-Z0-9][A-Z0-9 ()/,.\-+'&]{0,149}$")
 MAX_INGREDIENTS = 120
@@ -69,27 +70,35 @@ def inci_normalize(name: str) -> str:
 def validate_ingredients(value) -> None:
     """A list of INCI names in label order: strings, each valid and at most once."""
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        raise ValidationError("Os ingredientes são uma lista de nomes INCI.", code="ingredients_not_a_list")
+        raise ValidationError(_("The ingredients are a list of INCI names."), code="ingredients_not_a_list")
     if len(value) > MAX_INGREDIENTS:
-        raise ValidationError(f"No máximo {MAX_INGREDIENTS} ingredientes.", code="too_many_ingredients")
+        raise ValidationError(
+            _("At most %(count)d ingredients.") % {"count": MAX_INGREDIENTS}, code="too_many_ingredients"
+        )
     seen: set[str] = set()
     for name in value:
         normalized = inci_normalize(name)
         if not INCI_NAME.match(normalized):
-            raise ValidationError(f"“{name}” não parece um nome INCI (ex.: AQUA, GLYCERIN).", code="invalid_inci")
+            raise ValidationError(
+                _("“%(name)s” does not look like an INCI name (e.g. AQUA, GLYCERIN).") % {"name": name},
+                code="invalid_inci",
+            )
         if normalized in seen:
-            raise ValidationError(f"O ingrediente {normalized} aparece duas vezes.", code="duplicate_ingredient")
+            raise ValidationError(
+                _("The ingredient %(name)s appears twice.") % {"name": normalized}, code="duplicate_ingredient"
+            )
         seen.add(normalized)
 
 
 def validate_allergens(value) -> None:
     if not isinstance(value, list) or any(code not in ALLERGENS for code in value):
-        raise ValidationError("Escolha os alergênicos da lista.", code="invalid_allergen")
+        raise ValidationError(_("Choose the allergens from the list."), code="invalid_allergen")
 
 
 def validate_anvisa_number(value: str) -> None:
     digits = re.sub(r"[.\-/ ]", "", value)
     if not digits.isdigit() or not 9 <= len(digits) <= 17:
         raise ValidationError(
-            "O número ANVISA tem de 9 a 17 dígitos (pontos, barra e hífen são aceitos).", code="invalid_anvisa_number"
+            _("The ANVISA number has 9 to 17 digits (dots, slash and hyphen are accepted)."),
+            code="invalid_anvisa_number",
         )

@@ -11,6 +11,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from catalog.products.models import ProductImage
@@ -24,14 +25,14 @@ def _measure_and_thumbnail(source) -> tuple[tuple[int, int], bytes]:
         with Image.open(source) as picture:
             picture.load()
             if picture.width * picture.height > MAX_PIXELS:
-                raise ValidationError("A imagem é grande demais (máximo 40 megapixels).", code="image_too_large")
+                raise ValidationError(_("The image is too large (at most 40 megapixels)."), code="image_too_large")
             size = picture.size
             thumb = picture.convert("RGB")
             thumb.thumbnail(THUMBNAIL_SIZE)
             buffer = io.BytesIO()
             thumb.save(buffer, format="JPEG", quality=85)
     except (UnidentifiedImageError, OSError) as error:
-        raise ValidationError("O arquivo não é uma imagem válida.", code="invalid_image") from error
+        raise ValidationError(_("The file is not a valid image."), code="invalid_image") from error
     return size, buffer.getvalue()
 
 

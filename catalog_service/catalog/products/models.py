@@ -45,8 +45,8 @@ class Category(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Um lote só é vendido enquanto faltarem ao menos estes dias para a validade. "
-            "Vazio: o da categoria-mãe ou o padrão da loja (CATALOG_MIN_SHELF_LIFE_DAYS)."
+            "A lot is sold only while at least this many days remain before its expiry. "
+            "Empty: the parent category's or the shop's default (CATALOG_MIN_SHELF_LIFE_DAYS)."
         ),
     )
 
@@ -135,7 +135,7 @@ class Product(models.Model):
         default=list,
         blank=True,
         validators=[validate_ingredients],
-        help_text=_("Nomes INCI na ordem do rótulo (maior concentração primeiro)."),
+        help_text=_("INCI names in the label's order (highest concentration first)."),
     )
     allergens = models.JSONField(_("allergens"), default=list, blank=True, validators=[validate_allergens])
     anvisa_number = models.CharField(_("ANVISA number"), max_length=20, blank=True, validators=[validate_anvisa_number])
@@ -209,12 +209,12 @@ class ProductImage(models.Model):
         on_delete=models.SET_NULL,
         related_name="images",
         verbose_name=_("shade"),
-        help_text=_("Opcional: a foto de um tom."),
+        help_text=_("Optional: the photo of a shade."),
     )
     file = models.ImageField(_("file"), upload_to="products/%Y/%m", blank=True, max_length=300)
     thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbnails/%Y/%m", blank=True, editable=False)
     url = models.CharField(
-        _("URL"), max_length=500, blank=True, help_text=_("Uma foto externa (em vez de enviar um arquivo).")
+        _("URL"), max_length=500, blank=True, help_text=_("An external photo (instead of uploading a file).")
     )
     thumbnail_url = models.CharField(verbose_name=_("thumbnail url"), max_length=500, blank=True, editable=False)
     width = models.PositiveIntegerField(verbose_name=_("width"), null=True, blank=True, editable=False)

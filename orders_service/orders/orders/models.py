@@ -59,7 +59,7 @@ class OrderLine(models.Model):
         _("lots"),
         default=list,
         blank=True,
-        help_text=_("Lotes que catalog reservou para a linha: [{lot, expires_on, quantity}] (recall por lote)."),
+        help_text=_("Lots catalog reserved for the line: [{lot, expires_on, quantity}] (recall by lot)."),
     )
 
     class Meta:

@@ -12,20 +12,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders.orders.selectors import OrderNotFound, order_for_shopper
 
 STATUS_LABELS = {
-    "pending": "Reservando os produtos",
-    "awaiting_payment": "Aguardando pagamento",
-    "paid": "Pagamento confirmado",
-    "paid_out_of_stock": "Pagamento confirmado (estamos verificando o estoque)",
-    "fulfilled": "Enviado",
-    "delivered": "Entregue",
-    "rejected": "Não foi possível reservar os produtos",
-    "cancelled": "Cancelado",
-    "expired": "Expirado (o prazo de pagamento terminou)",
-    "refunded": "Estornado",
+    "pending": _("Reserving the products"),
+    "awaiting_payment": _("Awaiting payment"),
+    "paid": _("Payment confirmed"),
+    "paid_out_of_stock": _("Payment confirmed (we are checking the stock)"),
+    "fulfilled": _("Shipped"),
+    "delivered": _("Delivered"),
+    "rejected": _("The products could not be reserved"),
+    "cancelled": _("Cancelled"),
+    "expired": _("Expired (the payment window ended)"),
+    "refunded": _("Refunded"),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from common.brazil.documents import document_mask
@@ -22,7 +23,7 @@ def _session(order_number: str, token: str, method: str) -> PaymentSession:
         .first()
     )
     if session is None:
-        raise Http404("Pagamento não encontrado.")
+        raise Http404(gettext("Payment not found."))
     return session
 
 
@@ -30,7 +31,7 @@ def _session(order_number: str, token: str, method: str) -> PaymentSession:
 def pix_qr_png(request: HttpRequest, order_number: str, token: str) -> HttpResponse:
     session = _session(order_number, token, PaymentMethod.PIX)
     if not session.pix_copy_paste:
-        raise Http404("O Pix deste pedido ainda não foi gerado.")
+        raise Http404(gettext("This order's Pix has not been generated yet."))
     response = HttpResponse(brcode_qr_png(session.pix_copy_paste), content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -41,7 +42,7 @@ def boleto_slip(request: HttpRequest, order_number: str, token: str) -> HttpResp
     """The boleto as an HTML page to print (the "PDF" link of the API: browsers print it to PDF)."""
     session = _session(order_number, token, PaymentMethod.BOLETO)
     if not session.boleto_digitable_line:
-        raise Http404("O boleto deste pedido ainda não foi gerado.")
+        raise Http404(gettext("This order's boleto has not been generated yet."))
     order = session.order
     context = {
         "session": session,

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.template import TemplateDoesNotExist
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.sealing import SEALED_SUFFIX
 from tasks.emails.models import EmailLog
@@ -55,7 +56,7 @@ class EmailLogAdmin(admin.ModelAdmin):
     def body_text(self, obj: EmailLog) -> str:
         rendered = self._rendered(obj)
         if isinstance(rendered, Exception):
-            return f"Não foi possível montar o e-mail: {rendered!r}"
+            return _("The email could not be rendered: %(error)r") % {"error": rendered}
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', rendered.text)
 
     @admin.display(description=_("Email HTML"))
@@ -76,7 +77,7 @@ class EmailLogAdmin(admin.ModelAdmin):
     def context_shown(self, email_log: EmailLog) -> dict:
         """The context with sealed secrets (a live reset link) masked: nobody reads them here."""
         return {
-            name: "•••• (cifrado)" if name.endswith(SEALED_SUFFIX) else value
+            name: _("•••• (sealed)") if name.endswith(SEALED_SUFFIX) else value
             for name, value in (email_log.context or {}).items()
         }
 
@@ -88,6 +89,20 @@ class EmailLogAdmin(admin.ModelAdmin):
                 queued += 1
             else:
                 skipped += 1
-        self.message_user(request, f"{queued} email(s) queued to be sent again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued to be sent again.", "%(count)d emails queued to be sent again.", queued)
+            % {"count": queued},
+            messages.SUCCESS,
+        )
         if skipped:
-            self.message_user(request, f"{skipped} email(s) being sent right now were left alone.", messages.WARNING)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email being sent right now was left alone.",
+                    "%(count)d emails being sent right now were left alone.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )

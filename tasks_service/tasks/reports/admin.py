@@ -71,10 +71,16 @@ class ReportAdmin(NoManualEditsAdmin):
             try:
                 report = report_produce(kind=kind, period_start=start, period_end=end)
             except (ImproperlyConfigured, ValueError) as exc:
-                self.message_user(request, f"Não foi possível gerar o relatório: {exc}", messages.ERROR)
+                self.message_user(
+                    request, _("The report could not be produced: %(error)s") % {"error": exc}, messages.ERROR
+                )
             else:
-                state = "definitivo" if report.is_final else "provisório (o período ainda não terminou)"
-                self.message_user(request, f"Relatório gerado: {report.row_count} linhas, {state}.", messages.SUCCESS)
+                state = _("final") if report.is_final else _("provisional (the period has not ended yet)")
+                self.message_user(
+                    request,
+                    _("Report produced: %(count)d rows, %(state)s.") % {"count": report.row_count, "state": state},
+                    messages.SUCCESS,
+                )
                 return redirect("admin:reports_report_change", report.pk)
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta}
         return TemplateResponse(request, "admin/reports/report_run.html", context)

@@ -22,9 +22,10 @@ class ReportRunForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
-                raise forms.ValidationError("A data final não pode ser anterior à inicial.", code="period_reversed")
+                raise forms.ValidationError(_("The end date cannot be before the start date."), code="period_reversed")
             if end - start >= timedelta(days=MAX_PERIOD_DAYS):
                 raise forms.ValidationError(
-                    f"O período pode ter no máximo {MAX_PERIOD_DAYS} dias.", code="period_too_long"
+                    _("The period may be at most %(days)d days long.") % {"days": MAX_PERIOD_DAYS},
+                    code="period_too_long",
                 )
         return data

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -34,13 +35,13 @@ def _session(order_number: str, token: str) -> PaymentSession | None:
 def checkout_page(request: HttpRequest, order_number: str, token: str) -> HttpResponse:
     session = _session(order_number, token)
     if session is None:
-        return HttpResponse("Pagamento não encontrado.", status=404, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext("Payment not found."), status=404, content_type="text/plain; charset=utf-8")
     message, status = "", 200
     payable = session.status == PaymentSession.Status.OPEN
     if request.method == "POST":
         card_token = request.POST.get("token", "").strip()
         if not (payable and session.method == PaymentMethod.CARD and card_token):
-            message, status = "Este pagamento não pode ser feito agora.", 409
+            message, status = gettext("This payment cannot be made now."), 409
         else:
             spec = SessionSpec(
                 order_number=session.order.number,
@@ -60,9 +61,9 @@ def checkout_page(request: HttpRequest, order_number: str, token: str) -> HttpRe
                     payment_method_id=request.POST.get("payment_method_id", "")[:40],
                     issuer_id=request.POST.get("issuer_id", "")[:40],
                 )
-                message = "Pagamento enviado; a confirmação chega em instantes."
+                message = gettext("Payment sent; the confirmation arrives in a moment.")
             except ApiError as exc:
-                message, status = exc.detail, exc.status
+                message, status = str(exc.detail), exc.status
     base = settings.ORDERS_PUBLIC_URL.rstrip("/")
     context = {
         "session": session,

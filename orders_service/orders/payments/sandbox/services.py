@@ -29,7 +29,11 @@ from orders.payments.models import PaymentSession, SandboxCharge, SandboxWebhook
 from orders.payments.providers.sandbox import SIGNATURE_HEADER, sandbox_sign
 
 APPROVE, DECLINE, APPROVE_LATER = "4242424242424242", "4000000000000002", "4000000000000077"
-TEST_CARDS = {APPROVE: "aprova", DECLINE: "é recusado", APPROVE_LATER: "aprova depois de alguns segundos"}
+TEST_CARDS = {
+    APPROVE: _("approves"),
+    DECLINE: _("is declined"),
+    APPROVE_LATER: _("approves after a few seconds"),
+}
 MAX_BACKOFF_SECONDS = 300
 
 # send(url, body, headers) -> HTTP status; tests pass one that goes through Django's test client.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -32,13 +34,13 @@ def _state(session: PaymentSession) -> str:
 
 
 ORDER_STATUS_PT = {
-    "pending": "aguardando estoque",
-    "awaiting_payment": "aguardando pagamento",
-    "paid": "pago",
-    "expired": "expirado",
-    "cancelled": "cancelado",
-    "rejected": "recusado por falta de estoque",
-    "refunded": "reembolsado",
+    "pending": _("waiting for stock"),
+    "awaiting_payment": _("awaiting payment"),
+    "paid": _("paid"),
+    "expired": _("expired"),
+    "cancelled": _("cancelled"),
+    "rejected": _("rejected for lack of stock"),
+    "refunded": _("refunded"),
 }
 
 
@@ -48,18 +50,20 @@ def _submit(session: PaymentSession, form) -> tuple[str, int]:
     try:
         if action == "pix_simulate":
             sandbox_pix_simulate(session=session)
-            return "Pagamento Pix recebido.", 200
+            return gettext("Pix payment received."), 200
         if action == "boleto_simulate":
             sandbox_boleto_simulate(session=session)
-            return "Boleto pago: o banco confirma o pagamento em instantes (na vida real, em até 3 dias úteis).", 200
+            return gettext(
+                "Boleto paid: the bank confirms the payment in a moment (in real life, within 3 working days)."
+            ), 200
         outcome = sandbox_card_submit(session=session, card_number=form.get("card_number", ""))
     except ApiError as exc:
-        return exc.detail, exc.status
+        return str(exc.detail), exc.status
     if not outcome.charge.succeeded:
-        return "Seu cartão foi recusado. Tente outro cartão.", 402
+        return gettext("Your card was declined. Try another card."), 402
     if outcome.delayed:
-        return "O banco está confirmando o pagamento; isso leva alguns segundos.", 200
-    return "Pagamento aprovado.", 200
+        return gettext("The bank is confirming the payment; this takes a few seconds."), 200
+    return gettext("Payment approved."), 200
 
 
 # The unguessable token in the path is the only credential (no cookie session), so CSRF does not apply.
@@ -69,7 +73,7 @@ def checkout_page(request: HttpRequest, order_number: str, token: str) -> HttpRe
     try:
         session = sandbox_session(order_number=order_number, token=token)
     except SessionNotFound:
-        return HttpResponse("Pagamento não encontrado.", status=404, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext("Payment not found."), status=404, content_type="text/plain; charset=utf-8")
     message, status = "", 200
     if request.method == "POST":
         message, status = _submit(session, request.POST)
