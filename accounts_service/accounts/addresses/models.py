@@ -15,7 +15,7 @@ class Address(models.Model):
     line1 = models.CharField(verbose_name=_("address line 1"), max_length=200)
     line2 = models.CharField(verbose_name=_("address line 2"), max_length=200, blank=True)
     city = models.CharField(verbose_name=_("city"), max_length=100)
-    state = models.CharField(verbose_name=_("state"), max_length=100)
+    state = models.CharField(verbose_name=_("state (UF)"), max_length=100)
     postal_code = models.CharField(verbose_name=_("postal code"), max_length=20)
     country = models.CharField(
         verbose_name=_("country"), max_length=2, default="BR", help_text=_("ISO 3166-1 alpha-2.")

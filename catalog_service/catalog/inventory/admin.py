@@ -50,8 +50,8 @@ class StockAdmin(admin.ModelAdmin):
                 "description": "O estoque muda por movimentos: escolha o motivo e a quantidade.",
             },
         ),
-        (_("Lotes"), {"fields": ["lots_table"]}),
-        (_("Movimentos"), {"fields": ["recent_movements"]}),
+        (_("Lots"), {"fields": ["lots_table"]}),
+        (_("Movements"), {"fields": ["recent_movements"]}),
     ]
     ordering = ["variant__sku"]
 

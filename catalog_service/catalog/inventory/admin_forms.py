@@ -59,9 +59,9 @@ class StockMovementFields(forms.Form):
         if not reason and quantity is None:
             return False
         if not reason:
-            self.add_error("stock_reason", _("Escolha o motivo do movimento."))
+            self.add_error("stock_reason", _("Choose the movement's reason."))
         if quantity is None:
-            self.add_error("stock_quantity", _("Informe a quantidade do movimento."))
+            self.add_error("stock_quantity", _("Give the movement's quantity."))
         return bool(reason) and quantity is not None
 
     def stock_movement_check(self, variant: Variant | None) -> None:

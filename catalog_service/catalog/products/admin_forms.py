@@ -97,7 +97,7 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
         model = Variant
         fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position"]
         widgets = {"shade_hex": ShadeHexWidget}
-        labels = {"shade_hex": "Cor do tom"}
+        labels = {"shade_hex": _("Shade colour")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +130,7 @@ class VariantStockFormSet(BaseInlineFormSet):
 class PriceChangeForm(forms.Form):
     _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)
     percentage = forms.DecimalField(
+        label=_("Percentage"),
         max_digits=5,
         decimal_places=2,
         min_value=Decimal("-90"),
@@ -142,8 +143,10 @@ PriceChangeForm.base_fields["_selected_action"].widget.attrs["name"] = ACTION_CH
 
 
 class CatalogImportForm(forms.Form):
-    file = forms.FileField(help_text=_("CSV, UTF-8, one row per variant (the export's columns)."))
-    dry_run = forms.BooleanField(required=False, initial=True, help_text=_("Check every row, write nothing."))
+    file = forms.FileField(label=_("File"), help_text=_("CSV, UTF-8, one row per variant (the export's columns)."))
+    dry_run = forms.BooleanField(
+        label=_("Dry run"), required=False, initial=True, help_text=_("Check every row, write nothing.")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -164,5 +167,5 @@ class ProductImageForm(forms.ModelForm):
             raise forms.ValidationError("Envie um arquivo ou informe a URL da foto.", code="image_required")
         variant = cleaned.get("variant")
         if variant is not None and self.instance.product_id and variant.product_id != self.instance.product_id:
-            self.add_error("variant", _("Escolha um tom deste produto."))
+            self.add_error("variant", _("Choose a shade of this product."))
         return cleaned

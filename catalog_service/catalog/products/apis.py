@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from catalog.products.responses import JSON, ProductNotFound, product_detail_answer, product_list_answer
@@ -78,7 +79,7 @@ def brand_list_api(request: HttpRequest) -> HttpResponse:
 def stock_api(request: HttpRequest, sku: list[str] = Query([])) -> HttpResponse:  # noqa: B008
     """``?sku=A&sku=B`` -> ``[{sku, available}]`` (on hand minus active reservations); unknown SKUs are left out."""
     if len(sku) > MAX_SKUS:
-        raise ApiError(f"At most {MAX_SKUS} SKUs per request.", code="too_many_skus", status=422)
+        raise ApiError(_("At most %(count)d SKUs per request.") % {"count": MAX_SKUS}, code="too_many_skus", status=422)
     return HttpResponse(orjson.dumps(stock_availability(skus=sku)), content_type=JSON)
 
 

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 import orjson
+from django.utils.translation import gettext_lazy as _
 
 from catalog.products.cache import cached
 from catalog.products.selectors import ProductFilters, product_detail, product_list_page
@@ -18,7 +19,7 @@ JSON = "application/json"
 
 
 class ProductNotFound(NotFound):
-    detail = "No published product has this slug."
+    detail = _("No published product has this slug.")
 
 
 @dataclass(frozen=True)

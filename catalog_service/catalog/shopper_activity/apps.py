@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ShopperActivityConfig(AppConfig):
@@ -7,5 +8,5 @@ class ShopperActivityConfig(AppConfig):
 
     name = "catalog.shopper_activity"
     label = "shopper_activity"
-    verbose_name = "Shopper activity"
+    verbose_name = _("Shopper activity")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonAuthConfig(AppConfig):
@@ -6,5 +7,5 @@ class CommonAuthConfig(AppConfig):
 
     name = "common.auth"
     label = "common_auth"  # "auth" is django.contrib.auth's label
-    verbose_name = "Accounts users (read model)"
+    verbose_name = _("Accounts users (read model)")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AnalyticsConfig(AppConfig):
@@ -6,4 +7,4 @@ class AnalyticsConfig(AppConfig):
 
     name = "tasks.analytics"
     label = "analytics"
-    verbose_name = "Analytics"
+    verbose_name = _("Analytics")

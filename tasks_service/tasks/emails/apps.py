@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailsConfig(AppConfig):
@@ -6,7 +7,7 @@ class EmailsConfig(AppConfig):
 
     name = "tasks.emails"
     label = "emails"
-    verbose_name = "Emails"
+    verbose_name = _("Emails")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from common.api import ErrorOut, NotFound
@@ -36,7 +37,7 @@ def download_report(request: HttpRequest, report_id: int):
     """The report's CSV file (staff only); 404 for an unknown or unfinished report."""
     report = report_get_done(report_id=report_id)
     if report is None or not report.file:
-        raise NotFound("No such report.", code="report_not_found")
+        raise NotFound(_("No such report."), code="report_not_found")
     return report_file_response(report)
 
 

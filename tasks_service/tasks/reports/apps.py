@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
@@ -6,5 +7,5 @@ class ReportsConfig(AppConfig):
 
     name = "tasks.reports"
     label = "reports"
-    verbose_name = "Reports"
+    verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
