@@ -164,8 +164,10 @@ class _VisibleText(html.parser.HTMLParser):
         super().__init__()
         self.parts: list[str] = []
         self._skipping = 0
+        self._in_option = False
 
     def handle_starttag(self, tag, attrs):
+        self._in_option = tag == "option"
         if tag in self.SKIPPED:
             self._skipping += 1
         for name, value in attrs:
@@ -177,6 +179,8 @@ class _VisibleText(html.parser.HTMLParser):
             self._skipping -= 1
 
     def handle_data(self, data):
+        if self._in_option and " | " in data:
+            return  # a permission ("app | model | Can add ..."): its name is data Django stores in English
         if not self._skipping and data.strip():
             self.parts.append(data)
 
