@@ -92,7 +92,7 @@ def test_attribute_units_are_part_of_the_value(client, catalog_data):
 def test_unknown_or_unpublished_product_is_404_with_code(client, catalog_data, slug):
     response = client.get(f"{URL}/{slug}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No published product has this slug.", "code": "not_found"}
+    assert response.json() == {"detail": "Nenhum produto publicado tem este slug.", "code": "not_found"}
 
 
 def test_anonymous_view_publishes_no_activity_event(client, catalog_data):
