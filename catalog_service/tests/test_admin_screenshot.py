@@ -67,8 +67,11 @@ def test_the_product_admin_shows_the_thumbnail_and_a_swatch_per_shade(
 
 def _check_the_page(browser, url: str, cookie: str, host: str, thumbnail_url: str) -> None:
     # The services sit behind a TLS proxy (SECURE_SSL_REDIRECT): say the request came through it.
+    # locale: the admin answers in the browser's language (LocaleMiddleware); merchandisers read pt-BR.
     context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, extra_http_headers={"X-Forwarded-Proto": "https"}
+        viewport={"width": 1400, "height": 1000},
+        extra_http_headers={"X-Forwarded-Proto": "https"},
+        locale="pt-BR",
     )
     context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}])
     page = context.new_page()

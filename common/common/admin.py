@@ -6,9 +6,12 @@
   group's permissions open; the plumbing (event outbox, inbox, dead letters, known users) is for
   superusers only, whatever permissions a group was given. Mix it in first:
   ``class OutboxMessageAdmin(SuperuserOnlyAdmin, NoManualEditsAdmin)``.
+- ``MoneyColumnsAdmin``: money columns of the changelist as ``R$ 1.234,56``.
 """
 
 from django.contrib import admin
+
+from common.brazil.formatting import money_brl
 
 
 class NoManualEditsAdmin(admin.ModelAdmin):
@@ -50,3 +53,31 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return is_superuser(request) and super().has_delete_permission(request, obj)
+
+
+class MoneyColumnsAdmin(admin.ModelAdmin):
+    """Money columns as Brazilians read them, ``R$ 1.234,56`` (``common.brazil.formatting.money_brl``).
+
+    List the admin's money fields in ``money_fields``: the changelist shows each of them formatted (still
+    sorted by the field) instead of the bare ``1234,56`` Django prints for a decimal.
+    """
+
+    money_fields: tuple[str, ...] = ()
+
+    def get_list_display(self, request):
+        return [
+            self._money_column(name) if isinstance(name, str) and name in self.money_fields else name
+            for name in super().get_list_display(request)
+        ]
+
+    def _money_column(self, name: str):
+        field = self.model._meta.get_field(name)
+        empty = self.get_empty_value_display()
+
+        @admin.display(description=field.verbose_name, ordering=name)
+        def column(obj):
+            value = getattr(obj, name)
+            return empty if value is None else money_brl(value)
+
+        column.__name__ = name
+        return column

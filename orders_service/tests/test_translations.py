@@ -86,3 +86,10 @@ def test_an_api_error_detail_follows_accept_language_and_its_code_stays(client):
         "detail": "No cart matches the X-Cart-Token header (or the signed-in shopper).",
         "code": "cart_not_found",
     }
+
+
+@pytest.mark.django_db
+def test_the_order_list_shows_money_as_reais(admin_client, guest_order):
+    page = visible_text(admin_client.get("/admin/orders/order/").content.decode())
+    assert "R$ 192,70" in page
+    assert "192.70" not in page

@@ -42,6 +42,7 @@ from catalog.products.services import (
     products_change_prices_by_percentage,
     products_set_published,
 )
+from common.admin import MoneyColumnsAdmin
 
 
 class LowStockFilter(admin.SimpleListFilter):
@@ -130,7 +131,8 @@ def _thumbnail(url: str | None, alt: str = "") -> str:
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(MoneyColumnsAdmin):
+    money_fields = ("price_from",)
     form = ProductForm
     list_display = ["list_thumbnail", "name", "brand", "category", "is_published", "price_from", "created_at"]
     list_filter = ["is_published", "brand", "category", LowStockFilter]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import MoneyColumnsAdmin
 from common.api import ApiError
 from common.brazil.documents import document_mask
 from common.brazil.formatting import money_brl
@@ -205,8 +206,9 @@ def _actor(request: HttpRequest) -> str:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(MoneyColumnsAdmin):
     list_display = ("number", "email", "status", "total", "currency", "created_at", "paid_at", "tracking_code")
+    money_fields = ("total",)
     list_filter = ("status", NeedsAttentionFilter, ("created_at", admin.DateFieldListFilter), TotalRangeFilter)
     search_fields = ("=number", "email")
     date_hierarchy = "created_at"

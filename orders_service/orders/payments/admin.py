@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import MoneyColumnsAdmin, ReadOnlyAdmin
 from orders.payments.models import (
     PaymentDispute,
     PaymentTransaction,
@@ -12,7 +12,8 @@ from orders.payments.models import (
 
 
 @admin.register(PaymentTransaction)
-class PaymentTransactionAdmin(ReadOnlyAdmin):
+class PaymentTransactionAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
+    money_fields = ("amount",)
     list_display = (
         "order",
         "kind",
@@ -36,20 +37,23 @@ class WebhookReceiptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SandboxCharge)
-class SandboxChargeAdmin(ReadOnlyAdmin):
+class SandboxChargeAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
+    money_fields = ("amount",)
     list_display = ("reference", "order_number", "method", "amount", "succeeded", "card_last4", "created_at")
     list_filter = ("method", "succeeded")
     search_fields = ("=reference", "order_number")
 
 
 @admin.register(SandboxRefund)
-class SandboxRefundAdmin(ReadOnlyAdmin):
+class SandboxRefundAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
+    money_fields = ("amount",)
     list_display = ("reference", "charge", "amount", "idempotency_key", "created_at")
     search_fields = ("=reference", "=charge__reference")
 
 
 @admin.register(PaymentDispute)
-class PaymentDisputeAdmin(ReadOnlyAdmin):
+class PaymentDisputeAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
+    money_fields = ("amount",)
     list_display = ("order", "provider", "reference", "amount", "reason", "status", "opened_at")
     list_filter = ("status", "provider")
     search_fields = ("order__number", "=reference", "=charge_reference")

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import NoManualEditsAdmin, ReadOnlyAdmin
+from common.admin import MoneyColumnsAdmin, NoManualEditsAdmin, ReadOnlyAdmin
 from tasks.reports.admin_forms import ReportRunForm
 from tasks.reports.apis import report_file_response
 from tasks.reports.models import Report, ReportStatus, SaleOrder, StockLevel
@@ -95,7 +95,8 @@ class ReportAdmin(NoManualEditsAdmin):
 
 
 @admin.register(SaleOrder)
-class SaleOrderAdmin(NoManualEditsAdmin):
+class SaleOrderAdmin(MoneyColumnsAdmin, NoManualEditsAdmin):
+    money_fields = ("total",)
     list_display = ["order_number", "total", "currency", "paid_on", "refunded", "refunded_on"]
     list_filter = ["refunded", "currency"]
     search_fields = ["order_number", "email"]
