@@ -94,7 +94,7 @@ def test_delete_of_someone_elses_address_is_404_and_keeps_it(client, user, make_
     address_id = _create(client, other).json()["id"]
     response = client.delete(f"/api/accounts/me/addresses/{address_id}", **bearer(user))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Address not found.", "code": "not_found"}
+    assert response.json() == {"detail": "Endereço não encontrado.", "code": "not_found"}
     assert Address.objects.filter(pk=address_id).exists()
 
 

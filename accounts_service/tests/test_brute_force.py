@@ -25,7 +25,9 @@ def test_the_fifth_failure_locks_the_account_with_429_even_for_the_right_passwor
     response = post(client, "token", {"email": "ana@example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert response.json() == {
-        "detail": "Too many failed logins for this account from this address; try again in 15 minutes.",
+        "detail": (
+            "Muitas tentativas de login sem sucesso nesta conta a partir deste endereço; tente de novo em 15 minutos."
+        ),
         "code": "too_many_requests",
     }
     assert response["Retry-After"] == "900"

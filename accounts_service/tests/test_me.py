@@ -27,7 +27,7 @@ def test_me_without_a_token_is_401(client):
 def test_me_with_a_garbage_token_is_401_invalid_token(client):
     response = client.get("/api/accounts/me", HTTP_AUTHORIZATION="Bearer garbage")
     assert response.status_code == 401
-    assert response.json() == {"detail": "The access token is invalid.", "code": "invalid_token"}
+    assert response.json() == {"detail": "O token de acesso é inválido.", "code": "invalid_token"}
 
 
 def test_me_with_an_expired_token_is_401_token_expired(client, user):

@@ -89,7 +89,7 @@ def test_a_link_works_only_once(client, user):
     response = _confirm(client, link, new_password="yet another passphrase")
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "This password reset link is invalid or has expired.",
+        "detail": "Este link de redefinição de senha é inválido ou expirou.",
         "code": "invalid_token",
     }
     user.refresh_from_db()

@@ -38,7 +38,7 @@ def test_register_publishes_user_registered_and_user_access_changed(client):
 def test_register_with_a_taken_email_is_409_whatever_its_case(client, user):
     response = post(client, "register", {"email": "ANA@example.com", "password": PASSWORD, "full_name": "Other"})
     assert response.status_code == 409
-    assert response.json() == {"detail": "An account with this email already exists.", "code": "email_taken"}
+    assert response.json() == {"detail": "Já existe uma conta com este e-mail.", "code": "email_taken"}
     assert User.objects.count() == 1
     assert published() == []
 
@@ -65,7 +65,7 @@ def test_weak_password_detail_carries_djangos_messages(client):
 def test_register_with_an_invalid_email_is_422(client):
     response = post(client, "register", {"email": "not-an-email", "password": PASSWORD, "full_name": "Bia"})
     assert response.status_code == 422
-    assert response.json() == {"detail": "Enter a valid email address.", "code": "invalid_email"}
+    assert response.json() == {"detail": "Informe um endereço de e-mail válido.", "code": "invalid_email"}
     assert User.objects.count() == 0
 
 

@@ -68,7 +68,7 @@ def test_bad_credentials_are_401_invalid_credentials(client, user, email, passwo
     response = _login(client, email=email, password=password)
     assert response.status_code == 401
     assert response.json() == {
-        "detail": "No active account matches this email and password.",
+        "detail": "Nenhuma conta ativa corresponde a este e-mail e senha.",
         "code": "invalid_credentials",
     }
     assert OutstandingToken.objects.count() == 0
@@ -88,7 +88,10 @@ def test_refresh_answers_a_new_pair_and_the_old_refresh_token_stops_working(clie
     assert _claims(second["access"])["email"] == "ana@example.com"
     again = post(client, "token/refresh", {"refresh": first["refresh"]})
     assert again.status_code == 401
-    assert again.json() == {"detail": "The refresh token is invalid, expired or already used.", "code": "invalid_token"}
+    assert again.json() == {
+        "detail": "O token de renovação é inválido, expirou ou já foi usado.",
+        "code": "invalid_token",
+    }
 
 
 def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(client, user):
