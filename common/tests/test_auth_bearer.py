@@ -79,7 +79,7 @@ def test_a_missing_header_is_401_not_authenticated(client):
     response = _get(client, "me")
     assert response.status_code == 401
     assert response.json() == {
-        "detail": "Authentication credentials were not provided or are invalid.",
+        "detail": "As credenciais de autenticação não foram enviadas ou são inválidas.",
         "code": "not_authenticated",
     }
 

@@ -84,7 +84,7 @@ def test_unknown_or_unfinished_report_download_is_404(client, reports):
     for report_id in [running.pk, 999_999]:
         response = client.get(f"{REPORTS}/{report_id}/download", **STAFF)
         assert response.status_code == 404
-        assert response.json() == {"detail": "No such report.", "code": "report_not_found"}
+        assert response.json() == {"detail": "Relatório não encontrado.", "code": "report_not_found"}
 
 
 def test_admin_download_serves_the_csv_to_staff_who_may_view_reports(client, reports, django_user_model):
