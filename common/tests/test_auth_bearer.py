@@ -200,7 +200,7 @@ def test_a_known_active_user_passes(client):
 def test_staff_endpoint_refuses_a_shopper_with_403(client):
     response = _get(client, "staff", issue_access_token(is_staff=False))
     assert response.status_code == 403
-    assert response.json() == {"detail": "Staff only.", "code": "permission_denied"}
+    assert response.json() == {"detail": "Só para a equipe.", "code": "permission_denied"}
 
 
 def test_staff_endpoint_admits_staff(client):

@@ -96,7 +96,7 @@ def test_parked_rows_are_listed_with_their_error_and_can_be_retried_or_discarded
         (kept.pk, "pending", 0),
         (pending.pk, "pending", 0),
     ]  # only the parked row was discarded
-    assert "não estavam paradas" in discarded.content.decode()
+    assert "1 mensagem não estava parada e foi mantida." in discarded.content.decode()
 
 
 def test_a_dead_letter_given_up_on_is_discarded(staff_client):

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.brazil.formatting import money_brl
 from orders.orders.selectors import OrderNotFound, order_for_shopper
 
 STATUS_LABELS = {
@@ -32,7 +33,7 @@ STATUS_LABELS = {
 
 def brl(amount) -> str:
     """``1234.5`` -> ``R$ 1.234,50``."""
-    return "R$ " + f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return money_brl(amount)
 
 
 def order_status_view(request: HttpRequest, number: str) -> HttpResponse:
