@@ -53,7 +53,7 @@ def test_the_order_page_shows_lines_payments_and_history_read_only(client, suppo
     response = client.get(f"{CHANGELIST}{paid_order.pk}/change/")
     assert response.status_code == 200
     content = response.content.decode()
-    assert "SERUM-30" in content and "Status history" in content and "payments:sandbox" in content
+    assert "SERUM-30" in content and "Histórico de status" in content and "payments:sandbox" in content
     assert 'name="email"' not in content  # read-only
     assert PaymentTransaction.objects.get().provider_reference in content
 
@@ -81,7 +81,8 @@ def test_an_action_the_state_machine_refuses_is_reported_and_changes_nothing(cli
     assert response.status_code == 302
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [
-        f"Not marked delivered: {order.number} (Order {order.number} cannot go from awaiting_payment to delivered.)"
+        f"Não marcado(s) como entregue(s): {order.number} "
+        f"(O pedido {order.number} não pode passar de awaiting_payment para delivered.)"
     ]
     assert Order.objects.get().status == "awaiting_payment"
 
@@ -91,7 +92,7 @@ def test_cancel_with_refund_refunds_a_paid_order(client, support, paid_order):
     assert Order.objects.get().status == "refunded"
     refund = PaymentTransaction.objects.get(kind="refund")
     assert refund.amount == Decimal("192.70")
-    assert published("orders.order_cancelled")[0].payload["reason"] == "cancelled by customer support"
+    assert published("orders.order_cancelled")[0].payload["reason"] == "cancelado pelo atendimento"
 
 
 def test_resend_confirmation_publishes_a_resend_request(client, support, paid_order):
