@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 COMMON_PO = Path(__file__).resolve().parent.parent / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|\{\w*\}|%%|%[sd]")
@@ -99,59 +100,75 @@ def _is_translated(value) -> bool:
     return isinstance(value, Promise)
 
 
-def _field_problems(model: type[models.Model]) -> list[str]:
+def _field_problems(model: type[models.Model], translated: Callable[[object], bool]) -> list[str]:
     problems = []
     label = model._meta.label
     for name in ("verbose_name", "verbose_name_plural"):
-        if not _is_translated(model._meta.original_attrs.get(name, getattr(model._meta, name))):
+        if not translated(model._meta.original_attrs.get(name, getattr(model._meta, name))):
             problems.append(f"{label}: Meta.{name} {getattr(model._meta, name)!r} is not translated")
     for field in model._meta.get_fields(include_parents=True):
         if field.auto_created or not getattr(field, "concrete", False):
             continue
         if field.model is not model and not field.model.__module__.startswith(model.__module__.split(".")[0]):
             continue  # inherited from Django (AbstractBaseUser.password, last_login ...): Django translates it
-        if not _is_translated(field.verbose_name):
+        if not translated(field.verbose_name):
             problems.append(f"{label}.{field.name}: verbose_name {field.verbose_name!r} is not translated")
-        if field.help_text and not _is_translated(field.help_text):
+        if field.help_text and not translated(field.help_text):
             problems.append(f"{label}.{field.name}: help_text {field.help_text!r} is not translated")
         for _value, choice_label in field.flatchoices or ():
-            if not _is_translated(choice_label):
+            if not translated(choice_label):
                 problems.append(f"{label}.{field.name}: choice {choice_label!r} is not translated")
     return problems
 
 
-def label_problems(packages: Iterable[str]) -> list[str]:
-    """Labels of the project's admin that are plain strings (so never translated)."""
+def label_problems(packages: Iterable[str], po_paths: Iterable[Path] = ()) -> list[str]:
+    """Labels of the project's admin that are plain strings (so never translated), and, given the
+    catalogues, lazy labels whose msgid none of them holds (new strings: run scripts/update_locales.sh)."""
     problems: list[str] = []
+    seen: list[Promise] = []
+
+    def translated(value) -> bool:
+        if isinstance(value, Promise):
+            seen.append(value)
+            return True
+        return False
+
     apps = {model._meta.app_config for model, _model_admin in project_admins(packages)}
     for app in sorted(apps, key=lambda app: app.label):
-        if not _is_translated(app.verbose_name):
+        if not translated(app.verbose_name):
             problems.append(f"app {app.label}: verbose_name {app.verbose_name!r} is not translated")
     for model, model_admin in project_admins(packages):
-        problems += _field_problems(model)
+        problems += _field_problems(model, translated)
         label = model._meta.label
         for inline in getattr(model_admin, "inlines", ()):
-            problems += _field_problems(inline.model)
+            problems += _field_problems(inline.model, translated)
             plural = inline.verbose_name_plural
-            if plural is not None and not _is_translated(plural):
+            if plural is not None and not translated(plural):
                 problems.append(f"{label} inline {inline.__name__}: verbose_name_plural {plural!r} is not translated")
         for name in model_admin.actions or ():
             action = getattr(model_admin, name, None) if isinstance(name, str) else name
             description = getattr(action, "short_description", None)
-            if description is not None and not _is_translated(description):
+            if description is not None and not translated(description):
                 problems.append(f"{label} action {name}: description {description!r} is not translated")
         for column in model_admin.list_display:
             attribute = getattr(model_admin, column, None) if isinstance(column, str) else column
             description = getattr(attribute, "short_description", None)
-            if description is not None and not _is_translated(description):
+            if description is not None and not translated(description):
                 problems.append(f"{label} column {column}: description {description!r} is not translated")
         for list_filter in model_admin.list_filter:
             title = getattr(list_filter, "title", None) if isinstance(list_filter, type) else None
-            if title is not None and not _is_translated(title):
+            if title is not None and not translated(title):
                 problems.append(f"{label} filter {list_filter.__name__}: title {title!r} is not translated")
         for title, _options in model_admin.fieldsets or ():
-            if title is not None and not _is_translated(title):
+            if title is not None and not translated(title):
                 problems.append(f"{label} fieldset {title!r} is not translated")
+    known = {entry.msgid for path in po_paths for entry in polib.pofile(str(path)) if not entry.obsolete}
+    if known:
+        for msgid in sorted({str(promise._args[0]) for promise in seen if getattr(promise, "_args", None)}):
+            with translation.override("pt-br"):
+                shown = str(_(msgid))
+            if msgid not in known and shown == msgid:
+                problems.append(f"{msgid!r} is in no pt-BR catalogue: run scripts/update_locales.sh and translate it")
     return problems
 
 
