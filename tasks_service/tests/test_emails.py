@@ -210,7 +210,7 @@ def test_email_log_admin_lists_recipient_kind_event_status_and_attempts(client, 
 
     assert response.status_code == 200
     content = response.content.decode()
-    for text in ["ana@example.com", "order_confirmation", "Sent", str(EmailLog.objects.get().event_id)]:
+    for text in ["ana@example.com", "order_confirmation", "Enviado", str(EmailLog.objects.get().event_id)]:
         assert text in content
 
 

@@ -34,7 +34,7 @@ def test_reports_list_needs_a_token(client, reports):
 def test_reports_list_is_refused_to_shoppers(client, reports):
     response = client.get(REPORTS, **auth_header(user_id=7, email="ana@example.com"))
     assert response.status_code == 403
-    assert response.json() == {"detail": "Staff only.", "code": "permission_denied"}
+    assert response.json() == {"detail": "Só para a equipe.", "code": "permission_denied"}
 
 
 def test_reports_list_shows_finished_reports_most_recent_first(client, reports):
