@@ -193,11 +193,13 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
                 "DIRS": [base_dir / "templates"],
                 "APP_DIRS": True,
                 "OPTIONS": {
+                    # brl and local_time in every template (common.brazil.template_filters).
+                    "builtins": ["common.brazil.template_filters"],
                     "context_processors": [
                         "django.template.context_processors.request",
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
-                    ]
+                    ],
                 },
             }
         ],
