@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell scripts/ensure_uv.sh)
 SERVICES := catalog accounts orders tasks
 
-.PHONY: run setup sync test lint format check-deploy bench contract-check
+.PHONY: run setup sync test lint format check-deploy bench contract-check locales compile-locales
 
 run: setup  ## Command 1: install, migrate, seed and start every service and background process
 	@scripts/print_urls.sh
@@ -25,6 +25,12 @@ lint: sync
 format: sync
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+locales: sync  ## Re-extract every msgid into the pt-BR catalogues (makemessages), then compile them
+	$(UV) run scripts/update_locales.sh
+
+compile-locales: sync  ## Compile the pt-BR catalogues (.po -> .mo)
+	$(UV) run scripts/compile_locales.sh
 
 contract-check:  ## With the suite running: check the shopper contract as a storefront would
 	python3 ../shared/contract_check.py
