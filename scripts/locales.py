@@ -23,7 +23,14 @@ SERVICES = ["catalog", "accounts", "orders", "tasks"]
 LOCALE = "pt_BR"
 # Where the msgids come from: the code a person's text is written in, never the tests.
 IGNORED = ["tests/*", "*/tests/*", "*/migrations/*", "*/management/*", "node_modules/*", "var/*", "locale/*"]
-MAKEMESSAGES_OPTIONS = ["-l", LOCALE, "--add-location=file", "--no-wrap", "--no-obsolete", *(f"--ignore={p}" for p in IGNORED)]
+MAKEMESSAGES_OPTIONS = [
+    "-l",
+    LOCALE,
+    "--add-location=file",
+    "--no-wrap",
+    "--no-obsolete",
+    *(f"--ignore={pattern}" for pattern in IGNORED),
+]
 
 
 def catalogue_dirs() -> list[Path]:
