@@ -96,6 +96,49 @@ def _collected(static_root: Path) -> bool:
     return static_root.is_dir() and any(static_root.iterdir())
 
 
+MEDIA_STORAGES = ("filesystem", "s3", "gcs")
+
+
+def _media_storage(env: environ.Env, service: str) -> dict[str, Any]:
+    """Where uploaded files (product images and their thumbnails) go: ``MEDIA_STORAGE``.
+
+    ``filesystem`` (the default): ``MEDIA_ROOT`` under var/, served by the service itself. ``s3`` (AWS, or any
+    S3-protocol server with ``MEDIA_ENDPOINT_URL``) and ``gcs`` (Google Cloud Storage): the bucket
+    ``MEDIA_BUCKET``, objects under ``<service>/``, public URLs on ``MEDIA_CUSTOM_DOMAIN`` (a CDN) when set.
+    The URLs are kept on the image rows (a product page never asks the storage), so they are plain, never
+    signed: the bucket (or its CDN) serves the media prefix publicly.
+    Credentials never come from here: the pod's cloud identity (IRSA, Workload Identity) or the SDKs'
+    standard environment. Files are never overwritten (a second upload of a name gets a new name).
+    """
+    kind = env.str("MEDIA_STORAGE", default="filesystem")
+    if kind not in MEDIA_STORAGES:
+        raise ValueError(f"MEDIA_STORAGE must be one of {MEDIA_STORAGES}, not {kind!r}")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    bucket = env.str("MEDIA_BUCKET", default="")
+    if not bucket:
+        raise ValueError(f"MEDIA_STORAGE={kind} needs MEDIA_BUCKET")
+    options: dict[str, Any] = {"bucket_name": bucket, "location": service, "file_overwrite": False}
+    domain = env.str("MEDIA_CUSTOM_DOMAIN", default="")
+    if kind == "s3":
+        options.update(
+            region_name=env.str("MEDIA_REGION", default="") or None,
+            endpoint_url=env.str("MEDIA_ENDPOINT_URL", default="") or None,
+            custom_domain=domain or None,
+            querystring_auth=False,
+            default_acl=None,  # the bucket's policy decides, objects carry no ACL
+            object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
+        )
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    options.update(
+        project_id=env.str("MEDIA_PROJECT_ID", default="") or None,
+        custom_endpoint=f"https://{domain}" if domain else None,
+        querystring_auth=False,
+        default_acl=None,
+    )
+    return {"BACKEND": "storages.backends.gcloud.GoogleCloudStorage", "OPTIONS": options}
+
+
 def _kafka_security(env: environ.Env) -> dict[str, str]:
     """librdkafka options for an authenticated cluster (MSK SASL/SCRAM, Managed Kafka); empty locally."""
     names = {
@@ -210,7 +253,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "WHITENOISE_USE_FINDERS", default=not _collected(var_dir() / "static" / service)
         ),
         "STORAGES": {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": _media_storage(env, service),
             "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
         },
         "MEDIA_ROOT": env.str("MEDIA_ROOT", default=str(var_dir() / "media" / service)),
