@@ -251,7 +251,15 @@ class StockLotAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("block_reason")
         if reason:
-            lot_block(lot=obj, reason=reason)
+            blocked = lot_block(lot=obj, reason=reason)
+            if blocked.holds_moved:
+                messages.info(request, f"{blocked.holds_moved} reserva(s) em aberto passaram para outros lotes.")
+            if blocked.holds_uncovered:
+                messages.error(
+                    request,
+                    f"{blocked.holds_uncovered} reserva(s) em aberto ficaram sem outro lote vendável: se forem "
+                    "pagas sem reposição, o pedido aparece para o atendimento como pago sem estoque.",
+                )
             messages.warning(request, f"Lote {obj.code} bloqueado: não será mais vendido.")
 
     @admin.action(description="Notificar clientes (recall do lote)")

@@ -245,7 +245,7 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
     if row.state == State.ACTIVE:
         held = list(row.allocations.select_related("lot"))
         if any(taken.lot is not None and taken.lot.is_blocked for taken in held):
-            _allocations_release(stock=stock, reservation=row, allocations=held)
+            allocations_release(stock=stock, reservation=row, allocations=held)
             held = []
     else:
         held = []
@@ -273,7 +273,7 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
     return None
 
 
-def _allocations_release(*, stock: Stock, reservation: Reservation, allocations: list[ReservationLot]) -> None:
+def allocations_release(*, stock: Stock, reservation: Reservation, allocations: list[ReservationLot]) -> None:
     """Give a live hold's units back to its lots (the stock row is locked; the caller saves it)."""
     for taken in allocations:
         if taken.lot is not None:
@@ -342,7 +342,7 @@ def stock_release_order(
         for row in rows:
             if row.state == State.ACTIVE:
                 stock = _stock_locked(variant_id=row.variant_id)
-                _allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
+                allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
                 stock_save(stock=stock)
                 moved.append(row.variant_id)
             elif row.state == State.COMMITTED:
