@@ -4,7 +4,8 @@ Blocking takes the stock row's lock like every lot write: the lot's free units l
 count in the same transaction, and every live hold on the lot moves at once to other sellable lots
 (FEFO), so the units the waiting orders will need are no longer shown as free to other shoppers. A hold
 that no sellable lot can cover stays where it is and is settled when its order is paid (moved if units
-came back, else the line is announced as not covered): a recalled unit is never shipped. The customers are the paid orders' emails kept on the committed reservations; the notice
+came back, else the line is announced as not covered): a recalled unit is never shipped.
+The customers are the paid orders' emails kept on the committed reservations; the notice
 goes through the outbox (``catalog.lot_recalled``) to tasks, which emails each of them once.
 """
 
