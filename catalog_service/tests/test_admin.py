@@ -186,3 +186,23 @@ def test_the_variant_rows_have_a_colour_picker_and_a_swatch_of_each_shade(admin_
     assert 'title="sem cor"' in page  # the variant without a shade: an empty swatch, and no colour is sent
     assert 'name="variants-0-shade_hex"' in page
     assert page.count('class="shade-picker"') == page.count("shade-swatch")
+
+
+def test_the_product_list_shows_each_shades_swatch_in_a_fixed_number_of_queries(admin_client, catalog_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Variant.objects.filter(sku="BLP-BAT-001").update(shade_hex="#C8787E", name="Rosé 02")
+
+    def list_page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get("/admin/products/product/").content.decode()
+        return page, len(queries)
+
+    page, queries_with_one = list_page()
+    assert 'class="shade-swatch" title="Rosé 02 (#C8787E)"' in page and "background:#C8787E" in page
+    for number, variant in enumerate(Variant.objects.exclude(sku="BLP-BAT-001").select_related("product")[:5]):
+        Variant.objects.filter(pk=variant.pk).update(shade_hex=f"#00000{number}")
+    page, queries_with_more = list_page()
+    assert page.count('class="shade-swatch"') >= 2
+    assert queries_with_more == queries_with_one  # the shades come in one prefetch, not a query per row

@@ -4,11 +4,11 @@ data, events and the cache follow (save_model / save_related / actions)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
@@ -116,6 +116,9 @@ class ImageInline(admin.TabularInline):
         return _thumbnail(image.thumbnail_url or image.url, image.alt_text)
 
 
+SWATCHES_IN_LIST = 8
+
+
 def _thumbnail(url: str | None, alt: str = "") -> str:
     if not url:
         return "—"
@@ -125,7 +128,16 @@ def _thumbnail(url: str | None, alt: str = "") -> str:
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductForm
-    list_display = ["list_thumbnail", "name", "brand", "category", "is_published", "price_from", "created_at"]
+    list_display = [
+        "list_thumbnail",
+        "name",
+        "list_shades",
+        "brand",
+        "category",
+        "is_published",
+        "price_from",
+        "created_at",
+    ]
     list_filter = ["is_published", "brand", "category", LowStockFilter]
     list_select_related = ["brand", "category"]
     search_fields = ["name", "slug", "variants__sku"]
@@ -147,6 +159,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+        shades = Variant.objects.exclude(shade_hex="").order_by("position", "id").only("product_id", "name", "shade_hex")
         return (
             super()
             .get_queryset(request)
@@ -154,11 +167,27 @@ class ProductAdmin(admin.ModelAdmin):
                 first_thumbnail=Subquery(first.values("thumbnail_url")[:1]),
                 first_image=Subquery(first.values("url")[:1]),
             )
+            .prefetch_related(Prefetch("variants", queryset=shades, to_attr="shaded_variants"))
         )
 
     @admin.display(description="foto")
     def list_thumbnail(self, product):
         return _thumbnail(product.first_thumbnail or product.first_image, product.name)
+
+    @admin.display(description="tons")
+    def list_shades(self, product):
+        """A swatch per shade (its name on hover), the first eight; one query for the whole page."""
+        shaded = getattr(product, "shaded_variants", [])
+        if not shaded:
+            return "—"
+        swatches = format_html_join(
+            "",
+            '<span class="shade-swatch" title="{} ({})" style="display:inline-block;width:1.1em;height:1.1em;'
+            'border:1px solid #999;border-radius:50%;margin-right:2px;vertical-align:middle;background:{}"></span>',
+            ((variant.name, variant.shade_hex, variant.shade_hex) for variant in shaded[:SWATCHES_IN_LIST]),
+        )
+        more = len(shaded) - SWATCHES_IN_LIST
+        return format_html("{}{}", swatches, f" +{more}" if more > 0 else "")
 
     def save_model(self, request, obj, form, change):
         obj._was_published = product_save(product=obj)
