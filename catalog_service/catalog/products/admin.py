@@ -159,7 +159,8 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
-        shades = Variant.objects.exclude(shade_hex="").order_by("position", "id").only("product_id", "name", "shade_hex")
+        shades = Variant.objects.exclude(shade_hex="").order_by("position", "id")
+        shades = shades.only("product_id", "name", "shade_hex")
         return (
             super()
             .get_queryset(request)
