@@ -18,7 +18,7 @@ ORDER_TOKEN = Header(
 )
 
 
-def _visible_order(request: HttpRequest, number: str, header_token: str | None, query_token: str | None):
+def visible_order(request: HttpRequest, number: str, header_token: str | None, query_token: str | None):
     """The order the caller may see: JWT owner, or a guest's ``X-Order-Token`` header (or ``?token=``)."""
     user = optional_user(request)
     if user is None:
@@ -38,7 +38,7 @@ def list_orders(request: HttpRequest, params: Query[PageParams]):
 @router.get("orders/{number}", response={200: OrderDetailOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut})
 def get_order(request: HttpRequest, number: str, token: str | None = None, x_order_token: str | None = ORDER_TOKEN):
     """The order with its history; a guest sends the order's access token, anyone else gets 404."""
-    order, _user = _visible_order(request, number, x_order_token, token)
+    order, _user = visible_order(request, number, x_order_token, token)
     return order_detail(order=order)
 
 
@@ -47,7 +47,7 @@ def get_order(request: HttpRequest, number: str, token: str | None = None, x_ord
 )
 def cancel_order(request: HttpRequest, number: str, token: str | None = None, x_order_token: str | None = ORDER_TOKEN):
     """200 while the order has not shipped (a paid order is refunded); 409 ``not_cancellable`` otherwise."""
-    order, user = _visible_order(request, number, x_order_token, token)
+    order, user = visible_order(request, number, x_order_token, token)
     actor = f"shopper:{user.id}" if user else "guest"
     order = order_cancel(order=order, actor=actor, reason="cancelled by the shopper")
     return order_detail(order=order)
