@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router
+from ninja import Query, Router
 
 from common.api import ErrorOut, PageParams, page_of, paginate
-from common.auth import JWTAuth, optional_user
-from common.ratelimit import rate_limit_check
+from common.auth import JWTAuth
 from orders.orders.schemas import OrderDetailOut, OrderPageOut
-from orders.orders.selectors import order_detail, order_for_shopper, order_list_for_user, order_summary
+from orders.orders.selectors import order_detail, order_list_for_user, order_summary
 from orders.orders.services import order_cancel
+from orders.orders.shopper_access import ORDER_TOKEN, visible_order
 
 router = Router(tags=["orders"])
-ORDER_TOKEN = Header(
-    None, alias="X-Order-Token", description="A guest order's access token (from the checkout answer or the email)"
-)
-
-
-def visible_order(request: HttpRequest, number: str, header_token: str | None, query_token: str | None):
-    """The order the caller may see: JWT owner, or a guest's ``X-Order-Token`` header (or ``?token=``)."""
-    user = optional_user(request)
-    if user is None:
-        rate_limit_check(request, scope="guest_order_lookup")  # 429 + Retry-After: no guessing by script
-    order = order_for_shopper(
-        number=number, user_id=user.id if user else None, access_token=header_token or query_token
-    )
-    return order, user
 
 
 @router.get("orders", auth=JWTAuth(), response={200: OrderPageOut, 401: ErrorOut})

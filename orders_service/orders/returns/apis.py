@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from common.api import ErrorOut, PageParams, page_of, paginate
-from orders.orders.apis import ORDER_TOKEN, visible_order
+from orders.orders.shopper_access import ORDER_TOKEN, visible_order
 from orders.returns.schemas import ReturnIn, ReturnOut, ReturnPageOut
 from orders.returns.selectors import return_detail, return_list_for_order
 from orders.returns.services import return_open

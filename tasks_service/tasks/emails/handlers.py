@@ -108,7 +108,12 @@ def order_fulfilled(event: OrderFulfilled, envelope: Envelope) -> None:
         dedup_key=event.order_number,
         recipient=event.email,
         event_id=envelope.event_id,
-        context={"order_number": event.order_number, "tracking_code": event.tracking_code},
+        context={
+            "order_number": event.order_number,
+            "tracking_code": event.tracking_code,
+            "carrier": event.carrier or "",
+            "tracking_url": event.tracking_url or "",
+        },
     )
 
 

@@ -111,6 +111,9 @@ class OrderFulfilled(EventContract):
     email: str
     tracking_code: str
     fulfilled_at: datetime
+    # Who carries it and where the shopper follows it (None in events from before, or when not given).
+    carrier: str | None = Field(None, max_length=60)
+    tracking_url: str | None = Field(None, max_length=500)
 
 
 @contract("orders.cart_line_added", version=1, producer="orders", consumers=("tasks",))
