@@ -435,3 +435,21 @@ def test_each_step_of_a_return_sends_one_portuguese_email(django_capture_on_comm
     assert list(EmailLog.objects.order_by("id").values_list("dedup_key", flat=True)) == [
         f"CO-1005/return-9/{step}" for step in ("requested", "approved", "received", "refunded", "rejected")
     ]
+
+
+def test_the_shipped_email_names_the_carrier_and_links_the_tracking(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(
+            OrderFulfilled(
+                order_number="CO-1006",
+                email="bia@example.com",
+                tracking_code="BR123456789",
+                fulfilled_at=datetime(2026, 1, 16, tzinfo=UTC),
+                carrier="Correios",
+                tracking_url="https://rastreio.example/BR123456789",
+            ),
+            handlers=HANDLERS,
+        )
+    [message] = mail.outbox
+    assert "Transportadora: Correios\nAcompanhe a entrega: https://rastreio.example/BR123456789" in message.body
+    assert 'href="https://rastreio.example/BR123456789"' in message.alternatives[0][0]

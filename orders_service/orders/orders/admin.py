@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
@@ -290,7 +291,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("shipping address"))
     def address_formatted(self, order: Order):
-        return format_html_join(format_html("<br>"), "{}", ((line,) for line in address_lines(order.shipping_address)))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in address_lines(order.shipping_address)))
 
     @admin.display(description=_("tracking link"))
     def tracking_link(self, order: Order):
