@@ -224,3 +224,15 @@ def test_a_signed_in_shoppers_return_is_theirs_only(client, catalog):
     mine = client.post(url, body, content_type="application/json", **auth_header(user_id=7, email="ana@example.com"))
     assert mine.status_code == 201
     assert OrderReturn.objects.get().opened_by == "shopper:7"
+
+
+def test_the_returns_to_handle_are_those_requested_or_received_oldest_first(delivered):
+    from orders.returns.selectors import returns_to_handle
+
+    order, _token = delivered
+    first = return_open(order=order, lines={"SERUM-30": 1}, reason="a", actor="guest")
+    second = return_open(order=order, lines={"SERUM-30": 1}, reason="b", actor="guest")
+    return_approve(order_return=second, actor="x")
+    assert list(returns_to_handle()) == [first]
+    return_receive(order_return=second, actor="x")
+    assert list(returns_to_handle()) == [first, second]

@@ -115,3 +115,25 @@ def test_two_concurrent_refunds_of_one_return_refund_once(monkeypatch, received_
     ]
     assert list(SandboxRefund.objects.values_list("amount", flat=True)) == [Decimal("102.80")]
     assert len(published("orders.return_refunded")) == 1
+
+
+def test_two_concurrent_returns_cannot_together_return_more_than_was_bought(monkeypatch, postgresql, client, catalog):
+    from tests.conftest import add_line, cart_headers, checkout, new_cart
+
+    headers = cart_headers(new_cart(client)["token"])
+    add_line(client, headers, "SERUM-30", 2)
+    placed = checkout(client, headers, key="race-returns", email="bia@example.com").json()
+    catalog.process()
+    pay(client, placed)
+    order = Order.objects.get(number=placed["number"])
+    order = order_deliver(order=order_fulfil(order=order, tracking_code="BR1", actor="x"), actor="x")
+
+    answers = race(
+        monkeypatch,
+        "returned_quantities",
+        lambda: return_open(order=order, lines={"SERUM-30": 2}, reason="arrependimento", actor="guest").status,
+    )
+
+    assert sorted(answers) == ["requested", "return_quantity_exceeded"]
+    assert list(OrderReturn.objects.values_list("lines__quantity", flat=True)) == [2]
+    assert len(published("orders.return_requested")) == 1

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from orders.money import money
 from orders.orders.models import Order
-from orders.returns.models import OrderReturn
+from orders.returns.models import OrderReturn, ReturnStatus
 
 
 def return_list_for_order(*, order: Order) -> QuerySet[OrderReturn]:
@@ -36,3 +36,12 @@ def return_detail(order_return: OrderReturn) -> dict[str, Any]:
         "currency": order_return.order.currency,
         "created_at": order_return.created_at,
     }
+
+
+def returns_to_handle() -> QuerySet[OrderReturn]:
+    """Returns waiting for support: requested (approve or reject) or received (refund); oldest first."""
+    return (
+        OrderReturn.objects.filter(status__in=(ReturnStatus.REQUESTED, ReturnStatus.RECEIVED))
+        .select_related("order")
+        .order_by("created_at", "id")
+    )
