@@ -236,3 +236,14 @@ def test_the_returns_to_handle_are_those_requested_or_received_oldest_first(deli
     assert list(returns_to_handle()) == [first]
     return_receive(order_return=second, actor="x")
     assert list(returns_to_handle()) == [first, second]
+
+
+def test_the_guest_status_page_the_return_emails_link_to_shows_the_return(client, delivered):
+    order, token = delivered
+    order_return = return_open(order=order, lines={"SERUM-30": 1}, reason="a", actor="guest")
+    return_approve(order_return=order_return, actor="x")
+    html = client.get(f"/pedidos/{order.number}/", {"token": token}).content.decode()
+    assert (
+        f"Devolução #{order_return.pk}: 1 x Sérum Vitamina C - 30 ml · <strong>Aprovada: envie os produtos</strong>"
+        " · reembolso de R$ 102,80"
+    ) in html
