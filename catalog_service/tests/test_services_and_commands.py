@@ -143,7 +143,13 @@ def test_the_handler_table_takes_every_orders_event_addressed_to_catalog():
     from config.event_handlers import HANDLERS
 
     for_catalog = {t for t, c in latest_contracts().items() if "catalog" in c.CONSUMERS and c.PRODUCER == "orders"}
-    assert for_catalog == {"orders.order_placed", "orders.order_paid", "orders.order_cancelled", "orders.order_expired"}
+    assert for_catalog == {
+        "orders.order_placed",
+        "orders.order_paid",
+        "orders.order_cancelled",
+        "orders.order_expired",
+        "orders.return_received",
+    }
     assert for_catalog <= set(HANDLERS)
 
 

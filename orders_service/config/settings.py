@@ -21,6 +21,7 @@ globals().update(
             "orders.orders",
             "orders.checkout",
             "orders.payments",
+            "orders.returns",
         ],
     )
 )
@@ -79,6 +80,8 @@ ORDERS_IDEMPOTENCY_STALE_SECONDS = _env.int("ORDERS_IDEMPOTENCY_STALE_SECONDS", 
 # asked for is asked for again; past the timeout it is rejected (the expiry loop does both).
 ORDERS_PENDING_RETRY_MINUTES = _env.int("ORDERS_PENDING_RETRY_MINUTES", default=2)
 ORDERS_PENDING_TIMEOUT_MINUTES = _env.int("ORDERS_PENDING_TIMEOUT_MINUTES", default=15)
+# How long after delivery a shopper may open a return (the 7 days of CDC art. 49 refund the shipping too).
+ORDERS_RETURN_WINDOW_DAYS = _env.int("ORDERS_RETURN_WINDOW_DAYS", default=30)
 
 # The sandbox payment provider (a simulated PSP served by this service under /payments/sandbox/).
 # The webhook signing secret is a secret of its own (never derived from SECRET_KEY: whoever knows one

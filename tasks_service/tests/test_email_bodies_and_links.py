@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
 from common.events.contracts.catalog import LotRecalled, RecallRecipient
-from common.events.contracts.orders import OrderFulfilled, OrderRejected
+from common.events.contracts.orders import OrderFulfilled, OrderRejected, ReturnedLine, ReturnRefunded
 from common.events.testing import deliver
 from common.sealing import unsealed
 from config.event_handlers import HANDLERS
@@ -56,6 +56,17 @@ def every_email(settings, merchandisers):
             expires_on=datetime(2027, 1, 31).date(),
             reason="Contaminação microbiológica",
             recipients=[RecallRecipient(order_number="CO-1", email="ana@example.com", quantity=1)],
+        ),
+        ReturnRefunded(
+            order_number="CO-1",
+            email="ana@example.com",
+            return_id=4,
+            lines=[ReturnedLine(sku="SERUM-30", name="Sérum", quantity=1, amount="89.90", condition="sellable")],
+            refund_amount="102.80",
+            currency="BRL",
+            access_token="guest-tok_1",
+            occurred_at=at,
+            shipping_refunded=True,
         ),
     ]
     for event in events:

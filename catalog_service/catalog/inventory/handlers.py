@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from catalog.inventory.returns import ReturnedUnits, stock_return_receive
 from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 from common.events import Envelope
-from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
+from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced, ReturnReceived
 
 
 def reservation_expiry(event: OrderPlaced):
@@ -53,5 +54,23 @@ def order_expired(event: OrderExpired, envelope: Envelope) -> None:
         order_number=event.order_number,
         expired=True,
         lines=[(line.sku, line.quantity) for line in event.lines],
+        causation_id=str(envelope.event_id),
+    )
+
+
+def return_received(event: ReturnReceived, envelope: Envelope) -> None:
+    """The shopper's returned goods arrived at orders: back on hand by lot, damaged ones written off."""
+    stock_return_receive(
+        order_number=event.order_number,
+        return_id=event.return_id,
+        lines=[
+            ReturnedUnits(
+                sku=line.sku,
+                quantity=line.quantity,
+                damaged=line.condition == "damaged",
+                lots=tuple((part.lot, part.quantity) for part in line.lots),
+            )
+            for line in event.lines
+        ],
         causation_id=str(envelope.event_id),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from orders.orders.state_machine import OrderStatus
 
@@ -18,6 +19,9 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_address = models.JSONField(default=dict)
     tracking_code = models.CharField(max_length=64, blank=True)
+    # Who carries the parcel and where the shopper follows it (entered by support when fulfilling).
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +83,23 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status} by {self.actor}"
+
+
+class OrderNote(models.Model):
+    """An internal note of customer support on an order: never shown to the shopper."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes", verbose_name=_("order"))
+    author = models.CharField(_("author"), max_length=200)
+    body = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.author}"
 
 
 class OrderNumber(models.Model):

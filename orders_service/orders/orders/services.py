@@ -323,11 +323,15 @@ def order_stock_commit_failed(*, number: str, reason: str, lines: list[Uncovered
         logger.error("paid order without stock", extra={"order_number": number, "reason": reason})
 
 
-def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
+def order_fulfil(*, order: Order, tracking_code: str, actor: str, carrier: str = "", tracking_url: str = "") -> Order:
+    """Ship the order: its tracking code (and carrier and tracking link, when support gives them)."""
     with transaction.atomic():
-        order = order_transition(order=order, to=OrderStatus.FULFILLED, actor=actor, note=f"tracking {tracking_code}")
-        Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)
-        order.tracking_code = tracking_code
+        note = f"tracking {tracking_code}" + (f" ({carrier})" if carrier else "")
+        order = order_transition(order=order, to=OrderStatus.FULFILLED, actor=actor, note=note)
+        Order.objects.filter(pk=order.pk).update(
+            tracking_code=tracking_code, carrier=carrier, tracking_url=tracking_url
+        )
+        order.tracking_code, order.carrier, order.tracking_url = tracking_code, carrier, tracking_url
         publish_about_order(
             order,
             OrderFulfilled(
@@ -335,6 +339,8 @@ def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
                 email=order.email,
                 tracking_code=tracking_code,
                 fulfilled_at=timezone.now(),
+                carrier=carrier or None,
+                tracking_url=tracking_url or None,
             ),
         )
     return order

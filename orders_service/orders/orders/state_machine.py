@@ -38,7 +38,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED, OrderStatus.PAID_OUT_OF_STOCK}),
     OrderStatus.PAID_OUT_OF_STOCK: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED}),
     OrderStatus.FULFILLED: frozenset({OrderStatus.DELIVERED}),
-    OrderStatus.DELIVERED: frozenset(),
+    # Every unit came back in returns and was refunded (orders.returns).
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.REJECTED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.EXPIRED: frozenset(),

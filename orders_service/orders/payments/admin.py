@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, SuperuserOnlyAdmin
 from orders.payments.models import (
     PaymentDispute,
     PaymentTransaction,
@@ -29,21 +29,21 @@ class PaymentTransactionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookReceipt)
-class WebhookReceiptAdmin(ReadOnlyAdmin):
+class WebhookReceiptAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = ("provider", "event_type", "event_id", "received_at")
     list_filter = ("provider", "event_type")
     search_fields = ("=event_id",)
 
 
 @admin.register(SandboxCharge)
-class SandboxChargeAdmin(ReadOnlyAdmin):
+class SandboxChargeAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = ("reference", "order_number", "method", "amount", "succeeded", "card_last4", "created_at")
     list_filter = ("method", "succeeded")
     search_fields = ("=reference", "order_number")
 
 
 @admin.register(SandboxRefund)
-class SandboxRefundAdmin(ReadOnlyAdmin):
+class SandboxRefundAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = ("reference", "charge", "amount", "idempotency_key", "created_at")
     search_fields = ("=reference", "=charge__reference")
 
@@ -56,7 +56,7 @@ class PaymentDisputeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SandboxWebhook)
-class SandboxWebhookAdmin(ReadOnlyAdmin):
+class SandboxWebhookAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = (
         "event_id",
         "event_type",

@@ -14,6 +14,11 @@ from common.events.contracts.orders import (
     OrderFulfilled,
     OrderPaid,
     OrderRejected,
+    ReturnApproved,
+    ReturnReceived,
+    ReturnRefunded,
+    ReturnRejected,
+    ReturnRequested,
 )
 from common.events.envelope import Envelope
 from common.sealing import seal
@@ -103,7 +108,12 @@ def order_fulfilled(event: OrderFulfilled, envelope: Envelope) -> None:
         dedup_key=event.order_number,
         recipient=event.email,
         event_id=envelope.event_id,
-        context={"order_number": event.order_number, "tracking_code": event.tracking_code},
+        context={
+            "order_number": event.order_number,
+            "tracking_code": event.tracking_code,
+            "carrier": event.carrier or "",
+            "tracking_url": event.tracking_url or "",
+        },
     )
 
 
@@ -154,3 +164,33 @@ def lot_recalled(event: LotRecalled, envelope: Envelope) -> None:
                 "shop_url": welcome_url(),
             },
         )
+
+
+ReturnStep = ReturnRequested | ReturnApproved | ReturnRejected | ReturnReceived | ReturnRefunded
+
+
+def order_return_step(event: ReturnStep, envelope: Envelope) -> None:
+    """Tell the shopper where their return is (one email per return and step: requested, approved,
+    rejected, received, refunded), with its lines and the amount refunded."""
+    step = event.TYPE.removeprefix("orders.return_")
+    email_log_record(
+        kind=EmailKind.ORDER_RETURN,
+        dedup_key=f"{event.order_number}/return-{event.return_id}/{step}",
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={
+            "order_number": event.order_number,
+            "return_id": event.return_id,
+            "step": step,
+            "currency": event.currency,
+            "lines": [
+                {"sku": line.sku, "name": line.name, "quantity": line.quantity, "amount": str(line.amount)}
+                for line in event.lines
+            ],
+            "refund_amount": str(event.refund_amount),
+            "reason": getattr(event, "reason", ""),
+            "rejection_reason": getattr(event, "rejection_reason", ""),
+            "shipping_refunded": getattr(event, "shipping_refunded", False),
+            "order_url": order_page_url(order_number=event.order_number, access_token=event.access_token),
+        },
+    )

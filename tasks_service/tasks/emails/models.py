@@ -14,6 +14,7 @@ class EmailKind(models.TextChoices):
     ORDER_REJECTED = "order_rejected", "Order rejected (out of stock)"
     REPORT_READY = "report_ready", "Report ready"
     LOT_RECALL = "lot_recall", "Product recall (lot)"
+    ORDER_RETURN = "order_return", "Order return (each step)"
 
 
 class EmailStatus(models.TextChoices):

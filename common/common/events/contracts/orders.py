@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from common.events.contracts.base import EventContract, contract
 from common.events.contracts.common_types import Line, PricedLine
@@ -111,6 +111,9 @@ class OrderFulfilled(EventContract):
     email: str
     tracking_code: str
     fulfilled_at: datetime
+    # Who carries it and where the shopper follows it (None in events from before, or when not given).
+    carrier: str | None = Field(None, max_length=60)
+    tracking_url: str | None = Field(None, max_length=500)
 
 
 @contract("orders.cart_line_added", version=1, producer="orders", consumers=("tasks",))
@@ -141,3 +144,72 @@ class OrderConfirmationResendRequested(EventContract):
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
     payment_method: PaymentMethodName | None = None
     installments: int | None = Field(None, ge=1, le=24)
+
+
+# Returns (orders.returns): one event per step, each with what the shopper's email about it says.
+ReturnCondition = Literal["sellable", "damaged"]
+
+
+class ReturnedLotPart(BaseModel):
+    """Units of a returned line that came from one lot (catalog puts them back into that lot)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lot: str
+    quantity: int = Field(gt=0)
+
+
+class ReturnedLine(BaseModel):
+    """A line of a return: the SKU, the units, what they were paid, and (once received) their condition."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    name: str = Field(max_length=ORDER_LINE_NAME_MAX_LENGTH)
+    quantity: int = Field(gt=0)
+    amount: Decimal
+    condition: ReturnCondition | None = None
+    lots: list[ReturnedLotPart] = []
+
+
+class _ReturnStep(EventContract):
+    order_number: str
+    email: str
+    return_id: int
+    lines: list[ReturnedLine]
+    refund_amount: Decimal
+    currency: str
+    # A guest order's access token, for the link in the email (None for signed-in shoppers).
+    access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
+    occurred_at: datetime
+
+
+@contract("orders.return_requested", version=1, producer="orders", consumers=("tasks",))
+class ReturnRequested(_ReturnStep):
+    """A return of some lines of a delivered order was opened (by the shopper or by support)."""
+
+    reason: str
+
+
+@contract("orders.return_approved", version=1, producer="orders", consumers=("tasks",))
+class ReturnApproved(_ReturnStep):
+    """Support approved a return: the shopper may send the goods back."""
+
+
+@contract("orders.return_rejected", version=1, producer="orders", consumers=("tasks",))
+class ReturnRejected(_ReturnStep):
+    """Support rejected a return, with a reason the shopper reads."""
+
+    rejection_reason: str
+
+
+@contract("orders.return_received", version=1, producer="orders", consumers=("catalog", "tasks"))
+class ReturnReceived(_ReturnStep):
+    """The returned goods arrived: catalog puts them back on hand (or writes damaged units off), by lot."""
+
+
+@contract("orders.return_refunded", version=1, producer="orders", consumers=("tasks",))
+class ReturnRefunded(_ReturnStep):
+    """The returned lines (and the shipping, within the 7 days of CDC art. 49) were refunded."""
+
+    shipping_refunded: bool
