@@ -11,11 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.conf import settings
 from django.db import connection
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "outbox_pending"
+DEFAULT_LINGER_SECONDS = 0.02
+
+
+def relay_linger_seconds() -> float:
+    """How long a woken relay waits for more commits before claiming (bounded: at most 0.5 s)."""
+    return min(max(float(getattr(settings, "EVENTS_RELAY_LINGER_SECONDS", DEFAULT_LINGER_SECONDS)), 0.0), 0.5)
 
 
 def notify_pending() -> None:
@@ -39,12 +46,19 @@ class PollingWaiter:
 
 
 class PendingWaiter(PollingWaiter):
-    """Waits up to ``timeout`` seconds for a commit notification, or for ``stop``."""
+    """Waits up to ``timeout`` seconds for a commit notification, or for ``stop``.
 
-    def __init__(self, stop: threading.Event) -> None:
+    Woken, it lingers ``linger`` seconds more (``EVENTS_RELAY_LINGER_SECONDS``, 0.02) gathering the
+    notifications of the commits right behind the first, then drains every one: a burst of commits is
+    claimed as one batch instead of one tiny batch per commit.
+    """
+
+    def __init__(self, stop: threading.Event, *, linger: float | None = None) -> None:
         super().__init__(stop)
         self._listener = None
         self._enabled = connection.vendor == "postgresql"
+        self.linger = relay_linger_seconds() if linger is None else linger
+        self.wakeups = 0  # how many notifications woke the relay (tests, metrics)
 
     def wait(self, timeout: float) -> None:
         if not self._enabled or self.stop.is_set():
@@ -52,8 +66,14 @@ class PendingWaiter(PollingWaiter):
             return
         try:
             listener = self._listen()
+            woken = False
             for _notify in listener.notifies(timeout=timeout, stop_after=1):
-                pass
+                woken = True
+            if woken:
+                self.wakeups += 1
+                if self.linger > 0:
+                    for _notify in listener.notifies(timeout=self.linger):  # the commits right behind it
+                        pass
             for _notify in listener.notifies(timeout=0):  # drain: one batch serves every pending row
                 pass
         except Exception:
