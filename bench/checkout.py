@@ -138,6 +138,8 @@ class Shop:
         response = http.get(
             f"{self.orders_url}/api/orders/orders/{number}", params=params, headers={"X-Order-Token": token}, **extra
         )
+        if response.headers.get("Retry-After"):  # orders had no waiting slot free: ask again after that
+            time.sleep(min(float(response.headers["Retry-After"]), 5.0))
         return expect(response, 200).json()["status"]
 
     def wait_for(

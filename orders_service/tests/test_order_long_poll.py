@@ -108,6 +108,8 @@ def test_with_every_waiting_slot_taken_the_order_is_answered_at_once(postgresql,
     answer = long_poll(order, wait=25, status="pending")
     assert answer.status_code == 200
     assert answer.json()["status"] == "pending"
+    assert answer["Retry-After"] == "1"  # the client asks again a second later instead of at once
+    assert "Retry-After" not in long_poll(order)  # a plain read has none
 
 
 def test_the_long_poll_needs_the_orders_access_token(postgresql, catalog):

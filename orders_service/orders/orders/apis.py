@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router
 
 from common.api import ErrorOut, PageParams, page_of, paginate
@@ -11,6 +11,7 @@ from common.ratelimit import rate_limit_check
 from orders.orders.schemas import OrderDetailOut, OrderPageOut
 from orders.orders.selectors import (
     LONG_POLL_MAX_SECONDS,
+    LongPollFull,
     order_detail,
     order_for_shopper,
     order_list_for_user,
@@ -49,12 +50,14 @@ WAIT = Query(
     description="Long-poll: answer when the order's status differs from `status` (or from its status now), "
     f"or after this many seconds (at most {LONG_POLL_MAX_SECONDS:.0f})",
 )
+LONG_POLL_RETRY_AFTER_SECONDS = 1
 KNOWN_STATUS = Query(None, description="With `wait`: the status the caller already knows (e.g. `pending`)")
 
 
 @router.get("orders/{number}", response={200: OrderDetailOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut})
 def get_order(
     request: HttpRequest,
+    response: HttpResponse,
     number: str,
     token: str | None = None,
     x_order_token: str | None = ORDER_TOKEN,
@@ -68,7 +71,10 @@ def get_order(
     """
     order, _user = _visible_order(request, number, x_order_token, token)
     if wait:
-        order = order_wait_for_change(order=order, known_status=status, wait=wait)
+        try:
+            order = order_wait_for_change(order=order, known_status=status, wait=wait)
+        except LongPollFull:
+            response["Retry-After"] = str(LONG_POLL_RETRY_AFTER_SECONDS)  # no waiting slot: ask again then
     return order_detail(order=order)
 
 

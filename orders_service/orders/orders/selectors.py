@@ -60,13 +60,18 @@ def _status_of(order_id: int) -> str | None:
     return Order.objects.filter(pk=order_id).values_list("status", flat=True).first()
 
 
+class LongPollFull(Exception):
+    """Every waiting slot of this process is taken: the caller answers at once (with ``Retry-After``)."""
+
+
 def order_wait_for_change(*, order: Order, known_status: str | None, wait: float) -> Order:
     """The order once its status differs from ``known_status`` (default: its status now), or after ``wait``
     seconds (at most ``LONG_POLL_MAX_SECONDS``), whichever comes first: a long-poll.
 
     Woken by ``order_transition``'s ``NOTIFY`` (``common.pgnotify``), not by polling the database. When the
-    process already has ``long_poll_max_waiters()`` waiting requests it answers at once (the caller then
-    polls as without ``wait``). The caller has already checked that the shopper may see the order.
+    process already has ``long_poll_max_waiters()`` waiting requests it raises :class:`LongPollFull` (the
+    caller answers the order as it is, and the client asks again later). The caller has already checked
+    that the shopper may see the order.
     """
     known = known_status or order.status
     deadline = time.monotonic() + min(max(wait, 0.0), LONG_POLL_MAX_SECONDS)
@@ -74,7 +79,7 @@ def order_wait_for_change(*, order: Order, known_status: str | None, wait: float
         return order
     channel = pgnotify.listener(ORDER_STATUS_CHANNEL)
     if channel.waiting() >= long_poll_max_waiters():
-        return order
+        raise LongPollFull()
     with channel.watch(order.number) as watch:
         status = _status_of(order.pk)  # read after the watch began: no change can slip between
         while status == known:
