@@ -284,3 +284,43 @@ def test_many_rows_committed_together_are_claimed_and_marked_with_one_query_each
     assert len(rabbitmq.sent) == 25 and len(kafka.sent) == 25
     assert waiter.wakeups == 1
     assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listening_relay_polls_seldom_when_idle_but_keeps_a_broker_backoff_exact(postgresql, settings, broker):
+    """Every commit wakes a relay whose LISTEN works, so idle it polls every EVENTS_RELAY_IDLE_POLL_SECONDS;
+    a transport's backoff retry is never stretched by it."""
+    from common.events.outbox.wakeup import PendingWaiter
+
+    settings.EVENTS_RELAY_IDLE_POLL_SECONDS = 7.0
+    stop = threading.Event()
+
+    class Recording(PendingWaiter):
+        timeouts: list[float] = []
+
+        def wait(self, timeout: float) -> None:
+            self.timeouts.append(timeout)
+            if len(self.timeouts) == 3:
+                stop.set()
+
+    waiter = Recording(stop, linger=0)
+    waiter._listen()
+    _relay(broker).run(stop=stop, poll_interval=0.2, waiter=waiter)
+    assert waiter.timeouts == [7.0, 7.0, 7.0]
+
+    from common.events.contracts.catalog import StockChanged
+
+    settings.SERVICE_NAME = "catalog"
+    settings.RABBITMQ_URL, settings.KAFKA_BOOTSTRAP_SERVERS = "amqp://unused", "unused:9092"
+    rabbitmq, kafka = InMemoryTransport(), InMemoryTransport()
+    rabbitmq.down = True
+    publish(StockChanged(sku="A", product_name="A", on_hand=1, available=1, low_stock_threshold=0), key="A")
+    stop.clear()
+    waiter = Recording(stop, linger=0)
+    waiter.timeouts = []
+    waiter._listen()
+    OutboxRelay(publishers={routing.RABBITMQ: rabbitmq, routing.KAFKA: kafka}).run(
+        stop=stop, poll_interval=0.2, waiter=waiter
+    )
+    assert waiter.timeouts == [0.2, 0.2, 0.2]  # RabbitMQ backing off: the poll interval, not the idle poll
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.PENDING

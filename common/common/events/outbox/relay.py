@@ -30,7 +30,7 @@ from common.events import routing
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.selectors import outbox_backlog, outbox_due, outbox_failed_count
-from common.events.outbox.wakeup import PendingWaiter, PollingWaiter
+from common.events.outbox.wakeup import PendingWaiter, PollingWaiter, relay_idle_poll_seconds
 from common.events.retention import events_prune
 from common.events.retry import Outage, Permanent, outbox_max_failures, outbox_row_backoff
 from common.events.transports import Publisher, publisher_for
@@ -230,7 +230,11 @@ class OutboxRelay:
             if len(retries) == len(backoffs):
                 stop.wait(min(retries))  # every transport is down: sleep until the first retry
             else:
-                waiter.wait(min([poll_interval, *retries]))  # woken early by a commit's NOTIFY (PostgreSQL)
+                timeout = min([poll_interval, *retries])
+                if not retries and waiter.listening():
+                    # every commit wakes it: the poll only finds rows whose own backoff ran out
+                    timeout = max(timeout, relay_idle_poll_seconds())
+                waiter.wait(timeout)  # woken early by a commit's NOTIFY (PostgreSQL)
 
     def _relay_all(self, backoffs: dict[str, _Backoff]) -> bool:
         """One batch over every transport; a transport that failed starts its backoff. True: a full batch."""

@@ -18,6 +18,13 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "outbox_pending"
 DEFAULT_LINGER_SECONDS = 0.02
+DEFAULT_IDLE_POLL_SECONDS = 1.0
+
+
+def relay_idle_poll_seconds() -> float:
+    """How often an idle relay whose LISTEN works still polls (``EVENTS_RELAY_IDLE_POLL_SECONDS``, 1):
+    for rows whose own backoff ran out, which no commit announces."""
+    return max(float(getattr(settings, "EVENTS_RELAY_IDLE_POLL_SECONDS", DEFAULT_IDLE_POLL_SECONDS)), 0.0)
 
 
 def relay_linger_seconds() -> float:
@@ -40,6 +47,10 @@ class PollingWaiter:
 
     def wait(self, timeout: float) -> None:
         self.stop.wait(timeout)
+
+    def listening(self) -> bool:
+        """Whether a commit's notification wakes this waiter (then idle polling can be rare)."""
+        return False
 
     def close(self) -> None:
         """Nothing to release."""
@@ -80,6 +91,9 @@ class PendingWaiter(PollingWaiter):
             logger.warning("outbox listener failed; falling back to polling", exc_info=True)
             self.close()
             self.stop.wait(timeout)
+
+    def listening(self) -> bool:
+        return self._enabled and self._listener is not None and not self._listener.closed
 
     def close(self) -> None:
         listener, self._listener = self._listener, None
