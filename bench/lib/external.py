@@ -36,7 +36,7 @@ SETTLE_SECONDS = 2.0
 WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False, keepalive=75)
 # Orders' shoppers long-poll (issue 20): a waiting request holds a thread (idle, no CPU) and at most half
 # of a worker's threads wait, so orders gets more threads. Both trees of a before/after run get the same.
-ORDERS_WEB = Serving("web", "gthread", workers=2, threads=int(os.environ.get("BENCH_ORDERS_THREADS", "12")),
+ORDERS_WEB = Serving("web", "gthread", workers=2, threads=int(os.environ.get("BENCH_ORDERS_THREADS", "16")),
                      pinned=False, keepalive=75)  # fmt: skip
 BUYERS = 50
 MAX_ROUNDS = 3  # checkout and relay runs are long (20 s of buying plus a race; 20,000 events per broker)
