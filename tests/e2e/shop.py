@@ -56,6 +56,9 @@ def expect(response: httpx.Response, *statuses: int) -> httpx.Response:
     return response
 
 
+LONG_POLL_SECONDS = 10.0  # under the client's 30 s timeout
+
+
 def poll(what: str, probe, *, timeout: float = 60.0, interval: float = 0.25):
     """Call ``probe`` until it returns something truthy; return it, or fail naming ``what``."""
     deadline = time.monotonic() + timeout
@@ -225,17 +228,26 @@ class Shop:
             return None
         return {"X-Order-Token": shopper.order_tokens[number]}
 
-    def order(self, shopper: Shopper, number: str) -> dict:
+    def order(self, shopper: Shopper, number: str, *, wait: float = 0.0, known: str | None = None) -> dict:
+        """The order; with ``wait`` and ``known``, orders' long-poll: answered once the status is no longer
+        ``known`` (or after ``wait`` seconds)."""
         headers = self._order_token(shopper, number)
-        return expect(self.call("orders", "GET", f"orders/{number}", shopper=shopper, headers=headers), 200).json()
+        params = {"wait": f"{wait:.1f}", "status": known} if wait and known else None
+        answer = self.call("orders", "GET", f"orders/{number}", shopper=shopper, headers=headers, params=params)
+        return expect(answer, 200).json()
 
     def wait_for_status(self, shopper: Shopper, number: str, *statuses: str, timeout: float = 60.0) -> dict:
-        """Poll the order until its status is one of ``statuses``; a final other status fails at once."""
+        """Follow the order until its status is one of ``statuses``; a final other status fails at once.
+
+        After the first read each request is a long-poll from the last status seen (``?wait=&status=``),
+        so a shopper makes one request per change instead of polling."""
         final = {"paid", "rejected", "cancelled", "expired", "refunded", "fulfilled", "delivered"}
         seen: list[str] = []
+        deadline = time.monotonic() + timeout
 
         def probe():
-            order = self.order(shopper, number)
+            wait = min(LONG_POLL_SECONDS, max(0.0, deadline - time.monotonic() - 1)) if seen else 0.0
+            order = self.order(shopper, number, wait=wait, known=seen[-1] if seen else None)
             if not seen or seen[-1] != order["status"]:
                 seen.append(order["status"])
             if order["status"] in statuses:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hmac
+import os
+import time
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 
+from common import pgnotify
 from common.api import NotFound
 from orders.money import money
 from orders.orders.models import Order
+from orders.orders.state_machine import ORDER_STATUS_CHANNEL
 from orders.payments.models import PaymentMethod, PaymentSession
 from orders.payments.providers import get_provider
 
@@ -34,6 +38,58 @@ def order_for_shopper(*, number: str, user_id: int | None, access_token: str | N
     if guest_order and access_token and hmac.compare_digest(order.access_token.encode(), access_token.strip().encode()):
         return order
     raise OrderNotFound()
+
+
+LONG_POLL_MAX_SECONDS = 25.0
+
+
+def long_poll_max_waiters() -> int:
+    """How many requests of this process may wait at once (``ORDERS_LONG_POLL_MAX_WAITERS``).
+
+    A waiting request holds one of the gunicorn worker's threads (idle: no CPU), so by default half of
+    them may wait and the other half always serve, including the payment webhook a waiter is waiting for.
+    """
+    configured = getattr(settings, "ORDERS_LONG_POLL_MAX_WAITERS", None)
+    if configured is not None:
+        return int(configured)
+    threads = int(os.environ.get("GUNICORN_WORKER_THREADS") or os.environ.get("GUNICORN_THREADS") or 4)
+    return max(1, threads // 2)
+
+
+def _status_of(order_id: int) -> str | None:
+    return Order.objects.filter(pk=order_id).values_list("status", flat=True).first()
+
+
+class LongPollFull(Exception):
+    """Every waiting slot of this process is taken: the caller answers at once (with ``Retry-After``)."""
+
+
+def order_wait_for_change(*, order: Order, known_status: str | None, wait: float) -> Order:
+    """The order once its status differs from ``known_status`` (default: its status now), or after ``wait``
+    seconds (at most ``LONG_POLL_MAX_SECONDS``), whichever comes first: a long-poll.
+
+    Woken by ``order_transition``'s ``NOTIFY`` (``common.pgnotify``), not by polling the database. When the
+    process already has ``long_poll_max_waiters()`` waiting requests it raises :class:`LongPollFull` (the
+    caller answers the order as it is, and the client asks again later). The caller has already checked
+    that the shopper may see the order.
+    """
+    known = known_status or order.status
+    deadline = time.monotonic() + min(max(wait, 0.0), LONG_POLL_MAX_SECONDS)
+    if order.status != known or wait <= 0:
+        return order
+    channel = pgnotify.listener(ORDER_STATUS_CHANNEL)
+    if channel.waiting() >= long_poll_max_waiters():
+        raise LongPollFull()
+    with channel.watch(order.number) as watch:
+        status = _status_of(order.pk)  # read after the watch began: no change can slip between
+        while status == known:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return order
+            watch.wait(remaining)
+            watch.event.clear()  # before the re-read: a later notification sets it again
+            status = _status_of(order.pk)
+    return Order.objects.get(pk=order.pk)
 
 
 def order_list_for_user(*, user_id: int) -> QuerySet[Order]:

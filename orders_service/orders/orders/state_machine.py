@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import models, transaction
 from django.utils import timezone
 
+from common import pgnotify
 from common.api import Conflict
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ CANCELLABLE = frozenset(
 PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PAID_OUT_OF_STOCK})
 
 
+ORDER_STATUS_CHANNEL = "order_status"  # NOTIFY payload: the order's number, at the commit of each move
+
+
 class IllegalTransition(Conflict):
     code = "illegal_transition"
     detail = "The order cannot move to that status from its current one."
@@ -81,4 +85,5 @@ def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Or
             fields.append("paid_at")
         locked.save(update_fields=fields)
         locked.history.create(from_status=previous, to_status=to, actor=actor, note=note[:500])
+        pgnotify.notify(ORDER_STATUS_CHANNEL, locked.number)  # at commit: wakes the order's long-polls
     return locked
