@@ -23,7 +23,8 @@ class Region(StrEnum):
     SUL = "sul"
 
 
-# (first, last) CEP as integers, per UF (Correios). DF, GO and AM own two ranges each.
+# (first, last) CEP as integers, per UF (Correios). DF, GO, AM and RO own two ranges each (RO's second,
+# 78900-000 to 78999-999, is its older range, still listed by Correios' tables).
 CEP_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
     "SP": ((1000000, 19999999),),
     "RJ": ((20000000, 28999999),),
@@ -45,7 +46,7 @@ CEP_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
     "AC": ((69900000, 69999999),),
     "DF": ((70000000, 72799999), (73000000, 73699999)),
     "GO": ((72800000, 72999999), (73700000, 76799999)),
-    "RO": ((76800000, 76999999),),
+    "RO": ((76800000, 76999999), (78900000, 78999999)),
     "TO": ((77000000, 77999999),),
     "MT": ((78000000, 78899999),),
     "MS": ((79000000, 79999999),),
