@@ -408,6 +408,10 @@ def config_map(service: Service) -> dict:
         data["ORDERS_PAYMENT_PROVIDER"] = "mercadopago"
         data["MERCADOPAGO_API_URL"] = "https://api.mercadopago.com"
         data["ORDERS_PUBLIC_URL"] = "https://api.cosmeticos.co"
+        # Shipping quotes: the built-in table; "melhorenvio" switches to Melhor Envio (its token in
+        # orders-secrets), the table still answering whenever Melhor Envio fails.
+        data["ORDERS_SHIPPING_PROVIDER"] = "table"
+        data["MELHORENVIO_API_URL"] = "https://melhorenvio.com.br"
     if service.name == "accounts":
         # Both files come from the accounts-jwt Secret; rotation happens in the secret store.
         data["JWT_PRIVATE_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/accounts-signing-key.pem"

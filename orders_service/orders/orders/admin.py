@@ -215,6 +215,7 @@ class OrderAdmin(admin.ModelAdmin):
         "user_id",
         "subtotal",
         "shipping",
+        "shipping_chosen",
         "total",
         "currency",
         "shipping_address",
@@ -224,6 +225,12 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
     )
     readonly_fields = fields
+
+    @admin.display(description="forma de envio")
+    def shipping_chosen(self, order: Order) -> str:
+        if not order.shipping_method:
+            return "—"
+        return f"{order.shipping_method_name} ({order.shipping_days_min} a {order.shipping_days_max} dias)"
 
     @admin.display(description="CPF/CNPJ do pagador")
     def payer_document_masked(self, order: Order) -> str:
