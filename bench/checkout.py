@@ -40,8 +40,10 @@ import httpx
 APPROVE_CARD = "4242424242424242"
 ADDRESS = {
     "full_name": "Bench Buyer",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
     "line2": "",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",

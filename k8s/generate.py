@@ -431,6 +431,10 @@ def config_map(service: Service) -> dict:
         data["ORDERS_PAYMENT_PROVIDER"] = "mercadopago"
         data["MERCADOPAGO_API_URL"] = "https://api.mercadopago.com"
         data["ORDERS_PUBLIC_URL"] = "https://api.cosmeticos.co"
+        # Shipping quotes: the built-in table; "melhorenvio" switches to Melhor Envio (its token in
+        # orders-secrets), the table still answering whenever Melhor Envio fails.
+        data["ORDERS_SHIPPING_PROVIDER"] = "table"
+        data["MELHORENVIO_API_URL"] = "https://melhorenvio.com.br"
     if service.name == "catalog":
         # Product images on S3 behind the media CDN (terraform module aws/media_bucket); the pods write with
         # the IRSA role the CD workflow annotates the "catalog" service account with.

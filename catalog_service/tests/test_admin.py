@@ -81,6 +81,9 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
         "variants-0-compare_at_price": "",
         "variants-0-ean13": "",
         "variants-0-weight_grams": "10",
+        "variants-0-length_cm": "4",
+        "variants-0-width_cm": "4",
+        "variants-0-height_cm": "12.5",
         "variants-0-position": "0",
         "variants-0-stock_reason": "counted",
         "variants-0-stock_quantity": "2",
@@ -107,7 +110,16 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
     [updated] = published("catalog.product_updated")
     assert updated.payload["name"] == "Gloss Labial Diamante"
     assert updated.payload["variants"] == [
-        {"sku": "BLP-GLS-001", "name": "Diamante", "price": "31.90", "currency": "BRL"}
+        {
+            "sku": "BLP-GLS-001",
+            "name": "Diamante",
+            "price": "31.90",
+            "currency": "BRL",
+            "weight_grams": 10,
+            "length_cm": "4.0",
+            "width_cm": "4.0",
+            "height_cm": "12.5",
+        }
     ]
     [changed] = published("catalog.stock_changed")
     assert (changed.payload["on_hand"], changed.payload["low_stock_threshold"]) == (2, 5)

@@ -240,3 +240,30 @@ def test_a_row_can_name_image_urls_and_uploaded_files_added_once(catalog_data, s
         1,
     )
     assert stored.thumbnail_url.endswith("serum-thumb.jpg")
+
+
+def test_the_box_columns_set_the_variants_box_and_a_file_without_them_keeps_it(catalog_data):
+    from decimal import Decimal
+
+    header = ",".join([*COLUMN_NAMES, "length_cm", "width_cm", "height_cm"]) + "\n"
+    row = (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+        "Rosé 02,#C8787E,,42.90,,,12,30,4,{length},{width},{height}\n"
+    )
+    bad = catalog_import(text=header + row.format(length="8.55", width="-1", height="2"), dry_run=True)
+    assert [error["errors"] for error in bad.errors] == [
+        [
+            "length_cm '8.55' must be centimetres from 0 to 9999.9 with at most one decimal",
+            "width_cm '-1' must be centimetres from 0 to 9999.9 with at most one decimal",
+        ]
+    ]
+    report = catalog_import(text=header + row.format(length="8.5", width="2", height=""), dry_run=False)
+    assert report.errors == []
+    box = ("length_cm", "width_cm", "height_cm")
+    assert Variant.objects.values_list(*box).get(sku="BLP-BAT-001") == (Decimal("8.5"), Decimal("2.0"), Decimal("0.0"))
+    plain = HEADER + (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+        "Rosé 02,#C8787E,,42.90,,,12,30,4\n"
+    )
+    assert catalog_import(text=plain, dry_run=False).errors == []
+    assert Variant.objects.values_list(*box).get(sku="BLP-BAT-001") == (Decimal("8.5"), Decimal("2.0"), Decimal("0.0"))

@@ -31,7 +31,18 @@ def test_publishing_and_unpublishing_announce_the_product_keyed_by_id(catalog_da
         "name": "Batom Secreto",
         "brand": "Bella Pele",
         "published": True,
-        "variants": [{"sku": "BLP-SEC-001", "name": "Rubi", "price": "19.90", "currency": "BRL"}],
+        "variants": [
+            {
+                "sku": "BLP-SEC-001",
+                "name": "Rubi",
+                "price": "19.90",
+                "currency": "BRL",
+                "weight_grams": 0,
+                "length_cm": "0.0",
+                "width_cm": "0.0",
+                "height_cm": "0.0",
+            }
+        ],
     }
     [withdrawn] = published("catalog.product_unpublished")
     assert withdrawn.payload["published"] is False

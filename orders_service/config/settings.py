@@ -18,6 +18,7 @@ globals().update(
         apps=[
             "orders.products",
             "orders.carts",
+            "orders.shipping",
             "orders.orders",
             "orders.checkout",
             "orders.payments",
@@ -69,6 +70,29 @@ if ORDERS_PAYMENT_PROVIDER == "mercadopago" and not (MERCADOPAGO_ACCESS_TOKEN an
     raise ImproperlyConfigured(
         "ORDERS_PAYMENT_PROVIDER=mercadopago needs MERCADOPAGO_ACCESS_TOKEN and MERCADOPAGO_WEBHOOK_SECRET."
     )
+# Shipping by CEP (orders.shipping): who quotes, "table" (the built-in table by region and weight, the
+# default) or "melhorenvio" (Melhor Envio's /api/v2/me/shipment/calculate, the table answering whenever
+# it fails or times out). The shop's own CEP is the origin of every parcel; a unit catalog has not weighed
+# yet counts ORDERS_SHIPPING_DEFAULT_WEIGHT_GRAMS.
+ORDERS_SHIPPING_PROVIDER = _env.str("ORDERS_SHIPPING_PROVIDER", default="table")
+if ORDERS_SHIPPING_PROVIDER not in ("table", "melhorenvio"):
+    raise ImproperlyConfigured("ORDERS_SHIPPING_PROVIDER is 'table' or 'melhorenvio'.")
+ORDERS_SHIPPING_ORIGIN_POSTAL_CODE = _env.str("ORDERS_SHIPPING_ORIGIN_POSTAL_CODE", default="01304000")
+ORDERS_SHIPPING_DEFAULT_WEIGHT_GRAMS = _env.int("ORDERS_SHIPPING_DEFAULT_WEIGHT_GRAMS", default=300)
+# Melhor Envio: the token (a personal access token or an OAuth2 access token) from the environment / the
+# orders Kubernetes Secret; its sandbox is https://sandbox.melhorenvio.com.br. MELHORENVIO_SERVICES
+# optionally limits the quote to some service ids ("1,2,17"); the User-Agent names the app and a contact.
+MELHORENVIO_API_URL = _env.str("MELHORENVIO_API_URL", default="https://melhorenvio.com.br")
+MELHORENVIO_TOKEN = _env.str("MELHORENVIO_TOKEN", default="")
+MELHORENVIO_USER_AGENT = _env.str("MELHORENVIO_USER_AGENT", default="Cosmeticos-co (tecnologia@cosmeticos.co)")
+MELHORENVIO_SERVICES = _env.str("MELHORENVIO_SERVICES", default="")
+MELHORENVIO_TIMEOUT_SECONDS = _env.float("MELHORENVIO_TIMEOUT_SECONDS", default=3.0)
+MELHORENVIO_CONNECT_TIMEOUT_SECONDS = _env.float("MELHORENVIO_CONNECT_TIMEOUT_SECONDS", default=1.0)
+if ORDERS_SHIPPING_PROVIDER == "melhorenvio" and not MELHORENVIO_TOKEN:
+    raise ImproperlyConfigured("ORDERS_SHIPPING_PROVIDER=melhorenvio needs MELHORENVIO_TOKEN.")
+# A signed-in shopper's saved address (checkout with address_id) is read from accounts with the shopper's
+# own token, within this timeout.
+ORDERS_ACCOUNTS_TIMEOUT_SECONDS = _env.float("ORDERS_ACCOUNTS_TIMEOUT_SECONDS", default=2.0)
 # Bounded timeout of the availability check against catalog when a line is added to a cart.
 ORDERS_CATALOG_TIMEOUT_SECONDS = _env.float("ORDERS_CATALOG_TIMEOUT_SECONDS", default=1.0)
 # Webhooks signed longer ago than this are refused as stale.

@@ -32,8 +32,10 @@ CART = "/api/orders/cart"
 CHECKOUT = "/api/orders/checkout"
 ADDRESS = {
     "full_name": "Ana Souza",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
     "line2": "",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",

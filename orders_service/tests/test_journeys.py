@@ -29,8 +29,8 @@ def test_guest_goes_from_empty_cart_to_paid_and_catalog_commits_the_stock(client
     ]
     assert (order["subtotal"], order["shipping"], order["total"], order["currency"]) == (
         "229.70",
-        "0.00",
-        "229.70",
+        "12.90",  # the cheapest method (none was chosen): the table's standard, Sudeste, up to 1 kg
+        "242.60",
         "BRL",
     )
     assert order["payment"]["provider"] == "sandbox"
@@ -53,7 +53,7 @@ def test_guest_goes_from_empty_cart_to_paid_and_catalog_commits_the_stock(client
     assert catalog.on_hand["SERUM-30"] == 98 and catalog.on_hand["BATOM-RED"] == 99
     paid = published("orders.order_paid")
     assert [(event.key, event.payload["total"], event.payload["email"]) for event in paid] == [
-        (order["number"], "229.70", "bia@example.com")
+        (order["number"], "242.60", "bia@example.com")
     ]
 
 

@@ -28,8 +28,10 @@ APPROVE_CARD = "4242 4242 4242 4242"
 DECLINE_CARD = "4000 0000 0000 0002"
 ADDRESS = {
     "full_name": "Ana Souza",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
     "line2": "ap 12",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",

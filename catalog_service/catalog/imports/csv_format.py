@@ -54,7 +54,10 @@ LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
 #: file uploaded to the storage under ``IMAGE_IMPORT_DIR`` (added when the product lacks them).
 IMAGE_COLUMN = "images"
 IMAGE_IMPORT_DIR = "products/import/"
-ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN]
+#: Read by the import only: the packed unit's box in cm (for shipping quotes). A file without these
+#: columns leaves the variants' boxes as they are.
+BOX_COLUMNS = ("length_cm", "width_cm", "height_cm")
+ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN, *BOX_COLUMNS]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

@@ -12,7 +12,15 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 
-from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, IMAGE_COLUMN, IMAGE_IMPORT_DIR, REQUIRED, TRUE_WORDS
+from catalog.imports.csv_format import (
+    ACCEPTED,
+    BOX_COLUMNS,
+    FALSE_WORDS,
+    IMAGE_COLUMN,
+    IMAGE_IMPORT_DIR,
+    REQUIRED,
+    TRUE_WORDS,
+)
 from catalog.inventory.models import StockLot
 from catalog.products.models import Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
@@ -69,6 +77,24 @@ def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> D
         problems.append(f"{name} '{value}' must be positive with at most two decimals")
         return None
     return amount
+
+
+def _centimetres(raw: dict[str, str], problems: list[str]) -> dict[str, Decimal]:
+    """The box columns the row's file has (cm, 0 to 9999.9, one decimal); absent columns are left out."""
+    box = {}
+    for name in BOX_COLUMNS:
+        if name not in raw:
+            continue
+        value = raw[name] or "0"
+        try:
+            size = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            size = None
+        if size is None or not size.is_finite() or size < 0 or size >= 10000 or size.as_tuple().exponent < -1:
+            problems.append(f"{name} '{value}' must be centimetres from 0 to 9999.9 with at most one decimal")
+            continue
+        box[name] = size
+    return box
 
 
 def _images(text: str, problems: list[str]) -> tuple[str, ...]:
@@ -175,6 +201,7 @@ def catalog_csv_validate(text: str) -> Validation:
         if published_word not in TRUE_WORDS | FALSE_WORDS:
             problems.append(f"published '{raw.get('published')}' must be true or false")
         weight = _whole(raw.get("weight_grams", ""), "weight_grams", problems)
+        box = _centimetres(raw, problems)
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
         threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
         images = _images(raw.get(IMAGE_COLUMN, ""), problems)
@@ -220,6 +247,7 @@ def catalog_csv_validate(text: str) -> Validation:
                     "compare_at_price": compare_at,
                     "ean13": ean or None,
                     "weight_grams": weight or 0,
+                    **box,
                 },
                 published=None if not raw.get("published") else published_word in TRUE_WORDS,
                 on_hand=on_hand,

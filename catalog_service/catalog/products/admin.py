@@ -33,6 +33,7 @@ from catalog.products.models import (
     ProductType,
     Variant,
 )
+from catalog.products.selectors import price_change_preview
 from catalog.products.services import (
     product_delete,
     product_save,
@@ -40,6 +41,7 @@ from catalog.products.services import (
     products_change_prices_by_percentage,
     products_set_published,
 )
+from common.brazil.formatting import money_brl
 
 
 class LowStockFilter(admin.SimpleListFilter):
@@ -72,6 +74,9 @@ class VariantInline(admin.TabularInline):
         "compare_at_price",
         "ean13",
         "weight_grams",
+        "length_cm",
+        "width_cm",
+        "height_cm",
         "position",
         "stock_levels",
         "stock_reason",
@@ -242,13 +247,21 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description="Change prices by a percentage")
     def change_prices(self, request, queryset):
-        if "apply" in request.POST:
+        """Ask the percentage, show every variant's price before and after ("preview"), then apply."""
+        template = "admin/products/product/price_change.html"
+        rows = None
+        if "apply" in request.POST or "preview" in request.POST:
             form = PriceChangeForm(request.POST)
             if form.is_valid():
-                percentage = form.cleaned_data["percentage"]
-                count = products_change_prices_by_percentage(products=queryset, percentage=percentage)
-                self.message_user(request, f"{count} variant price(s) changed by {percentage} %.", messages.SUCCESS)
-                return None
+                percentage, keep_endings = form.cleaned_data["percentage"], form.cleaned_data["keep_endings"]
+                if "apply" in request.POST:
+                    count = products_change_prices_by_percentage(
+                        products=queryset, percentage=percentage, keep_endings=keep_endings
+                    )
+                    self.message_user(request, f"{count} variant price(s) changed by {percentage} %.", messages.SUCCESS)
+                    return None
+                rows = price_change_preview(products=queryset, percentage=percentage, keep_endings=keep_endings)
+                template = "admin/products/product/price_change_preview.html"
         else:
             form = PriceChangeForm(
                 initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)}
@@ -258,10 +271,14 @@ class ProductAdmin(admin.ModelAdmin):
             "title": "Change prices by a percentage",
             "form": form,
             "products": queryset,
+            "rows": None
+            if rows is None
+            else [{**vars(row), "old": money_brl(row.old_price), "new": money_brl(row.new_price)} for row in rows],
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "opts": self.model._meta,
             "action": "change_prices",
         }
-        return TemplateResponse(request, "admin/products/product/price_change.html", context)
+        return TemplateResponse(request, template, context)
 
     @admin.action(description="Export selected products as CSV")
     def export_csv(self, request, queryset):

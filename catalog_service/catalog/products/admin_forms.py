@@ -10,6 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
@@ -93,7 +94,20 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
 
     class Meta:
         model = Variant
-        fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position"]
+        fields = [
+            "sku",
+            "name",
+            "shade_hex",
+            "size",
+            "price",
+            "compare_at_price",
+            "ean13",
+            "weight_grams",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "position",
+        ]
         widgets = {"shade_hex": ShadeHexWidget}
         labels = {"shade_hex": "Cor do tom"}
 
@@ -133,6 +147,12 @@ class PriceChangeForm(forms.Form):
         min_value=Decimal("-90"),
         max_value=Decimal("500"),
         help_text="e.g. 10 raises every price by 10 %, -15 lowers it by 15 %.",
+    )
+    keep_endings = forms.BooleanField(
+        label=_("Keep ,90 / ,99 endings"),
+        required=False,
+        initial=True,
+        help_text=_("89,90 + 10 % becomes 98,90 instead of 98,89; other endings change to the cent."),
     )
 
 

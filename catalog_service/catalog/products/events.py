@@ -15,7 +15,11 @@ from common.events.contracts.catalog import (
 
 def product_snapshot_fields(*, product_id: int) -> dict:
     product = Product.objects.values("id", "slug", "name", "brand__name", "is_published").get(pk=product_id)
-    variants = Variant.objects.filter(product_id=product_id).order_by("position", "id").values("sku", "name", "price")
+    variants = (
+        Variant.objects.filter(product_id=product_id)
+        .order_by("position", "id")
+        .values("sku", "name", "price", "weight_grams", "length_cm", "width_cm", "height_cm")
+    )
     return {
         "product_id": product["id"],
         "slug": product["slug"],
@@ -23,7 +27,17 @@ def product_snapshot_fields(*, product_id: int) -> dict:
         "brand": product["brand__name"],
         "published": product["is_published"],
         "variants": [
-            VariantSnapshot(sku=v["sku"], name=v["name"], price=v["price"], currency=CURRENCY) for v in variants
+            VariantSnapshot(
+                sku=v["sku"],
+                name=v["name"],
+                price=v["price"],
+                currency=CURRENCY,
+                weight_grams=v["weight_grams"],
+                length_cm=v["length_cm"],
+                width_cm=v["width_cm"],
+                height_cm=v["height_cm"],
+            )
+            for v in variants
         ],
     }
 

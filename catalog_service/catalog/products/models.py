@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Left, Upper
+from django.utils.translation import gettext_lazy as _
 
 from catalog.products.compliance import validate_allergens, validate_anvisa_number, validate_ingredients
 from catalog.products.validators import shade_hex_validator, validate_ean13
@@ -211,7 +212,12 @@ class Variant(models.Model):
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="The crossed-out price of a sale."
     )
     ean13 = models.CharField("EAN-13", max_length=13, null=True, blank=True, unique=True, validators=[validate_ean13])
-    weight_grams = models.PositiveIntegerField(default=0)
+    # What shipping quotes are made of (orders prices the parcel by CEP, weight and size): the packed
+    # unit's weight in grams and its box in centimetres; 0 means not measured yet.
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    length_cm = models.DecimalField(_("length (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    width_cm = models.DecimalField(_("width (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -30,6 +30,7 @@ from catalog.products.models import (
     ProductImage,
     Variant,
 )
+from catalog.products.pricing import PriceChangeRow, price_change_rows
 from catalog.products.schemas import ProductListQuery
 from catalog.search.selectors import product_search
 from common.brazil.installments import installment_hint, installment_policy_from_settings
@@ -299,3 +300,12 @@ def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
             seen.add(sku)
             answer.append({"sku": sku, "available": max(0, rows[sku])})
     return answer
+
+
+def price_change_preview(
+    *, products: QuerySet[Product], percentage: Decimal, keep_endings: bool
+) -> list[PriceChangeRow]:
+    """What the admin's bulk price change would write, variant by variant, before it is applied."""
+    variants = Variant.objects.filter(product__in=products).select_related("product")
+    variants = list(variants.order_by("product_id", "position", "id"))
+    return price_change_rows(variants=variants, percentage=percentage, keep_endings=keep_endings)

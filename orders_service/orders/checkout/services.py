@@ -29,12 +29,15 @@ from common.brazil.documents import InvalidDocument, document_parse
 from common.observability import metrics
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
+from orders.checkout.addressing import shipping_address_resolve
 from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 from orders.orders.selectors import order_detail
 from orders.orders.services import PaymentChoice, PlacedLine, order_place
 from orders.payments.models import PaymentMethod
 from orders.products.errors import ProductUnavailable
 from orders.products.selectors import variants_by_sku
+from orders.shipping.parcels import ShippingQuote
+from orders.shipping.quotes import shipping_quote_check_fresh, shipping_quote_for
 
 
 class IdempotencyKeyRequired(ApiError):
@@ -116,7 +119,13 @@ class PriceChanged(Conflict):
 
 
 # Payment fields at their defaults mean the same request as without them (and as before they existed).
-_PAYMENT_DEFAULTS = {"payment_method": PaymentMethod.CARD.value, "installments": None, "document": None}
+_PAYMENT_DEFAULTS = {
+    "payment_method": PaymentMethod.CARD.value,
+    "installments": None,
+    "document": None,
+    "address_id": None,
+    "shipping_method": None,
+}
 
 
 def request_fingerprint(*, body: dict[str, Any], owner: str) -> str:
@@ -195,6 +204,7 @@ def checkout_place_order(
     email: str,
     shipping_address: dict,
     actor: str,
+    shipping: ShippingQuote,
     payment: PaymentChoice | None = None,
 ):
     """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
@@ -207,12 +217,14 @@ def checkout_place_order(
         if not cart_lines:
             raise CartEmpty()
         lines = _priced_lines(cart_lines)
+        shipping_quote_check_fresh(quote=shipping, lines=[(line.sku, line.quantity) for line in cart_lines])
         order = order_place(
             user_id=user_id,
             email=email,
             shipping_address=shipping_address,
             lines=lines,
             actor=actor,
+            shipping=shipping,
             payment=payment,
         )
         cart.lines.all().delete()
@@ -226,8 +238,12 @@ def checkout(
     user_id: int | None,
     user_email: str | None,
     cart_token: str | None,
+    authorization: str | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Run (or replay) one checkout; returns ``(status, body)`` of the answer to send."""
+    """Run (or replay) one checkout; returns ``(status, body)`` of the answer to send.
+
+    The saved address (accounts, with the shopper's ``authorization``) and the fresh shipping quote (maybe
+    a carrier) are read over HTTP before the transaction."""
     key = (idempotency_key or "").strip()
     if not key:
         raise IdempotencyKeyRequired()
@@ -245,14 +261,17 @@ def checkout(
         if not email:
             raise EmailRequired()
         payment = payment_choice_parse(body)
+        address = shipping_address_resolve(body=body, user_id=user_id, authorization=authorization)
+        shipping = shipping_quote_for(cart=cart, postal_code=address["postal_code"], method=body.get("shipping_method"))
         actor = f"shopper:{user_id}" if user_id is not None else "guest"
         with transaction.atomic():
             order = checkout_place_order(
                 cart=cart,
                 user_id=user_id,
                 email=email,
-                shipping_address=body["shipping_address"],
+                shipping_address=address,
                 actor=actor,
+                shipping=shipping,
                 payment=payment,
             )
             answer = orjson.loads(orjson.dumps(order_detail(order=order, with_history=False), default=str))

@@ -269,6 +269,7 @@ class OrderAdmin(admin.ModelAdmin):
         "user_id",
         "subtotal",
         "shipping",
+        "shipping_chosen",
         "total",
         "currency",
         "address_formatted",
@@ -298,6 +299,12 @@ class OrderAdmin(admin.ModelAdmin):
         if not order.tracking_url:
             return "—"
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', order.tracking_url, order.tracking_url)
+
+    @admin.display(description="forma de envio")
+    def shipping_chosen(self, order: Order) -> str:
+        if not order.shipping_method:
+            return "—"
+        return f"{order.shipping_method_name} ({order.shipping_days_min} a {order.shipping_days_max} dias)"
 
     @admin.display(description="CPF/CNPJ do pagador")
     def payer_document_masked(self, order: Order) -> str:

@@ -16,6 +16,11 @@ class Order(models.Model):
     currency = models.CharField(max_length=3, default="BRL")
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     shipping = models.DecimalField(max_digits=12, decimal_places=2)
+    # The shipping method chosen at checkout (orders.shipping) as quoted then: its code, name and days.
+    shipping_method = models.CharField(max_length=64, blank=True)
+    shipping_method_name = models.CharField(max_length=200, blank=True)
+    shipping_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    shipping_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_address = models.JSONField(default=dict)
     tracking_code = models.CharField(max_length=64, blank=True)

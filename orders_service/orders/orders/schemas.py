@@ -46,6 +46,13 @@ class StatusChangeOut(Schema):
     at: datetime
 
 
+class ShippingMethodOut(Schema):
+    method: str
+    name: str
+    days_min: int | None
+    days_max: int | None
+
+
 class OrderOut(Schema):
     number: str
     status: str
@@ -56,6 +63,7 @@ class OrderOut(Schema):
     total: str
     currency: str
     shipping_address: dict
+    shipping_method: ShippingMethodOut | None = None
     tracking_code: str
     created_at: datetime
     payment: PaymentOut | None

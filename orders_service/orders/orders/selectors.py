@@ -167,6 +167,7 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
         "total": money(order.total),
         "currency": order.currency,
         "shipping_address": order.shipping_address,
+        "shipping_method": _shipping_method(order),
         "tracking_code": order.tracking_code,
         "created_at": order.created_at,
         "payment": _payment(order),
@@ -183,3 +184,15 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
             for change in order.history.all()
         ]
     return body
+
+
+def _shipping_method(order: Order) -> dict[str, Any] | None:
+    """The method chosen at checkout as quoted then (None for orders placed before shipping by CEP)."""
+    if not order.shipping_method:
+        return None
+    return {
+        "method": order.shipping_method,
+        "name": order.shipping_method_name,
+        "days_min": order.shipping_days_min,
+        "days_max": order.shipping_days_max,
+    }

@@ -29,7 +29,6 @@ from orders.orders.events import (
     publish_order_placed,
 )
 from orders.orders.models import Order, OrderLine, OrderNumber
-from orders.orders.shipping import shipping_for
 from orders.orders.state_machine import CANCELLABLE, PAID_STATUSES, OrderStatus, order_transition
 from orders.payments.models import PaymentMethod
 from orders.payments.services import (
@@ -39,6 +38,7 @@ from orders.payments.services import (
     payment_session_create,
     payment_session_open,
 )
+from orders.shipping.parcels import ShippingQuote
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +127,13 @@ def order_place(
     shipping_address: dict,
     lines: list[PlacedLine],
     actor: str,
+    shipping: ShippingQuote,
     payment: PaymentChoice | None = None,
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
+
+    ``shipping`` is the chosen method as freshly quoted (``orders.shipping``): its price is the order's
+    shipping line (a free-shipping promotion passes it through ``shipping_quote_waive`` first).
 
     Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
     reservation request exist together or not at all. The reservation lasts the payment window of the
@@ -137,10 +141,9 @@ def order_place(
     """
     payment = payment or PaymentChoice()
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
-    shipping = shipping_for(subtotal=subtotal)
     plan = None
     if payment.method == PaymentMethod.CARD:
-        plan = installment_plan_choose(total=subtotal + shipping, count=payment.installments)
+        plan = installment_plan_choose(total=subtotal + shipping.price, count=payment.installments)
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.create(
@@ -151,8 +154,12 @@ def order_place(
             email=email,
             status=OrderStatus.PENDING,
             subtotal=subtotal,
-            shipping=shipping,
-            total=subtotal + shipping,
+            shipping=shipping.price,
+            shipping_method=shipping.method,
+            shipping_method_name=shipping.name,
+            shipping_days_min=shipping.days_min,
+            shipping_days_max=shipping.days_max,
+            total=subtotal + shipping.price,
             shipping_address=shipping_address,
             payer_document=payment.document,
             correlation_id=current_correlation_id() or "",

@@ -1,6 +1,9 @@
-"""Orders' own copy of catalog's sellable variants: names, prices and published state, fed by events."""
+"""Orders' own copy of catalog's sellable variants: names, prices, published state, weight and size, fed by
+events."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import models
 
@@ -17,6 +20,11 @@ class ProductVariant(models.Model):
     price = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="BRL")
     published = models.BooleanField(default=False)
+    # The packed unit as catalog measured it (0 = not measured): what shipping quotes weigh and size.
+    weight_grams = models.PositiveIntegerField(default=0)
+    length_cm = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("0"))
+    width_cm = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("0"))
+    height_cm = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("0"))
     # When catalog produced the snapshot this row reflects: older snapshots arriving late are ignored.
     source_occurred_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)

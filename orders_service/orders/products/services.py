@@ -33,6 +33,10 @@ def product_copy_apply(*, snapshot: ProductSnapshot, occurred_at: datetime, publ
                 "price": variant.price,
                 "currency": variant.currency,
                 "published": published,
+                "weight_grams": variant.weight_grams,
+                "length_cm": variant.length_cm,
+                "width_cm": variant.width_cm,
+                "height_cm": variant.height_cm,
                 "source_occurred_at": occurred_at,
             }
             current = stored.get(variant.sku) or ProductVariant.objects.filter(sku=variant.sku).first()

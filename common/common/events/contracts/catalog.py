@@ -18,6 +18,11 @@ class VariantSnapshot(BaseModel):
     name: str
     price: Decimal
     currency: str = "BRL"
+    # The packed unit for shipping quotes (optional, added with shipping by CEP; 0 = not measured).
+    weight_grams: int = Field(default=0, ge=0)
+    length_cm: Decimal = Field(default=Decimal("0"), ge=0)
+    width_cm: Decimal = Field(default=Decimal("0"), ge=0)
+    height_cm: Decimal = Field(default=Decimal("0"), ge=0)
 
 
 class ProductSnapshot(EventContract):
