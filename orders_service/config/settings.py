@@ -21,6 +21,7 @@ globals().update(
             "orders.orders",
             "orders.checkout",
             "orders.payments",
+            "orders.promotions",
         ],
     )
 )

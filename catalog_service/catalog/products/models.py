@@ -201,6 +201,11 @@ class ProductImage(models.Model):
 class Variant(models.Model):
     """What is sold: a shade or size of a product, with its own SKU, price and stock."""
 
+    class SaleMode(models.TextChoices):
+        REGULAR = "regular", "vendido normalmente"
+        GIFT = "gift", "brinde (só em promoções)"
+        SAMPLE = "sample", "amostra (só em promoções)"
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64, unique=True)
     name = models.CharField(max_length=100, help_text='The shade or size, e.g. "Rosé 02".')
@@ -213,6 +218,13 @@ class Variant(models.Model):
     ean13 = models.CharField("EAN-13", max_length=13, null=True, blank=True, unique=True, validators=[validate_ean13])
     weight_grams = models.PositiveIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
+    sale_mode = models.CharField(
+        "modo de venda",
+        max_length=10,
+        choices=SaleMode.choices,
+        default=SaleMode.REGULAR,
+        help_text="Brindes e amostras têm estoque real, mas só saem com uma promoção: não se vendem sozinhos.",
+    )
 
     class Meta:
         ordering = ["position", "id"]

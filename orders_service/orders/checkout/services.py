@@ -29,6 +29,7 @@ from common.brazil.documents import InvalidDocument, document_parse
 from common.observability import metrics
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
+from orders.checkout.discounts import checkout_discounts_price, checkout_discounts_record
 from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 from orders.orders.selectors import order_detail
 from orders.orders.services import PaymentChoice, PlacedLine, order_place
@@ -207,14 +208,19 @@ def checkout_place_order(
         if not cart_lines:
             raise CartEmpty()
         lines = _priced_lines(cart_lines)
+        priced = checkout_discounts_price(
+            cart=cart, lines=lines, user_id=user_id, email=email, payment=payment or PaymentChoice()
+        )
         order = order_place(
             user_id=user_id,
             email=email,
             shipping_address=shipping_address,
-            lines=lines,
+            lines=priced.lines,
             actor=actor,
             payment=payment,
+            discounts=priced.discounts,
         )
+        checkout_discounts_record(order=order, priced=priced, cart=cart)
         cart.lines.all().delete()
     return order
 

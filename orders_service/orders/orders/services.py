@@ -39,6 +39,7 @@ from orders.payments.services import (
     payment_session_create,
     payment_session_open,
 )
+from orders.promotions.services import voucher_uses_release
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,17 @@ class PlacedLine:
     name: str
     quantity: int
     unit_price: Decimal
+    discount: Decimal = Decimal("0.00")  # this line's share of the promotions' discounts
+    gift_kind: str = ""  # "gift" / "sample": added by a promotion at price zero
+
+
+@dataclass(frozen=True)
+class OrderDiscounts:
+    """What checkout's promotions gave: each discount as shown ({kind, code, reason, amount}) and whether
+    shipping is free (its amount is the order's shipping, whatever method priced it)."""
+
+    applied: tuple[dict, ...] = ()
+    free_shipping: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,7 @@ def order_place(
     lines: list[PlacedLine],
     actor: str,
     payment: PaymentChoice | None = None,
+    discounts: OrderDiscounts | None = None,
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
 
@@ -136,11 +149,19 @@ def order_place(
     chosen method plus a grace (``reserve_until`` / ``reserve_for_seconds`` in the event).
     """
     payment = payment or PaymentChoice()
+    discounts = discounts or OrderDiscounts()
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
     shipping = shipping_for(subtotal=subtotal)
+    shipping_discount = shipping if discounts.free_shipping else Decimal("0.00")
+    discount_total = sum((line.discount for line in lines), Decimal("0.00")) + shipping_discount
+    applied = [
+        {**entry, "amount": str(shipping_discount)} if entry.get("kind") == "free_shipping" else dict(entry)
+        for entry in discounts.applied
+    ]
+    total = subtotal + shipping - discount_total
     plan = None
     if payment.method == PaymentMethod.CARD:
-        plan = installment_plan_choose(total=subtotal + shipping, count=payment.installments)
+        plan = installment_plan_choose(total=total, count=payment.installments)
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.create(
@@ -152,7 +173,9 @@ def order_place(
             status=OrderStatus.PENDING,
             subtotal=subtotal,
             shipping=shipping,
-            total=subtotal + shipping,
+            discount_total=discount_total,
+            discounts=applied,
+            total=total,
             shipping_address=shipping_address,
             payer_document=payment.document,
             correlation_id=current_correlation_id() or "",
@@ -166,6 +189,8 @@ def order_place(
                     quantity=line.quantity,
                     unit_price=line.unit_price,
                     line_total=line.unit_price * line.quantity,
+                    discount=line.discount,
+                    gift_kind=line.gift_kind,
                 )
                 for line in lines
             ]
@@ -247,6 +272,7 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
             return  # already rejected, or closed meanwhile: nothing is held, nothing to do
         order = order_transition(order=order, to=OrderStatus.REJECTED, actor="catalog", note=reason)
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk, force=True)  # never bought: the uses always come back
         publish_about_order(order, OrderRejected(order_number=order.number, email=order.email, reason=reason))
         transaction.on_commit(metrics.ORDERS_REJECTED.inc)
         logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
@@ -281,6 +307,7 @@ def order_cancel(*, order: Order, actor: str, reason: str) -> Order:
         else:
             order = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk)  # where the voucher's rule gives uses back
         publish_order_cancelled(order, reason=reason, was_paid=was_paid)
     payment_refunds_send(refunds)
     logger.info("order cancelled", extra={"order_number": order.number, "actor": actor, "refunded": was_paid})
@@ -292,6 +319,7 @@ def order_expire(*, order: Order, actor: str = "system:expiry") -> Order:
     with transaction.atomic():
         order = order_transition(order=order, to=OrderStatus.EXPIRED, actor=actor, note="payment window ran out")
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk, force=True)  # never paid: the uses always come back
         publish_order_expired(order)
     logger.info("order expired", extra={"order_number": order.number})
     return order

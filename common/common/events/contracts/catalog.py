@@ -18,6 +18,8 @@ class VariantSnapshot(BaseModel):
     name: str
     price: Decimal
     currency: str = "BRL"
+    # "regular", or "gift" / "sample": given by promotions, never sold alone (optional, added with promotions)
+    sale_mode: str = "regular"
 
 
 class ProductSnapshot(EventContract):
@@ -29,6 +31,10 @@ class ProductSnapshot(EventContract):
     brand: str
     published: bool
     variants: list[VariantSnapshot]
+    # For promotions restricted to brands or categories (optional, added with promotions): the brand's
+    # slug, and the category's slug followed by its ancestors' (a sub-category is inside its parent).
+    brand_slug: str = ""
+    category_slugs: list[str] = []
 
 
 @contract("catalog.product_published", version=1, producer="catalog", consumers=("orders",))
