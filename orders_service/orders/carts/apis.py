@@ -7,9 +7,7 @@ from ninja import Router, Status
 
 from common.api import ErrorOut
 from common.auth import optional_user
-from orders.carts.models import Cart
 from orders.carts.schemas import CART_TOKEN, CartLineIn, CartLineQuantityIn, CartOut
-from orders.carts.selectors import cart_detail
 from orders.carts.services import (
     cart_create,
     cart_for_shopper,
@@ -17,7 +15,7 @@ from orders.carts.services import (
     cart_line_delete,
     cart_line_update,
 )
-from orders.checkout.discounts import cart_discounts
+from orders.checkout.discounts import cart_answer
 
 router = Router(tags=["cart"])
 
@@ -25,11 +23,6 @@ router = Router(tags=["cart"])
 def _user_id(request: HttpRequest) -> int | None:
     user = optional_user(request)
     return user.id if user else None
-
-
-def cart_answer(*, cart: Cart, user_id: int | None) -> dict:
-    """The cart body with its promotions: each discount with its reason, the gifts, the codes applied."""
-    return {**cart_detail(cart=cart), **cart_discounts(cart=cart, user_id=user_id)}
 
 
 @router.post("cart", response={201: CartOut, 401: ErrorOut})

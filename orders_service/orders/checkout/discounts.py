@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from orders.carts.models import Cart
+from orders.carts.selectors import cart_detail
 from orders.money import money
 from orders.orders.selectors import shopper_has_ordered
 from orders.orders.services import OrderDiscounts, PaymentChoice, PlacedLine
@@ -64,6 +65,11 @@ def cart_discounts(*, cart: Cart, user_id: int | None) -> dict[str, Any]:
         "discount_total": money(pricing.discount_total),
         "total": money(pricing.subtotal - pricing.merchandise_discount),
     }
+
+
+def cart_answer(*, cart: Cart, user_id: int | None) -> dict[str, Any]:
+    """The cart body with its promotions: each discount with its reason, the gifts, the codes applied."""
+    return {**cart_detail(cart=cart), **cart_discounts(cart=cart, user_id=user_id)}
 
 
 def checkout_discounts_price(

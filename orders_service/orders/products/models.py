@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -17,7 +16,7 @@ class ProductVariant(models.Model):
     brand = models.CharField(max_length=200, blank=True)
     # What promotions restricted to brands or categories look at (catalog's slugs; categories with ancestors).
     brand_slug = models.SlugField(max_length=100, blank=True)
-    category_slugs = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    category_slugs = models.JSONField(default=list, blank=True)
     # "regular", "gift" or "sample": gifts and samples only come with a promotion.
     sale_mode = models.CharField(max_length=10, default="regular")
     price = models.DecimalField(max_digits=12, decimal_places=2)

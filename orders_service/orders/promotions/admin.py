@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyAdmin
+from orders.promotions.admin_forms import PromotionForm, VoucherForm
 from orders.promotions.models import Promotion, Voucher, VoucherUse
 
 _WINDOW = (_("Validity and minimum"), {"fields": ("active", "starts_at", "ends_at", "min_subtotal")})
@@ -15,6 +16,7 @@ _SCOPE = (
 
 @admin.register(Voucher)
 class VoucherAdmin(admin.ModelAdmin):
+    form = VoucherForm
     list_display = ("code", "name", "kind", "value", "uses_count", "usage_limit", "active", "starts_at", "ends_at")
     list_filter = ("kind", "active", "first_purchase_only")
     search_fields = ("code", "name")
@@ -41,6 +43,7 @@ class VoucherAdmin(admin.ModelAdmin):
 
 @admin.register(Promotion)
 class PromotionAdmin(admin.ModelAdmin):
+    form = PromotionForm
     list_display = ("name", "kind", "active", "starts_at", "ends_at", "min_subtotal")
     list_filter = ("kind", "active")
     search_fields = ("name", "gift_sku")

@@ -7,10 +7,9 @@ from ninja import Router, Status
 
 from common.api import ErrorOut
 from common.auth import optional_user
-from orders.carts.apis import cart_answer
 from orders.carts.schemas import CART_TOKEN, CartOut, CartVoucherIn
 from orders.carts.services import cart_for_shopper
-from orders.checkout.discounts import pricing_context
+from orders.checkout.discounts import cart_answer, pricing_context
 from orders.orders.shipping import shipping_for
 from orders.promotions.services import cart_voucher_apply, cart_voucher_remove
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +16,8 @@ from orders.promotions.engine import PromotionKind, VoucherKind
 
 
 def _slugs(verbose_name, help_text):
-    return ArrayField(
-        models.CharField(max_length=120), default=list, blank=True, verbose_name=verbose_name, help_text=help_text
-    )
+    """A list of slugs (JSON, so the SQLite fallback works too); the admin edits it comma-separated."""
+    return models.JSONField(default=list, blank=True, verbose_name=verbose_name, help_text=help_text)
 
 
 class ScopedRule(models.Model):
