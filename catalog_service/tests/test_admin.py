@@ -82,10 +82,15 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
         "variants-0-ean13": "",
         "variants-0-weight_grams": "10",
         "variants-0-position": "0",
+        "variants-0-sale_mode": "regular",
         "variants-0-stock_reason": "counted",
         "variants-0-stock_quantity": "2",
         "variants-0-stock_on_hand_seen": "20",
         "variants-0-low_stock_threshold": "5",
+        "kit_components-TOTAL_FORMS": "0",
+        "kit_components-INITIAL_FORMS": "0",
+        "kit_components-MIN_NUM_FORMS": "0",
+        "kit_components-MAX_NUM_FORMS": "1000",
         "attribute_values-TOTAL_FORMS": "0",
         "attribute_values-INITIAL_FORMS": "0",
         "attribute_values-MIN_NUM_FORMS": "0",
@@ -107,7 +112,7 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
     [updated] = published("catalog.product_updated")
     assert updated.payload["name"] == "Gloss Labial Diamante"
     assert updated.payload["variants"] == [
-        {"sku": "BLP-GLS-001", "name": "Diamante", "price": "31.90", "currency": "BRL"}
+        {"sku": "BLP-GLS-001", "name": "Diamante", "price": "31.90", "currency": "BRL", "sale_mode": "regular"}
     ]
     [changed] = published("catalog.stock_changed")
     assert (changed.payload["on_hand"], changed.payload["low_stock_threshold"]) == (2, 5)

@@ -31,7 +31,11 @@ def test_publishing_and_unpublishing_announce_the_product_keyed_by_id(catalog_da
         "name": "Batom Secreto",
         "brand": "Bella Pele",
         "published": True,
-        "variants": [{"sku": "BLP-SEC-001", "name": "Rubi", "price": "19.90", "currency": "BRL"}],
+        "variants": [
+            {"sku": "BLP-SEC-001", "name": "Rubi", "price": "19.90", "currency": "BRL", "sale_mode": "regular"}
+        ],
+        "brand_slug": "bella-pele",
+        "category_slugs": ["batons", "labios", "maquiagem"],
     }
     [withdrawn] = published("catalog.product_unpublished")
     assert withdrawn.payload["published"] is False

@@ -25,6 +25,7 @@ from catalog.inventory.lots import Allocation, NotEnoughSellable, allocate, stoc
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
+from catalog.products.kits import kit_lines_expand
 from catalog.products.models import Variant
 from common.events import publish
 from common.events.contracts.catalog import (
@@ -92,10 +93,10 @@ def stock_reserve_order(
     """Reserve every line of an order or none; publish ``stock_reserved`` or ``stock_rejected``.
 
     Returns True when reserved. A second request for the same order changes nothing and publishes
-    nothing (the first answer stands).
+    nothing (the first answer stands). A kit's line reserves its components (``kit_lines_expand``).
     """
     quantities = Counter()
-    for sku, quantity in lines:
+    for sku, quantity in kit_lines_expand(lines):
         quantities[sku] += quantity
     with transaction.atomic():
         if Reservation.objects.filter(order_number=order_number).exists():
@@ -205,7 +206,7 @@ def stock_commit_order(
     the committed lines, so a recall of their lot can reach them. Returns the lines committed.
     """
     paid_quantities: Counter = Counter()
-    for sku, quantity in lines:
+    for sku, quantity in kit_lines_expand(lines):
         paid_quantities[sku] += quantity
     with transaction.atomic():
         rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
@@ -369,7 +370,7 @@ def stock_release_order(
 
 def _record_never_reserved(*, order_number: str, lines: Iterable[tuple[str, int]], expired: bool) -> None:
     quantities: Counter = Counter()
-    for sku, quantity in lines:
+    for sku, quantity in kit_lines_expand(lines):
         quantities[sku] += quantity
     variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
     now = timezone.now()

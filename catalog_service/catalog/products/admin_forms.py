@@ -93,7 +93,18 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
 
     class Meta:
         model = Variant
-        fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position"]
+        fields = [
+            "sku",
+            "name",
+            "shade_hex",
+            "size",
+            "price",
+            "compare_at_price",
+            "ean13",
+            "weight_grams",
+            "position",
+            "sale_mode",
+        ]
         widgets = {"shade_hex": ShadeHexWidget}
         labels = {"shade_hex": "Cor do tom"}
 
