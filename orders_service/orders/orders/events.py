@@ -48,6 +48,8 @@ def order_summary_fields(order: Order) -> dict[str, Any]:
         "shipping": order.shipping,
         "total": order.total,
         "currency": order.currency,
+        "discount_total": order.discount_total,
+        "discounts": order.discounts,
     }
 
 

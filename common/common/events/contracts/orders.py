@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from common.events.contracts.base import EventContract, contract
 from common.events.contracts.common_types import Line, PricedLine
@@ -31,6 +31,17 @@ PaymentMethodName = Literal["card", "pix", "boleto"]
 OrderLine = Annotated[PricedLine, AfterValidator(_name_within_limit)]
 
 
+class AppliedDiscount(BaseModel):
+    """A discount an order got: a voucher's, a quantity tier's, the payment method's or free shipping."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    code: str | None = None
+    reason: str
+    amount: Decimal
+
+
 @contract("orders.order_placed", version=1, producer="orders", consumers=("catalog", "tasks"))
 class OrderPlaced(EventContract):
     """An order was placed at checkout; catalog is asked to reserve its stock (the ReserveStock step)."""
@@ -43,6 +54,10 @@ class OrderPlaced(EventContract):
     shipping: Decimal
     total: Decimal
     currency: str
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # ``discounts`` lists each with the reason the shopper read.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
     placed_at: datetime
     reserve_until: datetime
     # How long the stock is to be held, counted from when catalog reserves it: the payment window of the
@@ -64,6 +79,10 @@ class OrderPaid(EventContract):
     shipping: Decimal
     total: Decimal
     currency: str
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # ``discounts`` lists each with the reason the shopper read.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
     paid_at: datetime
     # A guest order's access token, for the link in the confirmation email (None for signed-in shoppers).
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
@@ -136,6 +155,10 @@ class OrderConfirmationResendRequested(EventContract):
     shipping: Decimal
     total: Decimal
     currency: str
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # ``discounts`` lists each with the reason the shopper read.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
     paid_at: datetime
     requested_by: str
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
