@@ -17,6 +17,7 @@ from catalog.products.events import product_snapshot_fields
 from catalog.products.indexing import product_in_stock_refresh
 from catalog.products.kits import kit_lines_expand, kits_available
 from catalog.products.models import Brand, Category, KitComponent, Product, ProductType, Variant
+from common.events.testing import published
 
 STOCK_URL = "/api/catalog/stock"
 
@@ -186,3 +187,36 @@ def test_concurrent_kits_and_singles_sharing_a_scarce_component_never_oversell_i
     for number, ok in outcomes.items():  # a refused kit holds nothing of its other component
         states = set(Reservation.objects.filter(order_number=number).values_list("state", flat=True))
         assert states == ({"active"} if ok else {"rejected"})
+
+
+def test_a_gift_line_without_stock_is_left_out_and_the_rest_of_the_order_is_reserved(kit):
+    _variant("BRINDE", 0, sale_mode="gift")
+
+    reserved = stock_reserve_order(
+        order_number="GIFT-1",
+        lines=[("HIDRATANTE", 2), ("BRINDE", 1)],
+        expires_at=timezone.now() + timedelta(minutes=30),
+        optional_skus=frozenset({"BRINDE"}),
+    )
+
+    assert reserved is True
+    assert list(Reservation.objects.filter(order_number="GIFT-1").values_list("sku", "quantity")) == [("HIDRATANTE", 2)]
+    [event] = published("catalog.stock_reserved")
+    assert (event.payload["lines"], event.payload["left_out"]) == (
+        [{"sku": "HIDRATANTE", "quantity": 2}],
+        [{"sku": "BRINDE", "quantity": 1}],
+    )
+
+
+def test_a_gift_never_saves_an_order_whose_bought_lines_are_short(kit):
+    _variant("BRINDE", 5, sale_mode="gift")
+
+    reserved = stock_reserve_order(
+        order_number="GIFT-2",
+        lines=[("HIDRATANTE", 9), ("BRINDE", 1)],
+        expires_at=timezone.now() + timedelta(minutes=30),
+        optional_skus=frozenset({"BRINDE"}),
+    )
+
+    assert reserved is False
+    assert (_reserved("HIDRATANTE"), _reserved("BRINDE")) == (0, 0)

@@ -289,3 +289,21 @@ def test_cancelling_gives_the_voucher_use_back_when_its_rule_says_so(client, sho
     assert dict(Voucher.objects.values_list("code", "uses_count")) == {"VOLTA": 0, "FICA": 1}
     assert VoucherUse.objects.get(voucher__code="VOLTA").released_at is not None
     assert VoucherUse.objects.get(voucher__code="FICA").released_at is None
+
+
+def test_a_sample_gone_by_the_time_catalog_reserves_is_left_out_and_the_order_goes_on(client, shop):
+    Promotion.objects.create(name="Acima de R$ 150", kind="sample", gift_sku="AMOSTRA-PERFUME", min_subtotal=150)
+    headers = cart_with(client, ("SERUM-30", 2))
+    order = checkout(client, headers, key="sample-3", email="bia@example.com").json()
+    assert [line["sku"] for line in order["lines"]] == ["SERUM-30", "AMOSTRA-PERFUME"]
+    assert published("orders.order_placed")[0].payload["optional_skus"] == ["AMOSTRA-PERFUME"]
+    shop.on_hand["AMOSTRA-PERFUME"] = 0  # the last sample went to another order meanwhile
+
+    shop.process()
+
+    placed = Order.objects.get()
+    assert placed.status == "awaiting_payment"
+    assert list(placed.lines.values_list("sku", flat=True)) == ["SERUM-30"]
+    assert placed.total == Decimal("192.70")
+    assert placed.history.last().note == "stock reserved; brinde/amostra esgotado, o pedido segue sem: AMOSTRA-PERFUME"
+    assert shop.reserved[placed.number] == {"SERUM-30": 2}

@@ -228,11 +228,14 @@ def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int
         line.save(update_fields=["lots"])
 
 
-def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
+def order_stock_reserved(
+    *, number: str, reserved_until: datetime, left_out: list[tuple[str, int]] | None = None
+) -> None:
     """Saga step: stock is held, so the order awaits payment and its session becomes payable.
 
     Idempotent by order number. A reservation for an order already closed (cancelled or expired while
     catalog was reserving) is released again by re-announcing the close, so no stock stays held.
+    ``left_out``: gift or sample lines catalog had no stock for; the order goes on without them.
     """
     with transaction.atomic():
         order = _locked(number)
@@ -243,9 +246,11 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             now = timezone.now()
             method = order.payment_session.method
             expires_at = min(now + payment_window(method), reserved_until - RESERVATION_SAFETY_MARGIN)
-            order = order_transition(
-                order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
-            )
+            note = "stock reserved"
+            gone = [sku for sku, _quantity in left_out or []]
+            if gone and OrderLine.objects.filter(order=order, sku__in=gone).exclude(gift_kind="").delete()[0]:
+                note += "; brinde/amostra esgotado, o pedido segue sem: " + ", ".join(sorted(gone))
+            order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note=note)
             payment_session_open(
                 order_id=order.pk,
                 order_number=order.number,

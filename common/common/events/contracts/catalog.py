@@ -83,6 +83,9 @@ class StockReserved(EventContract):
     lines: list[Line]
     expires_at: datetime
     lots: list[LotAllocation] = []
+    # Optional lines (the order's gifts and samples, ``order_placed.optional_skus``) there was no stock
+    # for: reserved without them (optional, added with promotions).
+    left_out: list[Line] = []
 
 
 class RejectedLine(BaseModel):

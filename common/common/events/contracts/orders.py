@@ -65,6 +65,9 @@ class OrderPlaced(EventContract):
     # later of ``reserve_until`` and reservation time + this, so a reservation made late still lasts.
     reserve_for_seconds: int | None = Field(None, ge=1)
     payment_method: PaymentMethodName | None = None
+    # The SKUs of gift and sample lines (optional, added with promotions): catalog reserves them when it can
+    # and otherwise leaves them out (named in ``stock_reserved.left_out``) instead of rejecting the order.
+    optional_skus: list[str] = []
 
 
 @contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
