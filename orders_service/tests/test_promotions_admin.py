@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
+from orders.orders.models import Order
 from orders.promotions.models import Promotion, Voucher
+from tests.conftest import add_line, cart_headers, checkout, new_cart
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,16 @@ def test_customer_support_sees_vouchers_but_cannot_create_them(client):
     assert client.get("/admin/promotions/voucher/").status_code == 200
     assert client.get("/admin/promotions/voucher/add/").status_code == 403
     assert client.get("/admin/promotions/voucheruse/").status_code == 200
+
+
+def test_the_order_page_shows_each_discount_with_its_reason(client, catalog):
+    Voucher.objects.create(code="BEMVINDA10", name="Boas-vindas", kind="percent", value=Decimal("10"))
+    headers = cart_headers(new_cart(client)["token"])
+    add_line(client, headers, "SERUM-30", 1)
+    client.post("/api/orders/cart/vouchers", {"code": "BEMVINDA10"}, content_type="application/json", **headers)
+    assert checkout(client, headers, key="admin-discount", email="bia@example.com").status_code == 201
+    staff(client, "Customer support")
+
+    page = client.get(f"/admin/orders/order/{Order.objects.get().pk}/change/").content.decode()
+
+    assert "Cupom BEMVINDA10: 10% de desconto: R$ 8,99" in page

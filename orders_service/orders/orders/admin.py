@@ -22,6 +22,7 @@ from orders.orders.refunds import order_refund_partial
 from orders.orders.services import order_cancel, order_confirmation_resend, order_deliver, order_fulfil
 from orders.orders.state_machine import OrderStatus
 from orders.payments.models import PaymentDispute, PaymentSession, PaymentTransaction
+from orders.promotions.engine import brl
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("sku", "name", "quantity", "unit_price", "line_total", "lots_display")
+    fields = ("sku", "name", "quantity", "unit_price", "line_total", "discount", "gift_kind", "lots_display")
     readonly_fields = fields
 
     @admin.display(description="lotes (validade)")
@@ -214,6 +215,7 @@ class OrderAdmin(admin.ModelAdmin):
         "email",
         "user_id",
         "subtotal",
+        "discounts_display",
         "shipping",
         "total",
         "currency",
@@ -224,6 +226,13 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
     )
     readonly_fields = fields
+
+    @admin.display(description="descontos")
+    def discounts_display(self, order: Order) -> str:
+        """Each discount the order got, with its reason, as the shopper saw it."""
+        if not order.discounts:
+            return "-"
+        return "; ".join(f"{d.get('reason')}: {brl(Decimal(d.get('amount') or 0))}" for d in order.discounts)
 
     @admin.display(description="CPF/CNPJ do pagador")
     def payer_document_masked(self, order: Order) -> str:
