@@ -307,3 +307,19 @@ def test_a_sample_gone_by_the_time_catalog_reserves_is_left_out_and_the_order_go
     assert placed.total == Decimal("192.70")
     assert placed.history.last().note == "stock reserved; brinde/amostra esgotado, o pedido segue sem: AMOSTRA-PERFUME"
     assert shop.reserved[placed.number] == {"SERUM-30": 2}
+
+
+def test_a_code_switched_off_after_it_was_applied_says_so_in_the_cart_and_refuses_the_checkout(client, shop):
+    Voucher.objects.create(code="RELAMPAGO", name="Relâmpago", kind="percent", value=Decimal("20"))
+    headers = cart_with(client, ("SERUM-30", 1))
+    assert apply(client, headers, "RELAMPAGO").status_code == 201
+    Voucher.objects.filter(code="RELAMPAGO").update(active=False)
+
+    cart = client.get(CART, **headers).json()
+    assert (cart["vouchers"], cart["discounts"]) == (
+        [{"code": "RELAMPAGO", "applied": False, "reason": "O cupom RELAMPAGO foi encerrado."}],
+        [],
+    )
+    response = checkout(client, headers, key="relampago-1", email="bia@example.com")
+    assert (response.status_code, response.json()["detail"]) == (409, "O cupom RELAMPAGO foi encerrado.")
+    assert Order.objects.count() == 0

@@ -132,6 +132,7 @@ class VoucherRule:
     first_purchase_only: bool = False
     scope: Scope = field(default_factory=Scope)
     combines_with_promotions: bool = True
+    active: bool = True  # a merchandiser can switch a code off while it sits in carts
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,8 @@ def spread(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
 def voucher_refusal(*, voucher: VoucherRule, lines: list[PricingLine], customer: Customer, now: datetime) -> str | None:
     """Why ``voucher`` cannot apply to these lines for this customer now (pt-BR), or None."""
     code = voucher.code
+    if not voucher.active:
+        return f"O cupom {code} foi encerrado."
     if voucher.starts_at is not None and now < voucher.starts_at:
         return f"O cupom {code} só vale a partir de {_local_date(voucher.starts_at)}."
     if voucher.ends_at is not None and now >= voucher.ends_at:

@@ -46,6 +46,7 @@ def voucher_rule(voucher: Voucher) -> VoucherRule:
         first_purchase_only=voucher.first_purchase_only,
         scope=_scope(voucher),
         combines_with_promotions=voucher.combines_with_promotions,
+        active=voucher.active,
     )
 
 

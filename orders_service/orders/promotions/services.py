@@ -148,7 +148,7 @@ def checkout_pricing(
     """
     ids = list(CartVoucher.objects.filter(cart=cart).order_by("id").values_list("voucher_id", flat=True))
     locked = {v.pk: v for v in Voucher.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    vouchers = [locked[pk] for pk in ids if pk in locked and locked[pk].active]
+    vouchers = [locked[pk] for pk in ids if pk in locked]
     pricing = _price(lines=lines, vouchers=vouchers, context=context, shipping=shipping, now=now or timezone.now())
     if pricing.refused:
         raise VoucherNotApplicable(" ".join(r.reason for r in pricing.refused))
