@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from orders.promotions.models import Promotion, Voucher
@@ -52,7 +53,7 @@ class VoucherForm(forms.ModelForm):
         cleaned = super().clean()
         kind, value = cleaned.get("kind"), cleaned.get("value")
         if kind == Voucher.Kind.PERCENT and value is not None and value > 100:
-            self.add_error("value", _("A percent is at most 100."))
+            self.add_error("value", ValidationError(_("A percent is at most 100."), code="percent_above_100"))
         if kind in (Voucher.Kind.PERCENT, Voucher.Kind.FIXED) and not value:
             self.add_error("value", _("Give the discount's value."))
         return cleaned
