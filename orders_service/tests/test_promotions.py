@@ -323,3 +323,19 @@ def test_a_code_switched_off_after_it_was_applied_says_so_in_the_cart_and_refuse
     response = checkout(client, headers, key="relampago-1", email="bia@example.com")
     assert (response.status_code, response.json()["detail"]) == (409, "O cupom RELAMPAGO foi encerrado.")
     assert Order.objects.count() == 0
+
+
+def test_a_once_per_customer_code_counts_the_email_whether_signed_in_or_guest(client, shop):
+    Voucher.objects.create(code="UMAVEZ", name="Uma vez", kind="percent", value=Decimal("10"), per_customer_limit=1)
+    first = cart_with(client, ("SERUM-30", 1))
+    assert apply(client, first, "UMAVEZ").status_code == 201
+    assert checkout(client, first, key="once-1", email="bia@example.com").status_code == 201
+    again = cart_with(client, ("SERUM-30", 1))
+    assert apply(client, again, "UMAVEZ").status_code == 201  # a guest cart does not know the email yet
+
+    response = checkout(client, again, key="once-2", email="BIA@example.com")
+
+    assert (response.status_code, response.json()["detail"]) == (
+        409,
+        "O cupom UMAVEZ vale uma vez por cliente, e você já o usou.",
+    )

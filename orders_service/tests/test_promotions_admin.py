@@ -52,6 +52,17 @@ def test_a_merchandiser_creates_a_voucher_with_its_brands_typed_comma_separated(
     assert client.get(f"/admin/promotions/voucher/{voucher.pk}/change/").status_code == 200
 
 
+def test_a_code_differing_only_in_case_from_another_is_refused(client):
+    staff(client, "Merchandiser")
+    Voucher.objects.create(code="VERAO15", name="Verão", kind="percent", value=Decimal("15"))
+
+    response = client.post("/admin/promotions/voucher/add/", VOUCHER)
+
+    assert response.status_code == 200
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()["code"]] == ["code_taken"]
+    assert Voucher.objects.count() == 1
+
+
 def test_a_percent_above_100_is_a_form_error_and_nothing_is_saved(client):
     staff(client, "Merchandiser")
 

@@ -49,6 +49,13 @@ class VoucherForm(forms.ModelForm):
             *_SHARED,
         )
 
+    def clean_code(self):
+        """Codes are stored in capitals, so "verao15" and "VERAO15" are one code (checked unique as such)."""
+        code = (self.cleaned_data.get("code") or "").strip().upper()
+        if Voucher.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("A voucher with this code already exists."), code="code_taken")
+        return code
+
     def clean(self):
         cleaned = super().clean()
         kind, value = cleaned.get("kind"), cleaned.get("value")

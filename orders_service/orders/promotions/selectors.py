@@ -22,10 +22,11 @@ from orders.promotions.models import Promotion, Voucher, VoucherUse
 
 
 def customer_key(*, user_id: int | None, email: str | None) -> str:
-    """Who a per-customer limit counts: the account when signed in, else the checkout email."""
-    if user_id is not None:
-        return f"user:{user_id}"
-    return f"email:{(email or '').strip().lower()}"
+    """Who a per-customer limit counts: the order's email (a signed-in shopper's is the account's, so
+    checking out as a guest with it counts the same), or the account when no email is known yet."""
+    if email:
+        return f"email:{email.strip().lower()}"
+    return f"user:{user_id}"
 
 
 def _scope(rule) -> Scope:
