@@ -85,10 +85,15 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
         "variants-0-width_cm": "4",
         "variants-0-height_cm": "12.5",
         "variants-0-position": "0",
+        "variants-0-sale_mode": "regular",
         "variants-0-stock_reason": "counted",
         "variants-0-stock_quantity": "2",
         "variants-0-stock_on_hand_seen": "20",
         "variants-0-low_stock_threshold": "5",
+        "kit_components-TOTAL_FORMS": "0",
+        "kit_components-INITIAL_FORMS": "0",
+        "kit_components-MIN_NUM_FORMS": "0",
+        "kit_components-MAX_NUM_FORMS": "1000",
         "attribute_values-TOTAL_FORMS": "0",
         "attribute_values-INITIAL_FORMS": "0",
         "attribute_values-MIN_NUM_FORMS": "0",
@@ -119,6 +124,7 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
             "length_cm": "4.0",
             "width_cm": "4.0",
             "height_cm": "12.5",
+            "sale_mode": "regular",
         }
     ]
     [changed] = published("catalog.stock_changed")

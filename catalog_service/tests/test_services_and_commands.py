@@ -41,8 +41,11 @@ def test_publishing_and_unpublishing_announce_the_product_keyed_by_id(catalog_da
                 "length_cm": "0.0",
                 "width_cm": "0.0",
                 "height_cm": "0.0",
+                "sale_mode": "regular",
             }
         ],
+        "brand_slug": "bella-pele",
+        "category_slugs": ["batons", "labios", "maquiagem"],
     }
     [withdrawn] = published("catalog.product_unpublished")
     assert withdrawn.payload["published"] is False

@@ -214,6 +214,7 @@ def test_a_product_variant_takes_a_movement_and_a_new_variant_its_first_receipt(
         "variants-1-name": "Rosado",
         "variants-1-price": "29.90",
         "variants-1-position": "1",
+        "variants-1-sale_mode": "regular",
         "variants-1-weight_grams": "10",
         "variants-1-length_cm": "4",
         "variants-1-width_cm": "4",

@@ -23,6 +23,7 @@ globals().update(
             "orders.checkout",
             "orders.payments",
             "orders.returns",
+            "orders.promotions",
         ],
     )
 )

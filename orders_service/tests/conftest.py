@@ -101,11 +101,16 @@ class FakeCatalog:
 
     def _reserve(self, number: str, payload: dict) -> None:
         wanted = {line["sku"]: line["quantity"] for line in payload["lines"]}
+        optional = set(payload.get("optional_skus") or [])
         short = [
             RejectedLine(sku=sku, requested=quantity, available=max(self.available(sku), 0))
             for sku, quantity in wanted.items()
-            if self.available(sku) < quantity
+            if self.available(sku) < quantity and sku not in optional
         ]
+        # like catalog: a gift or sample without stock is left out, never a reason to reject the order
+        left_out = {sku: q for sku, q in wanted.items() if sku in optional and self.available(sku) < q}
+        if not short:
+            wanted = {sku: q for sku, q in wanted.items() if sku not in left_out}
         if short:
             reply = StockRejected(order_number=number, reason="insufficient_stock", lines=short)
         else:
@@ -115,6 +120,7 @@ class FakeCatalog:
                 lines=[Line(sku=sku, quantity=quantity) for sku, quantity in wanted.items()],
                 # As long as orders asked (its method's window plus grace), like catalog's handler.
                 expires_at=timezone.now() + timedelta(seconds=payload.get("reserve_for_seconds") or 2400),
+                left_out=[Line(sku=sku, quantity=quantity) for sku, quantity in sorted(left_out.items())],
             )
         deliver(reply, handlers=HANDLERS, key=number)
 

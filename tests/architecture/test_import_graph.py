@@ -13,7 +13,7 @@ from .imports import Module, cycles, module_edges
 # Bottom first. An app may import its own modules and the apps listed before it.
 LAYERS = {
     "catalog": ["search", "shopper_activity", "products", "inventory", "imports"],
-    "orders": ["money", "products", "carts", "shipping", "payments", "orders", "returns", "checkout"],
+    "orders": ["money", "products", "carts", "shipping", "promotions", "payments", "orders", "returns", "checkout"],
     "tasks": ["emails", "analytics", "reports", "scheduling"],
     "accounts": ["users", "tokens", "passwords", "addresses"],
 }

@@ -26,6 +26,7 @@ def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
         order_number=event.order_number,
         lines=[(line.sku, line.quantity) for line in event.lines],
         expires_at=reservation_expiry(event),
+        optional_skus=frozenset(event.optional_skus),
         causation_id=str(envelope.event_id),
     )
 

@@ -27,6 +27,7 @@ from catalog.products.models import (
     Attribute,
     Brand,
     Category,
+    KitComponent,
     Product,
     ProductAttributeValue,
     ProductImage,
@@ -78,6 +79,7 @@ class VariantInline(admin.TabularInline):
         "width_cm",
         "height_cm",
         "position",
+        "sale_mode",
         "stock_levels",
         "stock_reason",
         "stock_quantity",
@@ -99,6 +101,16 @@ class VariantInline(admin.TabularInline):
         if stock is None:
             return 0
         return f"{stock.on_hand} ({stock.reserved} reservado{'s' if stock.reserved != 1 else ''})"
+
+
+class KitComponentInline(admin.TabularInline):
+    """A kit's contents: the SKUs (and how many of each) that one kit is made of."""
+
+    model = KitComponent
+    fk_name = "kit"
+    extra = 0
+    fields = ["component", "quantity"]
+    raw_id_fields = ["component"]
 
 
 class AttributeValueInline(admin.TabularInline):
@@ -149,7 +161,7 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["price_from", "published_at", "created_at", "updated_at"]
     autocomplete_fields = ["brand", "category", "product_type"]
-    inlines = [VariantInline, AttributeValueInline, ImageInline]
+    inlines = [VariantInline, KitComponentInline, AttributeValueInline, ImageInline]
     actions = ["publish", "unpublish", "change_prices", "export_csv"]
     change_list_template = "admin/products/product/change_list.html"
     fieldsets = [

@@ -107,6 +107,7 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
             "width_cm",
             "height_cm",
             "position",
+            "sale_mode",
         ]
         widgets = {"shade_hex": ShadeHexWidget}
         labels = {"shade_hex": "Cor do tom"}

@@ -202,6 +202,11 @@ class ProductImage(models.Model):
 class Variant(models.Model):
     """What is sold: a shade or size of a product, with its own SKU, price and stock."""
 
+    class SaleMode(models.TextChoices):
+        REGULAR = "regular", "vendido normalmente"
+        GIFT = "gift", "brinde (só em promoções)"
+        SAMPLE = "sample", "amostra (só em promoções)"
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64, unique=True)
     name = models.CharField(max_length=100, help_text='The shade or size, e.g. "Rosé 02".')
@@ -219,6 +224,13 @@ class Variant(models.Model):
     width_cm = models.DecimalField(_("width (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
     height_cm = models.DecimalField(_("height (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
     position = models.PositiveIntegerField(default=0)
+    sale_mode = models.CharField(
+        "modo de venda",
+        max_length=10,
+        choices=SaleMode.choices,
+        default=SaleMode.REGULAR,
+        help_text="Brindes e amostras têm estoque real, mas só saem com uma promoção: não se vendem sozinhos.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -233,3 +245,33 @@ class Variant(models.Model):
     def clean(self) -> None:
         if self.compare_at_price is not None and self.price is not None and self.compare_at_price <= self.price:
             raise ValidationError({"compare_at_price": "The compare-at price must be above the price."})
+
+
+class KitComponent(models.Model):
+    """A kit is a product made of other SKUs: each of its variants stands for these components. Reserving
+    the kit reserves every component (all or nothing); it is available as many times as they allow."""
+
+    kit = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="kit_components", verbose_name="kit")
+    component = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="in_kits", verbose_name="componente (SKU)"
+    )
+    quantity = models.PositiveIntegerField("quantidade", default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "componente do kit"
+        verbose_name_plural = "componentes do kit"
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "component"], name="kit_component_once"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="kit_component_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.component_id} in kit {self.kit_id}"
+
+    def clean(self) -> None:
+        if self.component_id and self.kit_id:
+            if self.component.product_id == self.kit_id:
+                raise ValidationError({"component": "Um kit não pode conter as próprias variantes."})
+            if KitComponent.objects.filter(kit_id=self.component.product_id).exists():
+                raise ValidationError({"component": "Um kit não pode conter outro kit."})

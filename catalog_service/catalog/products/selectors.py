@@ -20,11 +20,13 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left, Upper
 
 from catalog.products.compliance import inci_normalize
+from catalog.products.kits import kits_available
 from catalog.products.models import (
     CURRENCY,
     Attribute,
     Brand,
     Category,
+    KitComponent,
     Product,
     ProductAttributeValue,
     ProductImage,
@@ -189,8 +191,10 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
     """The published product's page as a plain dict (four queries), or None when unknown or unpublished."""
     product = (
         Product.objects.filter(slug=slug, is_published=True)
+        .annotate(is_kit=Exists(KitComponent.objects.filter(kit=OuterRef("pk"))))
         .values(
             "id",
+            "is_kit",
             "slug",
             "name",
             "description",
@@ -223,6 +227,7 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         .order_by("position", "id")
         .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved", "stock__unsellable")
     )
+    kits = kits_available(skus=[variant["sku"] for variant in variants]) if product["is_kit"] else {}
     return {
         "installments": _installments_hint(variants),
         "slug": product["slug"],
@@ -251,7 +256,9 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
                 "name": variant["name"],
                 "price": money(variant["price"]),
                 "currency": CURRENCY,
-                "available": max(
+                "available": kits[variant["sku"]]
+                if variant["sku"] in kits
+                else max(
                     0,
                     (variant["stock__on_hand"] or 0)
                     - (variant["stock__reserved"] or 0)
@@ -293,6 +300,7 @@ def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
             "sku", "stock__on_hand", "stock__reserved", "stock__unsellable"
         )
     }
+    rows.update(kits_available(skus=skus))  # a kit: as many as its components make
     seen: set[str] = set()
     answer = []
     for sku in skus:

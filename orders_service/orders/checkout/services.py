@@ -30,6 +30,7 @@ from common.observability import metrics
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
 from orders.checkout.addressing import shipping_address_resolve
+from orders.checkout.discounts import checkout_discounts_price, checkout_discounts_record
 from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 from orders.orders.selectors import order_detail
 from orders.orders.services import PaymentChoice, PlacedLine, order_place
@@ -218,15 +219,25 @@ def checkout_place_order(
             raise CartEmpty()
         lines = _priced_lines(cart_lines)
         shipping_quote_check_fresh(quote=shipping, lines=[(line.sku, line.quantity) for line in cart_lines])
+        priced = checkout_discounts_price(
+            cart=cart,
+            lines=lines,
+            user_id=user_id,
+            email=email,
+            payment=payment or PaymentChoice(),
+            shipping=shipping.price,
+        )
         order = order_place(
             user_id=user_id,
             email=email,
             shipping_address=shipping_address,
-            lines=lines,
+            lines=priced.lines,
             actor=actor,
             shipping=shipping,
             payment=payment,
+            discounts=priced.discounts,
         )
+        checkout_discounts_record(order=order, priced=priced, cart=cart)
         cart.lines.all().delete()
     return order
 

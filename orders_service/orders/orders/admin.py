@@ -57,7 +57,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("sku", "name", "quantity", "unit_price", "line_total", "lots_display")
+    fields = ("sku", "name", "quantity", "unit_price", "line_total", "discount", "gift_kind", "lots_display")
     readonly_fields = fields
 
     @admin.display(description="lotes (validade)")
@@ -268,6 +268,7 @@ class OrderAdmin(admin.ModelAdmin):
         "customer_name",
         "user_id",
         "subtotal",
+        "discounts_display",
         "shipping",
         "shipping_chosen",
         "total",
@@ -305,6 +306,13 @@ class OrderAdmin(admin.ModelAdmin):
         if not order.shipping_method:
             return "—"
         return f"{order.shipping_method_name} ({order.shipping_days_min} a {order.shipping_days_max} dias)"
+
+    @admin.display(description="descontos")
+    def discounts_display(self, order: Order) -> str:
+        """Each discount the order got, with its reason, as the shopper saw it."""
+        if not order.discounts:
+            return "-"
+        return "; ".join(f"{d.get('reason')}: {money_brl(Decimal(d.get('amount') or 0))}" for d in order.discounts)
 
     @admin.display(description="CPF/CNPJ do pagador")
     def payer_document_masked(self, order: Order) -> str:

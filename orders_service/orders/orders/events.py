@@ -48,6 +48,8 @@ def order_summary_fields(order: Order) -> dict[str, Any]:
         "shipping": order.shipping,
         "total": order.total,
         "currency": order.currency,
+        "discount_total": order.discount_total,
+        "discounts": order.discounts,
     }
 
 
@@ -74,6 +76,7 @@ def publish_order_placed(order: Order, *, placed_at: datetime, reserve_for: time
             reserve_until=timezone.now() + reserve_for,
             reserve_for_seconds=int(reserve_for.total_seconds()),
             payment_method=_payment_fields(order).get("payment_method"),
+            optional_skus=[line.sku for line in order.lines.all() if line.gift_kind],
         ),
     )
 

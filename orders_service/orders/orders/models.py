@@ -21,6 +21,10 @@ class Order(models.Model):
     shipping_method_name = models.CharField(max_length=200, blank=True)
     shipping_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
     shipping_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # What promotions took off (lines and shipping): total = subtotal + shipping - discount_total.
+    discount_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The discounts applied at checkout, as the shopper saw them: [{kind, code, reason, amount}].
+    discounts = models.JSONField(default=list, blank=True)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_address = models.JSONField(default=dict)
     tracking_code = models.CharField(max_length=64, blank=True)
@@ -59,6 +63,10 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    # This line's share of the order's merchandise discounts, in centavos (the shares add up to them).
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # "gift" or "sample" for a line a promotion added at price zero; "" for a bought line.
+    gift_kind = models.CharField(max_length=10, blank=True)
     lots = models.JSONField(
         "lotes",
         default=list,

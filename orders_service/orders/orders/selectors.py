@@ -14,7 +14,7 @@ from common import pgnotify
 from common.api import NotFound
 from orders.money import money
 from orders.orders.models import Order
-from orders.orders.state_machine import ORDER_STATUS_CHANNEL
+from orders.orders.state_machine import ORDER_STATUS_CHANNEL, OrderStatus
 from orders.payments.models import PaymentMethod, PaymentSession
 from orders.payments.providers import get_provider
 
@@ -92,6 +92,19 @@ def order_wait_for_change(*, order: Order, known_status: str | None, wait: float
     return Order.objects.get(pk=order.pk)
 
 
+def shopper_has_ordered(*, user_id: int | None, email: str | None) -> bool:
+    """Whether the shopper (the account, or a guest's email) has an order that went ahead: a first-purchase
+    voucher is for whoever has none (rejected, expired and cancelled orders do not count)."""
+    gone = (OrderStatus.REJECTED, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+    if user_id is not None:
+        orders = Order.objects.filter(user_id=user_id)
+    elif email:
+        orders = Order.objects.filter(email__iexact=email.strip())
+    else:
+        return False
+    return orders.exclude(status__in=gone).exists()
+
+
 def order_list_for_user(*, user_id: int) -> QuerySet[Order]:
     return Order.objects.filter(user_id=user_id).order_by("-created_at", "-id")
 
@@ -159,10 +172,14 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "unit_price": money(line.unit_price),
                 "line_total": money(line.line_total),
+                "discount": money(line.discount),
+                "gift_kind": line.gift_kind or None,
             }
             for line in order.lines.all()
         ],
         "subtotal": money(order.subtotal),
+        "discounts": order.discounts,
+        "discount_total": money(order.discount_total),
         "shipping": money(order.shipping),
         "total": money(order.total),
         "currency": order.currency,

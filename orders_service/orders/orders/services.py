@@ -38,6 +38,7 @@ from orders.payments.services import (
     payment_session_create,
     payment_session_open,
 )
+from orders.promotions.services import voucher_uses_release
 from orders.shipping.parcels import ShippingQuote
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,17 @@ class PlacedLine:
     name: str
     quantity: int
     unit_price: Decimal
+    discount: Decimal = Decimal("0.00")  # this line's share of the promotions' discounts
+    gift_kind: str = ""  # "gift" / "sample": added by a promotion at price zero
+
+
+@dataclass(frozen=True)
+class OrderDiscounts:
+    """What checkout's promotions gave: each discount as shown ({kind, code, reason, amount}) and whether
+    shipping is free (its amount is the order's shipping, whatever method priced it)."""
+
+    applied: tuple[dict, ...] = ()
+    free_shipping: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,21 +141,31 @@ def order_place(
     actor: str,
     shipping: ShippingQuote,
     payment: PaymentChoice | None = None,
+    discounts: OrderDiscounts | None = None,
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
 
     ``shipping`` is the chosen method as freshly quoted (``orders.shipping``): its price is the order's
-    shipping line (a free-shipping promotion passes it through ``shipping_quote_waive`` first).
+    shipping line; a free-shipping promotion (``discounts.free_shipping``) takes it off again as a discount,
+    so the order shows both: total = subtotal + shipping - discount_total.
 
     Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
     reservation request exist together or not at all. The reservation lasts the payment window of the
     chosen method plus a grace (``reserve_until`` / ``reserve_for_seconds`` in the event).
     """
     payment = payment or PaymentChoice()
+    discounts = discounts or OrderDiscounts()
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
+    shipping_discount = shipping.price if discounts.free_shipping else Decimal("0.00")
+    discount_total = sum((line.discount for line in lines), Decimal("0.00")) + shipping_discount
+    applied = [
+        {**entry, "amount": str(shipping_discount)} if entry.get("kind") == "free_shipping" else dict(entry)
+        for entry in discounts.applied
+    ]
+    total = subtotal + shipping.price - discount_total
     plan = None
     if payment.method == PaymentMethod.CARD:
-        plan = installment_plan_choose(total=subtotal + shipping.price, count=payment.installments)
+        plan = installment_plan_choose(total=total, count=payment.installments)
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.create(
@@ -159,7 +181,9 @@ def order_place(
             shipping_method_name=shipping.name,
             shipping_days_min=shipping.days_min,
             shipping_days_max=shipping.days_max,
-            total=subtotal + shipping.price,
+            discount_total=discount_total,
+            discounts=applied,
+            total=total,
             shipping_address=shipping_address,
             payer_document=payment.document,
             correlation_id=current_correlation_id() or "",
@@ -173,6 +197,8 @@ def order_place(
                     quantity=line.quantity,
                     unit_price=line.unit_price,
                     line_total=line.unit_price * line.quantity,
+                    discount=line.discount,
+                    gift_kind=line.gift_kind,
                 )
                 for line in lines
             ]
@@ -210,11 +236,14 @@ def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int
         line.save(update_fields=["lots"])
 
 
-def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
+def order_stock_reserved(
+    *, number: str, reserved_until: datetime, left_out: list[tuple[str, int]] | None = None
+) -> None:
     """Saga step: stock is held, so the order awaits payment and its session becomes payable.
 
     Idempotent by order number. A reservation for an order already closed (cancelled or expired while
     catalog was reserving) is released again by re-announcing the close, so no stock stays held.
+    ``left_out``: gift or sample lines catalog had no stock for; the order goes on without them.
     """
     with transaction.atomic():
         order = _locked(number)
@@ -225,9 +254,11 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             now = timezone.now()
             method = order.payment_session.method
             expires_at = min(now + payment_window(method), reserved_until - RESERVATION_SAFETY_MARGIN)
-            order = order_transition(
-                order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
-            )
+            note = "stock reserved"
+            gone = [sku for sku, _quantity in left_out or []]
+            if gone and OrderLine.objects.filter(order=order, sku__in=gone).exclude(gift_kind="").delete()[0]:
+                note += "; brinde/amostra esgotado, o pedido segue sem: " + ", ".join(sorted(gone))
+            order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note=note)
             payment_session_open(
                 order_id=order.pk,
                 order_number=order.number,
@@ -254,6 +285,7 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
             return  # already rejected, or closed meanwhile: nothing is held, nothing to do
         order = order_transition(order=order, to=OrderStatus.REJECTED, actor="catalog", note=reason)
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk, force=True)  # never bought: the uses always come back
         publish_about_order(order, OrderRejected(order_number=order.number, email=order.email, reason=reason))
         transaction.on_commit(metrics.ORDERS_REJECTED.inc)
         logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
@@ -288,6 +320,7 @@ def order_cancel(*, order: Order, actor: str, reason: str) -> Order:
         else:
             order = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk)  # where the voucher's rule gives uses back
         publish_order_cancelled(order, reason=reason, was_paid=was_paid)
     payment_refunds_send(refunds)
     logger.info("order cancelled", extra={"order_number": order.number, "actor": actor, "refunded": was_paid})
@@ -299,6 +332,7 @@ def order_expire(*, order: Order, actor: str = "system:expiry") -> Order:
     with transaction.atomic():
         order = order_transition(order=order, to=OrderStatus.EXPIRED, actor=actor, note="payment window ran out")
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk, force=True)  # never paid: the uses always come back
         publish_order_expired(order)
     logger.info("order expired", extra={"order_number": order.number})
     return order

@@ -9,3 +9,7 @@ class UnknownSku(ApiError):
 
 class ProductUnavailable(Conflict):
     code, detail = "product_unavailable", "The product is no longer sold."
+
+
+class NotSoldAlone(Conflict):
+    code, detail = "not_sold_alone", "Este item é brinde ou amostra: vem com uma promoção, não é vendido sozinho."

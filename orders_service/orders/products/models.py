@@ -17,6 +17,11 @@ class ProductVariant(models.Model):
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=200, blank=True)
     brand = models.CharField(max_length=200, blank=True)
+    # What promotions restricted to brands or categories look at (catalog's slugs; categories with ancestors).
+    brand_slug = models.SlugField(max_length=100, blank=True)
+    category_slugs = models.JSONField(default=list, blank=True)
+    # "regular", "gift" or "sample": gifts and samples only come with a promotion.
+    sale_mode = models.CharField(max_length=10, default="regular")
     price = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="BRL")
     published = models.BooleanField(default=False)

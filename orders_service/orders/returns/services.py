@@ -27,6 +27,7 @@ from orders.orders.models import Order, OrderLine
 from orders.orders.state_machine import OrderStatus, order_transition
 from orders.payments.models import PaymentTransaction
 from orders.payments.services import payment_refund_request_partial, payment_refunds_send
+from orders.promotions.services import voucher_uses_release
 from orders.returns.events import (
     publish_return_approved,
     publish_return_received,
@@ -256,15 +257,8 @@ def return_receive(*, order_return: OrderReturn, actor: str, conditions: dict[st
 
 
 def order_voucher_uses_release(*, order: Order) -> None:
-    """A fully returned order gives its vouchers' uses back when the promotion's rules say so.
-
-    TODO(lead): the promotions app (helper h4, ``orders.promotions.services.voucher_uses_release``) is not
-    on this branch; this is the one call site to wire when it is merged.
-    """
-    try:
-        from orders.promotions.services import voucher_uses_release  # wired on merge
-    except ImportError:
-        return
+    """A fully returned order gives its vouchers' uses back when the voucher's rule says so
+    (``release_on_cancel``, "uses come back on cancellation" in the admin)."""
     voucher_uses_release(order_id=order.pk)
 
 

@@ -31,6 +31,17 @@ PaymentMethodName = Literal["card", "pix", "boleto"]
 OrderLine = Annotated[PricedLine, AfterValidator(_name_within_limit)]
 
 
+class AppliedDiscount(BaseModel):
+    """A discount an order got: a voucher's, a quantity tier's, the payment method's or free shipping."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    code: str | None = None
+    reason: str
+    amount: Decimal
+
+
 @contract("orders.order_placed", version=1, producer="orders", consumers=("catalog", "tasks"))
 class OrderPlaced(EventContract):
     """An order was placed at checkout; catalog is asked to reserve its stock (the ReserveStock step)."""
@@ -43,6 +54,10 @@ class OrderPlaced(EventContract):
     shipping: Decimal
     total: Decimal
     currency: str
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # ``discounts`` lists each with the reason the shopper read.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
     placed_at: datetime
     reserve_until: datetime
     # How long the stock is to be held, counted from when catalog reserves it: the payment window of the
@@ -50,6 +65,9 @@ class OrderPlaced(EventContract):
     # later of ``reserve_until`` and reservation time + this, so a reservation made late still lasts.
     reserve_for_seconds: int | None = Field(None, ge=1)
     payment_method: PaymentMethodName | None = None
+    # The SKUs of gift and sample lines (optional, added with promotions): catalog reserves them when it can
+    # and otherwise leaves them out (named in ``stock_reserved.left_out``) instead of rejecting the order.
+    optional_skus: list[str] = []
 
 
 @contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -64,6 +82,10 @@ class OrderPaid(EventContract):
     shipping: Decimal
     total: Decimal
     currency: str
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # ``discounts`` lists each with the reason the shopper read.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
     paid_at: datetime
     # A guest order's access token, for the link in the confirmation email (None for signed-in shoppers).
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
@@ -139,6 +161,10 @@ class OrderConfirmationResendRequested(EventContract):
     shipping: Decimal
     total: Decimal
     currency: str
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # ``discounts`` lists each with the reason the shopper read.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
     paid_at: datetime
     requested_by: str
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
