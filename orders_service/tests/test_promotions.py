@@ -148,13 +148,15 @@ def test_checkout_stores_the_discounts_on_the_order_and_charges_the_discounted_t
         {"kind": "voucher", "code": "BEMVINDA10", "reason": "Cupom BEMVINDA10: 10% de desconto", "amount": "20.97"},
     ]
     assert [(line["sku"], line["discount"]) for line in order["lines"]] == [("SERUM-30", "8.99"), ("BASE-01", "71.88")]
+    # Shipping is the quoted method (table, SP capital, standard): no longer free from R$ 199 (that rule left
+    # with the subtotal table; free shipping is a promotion now).
     assert (order["subtotal"], order["discount_total"], order["shipping"], order["total"]) == (
         "269.60",
         "80.87",
-        "0.00",
-        "188.73",
+        "16.90",
+        "205.63",
     )
-    assert PaymentSession.objects.get().amount == Decimal("188.73")
+    assert PaymentSession.objects.get().amount == Decimal("205.63")
     use = VoucherUse.objects.get()
     assert (use.order_id, use.customer_key, use.amount) == (
         Order.objects.get().pk,
@@ -164,7 +166,7 @@ def test_checkout_stores_the_discounts_on_the_order_and_charges_the_discounted_t
     assert Voucher.objects.get().uses_count == 1
     assert CartVoucher.objects.count() == 0
     placed = published("orders.order_placed")[0].payload
-    assert (placed["total"], placed["subtotal"]) == ("188.73", "269.60")
+    assert (placed["total"], placed["subtotal"]) == ("205.63", "269.60")
 
 
 def test_paying_by_pix_takes_the_pix_discount_and_the_payment_amount_matches(client, shop):
@@ -279,7 +281,7 @@ def test_cancelling_gives_the_voucher_use_back_when_its_rule_says_so(client, sho
     assert apply(client, headers, "VOLTA").status_code == 201
     assert apply(client, headers, "FICA").status_code == 201
     order = checkout(client, headers, key="cancel-1", email="bia@example.com").json()
-    assert order["shipping"] == "19.90"
+    assert order["shipping"] == "12.90"  # the quoted method (table, SP capital), taken off by FICA
     assert order["total"] == "80.91"  # 89.90 - 8.99, shipping free
     assert dict(Voucher.objects.values_list("code", "uses_count")) == {"VOLTA": 1, "FICA": 1}
 
