@@ -120,7 +120,10 @@ class Shop:
     def status(self, http: httpx.Client, number: str, token: str) -> str:
         """A guest polls the order with its access token (from the checkout answer)."""
         response = http.get(f"{self.orders_url}/api/orders/orders/{number}", headers={"X-Order-Token": token})
-        return expect(response, 200).json()["status"]
+        order = expect(response, 200).json()
+        if order["status"] == "awaiting_payment" and (order.get("payment") or {}).get("status") == "creating":
+            return "payment_creating"  # reserved, the provider is opening the session after the commit: not payable yet
+        return order["status"]
 
     def wait_for(self, http: httpx.Client, number: str, token: str, wanted: set[str]) -> str:
         deadline = time.monotonic() + self.timeout

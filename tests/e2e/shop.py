@@ -230,7 +230,10 @@ class Shop:
         return expect(self.call("orders", "GET", f"orders/{number}", shopper=shopper, headers=headers), 200).json()
 
     def wait_for_status(self, shopper: Shopper, number: str, *statuses: str, timeout: float = 60.0) -> dict:
-        """Poll the order until its status is one of ``statuses``; a final other status fails at once."""
+        """Poll the order until its status is one of ``statuses``; a final other status fails at once.
+
+        An ``awaiting_payment`` order counts once its payment session is open at the provider: the Pix
+        charge or the boleto is made after the reservation commits (payment ``creating`` until then)."""
         final = {"paid", "rejected", "cancelled", "expired", "refunded", "fulfilled", "delivered"}
         seen: list[str] = []
 
@@ -238,7 +241,8 @@ class Shop:
             order = self.order(shopper, number)
             if not seen or seen[-1] != order["status"]:
                 seen.append(order["status"])
-            if order["status"] in statuses:
+            creating = (order.get("payment") or {}).get("status") == "creating"
+            if order["status"] in statuses and not (order["status"] == "awaiting_payment" and creating):
                 return order
             allowed = {"cancelled"} if "refunded" in statuses else set()
             if order["status"] in final - set(statuses) - allowed:

@@ -204,7 +204,8 @@ def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int
 
 
 def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
-    """Saga step: stock is held, so the order awaits payment and its session becomes payable.
+    """Saga step: stock is held, so the order awaits payment and its session is opened at the provider
+    after the commit (``payment_session_open``: ``creating`` until the provider answered).
 
     Idempotent by order number. A reservation for an order already closed (cancelled or expired while
     catalog was reserving) is released again by re-announcing the close, so no stock stays held.
@@ -221,12 +222,10 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             order = order_transition(
                 order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
             )
+            # ``creating`` now; the provider call (a PSP charge for Pix and boleto) runs after the commit.
             payment_session_open(
                 order_id=order.pk,
-                order_number=order.number,
-                email=order.email,
                 expires_at=expires_at,
-                payer_document=order.payer_document,
                 boleto_due_date=boleto_due_date(now) if method == PaymentMethod.BOLETO else None,
             )
         elif order.status == OrderStatus.CANCELLED:
