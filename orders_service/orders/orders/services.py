@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +19,7 @@ from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
 from common.observability.context import current_correlation_id
+from orders.orders.access_tokens import access_token_issue
 from orders.orders.events import (
     publish_about_order,
     publish_confirmation_resend,
@@ -131,6 +131,9 @@ def order_place(
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
 
+    A guest's order gets an access token: ``order.access_token`` holds it in clear on the returned instance
+    (for the checkout answer); the database keeps only its hash and a sealed copy (``access_tokens``).
+
     Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
     reservation request exist together or not at all. The reservation lasts the payment window of the
     chosen method plus a grace (``reserve_until`` / ``reserve_for_seconds`` in the event).
@@ -142,10 +145,12 @@ def order_place(
     if payment.method == PaymentMethod.CARD:
         plan = installment_plan_choose(total=subtotal + shipping, count=payment.installments)
     now = timezone.now()
+    issued = access_token_issue() if user_id is None else None
     with transaction.atomic():
         order = Order.objects.create(
             number=order_number_next(year=order_number_year(now)),
-            access_token=secrets.token_urlsafe(32) if user_id is None else "",
+            access_token_hash=issued.hash if issued else "",
+            access_token_sealed=issued.sealed if issued else "",
             reservation_requested_at=now,
             user_id=user_id,
             email=email,
@@ -181,6 +186,8 @@ def order_place(
         )
         publish_order_placed(order, placed_at=now, reserve_for=reservation_duration(payment.method))
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
+    # In clear on this instance only, for the checkout answer (the row holds its hash and a sealed copy).
+    order.access_token = issued.token if issued else ""
     logger.info(
         "order placed",
         extra={"order_number": order.number, "total": str(order.total), "payment_method": payment.method},
