@@ -47,6 +47,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("low_stock_threshold", "stock__low_stock_threshold"),
 )
 HEADER = [column.name for column in COLUMNS]
+#: Written by the export after ``HEADER``, read by the import: the stock ledger position the row's
+#: ``on_hand`` was read at (catalog.inventory.ledger). An import never sets units that moved since back
+#: (sales after the export): see ``catalog.imports.validation.stock_changed_since_export``.
+STOCK_VERSION_COLUMN = "stock_version"
+EXPORT_HEADER = [*HEADER, STOCK_VERSION_COLUMN]
 #: Read by the import only: the lot a row's ``on_hand`` is received into (or counted in); the export
 #: has one row per variant, so it names no lot.
 LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
@@ -54,7 +59,7 @@ LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
 #: file uploaded to the storage under ``IMAGE_IMPORT_DIR`` (added when the product lacks them).
 IMAGE_COLUMN = "images"
 IMAGE_IMPORT_DIR = "products/import/"
-ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN]
+ACCEPTED = [*HEADER, STOCK_VERSION_COLUMN, *LOT_COLUMNS, IMAGE_COLUMN]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}
