@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from common.events.contracts.orders import OrderConfirmationResendRequestedSealed
 from common.events.testing import deliver
@@ -74,3 +75,43 @@ def test_the_email_log_admin_never_shows_the_guests_link(admin_client, django_ca
     page = admin_client.get(f"/admin/emails/emaillog/{log.pk}/change/").content.decode()
     assert "CO-2026-000904" in page and "cifrado" in page
     assert TOKEN not in page and log.context["order_url_sealed"] not in page
+
+
+@pytest.fixture
+def back_to_the_latest_schema():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guest_links_logged_before_sealing_are_sealed_by_the_migration(back_to_the_latest_schema):
+    before, after = [("emails", "0002_email_kind_lot_recall")], [("emails", "0003_guest_order_links_sealed")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("emails", "EmailLog")
+    guest_link = f"https://pedidos.cosmeticos.co/pedidos/CO-1/?token={TOKEN}"
+    old.objects.create(
+        kind="order_confirmation",
+        dedup_key="CO-1",
+        recipient="a@example.com",
+        context={"order_number": "CO-1", "order_url": guest_link},
+    )
+    old.objects.create(
+        kind="order_confirmation",
+        dedup_key="CO-2",
+        recipient="b@example.com",
+        context={"order_number": "CO-2", "order_url": "https://pedidos.cosmeticos.co/pedidos/"},
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    new = executor.loader.project_state(after).apps.get_model("emails", "EmailLog")
+    guest, signed_in = new.objects.order_by("dedup_key")
+    assert set(guest.context) == {"order_number", "order_url_sealed"}
+    assert unseal(guest.context["order_url_sealed"]) == guest_link
+    assert signed_in.context == {"order_number": "CO-2", "order_url": "https://pedidos.cosmeticos.co/pedidos/"}
+    assert TOKEN not in email_log_rows_as_text()
