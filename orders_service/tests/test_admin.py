@@ -112,3 +112,11 @@ def test_csv_export_lists_the_selected_orders(client, support, paid_order):
     assert rows[1].startswith(f"{paid_order.number},")
     assert ",paid,bia@example.com,179.80,12.90,192.70,BRL," in rows[1]
     assert len(rows) == 2
+
+
+def test_the_order_page_shows_neither_the_guests_token_nor_its_hash_or_sealed_copy(
+    client, support, guest_order, paid_order
+):
+    content = client.get(f"{CHANGELIST}{paid_order.pk}/change/").content.decode()
+    assert paid_order.number in content and guest_order["access_token"] not in content
+    assert paid_order.access_token_hash not in content and paid_order.access_token_sealed not in content
