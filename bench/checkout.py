@@ -142,7 +142,10 @@ class Shop:
         )
         if response.headers.get("Retry-After"):  # orders had no waiting slot free: ask again after that
             time.sleep(min(float(response.headers["Retry-After"]), 5.0))
-        return expect(response, 200).json()["status"]
+        order = expect(response, 200).json()
+        if order["status"] == "awaiting_payment" and (order.get("payment") or {}).get("status") == "creating":
+            return "payment_creating"  # reserved, the provider is opening the session after the commit: not payable yet
+        return order["status"]
 
     def wait_for(
         self, http: httpx.Client, number: str, token: str, wanted: set[str], *, known: str | None = None

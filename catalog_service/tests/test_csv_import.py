@@ -176,10 +176,11 @@ def test_a_bad_background_job_fails_with_its_row_errors(catalog_data, settings):
 def test_export_round_trips_through_import(catalog_data):
     text = "".join(catalog_csv_rows())
     lines = text.splitlines()
-    assert lines[0] == HEADER.strip()
+    assert lines[0] == HEADER.strip() + ",stock_version"
+    version = StockMovement.objects.filter(sku="BLP-BAT-001").order_by("-id").values_list("id", flat=True).first() or 0
     assert lines[1] == (
         "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Long-lasting matte lipstick.,"
-        "true,Rosé 02,,,39.90,,,0,10,2"
+        f"true,Rosé 02,,,39.90,,,0,10,2,{version}"
     )
     assert len(lines) == 8
     before = snapshot()

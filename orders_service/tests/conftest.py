@@ -13,6 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from common.events.contracts.catalog import (
@@ -27,6 +28,7 @@ from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
 from orders.products import catalog_client
+from tests.mercadopago_server import TOKEN, WEBHOOK_SECRET, MercadoPagoFake
 
 CART = "/api/orders/cart"
 CHECKOUT = "/api/orders/checkout"
@@ -49,6 +51,21 @@ PRODUCTS = [
     (2, "creme-hidratante", "Creme Hidratante", [("CREME-50", "50 g", "129.90"), ("CREME-100", "100 g", "199.90")]),
     (3, "batom-matte", "Batom Matte", [("BATOM-RED", "Vermelho", "49.90")]),
 ]
+
+
+def deliver_committed(event, **options) -> bool:
+    """``deliver`` as the consumer does it for real: the handler's transaction commits, so the work it
+    left for after the commit (opening the payment session at the provider) runs before this returns."""
+    connection = transaction.get_connection()
+    start = len(connection.run_on_commit)
+    delivered = deliver(event, handlers=HANDLERS, **options)
+    # Run and forget them, as a commit does (an enclosing django_capture_on_commit_callbacks must not
+    # run them a second time).
+    callbacks = connection.run_on_commit[start:]
+    del connection.run_on_commit[start:]
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+    return delivered
 
 
 def publish_product(product_id, slug, name, variants, *, published_flag=True, event_type=ProductPublished):
@@ -122,7 +139,20 @@ class FakeCatalog:
                 expires_at=timezone.now() + timedelta(seconds=payload.get("reserve_for_seconds") or 2400),
                 left_out=[Line(sku=sku, quantity=quantity) for sku, quantity in sorted(left_out.items())],
             )
-        deliver(reply, handlers=HANDLERS, key=number)
+        deliver_committed(reply, key=number)
+
+
+@pytest.fixture
+def mercadopago(settings):
+    """Orders on the Mercado Pago adapter, against a local server answering in its documented shapes."""
+    fake = MercadoPagoFake().start()
+    settings.ORDERS_PAYMENT_PROVIDER = "mercadopago"
+    settings.MERCADOPAGO_API_URL = fake.url
+    settings.MERCADOPAGO_ACCESS_TOKEN = TOKEN
+    settings.MERCADOPAGO_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.MERCADOPAGO_TIMEOUT_SECONDS = 0.5
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

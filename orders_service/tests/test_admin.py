@@ -92,3 +92,11 @@ def test_resend_confirmation_publishes_a_resend_request(client, support, paid_or
         "bia@example.com",
         "support:lia",
     )
+
+
+def test_the_order_page_shows_neither_the_guests_token_nor_its_hash_or_sealed_copy(
+    client, support, guest_order, paid_order
+):
+    content = client.get(f"{CHANGELIST}{paid_order.pk}/change/").content.decode()
+    assert paid_order.number in content and guest_order["access_token"] not in content
+    assert paid_order.access_token_hash not in content and paid_order.access_token_sealed not in content

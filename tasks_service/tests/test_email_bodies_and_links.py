@@ -19,7 +19,7 @@ from common.events.contracts.accounts import PasswordResetRequested, UserRegiste
 from common.events.contracts.catalog import LotRecalled, RecallRecipient
 from common.events.contracts.orders import OrderFulfilled, OrderRejected, ReturnedLine, ReturnRefunded
 from common.events.testing import deliver
-from common.sealing import unsealed
+from common.sealing import unseal, unsealed
 from config.event_handlers import HANDLERS
 from tasks.emails.models import EmailKind, EmailLog
 from tasks.emails.rendering import render_email
@@ -101,7 +101,9 @@ def test_with_a_storefront_the_links_lead_to_it(settings, merchandisers):
     deliver(order_paid("CO-9").model_copy(update={"access_token": "t9"}), handlers=HANDLERS)
     contexts = {log.kind: log.context for log in EmailLog.objects.all()}
     assert contexts["welcome"]["shop_url"] == "https://www.cosmeticos.co"
-    assert contexts["order_confirmation"]["order_url"] == "https://www.cosmeticos.co/orders/CO-9?token=t9"
+    assert (
+        unseal(contexts["order_confirmation"]["order_url_sealed"]) == "https://www.cosmeticos.co/orders/CO-9?token=t9"
+    )
 
 
 def test_the_admin_shows_the_rendered_body_with_the_html_sandboxed(client, every_email):

@@ -242,17 +242,25 @@ class Shop:
         """Follow the order until its status is one of ``statuses``; a final other status fails at once.
 
         After the first read each request is a long-poll from the last status seen (``?wait=&status=``),
-        so a shopper makes one request per change instead of polling."""
+        so a shopper makes one request per change instead of polling. An ``awaiting_payment`` order counts
+        once its payment session is open at the provider: the Pix charge or the boleto is made after the
+        reservation commits (payment ``creating`` until then, which changes no status: polled, not waited)."""
         final = {"paid", "rejected", "cancelled", "expired", "refunded", "fulfilled", "delivered"}
         seen: list[str] = []
         deadline = time.monotonic() + timeout
 
+        creating_seen = False
+
         def probe():
-            wait = min(LONG_POLL_SECONDS, max(0.0, deadline - time.monotonic() - 1)) if seen else 0.0
+            nonlocal creating_seen
+            long_poll = seen and not creating_seen
+            wait = min(LONG_POLL_SECONDS, max(0.0, deadline - time.monotonic() - 1)) if long_poll else 0.0
             order = self.order(shopper, number, wait=wait, known=seen[-1] if seen else None)
             if not seen or seen[-1] != order["status"]:
                 seen.append(order["status"])
-            if order["status"] in statuses:
+            creating = (order.get("payment") or {}).get("status") == "creating"
+            creating_seen = creating
+            if order["status"] in statuses and not (order["status"] == "awaiting_payment" and creating):
                 return order
             allowed = {"cancelled"} if "refunded" in statuses else set()
             if order["status"] in final - set(statuses) - allowed:

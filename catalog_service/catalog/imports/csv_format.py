@@ -47,6 +47,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("low_stock_threshold", "stock__low_stock_threshold"),
 )
 HEADER = [column.name for column in COLUMNS]
+#: Written by the export after ``HEADER``, read by the import: the stock ledger position the row's
+#: ``on_hand`` was read at (catalog.inventory.ledger). An import never sets units that moved since back
+#: (sales after the export): see ``catalog.imports.validation.stock_changed_since_export``.
+STOCK_VERSION_COLUMN = "stock_version"
+EXPORT_HEADER = [*HEADER, STOCK_VERSION_COLUMN]
 #: Read by the import only: the lot a row's ``on_hand`` is received into (or counted in); the export
 #: has one row per variant, so it names no lot.
 LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
@@ -57,7 +62,7 @@ IMAGE_IMPORT_DIR = "products/import/"
 #: Read by the import only: the packed unit's box in cm (for shipping quotes). A file without these
 #: columns leaves the variants' boxes as they are.
 BOX_COLUMNS = ("length_cm", "width_cm", "height_cm")
-ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN, *BOX_COLUMNS]
+ACCEPTED = [*HEADER, STOCK_VERSION_COLUMN, *LOT_COLUMNS, IMAGE_COLUMN, *BOX_COLUMNS]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from catalog.imports.csv_format import COLUMNS, HEADER
+from catalog.imports.csv_format import COLUMNS, EXPORT_HEADER
+from catalog.inventory.ledger import stock_version_subquery
 from catalog.products.models import Product, Variant
 
 CHUNK = 2000
@@ -25,13 +26,17 @@ def catalog_csv_rows(products: QuerySet[Product] | None = None) -> Iterator[str]
         buffer.truncate()
         return text
 
-    writer.writerow(HEADER)
+    writer.writerow(EXPORT_HEADER)
     yield flush()
-    variants = Variant.objects.order_by("product__slug", "position", "sku")
+    variants = Variant.objects.annotate(stock_version=stock_version_subquery()).order_by(
+        "product__slug", "position", "sku"
+    )
     if products is not None:
         variants = variants.filter(product__in=products)
-    for row in variants.values_list(*(column.source for column in COLUMNS)).iterator(chunk_size=CHUNK):
-        writer.writerow([column.render(value) for column, value in zip(COLUMNS, row, strict=True)])
+    sources = [*(column.source for column in COLUMNS), "stock_version"]
+    for row in variants.values_list(*sources).iterator(chunk_size=CHUNK):
+        *values, stock_version = row
+        writer.writerow([*(column.render(value) for column, value in zip(COLUMNS, values, strict=True)), stock_version])
         if buffer.tell() > 64_000:
             yield flush()
     yield flush()

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.imports.models import ImportJob
-from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate
+from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate, stock_changed_since_export
 from catalog.inventory.ledger import stock_movement_record
 from catalog.inventory.lots import lot_for_receipt, stock_lots, stock_save, unlotted
 from catalog.inventory.models import Stock, StockLot, StockMovement
@@ -29,6 +29,14 @@ from catalog.products.models import ProductImage, Variant
 from catalog.products.services import ProductRow, VariantRow, products_upsert
 
 logger = logging.getLogger(__name__)
+
+
+class StockMovedDuringImport(Exception):
+    """A row's stock moved after the file was checked and before its row was locked (rolls the import back)."""
+
+    def __init__(self, errors: list[dict[str, Any]]):
+        super().__init__("stock changed during the import")
+        self.errors = errors
 
 
 @dataclass
@@ -45,7 +53,9 @@ def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None) ->
     """Check ``text``; unless it is a dry run and when every row is good, upsert it all at once.
 
     Each SKU whose units on hand change gets a stock ledger movement naming ``reference`` (the file or
-    the job) and ``by``."""
+    the job) and ``by``. A row's ``on_hand`` read at ``stock_version`` (an export) never sets units that
+    moved since back: the row is refused (or, when it leaves on_hand as exported, the stock is left
+    alone), in the dry run and again under the row lock (``stock_changed_since_export``)."""
     validation = catalog_csv_validate(text)
     report = ImportReport(row_count=validation.row_count, errors=[e.as_dict() for e in validation.errors])
     if dry_run or validation.errors:
@@ -53,7 +63,11 @@ def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None) ->
         report.updated = len(existing)
         report.created = len(validation.rows) - report.updated
         return report
-    report.created, report.updated = _write(validation, reference=reference, by=by)
+    try:
+        report.created, report.updated = _write(validation, reference=reference, by=by)
+    except StockMovedDuringImport as exc:  # a sale between the check and the row lock: nothing was written
+        report.errors = exc.errors
+        return report
     report.written = True
     return report
 
@@ -165,6 +179,11 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
             )
             before = (stock.on_hand, stock.low_stock_threshold)
             lot = None
+            if row.on_hand is not None and row.stock_version is not None:
+                # Checked again under the stock's lock: a sale since the validation must not be undone.
+                _, problem = stock_changed_since_export(sku=row.sku, on_hand=row.on_hand, version=row.stock_version)
+                if problem:
+                    raise StockMovedDuringImport([{"row": row.row, "sku": row.sku, "errors": [problem]}])
             if row.on_hand is not None:
                 stock.on_hand, lot = _imported_level(stock=stock, row=row)
             if row.low_stock_threshold is not None:

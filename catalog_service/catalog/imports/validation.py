@@ -21,6 +21,7 @@ from catalog.imports.csv_format import (
     REQUIRED,
     TRUE_WORDS,
 )
+from catalog.inventory.ledger import stock_on_hand_at_version
 from catalog.inventory.models import StockLot
 from catalog.products.models import Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
@@ -50,6 +51,7 @@ class ValidRow:
     published: bool | None
     on_hand: int | None
     low_stock_threshold: int | None
+    stock_version: int | None = None
     lot_code: str = ""
     lot_expires_on: date | None = None
     lot_manufactured_on: date | None = None
@@ -134,6 +136,30 @@ def _whole(value: str, name: str, problems: list[str]) -> int | None:
     return int(value)
 
 
+def stock_changed_since_export(*, sku: str, on_hand: int, version: int) -> tuple[int | None, str]:
+    """A row's ``on_hand`` read at ledger position ``version`` (the export's ``stock_version``), against
+    the stock now: ``(on_hand to apply, "")``, ``(None, "")`` when the row leaves the stock as exported
+    (the units moved since, so it is left as it is now), or ``(None, problem)`` when it would set units
+    that moved since the export back (sales made after it would be sellable again)."""
+    moved = stock_on_hand_at_version(sku=sku, version=version)
+    if moved is None:
+        return on_hand, ""
+    exported, now = moved
+    if on_hand == exported:
+        return None, ""
+    return None, (
+        f"on_hand: the stock of {sku} changed since the export (it was {exported}, it is {now} now); "
+        "export again, or record the difference as a stock adjustment with its reason"
+    )
+
+
+def _on_hand_unless_stale(*, sku: str, on_hand: int, version: int, problems: list[str]) -> int | None:
+    applied, problem = stock_changed_since_export(sku=sku, on_hand=on_hand, version=version)
+    if problem:
+        problems.append(problem)
+    return applied
+
+
 def catalog_csv_validate(text: str) -> Validation:
     """Parse ``text`` and check each row against the catalog; nothing is written."""
     result = Validation()
@@ -204,6 +230,9 @@ def catalog_csv_validate(text: str) -> Validation:
         box = _centimetres(raw, problems)
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
         threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
+        stock_version = _whole(raw.get("stock_version", ""), "stock_version", problems)
+        if on_hand is not None and stock_version is not None:
+            on_hand = _on_hand_unless_stale(sku=sku, on_hand=on_hand, version=stock_version, problems=problems)
         images = _images(raw.get(IMAGE_COLUMN, ""), problems)
         lot_code = raw.get("lot_code", "").strip().upper()[:40]
         lot_expires_on = _day(raw.get("lot_expires_on", ""), "lot_expires_on", problems)
@@ -252,6 +281,7 @@ def catalog_csv_validate(text: str) -> Validation:
                 published=None if not raw.get("published") else published_word in TRUE_WORDS,
                 on_hand=on_hand,
                 low_stock_threshold=threshold,
+                stock_version=stock_version,
                 lot_code=lot_code,
                 lot_expires_on=lot_expires_on,
                 lot_manufactured_on=lot_manufactured_on,

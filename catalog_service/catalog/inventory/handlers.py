@@ -9,7 +9,14 @@ from django.utils import timezone
 from catalog.inventory.returns import ReturnedUnits, stock_return_receive
 from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 from common.events import Envelope
-from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced, ReturnReceived
+from common.events.contracts.orders import (
+    OrderCancelled,
+    OrderExpired,
+    OrderPaid,
+    OrderPaidSealed,
+    OrderPlaced,
+    ReturnReceived,
+)
 
 
 def reservation_expiry(event: OrderPlaced):
@@ -31,7 +38,7 @@ def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
     )
 
 
-def order_paid(event: OrderPaid, envelope: Envelope) -> None:
+def order_paid(event: OrderPaidSealed | OrderPaid, envelope: Envelope) -> None:
     """The CommitStock step: live reservations leave the shelf; what cannot be covered is announced."""
     stock_commit_order(
         order_number=event.order_number,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from common.api import ApiError, Conflict
 from common.brazil.documents import InvalidDocument, document_parse
 from common.observability import metrics
+from common.sealing import reseal, seal, unseal
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
 from orders.checkout.addressing import shipping_address_resolve
@@ -242,6 +243,26 @@ def checkout_place_order(
     return order
 
 
+def answer_to_store(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer as the idempotency record keeps it: a guest's access token sealed, never in clear."""
+    stored = dict(answer)
+    token = stored.pop("access_token", None)
+    if token:
+        stored["access_token_sealed"] = seal(token)
+    elif "access_token" in answer:
+        stored["access_token"] = None
+    return stored
+
+
+def answer_from_store(stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored answer as a replay of the same key sends it: the same access token in clear."""
+    answer = dict(stored)
+    sealed = answer.pop("access_token_sealed", None)
+    if sealed:
+        answer["access_token"] = unseal(sealed)
+    return answer
+
+
 def checkout(
     *,
     idempotency_key: str | None,
@@ -264,7 +285,7 @@ def checkout(
     owner = f"user:{user_id}" if user_id is not None else f"cart:{cart.token}"
     claim, completed = _claim(key=key, fingerprint=request_fingerprint(body=body, owner=owner))
     if completed is not None:
-        return completed.response_status, completed.response_body
+        return completed.response_status, answer_from_store(completed.response_body)
     # A signed-in shopper's order goes to the account's address, whatever the body says.
     email = user_email if user_id is not None else body.get("email")
     started = time.perf_counter()
@@ -291,7 +312,7 @@ def checkout(
             if not _claim_fenced(claim).update(
                 state=IdempotencyKey.State.COMPLETED,
                 response_status=201,
-                response_body=answer,
+                response_body=answer_to_store(answer),
                 order=order,
                 completed_at=timezone.now(),
             ):
@@ -303,6 +324,16 @@ def checkout(
         raise
     metrics.CHECKOUT_LATENCY.observe(time.perf_counter() - started)
     return 201, answer
+
+
+def idempotency_answers_reseal() -> int:
+    """Seal the guest tokens of stored checkout answers again with the first sealing key; returns how many."""
+    count = 0
+    for key in IdempotencyKey.objects.filter(response_body__has_key="access_token_sealed").iterator():
+        body = {**key.response_body, "access_token_sealed": reseal(key.response_body["access_token_sealed"])}
+        IdempotencyKey.objects.filter(pk=key.pk).update(response_body=body)
+        count += 1
+    return count
 
 
 def idempotency_keys_purge(*, older_than: timedelta) -> int:

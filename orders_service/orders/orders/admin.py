@@ -84,6 +84,8 @@ class PaymentSessionInline(ReadOnlyInline):
         "provider_reference",
         "expires_at",
         "boleto_due_date",
+        "provider_attempts",
+        "provider_error",
     )
     readonly_fields = fields
 

@@ -39,7 +39,10 @@ class Order(models.Model):
     correlation_id = models.CharField(max_length=128, blank=True, db_index=True)
     # A guest order's credential (given once in the checkout answer and in the confirmation email link):
     # the number alone is sequential and the email is no secret. Empty for signed-in shoppers' orders.
-    access_token = models.CharField(max_length=64, blank=True)
+    # Never stored readable: its SHA-256 (compared in constant time, ``order_access_token_matches``), and
+    # a copy sealed with common.sealing only for the emails that must carry the link (order_paid, resend).
+    access_token_hash = models.CharField(max_length=64, blank=True)
+    access_token_sealed = models.TextField(blank=True)
     # When catalog was last asked to reserve the stock (checkout, or a retry of a pending order).
     reservation_requested_at = models.DateTimeField(null=True, blank=True)
     # The payer's CPF or CNPJ (normalised, common.brazil.documents), for invoices; required for Pix and
@@ -52,6 +55,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_guest_order(self) -> bool:
+        return self.user_id is None and bool(self.access_token_hash)
 
 
 class OrderLine(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import os
 import time
 from typing import Any
@@ -13,6 +12,7 @@ from django.db.models import QuerySet
 from common import pgnotify
 from common.api import NotFound
 from orders.money import money
+from orders.orders.access_tokens import access_token_matches
 from orders.orders.models import Order
 from orders.orders.state_machine import ORDER_STATUS_CHANNEL, OrderStatus
 from orders.payments.models import PaymentMethod, PaymentSession
@@ -34,8 +34,7 @@ def order_for_shopper(*, number: str, user_id: int | None, access_token: str | N
         raise OrderNotFound()
     if order.user_id is not None and order.user_id == user_id:
         return order
-    guest_order = order.user_id is None and bool(order.access_token)
-    if guest_order and access_token and hmac.compare_digest(order.access_token.encode(), access_token.strip().encode()):
+    if order.is_guest_order and access_token_matches(stored_hash=order.access_token_hash, presented=access_token):
         return order
     raise OrderNotFound()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +19,7 @@ from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
 from common.observability.context import current_correlation_id
+from orders.orders.access_tokens import access_token_issue
 from orders.orders.events import (
     publish_about_order,
     publish_confirmation_resend,
@@ -149,6 +149,9 @@ def order_place(
     shipping line; a free-shipping promotion (``discounts.free_shipping``) takes it off again as a discount,
     so the order shows both: total = subtotal + shipping - discount_total.
 
+    A guest's order gets an access token: ``order.access_token`` holds it in clear on the returned instance
+    (for the checkout answer); the database keeps only its hash and a sealed copy (``access_tokens``).
+
     Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
     reservation request exist together or not at all. The reservation lasts the payment window of the
     chosen method plus a grace (``reserve_until`` / ``reserve_for_seconds`` in the event).
@@ -167,10 +170,12 @@ def order_place(
     if payment.method == PaymentMethod.CARD:
         plan = installment_plan_choose(total=total, count=payment.installments)
     now = timezone.now()
+    issued = access_token_issue() if user_id is None else None
     with transaction.atomic():
         order = Order.objects.create(
             number=order_number_next(year=order_number_year(now)),
-            access_token=secrets.token_urlsafe(32) if user_id is None else "",
+            access_token_hash=issued.hash if issued else "",
+            access_token_sealed=issued.sealed if issued else "",
             reservation_requested_at=now,
             user_id=user_id,
             email=email,
@@ -214,6 +219,8 @@ def order_place(
         )
         publish_order_placed(order, placed_at=now, reserve_for=reservation_duration(payment.method))
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
+    # In clear on this instance only, for the checkout answer (the row holds its hash and a sealed copy).
+    order.access_token = issued.token if issued else ""
     logger.info(
         "order placed",
         extra={"order_number": order.number, "total": str(order.total), "payment_method": payment.method},
@@ -239,7 +246,8 @@ def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int
 def order_stock_reserved(
     *, number: str, reserved_until: datetime, left_out: list[tuple[str, int]] | None = None
 ) -> None:
-    """Saga step: stock is held, so the order awaits payment and its session becomes payable.
+    """Saga step: stock is held, so the order awaits payment and its session is opened at the provider
+    after the commit (``payment_session_open``: ``creating`` until the provider answered).
 
     Idempotent by order number. A reservation for an order already closed (cancelled or expired while
     catalog was reserving) is released again by re-announcing the close, so no stock stays held.
@@ -259,12 +267,10 @@ def order_stock_reserved(
             if gone and OrderLine.objects.filter(order=order, sku__in=gone).exclude(gift_kind="").delete()[0]:
                 note += "; brinde/amostra esgotado, o pedido segue sem: " + ", ".join(sorted(gone))
             order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note=note)
+            # ``creating`` now; the provider call (a PSP charge for Pix and boleto) runs after the commit.
             payment_session_open(
                 order_id=order.pk,
-                order_number=order.number,
-                email=order.email,
                 expires_at=expires_at,
-                payer_document=order.payer_document,
                 boleto_due_date=boleto_due_date(now) if method == PaymentMethod.BOLETO else None,
             )
         elif order.status == OrderStatus.CANCELLED:

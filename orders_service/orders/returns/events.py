@@ -44,7 +44,7 @@ def _fields(order_return: OrderReturn, **extra) -> dict[str, Any]:
         "lines": extra.pop("lines", None) or returned_lines(order_return),
         "refund_amount": order_return.refund_amount,
         "currency": order.currency,
-        "access_token": order.access_token or None,
+        "access_token_sealed": order.access_token_sealed or None,
         "occurred_at": timezone.now(),
         **extra,
     }

@@ -16,6 +16,8 @@ from common.events.contracts.common_types import Line, PricedLine
 ORDER_LINE_NAME_MAX_LENGTH = 303
 ORDER_NUMBER_MAX_LENGTH = 32
 ORDER_ACCESS_TOKEN_MAX_LENGTH = 64
+# A guest's access token sealed with common.sealing (Fernet: version, time, IV, ciphertext, HMAC, base64).
+ORDER_ACCESS_TOKEN_SEALED_MAX_LENGTH = 400
 
 
 def _name_within_limit(line: PricedLine) -> PricedLine:
@@ -72,7 +74,7 @@ class OrderPlaced(EventContract):
 
 @contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
 class OrderPaid(EventContract):
-    """The payment was captured; catalog commits the reservation, tasks sends the confirmation."""
+    """The payment was captured (superseded by v2: the guest's access token in clear, read for events in flight)."""
 
     order_number: str
     email: str
@@ -92,6 +94,34 @@ class OrderPaid(EventContract):
     # How it was paid, named in the confirmation email ("Pix", "boleto", "cartão em 3x").
     payment_method: PaymentMethodName | None = None
     installments: int | None = Field(None, ge=1, le=24)
+
+
+@contract("orders.order_paid", version=2, producer="orders", consumers=("catalog", "tasks"))
+class OrderPaidSealed(EventContract):
+    """The payment was captured; catalog commits the reservation, tasks sends the confirmation.
+
+    ``access_token_sealed`` is a guest order's access token encrypted with ``common.sealing`` (Fernet,
+    ``EVENT_SEALING_KEYS`` shared by orders and tasks), for the link in the confirmation email: the outbox,
+    the broker, the audit topic and tasks' email log never hold a usable token (None for signed-in shoppers).
+    """
+
+    order_number: str
+    email: str
+    user_id: int | None
+    lines: list[OrderLine]
+    subtotal: Decimal
+    shipping: Decimal
+    total: Decimal
+    currency: str
+    paid_at: datetime
+    access_token_sealed: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_SEALED_MAX_LENGTH)
+    # How it was paid, named in the confirmation email ("Pix", "boleto", "cartão em 3x").
+    payment_method: PaymentMethodName | None = None
+    installments: int | None = Field(None, ge=1, le=24)
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # each discount with the reason the shopper saw.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
 
 
 @contract("orders.order_cancelled", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -151,7 +181,7 @@ class CartLineAdded(EventContract):
 
 @contract("orders.order_confirmation_resend_requested", version=1, producer="orders", consumers=("tasks",))
 class OrderConfirmationResendRequested(EventContract):
-    """Customer support asked to send a paid order's confirmation email again (same content as order_paid)."""
+    """Support asked for a paid order's confirmation again (superseded by v2: the access token in clear)."""
 
     order_number: str
     email: str
@@ -170,6 +200,32 @@ class OrderConfirmationResendRequested(EventContract):
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
     payment_method: PaymentMethodName | None = None
     installments: int | None = Field(None, ge=1, le=24)
+
+
+@contract("orders.order_confirmation_resend_requested", version=2, producer="orders", consumers=("tasks",))
+class OrderConfirmationResendRequestedSealed(EventContract):
+    """Customer support asked to send a paid order's confirmation email again (same content as order_paid).
+
+    As in order_paid v2, a guest's access token rides only sealed (``access_token_sealed``).
+    """
+
+    order_number: str
+    email: str
+    user_id: int | None
+    lines: list[OrderLine]
+    subtotal: Decimal
+    shipping: Decimal
+    total: Decimal
+    currency: str
+    paid_at: datetime
+    requested_by: str
+    access_token_sealed: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_SEALED_MAX_LENGTH)
+    payment_method: PaymentMethodName | None = None
+    installments: int | None = Field(None, ge=1, le=24)
+    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
+    # each discount with the reason the shopper saw.
+    discount_total: Decimal = Decimal("0.00")
+    discounts: list[AppliedDiscount] = []
 
 
 # Returns (orders.returns): one event per step, each with what the shopper's email about it says.
@@ -205,8 +261,8 @@ class _ReturnStep(EventContract):
     lines: list[ReturnedLine]
     refund_amount: Decimal
     currency: str
-    # A guest order's access token, for the link in the email (None for signed-in shoppers).
-    access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
+    # A guest order's access token for the link in the email, sealed as in order_paid v2 (None: signed in).
+    access_token_sealed: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_SEALED_MAX_LENGTH)
     occurred_at: datetime
 
 
