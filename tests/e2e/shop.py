@@ -425,7 +425,8 @@ class Browser:
 
     def post(self, url: str, *, data: dict | None = None, files: dict | None = None) -> httpx.Response:
         url = self._absolute(url)
-        extra = {"Referer": _https(self.last_url), "Origin": _https(self.base)}
+        target = urlparse(url)
+        extra = {"Referer": _https(self.last_url), "Origin": _https(f"{target.scheme}://{target.netloc}")}
         token = self.cookies.get(next((k for k in self.cookies if k.endswith("csrftoken")), ""), "")
         if token:
             extra["X-CSRFToken"] = token

@@ -55,4 +55,9 @@ def test_openapi_document_and_admin_login_load(client, settings):
     service = settings.SERVICE_NAME
     assert client.get(f"/api/{service}/openapi.json").status_code == 200
     assert client.get(f"/api/{service}/docs").status_code == 200
-    assert client.get("/admin/login/").status_code == 200
+    login = client.get("/admin/login/?next=/admin/")
+    if service == "accounts":
+        assert login.status_code == 200  # the one password page of the four admins
+    else:  # the one sign-in: the other admins send the browser to accounts' authorize page
+        assert login.status_code == 302
+        assert login["Location"].endswith(f"/admin/sso/authorize?service={service}&next=%2Fadmin%2F")
