@@ -117,7 +117,7 @@ def pagina_do_produto(context, tom, preco, unidades):
 def importa_csv(context, preco, linha):
     admin = context.admin
     export = expect(admin.get(f"{admin.base}/admin/{PRODUCTS}/export/"), 200).text
-    model = next(csv.DictReader(io.StringIO(export)))
+    model = next(csv.DictReader(io.StringIO(export.lstrip("\ufeff")), delimiter=";"))  # Excel-ready: ; and BOM
     word = _word()
     context.import_rows = []
     for number in (1, 2, 3):

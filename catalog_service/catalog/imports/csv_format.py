@@ -54,7 +54,19 @@ LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
 #: file uploaded to the storage under ``IMAGE_IMPORT_DIR`` (added when the product lacks them).
 IMAGE_COLUMN = "images"
 IMAGE_IMPORT_DIR = "products/import/"
-ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN]
+#: Written by the export for reading in a spreadsheet (the product's attributes, compliance data and the
+#: SKU's lots); the import accepts them, so an export goes back in unchanged, and ignores their values.
+INFORMATIVE_COLUMNS = (
+    "attributes",
+    "ingredients",
+    "allergens",
+    "anvisa_number",
+    "anvisa_risk_grade",
+    "pao_months",
+    "lots",
+)
+EXPORT_HEADER = [*HEADER, IMAGE_COLUMN, *INFORMATIVE_COLUMNS]
+ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN, *INFORMATIVE_COLUMNS]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

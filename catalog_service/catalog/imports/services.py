@@ -39,15 +39,20 @@ class ImportReport:
     updated: int = 0
     written: bool = False
     job: ImportJob | None = None
+    format_note: str = ""  # what the file was read as (separator, decimals, encoding), for the dry run
 
 
-def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None) -> ImportReport:
+def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None, encoding: str = "utf-8") -> ImportReport:
     """Check ``text``; unless it is a dry run and when every row is good, upsert it all at once.
 
     Each SKU whose units on hand change gets a stock ledger movement naming ``reference`` (the file or
     the job) and ``by``."""
-    validation = catalog_csv_validate(text)
-    report = ImportReport(row_count=validation.row_count, errors=[e.as_dict() for e in validation.errors])
+    validation = catalog_csv_validate(text, encoding=encoding)
+    report = ImportReport(
+        row_count=validation.row_count,
+        errors=[e.as_dict() for e in validation.errors],
+        format_note=validation.format.describe(),
+    )
     if dry_run or validation.errors:
         existing = set(Variant.objects.filter(sku__in=[r.sku for r in validation.rows]).values_list("sku", flat=True))
         report.updated = len(existing)
@@ -58,13 +63,15 @@ def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None) ->
     return report
 
 
-def catalog_import_submit(*, file_name: str, text: str, dry_run: bool, user=None) -> ImportReport:
+def catalog_import_submit(
+    *, file_name: str, text: str, dry_run: bool, user=None, encoding: str = "utf-8"
+) -> ImportReport:
     """The admin's entry point: small files (and every dry run) at once, large files as a background job."""
     if dry_run:
-        return catalog_import(text=text, dry_run=True)
+        return catalog_import(text=text, dry_run=True, encoding=encoding)
     row_count = max(0, text.count("\n") - 1)
     if row_count <= settings.CATALOG_IMPORT_SYNC_MAX_ROWS:
-        return catalog_import(text=text, dry_run=False, reference=f"CSV {file_name}", by=user)
+        return catalog_import(text=text, dry_run=False, reference=f"CSV {file_name}", by=user, encoding=encoding)
     job = ImportJob.objects.create(file_name=file_name[:200], content=text, row_count=row_count, created_by=user)
     return ImportReport(row_count=row_count, job=job)
 

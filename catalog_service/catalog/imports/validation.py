@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +11,13 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, IMAGE_COLUMN, IMAGE_IMPORT_DIR, REQUIRED, TRUE_WORDS
+from catalog.imports.spreadsheet import (
+    CsvFormat,
+    csv_delimiter_detect,
+    csv_reader,
+    decimal_comma_detect,
+    decimal_normalise,
+)
 from catalog.inventory.models import StockLot
 from catalog.products.models import Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
@@ -53,15 +58,16 @@ class Validation:
     rows: list[ValidRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     row_count: int = 0
+    format: CsvFormat = field(default_factory=CsvFormat)
 
 
-def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> Decimal | None:
+def _decimal(value: str, name: str, problems: list[str], *, required: bool, decimal_comma: bool) -> Decimal | None:
     if not value:
         if required:
             problems.append(f"{name} is required")
         return None
     try:
-        amount = Decimal(value.replace(",", "."))
+        amount = Decimal(decimal_normalise(value, decimal_comma=decimal_comma))
     except InvalidOperation:
         problems.append(f"{name} '{value}' is not a number")
         return None
@@ -79,6 +85,8 @@ def _images(text: str, problems: list[str]) -> tuple[str, ...]:
             continue
         if entry.startswith(("http://", "https://")):
             found.append(entry[:500])
+        elif entry.startswith("products/") and ".." not in entry and default_storage.exists(entry):
+            found.append(entry)  # a photo already in the storage, as the export names it
         elif "/" in entry or "\\" in entry or entry.startswith("."):
             problems.append(f"image '{entry}' must be a URL or a file name (no folders)")
         elif not default_storage.exists(IMAGE_IMPORT_DIR + entry):
@@ -108,10 +116,10 @@ def _whole(value: str, name: str, problems: list[str]) -> int | None:
     return int(value)
 
 
-def catalog_csv_validate(text: str) -> Validation:
-    """Parse ``text`` and check each row against the catalog; nothing is written."""
-    result = Validation()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
+    """Parse ``text`` (its separator and decimal format detected) and check each row; nothing is written."""
+    result = Validation(format=CsvFormat(delimiter=csv_delimiter_detect(text), encoding=encoding))
+    reader = csv_reader(text, result.format.delimiter)
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in ACCEPTED]
@@ -126,6 +134,8 @@ def catalog_csv_validate(text: str) -> Validation:
             result.errors.append(RowError(row=1, sku="", errors=[f"more than {MAX_ROWS} rows"]))
             return result
     result.row_count = len(raw_rows)
+    decimal_comma = decimal_comma_detect(raw_rows)
+    result.format = CsvFormat(delimiter=result.format.delimiter, decimal_comma=decimal_comma, encoding=encoding)
 
     brands = dict(Brand.objects.values_list("slug", "id"))
     categories = dict(Category.objects.values_list("slug", "id"))
@@ -157,8 +167,10 @@ def catalog_csv_validate(text: str) -> Validation:
         for column, known in (("brand", brands), ("category", categories), ("product_type", types)):
             if raw.get(column) and raw[column] not in known:
                 problems.append(f"unknown {column} '{raw[column]}'")
-        price = _decimal(raw.get("price", ""), "price", problems, required=True)
-        compare_at = _decimal(raw.get("compare_at_price", ""), "compare_at_price", problems, required=False)
+        price = _decimal(raw.get("price", ""), "price", problems, required=True, decimal_comma=decimal_comma)
+        compare_at = _decimal(
+            raw.get("compare_at_price", ""), "compare_at_price", problems, required=False, decimal_comma=decimal_comma
+        )
         if price is not None and compare_at is not None and compare_at <= price:
             problems.append("compare_at_price must be above price")
         ean = raw.get("ean13", "")
