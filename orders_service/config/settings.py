@@ -21,11 +21,16 @@ globals().update(
             "orders.orders",
             "orders.checkout",
             "orders.payments",
+            "orders.dashboard",
         ],
     )
 )
 
 _env = environ.Env()
+
+# The admin home's panels beyond sales, orders to ship and payments waiting: (permission, builder path)
+# pairs, each builder returning a common.dashboard.Panel (e.g. the returns to handle).
+ORDERS_DASHBOARD_EXTRA_PANELS: list[tuple[str, str]] = []
 
 # Where shoppers' browsers reach this service (hosted payment page links are built from it).
 ORDERS_PUBLIC_URL = _env.str("ORDERS_PUBLIC_URL", default=ORDERS_URL)  # noqa: F821 (from build_settings)
