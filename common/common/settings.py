@@ -245,6 +245,17 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             name: env.str(f"{name.upper()}_ADMIN_URL", default="") or _service_url(env, name.upper(), port_of)
             for name, port_of in (("catalog", 8001), ("accounts", 8002), ("orders", 8003), ("tasks", 8004))
         },
+        # Plumbing in every admin, for superusers only (common.admin.plumbing_for_superusers_only): the
+        # shadow users and groups SSO keeps, login-lockout logs, token blacklists. A service adds its own.
+        "ADMIN_SUPERUSER_ONLY_MODELS": [
+            "auth.User",
+            "auth.Group",
+            "axes.AccessAttempt",
+            "axes.AccessLog",
+            "axes.AccessFailureLog",
+            "token_blacklist.OutstandingToken",
+            "token_blacklist.BlacklistedToken",
+        ],
         "SSO_TICKET_SECONDS": env.int("SSO_TICKET_SECONDS", default=60),
         "SSO_SESSION_CHECK_SECONDS": env.int("SSO_SESSION_CHECK_SECONDS", default=0),
         "SSO_SESSION_STATE": "common.auth.sso.remote_session_active",
