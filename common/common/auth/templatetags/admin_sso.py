@@ -5,18 +5,13 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _
 
 from common.auth import sso
 
 register = template.Library()
 
-LABELS = {
-    "catalog": _("Catalog"),
-    "orders": _("Orders"),
-    "tasks": _("Tasks"),
-    "accounts": _("Accounts"),
-}
+# Written in Portuguese, like the dashboards: the people who read them work in pt-BR.
+LABELS = {"catalog": "Catálogo", "orders": "Pedidos", "tasks": "Tarefas", "accounts": "Contas"}
 
 
 @register.simple_tag(takes_context=True)
@@ -33,4 +28,4 @@ def admin_links(context) -> str:
             for service, label in LABELS.items()
         ),
     )
-    return format_html('<nav id="admin-links" aria-label="{}" style="padding: 6px 40px">{}</nav>', _("Admins"), links)
+    return format_html('<nav id="admin-links" aria-label="Painéis" style="padding: 6px 40px">{}</nav>', links)
