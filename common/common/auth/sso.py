@@ -117,6 +117,8 @@ class SignOnMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # API calls: no session read, no Vary: Cookie
+            return self.get_response(request)
         session = getattr(request, "session", None)
         sid = session.get(SESSION_KEY) if session is not None else None
         if sid and request.user.is_authenticated and not session_active(sid=sid):
