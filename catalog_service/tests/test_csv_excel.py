@@ -55,7 +55,9 @@ def test_a_windows_1252_file_from_excel_is_read_with_its_accents(admin_client, c
     assert csv_bytes_decode(data) == ((EXCEL_HEADER + EXCEL_ROWS), "cp1252")
     upload = SimpleUploadedFile("excel.csv", data)
     with translation.override("en"):
-        response = admin_client.post(f"{CHANGELIST}import/", {"file": upload, "dry_run": "on"})
+        response = admin_client.post(
+            f"{CHANGELIST}import/", {"file": upload, "dry_run": "on"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Separator: semicolon (;); numbers: decimal comma (39,90); encoding: Windows-1252." in page
