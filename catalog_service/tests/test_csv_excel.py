@@ -14,7 +14,7 @@ from catalog.imports.services import catalog_import
 from catalog.imports.spreadsheet import csv_bytes_decode, csv_delimiter_detect
 from catalog.inventory.lots import lot_for_receipt
 from catalog.inventory.models import Stock
-from catalog.products.models import Variant
+from catalog.products.models import ProductAttributeValue, Variant
 from tests.test_csv_import import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,46 @@ def test_the_template_explains_every_column_and_downloads_as_an_excel_file(admin
     header, example = text.splitlines()
     assert header.split(";") == TEMPLATE_COLUMNS
     assert ";39,90;" in example
+
+
+ATTRIBUTE_HEADER = ";".join([*HEADER, "attributes"]) + "\r\n"
+BATOM = (
+    "BLP-BAT-001;batom-matte-rose;Batom Matte Rosé;bella-pele;batons;maquiagem;Novo texto;sim;"
+    "Rosé 02;#C8787E;;42,90;;;12;;4;{attributes}\r\n"
+)
+
+
+def _attributes(slug: str) -> list[tuple[str, str]]:
+    return list(
+        ProductAttributeValue.objects.filter(product__slug=slug)
+        .order_by("attribute__code")
+        .values_list("attribute__code", "value")
+    )
+
+
+def test_a_filled_attributes_cell_sets_exactly_those_attributes(catalog_data):
+    assert _attributes("batom-matte-rose") == [("finish", "matte")]
+    report = catalog_import(text=ATTRIBUTE_HEADER + BATOM.format(attributes="finish = cremoso"), dry_run=False)
+    assert report.errors == [] and report.written
+    assert _attributes("batom-matte-rose") == [("finish", "cremoso")]
+    catalog_import(text=ATTRIBUTE_HEADER + BATOM.format(attributes=""), dry_run=False)  # empty: left as is
+    assert _attributes("batom-matte-rose") == [("finish", "cremoso")]
+
+
+def test_an_attribute_of_another_product_type_is_refused_and_nothing_is_written(catalog_data):
+    before = snapshot()
+    report = catalog_import(
+        text=ATTRIBUTE_HEADER + BATOM.format(attributes="finish=cremoso | skin_type=oleosa | cor"), dry_run=False
+    )
+    assert report.errors == [
+        {
+            "row": 2,
+            "sku": "BLP-BAT-001",
+            "errors": [
+                "attribute 'skin_type' is not an attribute of product type 'maquiagem'",
+                "attribute 'cor' must look like code=value",
+            ],
+        }
+    ]
+    assert _attributes("batom-matte-rose") == [("finish", "matte")]
+    assert snapshot() == before

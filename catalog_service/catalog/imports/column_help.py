@@ -31,7 +31,10 @@ COLUMN_HELP = {
         "Photos separated by |: http(s) addresses, files uploaded to products/import/, or the names the export "
         "writes; photos the product already has are not added twice."
     ),
-    "attributes": _("Export only, ignored by the import: the product's attributes as code=value | code=value."),
+    "attributes": _(
+        "The product's attributes as code=value | code=value (codes of its product type, e.g. finish=matte): "
+        "a filled cell sets exactly these, an empty one leaves them as they are."
+    ),
     "ingredients": _("Export only, ignored by the import: the INCI list in label order."),
     "allergens": _("Export only, ignored by the import: the labelled fragrance allergens."),
     "anvisa_number": _("Export only, ignored by the import: the ANVISA notification or registration number."),

@@ -54,10 +54,12 @@ LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
 #: file uploaded to the storage under ``IMAGE_IMPORT_DIR`` (added when the product lacks them).
 IMAGE_COLUMN = "images"
 IMAGE_IMPORT_DIR = "products/import/"
-#: Written by the export for reading in a spreadsheet (the product's attributes, compliance data and the
-#: SKU's lots); the import accepts them, so an export goes back in unchanged, and ignores their values.
+#: The product's attributes, ``code=value | code=value`` (codes of its product type): a filled cell sets
+#: exactly these, an empty one leaves the product's attributes as they are.
+ATTRIBUTE_COLUMN = "attributes"
+#: Written by the export for reading in a spreadsheet (compliance data and the SKU's lots); the import
+#: accepts them, so an export goes back in unchanged, and ignores their values.
 INFORMATIVE_COLUMNS = (
-    "attributes",
     "ingredients",
     "allergens",
     "anvisa_number",
@@ -65,8 +67,8 @@ INFORMATIVE_COLUMNS = (
     "pao_months",
     "lots",
 )
-EXPORT_HEADER = [*HEADER, IMAGE_COLUMN, *INFORMATIVE_COLUMNS]
-ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN, *INFORMATIVE_COLUMNS]
+EXPORT_HEADER = [*HEADER, IMAGE_COLUMN, ATTRIBUTE_COLUMN, *INFORMATIVE_COLUMNS]
+ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN, ATTRIBUTE_COLUMN, *INFORMATIVE_COLUMNS]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

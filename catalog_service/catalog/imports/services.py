@@ -25,7 +25,7 @@ from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
 from catalog.products.images import product_image_from_storage
 from catalog.products.indexing import product_index_refresh
-from catalog.products.models import ProductImage, Variant
+from catalog.products.models import ProductAttributeValue, ProductImage, Variant
 from catalog.products.services import ProductRow, VariantRow, products_upsert
 
 logger = logging.getLogger(__name__)
@@ -149,6 +149,23 @@ def _images_add(*, validation: Validation, products: dict) -> None:
             position += 1
 
 
+def _attributes_set(*, validation: Validation, products: dict) -> None:
+    """Each product whose rows fill ``attributes`` gets exactly those values (the first such row wins)."""
+    wanted: dict[str, tuple[tuple[int, str], ...]] = {}
+    for row in validation.rows:
+        if row.attributes is not None:
+            wanted.setdefault(row.product_slug, row.attributes)
+    for slug, attributes in wanted.items():
+        product = products[slug]
+        ProductAttributeValue.objects.filter(product=product).exclude(
+            attribute_id__in=[attribute_id for attribute_id, _ in attributes]
+        ).delete()
+        for attribute_id, value in attributes:
+            ProductAttributeValue.objects.update_or_create(
+                product=product, attribute_id=attribute_id, defaults={"value": value}
+            )
+
+
 def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
     with transaction.atomic():
         first_rows: dict[str, ValidRow] = {}
@@ -190,6 +207,7 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
                     lot=lot,
                 )
         _images_add(validation=validation, products=upserted.products)
+        _attributes_set(validation=validation, products=upserted.products)
         product_index_refresh(product_ids=[p.pk for p in upserted.products.values()])
         for slug, product in upserted.products.items():
             product_event_publish(product_id=product.pk, was_published=upserted.was_published[slug])

@@ -10,7 +10,15 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 
-from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, IMAGE_COLUMN, IMAGE_IMPORT_DIR, REQUIRED, TRUE_WORDS
+from catalog.imports.csv_format import (
+    ACCEPTED,
+    ATTRIBUTE_COLUMN,
+    FALSE_WORDS,
+    IMAGE_COLUMN,
+    IMAGE_IMPORT_DIR,
+    REQUIRED,
+    TRUE_WORDS,
+)
 from catalog.imports.spreadsheet import (
     CsvFormat,
     csv_delimiter_detect,
@@ -19,7 +27,7 @@ from catalog.imports.spreadsheet import (
     decimal_normalise,
 )
 from catalog.inventory.models import StockLot
-from catalog.products.models import Brand, Category, ProductType, Variant
+from catalog.products.models import Attribute, Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
 
 SLUG = re.compile(r"^[-a-z0-9_]+$")
@@ -51,6 +59,7 @@ class ValidRow:
     lot_expires_on: date | None = None
     lot_manufactured_on: date | None = None
     images: tuple[str, ...] = ()
+    attributes: tuple[tuple[int, str], ...] | None = None  # (attribute id, value); None: leave them
 
 
 @dataclass
@@ -94,6 +103,27 @@ def _images(text: str, problems: list[str]) -> tuple[str, ...]:
         else:
             found.append(IMAGE_IMPORT_DIR + entry)
     return tuple(found)
+
+
+def _attributes(
+    text: str, type_slug: str, known: dict[tuple[str, str], int], problems: list[str]
+) -> tuple[tuple[int, str], ...] | None:
+    """``finish=matte | skin_type=oleosa`` -> ``((attribute id, "matte"), ...)``; None for an empty cell."""
+    if not text.strip():
+        return None
+    found: dict[int, str] = {}
+    for entry in (part.strip() for part in text.split("|")):
+        if not entry:
+            continue
+        code, separator, value = entry.partition("=")
+        code, value = code.strip(), value.strip()
+        if not separator or not code or not value:
+            problems.append(f"attribute '{entry}' must look like code=value")
+        elif (type_slug, code) not in known:
+            problems.append(f"attribute '{code}' is not an attribute of product type '{type_slug}'")
+        else:
+            found[known[(type_slug, code)]] = value
+    return tuple(found.items())
 
 
 def _day(text: str, name: str, problems: list[str]) -> date | None:
@@ -140,6 +170,10 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
     brands = dict(Brand.objects.values_list("slug", "id"))
     categories = dict(Category.objects.values_list("slug", "id"))
     types = dict(ProductType.objects.values_list("slug", "id"))
+    known_attributes = {
+        (type_slug, code): attribute_id
+        for attribute_id, type_slug, code in Attribute.objects.values_list("id", "product_type__slug", "code")
+    }
     skus = [row.get("sku", "") for row in raw_rows]
     existing = {row["sku"]: row for row in Variant.objects.filter(sku__in=skus).values("sku", "product__slug")}
     eans = [row.get("ean13", "") for row in raw_rows if row.get("ean13")]
@@ -190,6 +224,7 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
         threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
         images = _images(raw.get(IMAGE_COLUMN, ""), problems)
+        attributes = _attributes(raw.get(ATTRIBUTE_COLUMN, ""), raw.get("product_type", ""), known_attributes, problems)
         lot_code = raw.get("lot_code", "").strip().upper()[:40]
         lot_expires_on = _day(raw.get("lot_expires_on", ""), "lot_expires_on", problems)
         lot_manufactured_on = _day(raw.get("lot_manufactured_on", ""), "lot_manufactured_on", problems)
@@ -240,6 +275,7 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
                 lot_expires_on=lot_expires_on,
                 lot_manufactured_on=lot_manufactured_on,
                 images=images,
+                attributes=attributes,
             )
         )
     return result
