@@ -52,6 +52,11 @@ def shared_environment(index: int) -> dict[str, str]:
         "CATALOG_URL": "http://catalog:8001",
         "ORDERS_URL": "http://orders:8003",
         "TASKS_URL": "http://tasks:8004",
+        # Where the laptop's browser reaches each admin (the one sign-in redirects there: common.auth.sso).
+        "ACCOUNTS_ADMIN_URL": "http://127.0.0.1:8002",
+        "CATALOG_ADMIN_URL": "http://127.0.0.1:8001",
+        "ORDERS_ADMIN_URL": "http://127.0.0.1:8003",
+        "TASKS_ADMIN_URL": "http://127.0.0.1:8004",
         "JWT_ISSUER": "https://accounts.cosmeticos.co",
         "JWT_AUDIENCE": "cosmeticos-api",
         "JWKS_URL": "http://accounts:8002/.well-known/jwks.json",

@@ -20,6 +20,7 @@ globals().update(
             "catalog.search",
             "catalog.shopper_activity",
             "catalog.imports",
+            "catalog.dashboard",
         ],
     )
 )
@@ -40,6 +41,8 @@ CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", defa
 
 # CSV imports with more rows than this are queued as an ImportJob for `run_import_jobs`.
 CATALOG_IMPORT_SYNC_MAX_ROWS = _env.int("CATALOG_IMPORT_SYNC_MAX_ROWS", default=500)
+# The admin home lists the unblocked lots expiring within this many days.
+CATALOG_DASHBOARD_EXPIRY_DAYS = _env.int("CATALOG_DASHBOARD_EXPIRY_DAYS", default=120)
 # A lot is sold while its expiry is at least this many days away (a category may say otherwise).
 CATALOG_MIN_SHELF_LIFE_DAYS = _env.int("CATALOG_MIN_SHELF_LIFE_DAYS", default=90)
 

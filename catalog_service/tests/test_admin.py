@@ -151,8 +151,11 @@ def test_csv_import_page_imports_a_good_file(admin_client, catalog_data):
 def test_csv_export_page(admin_client, catalog_data):
     response = admin_client.get(f"{CHANGELIST}export/")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = b"".join(response.streaming_content).decode().splitlines()
-    assert len(lines) == 8 and lines[0].startswith("sku,product_slug")
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens it as UTF-8
+    lines = body.decode("utf-8-sig").splitlines()
+    assert len(lines) == 8 and lines[0].startswith("sku;product_slug;product_name;")
+    assert ";39,90;" in lines[1]  # the decimal comma Excel in Portuguese reads as a number
 
 
 def test_low_stock_list_and_other_admin_pages_load(admin_client, catalog_data):

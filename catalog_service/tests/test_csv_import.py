@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
+from catalog.imports.csv_format import EXPORT_HEADER
 from catalog.imports.csv_format import HEADER as COLUMN_NAMES
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
@@ -176,11 +177,13 @@ def test_a_bad_background_job_fails_with_its_row_errors(catalog_data, settings):
 def test_export_round_trips_through_import(catalog_data):
     text = "".join(catalog_csv_rows())
     lines = text.splitlines()
-    assert lines[0] == HEADER.strip() + ",stock_version"
+    assert lines[0] == ",".join(EXPORT_HEADER) and EXPORT_HEADER[-1] == "stock_version"
     version = StockMovement.objects.filter(sku="BLP-BAT-001").order_by("-id").values_list("id", flat=True).first() or 0
     assert lines[1] == (
         "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Long-lasting matte lipstick.,"
-        f"true,Rosé 02,,,39.90,,,0,10,2,{version}"
+        "true,Rosé 02,,,39.90,,,0,10,2,"
+        "https://img.test/batom-matte-rose/0.jpg|https://img.test/batom-matte-rose/1.jpg,finish=matte,,,,,,,"
+        f"{version}"
     )
     assert len(lines) == 8
     before = snapshot()

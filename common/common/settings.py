@@ -220,6 +220,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "common.auth.sso.SignOnMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -229,7 +230,8 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "DIRS": [base_dir / "templates"],
+                # The service's own templates, then common's (every admin's header: common.auth.sso).
+                "DIRS": [base_dir / "templates", Path(__file__).resolve().parent / "templates"],
                 "APP_DIRS": True,
                 "OPTIONS": {
                     "context_processors": [
@@ -279,6 +281,29 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "CATALOG_URL": _service_url(env, "CATALOG", 8001),
         "ORDERS_URL": _service_url(env, "ORDERS", 8003),
         "TASKS_URL": _service_url(env, "TASKS", 8004),
+        # One sign-in for the four admins (common.auth.sso): where a browser reaches each admin (behind
+        # the ingress these differ from the service-to-service URLs above), the ticket's life, and how
+        # long an admin trusts accounts' "still signed in" answer (0: asks on every request).
+        "SSO_ADMIN_URLS": {
+            name: env.str(f"{name.upper()}_ADMIN_URL", default="") or _service_url(env, name.upper(), port_of)
+            for name, port_of in (("catalog", 8001), ("accounts", 8002), ("orders", 8003), ("tasks", 8004))
+        },
+        # Plumbing in every admin, for superusers only (common.admin.plumbing_for_superusers_only): the
+        # shadow users and groups SSO keeps, login-lockout logs, token blacklists. A service adds its own.
+        "ADMIN_SUPERUSER_ONLY_MODELS": [
+            "auth.User",
+            "auth.Group",
+            "axes.AccessAttempt",
+            "axes.AccessLog",
+            "axes.AccessFailureLog",
+            "token_blacklist.OutstandingToken",
+            "token_blacklist.BlacklistedToken",
+        ],
+        "SSO_TICKET_SECONDS": env.int("SSO_TICKET_SECONDS", default=60),
+        "SSO_SESSION_CHECK_SECONDS": env.int("SSO_SESSION_CHECK_SECONDS", default=0),
+        "SSO_SESSION_STATE": "common.auth.sso.remote_session_active",
+        "SSO_SESSION_END": "common.auth.sso.remote_session_end",
+        "ACCOUNTS_TIMEOUT_SECONDS": env.float("ACCOUNTS_TIMEOUT_SECONDS", default=5.0),
         "JWT_ISSUER": env.str("JWT_ISSUER", default="https://accounts.cosmeticos.co"),
         "JWT_AUDIENCE": env.str("JWT_AUDIENCE", default="cosmeticos-api"),
         "JWKS_URL": env.str("JWKS_URL", default=""),

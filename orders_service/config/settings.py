@@ -24,11 +24,28 @@ globals().update(
             "orders.payments",
             "orders.returns",
             "orders.promotions",
+            "orders.dashboard",
         ],
     )
 )
 
 _env = environ.Env()
+
+# The admin home's panels beyond sales, orders to ship and payments waiting: (permission, builder path)
+# pairs, each builder returning a common.dashboard.Panel (e.g. the returns to handle).
+ORDERS_DASHBOARD_EXTRA_PANELS: list[tuple[str, str]] = []
+
+# Plumbing for superusers only: request de-duplication, the provider's webhook log, the sandbox PSP's
+# own ledger, and this service's copy of catalog's variants (support works from the orders themselves).
+ADMIN_SUPERUSER_ONLY_MODELS = [
+    *ADMIN_SUPERUSER_ONLY_MODELS,  # noqa: F821  (from build_settings)
+    "checkout.IdempotencyKey",
+    "payments.WebhookReceipt",
+    "payments.SandboxCharge",
+    "payments.SandboxRefund",
+    "payments.SandboxWebhook",
+    "products.ProductVariant",
+]
 
 # Where shoppers' browsers reach this service (hosted payment page links are built from it).
 ORDERS_PUBLIC_URL = _env.str("ORDERS_PUBLIC_URL", default=ORDERS_URL)  # noqa: F821 (from build_settings)

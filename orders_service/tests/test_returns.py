@@ -249,3 +249,16 @@ def test_the_guest_status_page_the_return_emails_link_to_shows_the_return(client
         f"Devolução #{order_return.pk}: 1 x Sérum Vitamina C - 30 ml · <strong>Aprovada: envie os produtos</strong>"
         " · reembolso de R$ 102,80"
     ) in html
+
+
+def test_the_orders_home_lists_the_returns_waiting_for_support(client, delivered):
+    from django.contrib.auth.models import Group, User
+
+    order, _token = delivered
+    order_return = return_open(order=order, lines={"SERUM-30": 1}, reason="alergia", actor="guest")
+    agent = User.objects.create_user("lia", "lia@cosmeticos.co", "x", is_staff=True)
+    agent.groups.add(Group.objects.get(name="Customer support"))
+    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    home = client.get("/admin/").content.decode()
+    assert 'id="dashboard-returns"' in home and "Devoluções para tratar" in home
+    assert f"{order.number} · devolução #{order_return.pk}" in home and "1 devolução" in home

@@ -402,6 +402,7 @@ class Browser:
         parsed = urlparse(base_url)
         self.base = f"{parsed.scheme}://{parsed.netloc}"
         self.cookies: dict[str, str] = {}
+        self.cookie_origins: dict[str, str] = {}  # which service (scheme://host:port) set each cookie
         self.http = httpx.Client(timeout=timeout, follow_redirects=False)
         self.last_url = base_url
 
@@ -413,6 +414,7 @@ class Browser:
         return headers
 
     def _remember(self, response: httpx.Response) -> None:
+        origin = _origin(str(response.url))
         for raw in response.headers.get_list("set-cookie"):
             jar = SimpleCookie()
             jar.load(raw)
@@ -421,6 +423,15 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
+                    self.cookie_origins[name] = origin
+
+    def csrf_token(self, url: str | None = None) -> str:
+        """The CSRF cookie of the service at ``url`` (the admins share one host: each names its own cookie)."""
+        origin = _origin(self._absolute(url or self.base))
+        names = [name for name in self.cookies if name.endswith("csrftoken")]
+        own = [name for name in names if self.cookie_origins.get(name) == origin]
+        chosen = own or names
+        return self.cookies[chosen[0]] if chosen else ""
 
     def _absolute(self, url: str) -> str:
         absolute = urljoin(self.last_url, url)
@@ -447,8 +458,9 @@ class Browser:
 
     def post(self, url: str, *, data: dict | None = None, files: dict | None = None) -> httpx.Response:
         url = self._absolute(url)
-        extra = {"Referer": _https(self.last_url), "Origin": _https(self.base)}
-        token = self.cookies.get(next((k for k in self.cookies if k.endswith("csrftoken")), ""), "")
+        target = urlparse(url)
+        extra = {"Referer": _https(self.last_url), "Origin": _https(f"{target.scheme}://{target.netloc}")}
+        token = self.csrf_token(url)
         if token:
             extra["X-CSRFToken"] = token
         response = self.http.post(url, data=data or {}, files=files, headers=self._headers(extra))
@@ -459,6 +471,11 @@ class Browser:
     def submit(self, page: httpx.Response, form: Form, values: dict[str, str], files: dict | None = None):
         data = {**form.fields, **values}
         return self.post(urljoin(str(page.url), form.action or str(page.url)), data=data, files=files)
+
+
+def _origin(url: str) -> str:
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 def _https(url: str) -> str:

@@ -9,9 +9,12 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
+from catalog.imports.column_help import column_rows
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
+from catalog.imports.spreadsheet import export_format, template_csv
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Stock
 from catalog.products.admin_forms import (
@@ -294,19 +297,39 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected products as CSV")
     def export_csv(self, request, queryset):
-        return _csv_response(catalog_csv_rows(queryset), "catalog-selection.csv")
+        return _csv_response(catalog_csv_rows(queryset, **export_format(request.GET)), "catalog-selection.csv")
 
     def get_urls(self):
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="products_product_import"),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="products_product_import_template",
+            ),
             path("export/", self.admin_site.admin_view(self.export_view), name="products_product_export"),
         ]
         return own + super().get_urls()
 
     def export_view(self, request):
+        """Excel-ready by default (``;``, BOM, decimal comma); ``?decimal=point``, ``?separator=comma``."""
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
-        return _csv_response(catalog_csv_rows(), "catalog.csv")
+        return _csv_response(catalog_csv_rows(**export_format(request.GET)), "catalog.csv")
+
+    def import_template_view(self, request):
+        """Every column explained, and the template file (``?download=1``: header and one example row)."""
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if request.GET.get("download"):
+            return _csv_response(iter([template_csv()]), "modelo-catalogo.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Catalog CSV: template and columns"),
+            "columns": column_rows(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/products/product/import_template.html", context)
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -314,9 +337,13 @@ class ProductAdmin(admin.ModelAdmin):
         report = None
         form = CatalogImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            file_name, text = form.cleaned_data["file"]
+            file_name, text, encoding = form.cleaned_data["file"]
             report = catalog_import_submit(
-                file_name=file_name, text=text, dry_run=form.cleaned_data["dry_run"], user=request.user
+                file_name=file_name,
+                text=text,
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
+                encoding=encoding,
             )
             if report.job is not None:
                 self.message_user(request, f"{report.row_count} rows queued as import job {report.job.pk}.")

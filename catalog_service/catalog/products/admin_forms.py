@@ -12,6 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from catalog.imports.spreadsheet import csv_bytes_decode
 from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
 from catalog.products.models import Product, ProductImage, Variant
@@ -161,15 +162,19 @@ PriceChangeForm.base_fields["_selected_action"].widget.attrs["name"] = ACTION_CH
 
 
 class CatalogImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV, UTF-8, one row per variant (the export's columns).")
+    file = forms.FileField(
+        help_text=_(
+            "CSV saved by Excel or any spreadsheet (separator ; or , and decimal comma or point are detected), "
+            "one row per variant: see the template."
+        )
+    )
     dry_run = forms.BooleanField(required=False, initial=True, help_text="Check every row, write nothing.")
 
     def clean_file(self):
+        """``(name, text, encoding)``: UTF-8 (with or without BOM) or Excel's Windows-1252."""
         upload = self.cleaned_data["file"]
-        try:
-            return upload.name, upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text.")
+        text, encoding = csv_bytes_decode(upload.read())
+        return upload.name, text, encoding
 
 
 class ProductImageForm(forms.ModelForm):
