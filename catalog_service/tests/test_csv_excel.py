@@ -80,7 +80,7 @@ def test_the_admin_export_goes_back_in_unchanged_with_its_lots_listed(admin_clie
     text, encoding = csv_bytes_decode(body)
     assert encoding == "utf-8-sig"
     header, first = text.splitlines()[:2]
-    assert header.split(";")[-8:] == [
+    assert header.split(";")[-9:] == [
         "images",
         "attributes",
         "ingredients",
@@ -89,8 +89,10 @@ def test_the_admin_export_goes_back_in_unchanged_with_its_lots_listed(admin_clie
         "anvisa_risk_grade",
         "pao_months",
         "lots",
+        "stock_version",
     ]
-    assert first.endswith(";finish=matte;;;;;;L2026A validade 2028-06-30: 0")
+    rest, stock_version = first.rsplit(";", 1)
+    assert rest.endswith(";finish=matte;;;;;;L2026A validade 2028-06-30: 0") and stock_version.isdigit()
     before = snapshot()
     report = catalog_import(text=text, dry_run=False, encoding=encoding)
     assert (report.errors, report.created, report.updated) == ([], 0, 7)

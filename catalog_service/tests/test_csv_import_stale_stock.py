@@ -90,8 +90,8 @@ def test_a_sale_between_the_check_and_the_row_lock_refuses_the_import(postgresql
     text = edited(export(), "BLP-BAT-001", on_hand="15")
     checked = import_services.catalog_csv_validate
 
-    def validate_then_a_sale(text):
-        validation = checked(text)
+    def validate_then_a_sale(text, **options):
+        validation = checked(text, **options)
         sell("CO-2", "BLP-BAT-001", 1)  # committed after the file was checked, before the import locks the row
         return validation
 

@@ -41,6 +41,10 @@ COLUMN_HELP = {
     "anvisa_risk_grade": _("Export only, ignored by the import: ANVISA risk grade, 1 or 2."),
     "pao_months": _("Export only, ignored by the import: period after opening, in months."),
     "lots": _("Export only, ignored by the import: the SKU's lots with expiry and units, first to expire first."),
+    "stock_version": _(
+        "Written by the export: where the SKU's stock ledger stood. Keep it: if the stock moved since, a changed "
+        "on_hand is refused (export again, or record an adjustment); empty: on_hand is set as written."
+    ),
 }
 
 _AFTER_IMAGES = EXPORT_HEADER.index("images") + 1
