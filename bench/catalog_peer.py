@@ -145,7 +145,8 @@ def check_bytes(bases: dict[str, str], urls: list[str]) -> list[str]:
 
 
 def explain_search_count(env: dict[str, str], words: list[str]) -> list[str]:
-    """The access path of the search count for each word, with the service's planner settings."""
+    """The access path of the search count for each word: with the server's planner settings, and with
+    the catalog's ``random_page_cost`` (``CATALOG_DATABASE_RANDOM_PAGE_COST``, default 1.1)."""
     sys.path.insert(0, str(REPO_ROOT / "catalog_service"))
     from catalog.products.read_sql import ListFilters, list_statements
     from catalog.search.sql import MATCH, RANK, prefix_tsquery
@@ -153,16 +154,18 @@ def explain_search_count(env: dict[str, str], words: list[str]) -> list[str]:
 
     cost = env.get("CATALOG_DATABASE_RANDOM_PAGE_COST", "1.1")
     plans = []
-    with psycopg.connect(env["CATALOG_DATABASE_URL"], options=f"-c random_page_cost={cost}") as connection:
-        for word in words:
-            folded = query_words(word)
-            params = (prefix_tsquery(folded, {}), " ".join(folded))
-            filters = ListFilters(search_match=MATCH, search_match_params=params, search_rank=RANK, sort="relevance")
-            statement = list_statements("postgresql", filters, limit=24, offset=0)
-            plan = connection.execute("EXPLAIN " + statement.count_sql, statement.count_params).fetchall()
-            text = " ".join(row[0] for row in plan)
-            path = "GIN index" if "product_search_document_gin" in text else ("seq scan" if "Seq Scan" in text else "?")
-            plans.append(f"{word}: {path}")
+    for label, options in (("server default", ""), (f"random_page_cost {cost}", f"-c random_page_cost={cost}")):
+        paths = []
+        with psycopg.connect(env["CATALOG_DATABASE_URL"], options=options) as connection:
+            for word in words:
+                folded = query_words(word)
+                params = (prefix_tsquery(folded, {}), " ".join(folded))
+                filters = ListFilters(search_match=MATCH, search_match_params=params, search_rank=RANK)
+                statement = list_statements("postgresql", filters, limit=24, offset=0)
+                plan = connection.execute("EXPLAIN " + statement.count_sql, statement.count_params).fetchall()
+                text = " ".join(row[0] for row in plan)
+                paths.append(f"{word} " + ("GIN" if "product_search_document_gin" in text else "seq scan"))
+        plans.append(f"{label}: {', '.join(paths)}")
     return plans
 
 
@@ -203,7 +206,7 @@ def main() -> int:
             print(f"[peer]   differs: {url}", flush=True)
         words = [unquote(path.rsplit("q=", 1)[1]) for path in paths.search_paths[:4]]
         plans = explain_search_count(env, words)
-        print(f"[peer] search count plans: {', '.join(plans)}", flush=True)
+        print(f"[peer] search count plans: {'; '.join(plans)}", flush=True)
 
         endpoints = {
             "list": paths.list_paths,
@@ -240,7 +243,7 @@ def main() -> int:
     print(f"catalog reads vs the FastAPI peer {args.label}".rstrip())
     print(f"{started_at:%Y-%m-%d %H:%M} UTC, {mode}, {variants:,} variants, tree {args.catalog_dir}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
-    print(f"byte-identical: {len(urls) - len(differ)}/{len(urls)} URLs; search count: {', '.join(plans)}")
+    print(f"byte-identical: {len(urls) - len(differ)}/{len(urls)} URLs; search count plans: {'; '.join(plans)}")
     print()
     print(
         "| endpoint | Ninja req/s | Ninja CPU ms/req | peer req/s | peer CPU ms/req | Ninja / peer | target | verdict |"

@@ -48,7 +48,7 @@ CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", defa
 # The planner's cost of a random page read on the catalog's connections (PostgreSQL's default is 4, for
 # spinning disks). With 1.1 (SSD, a catalog that fits in memory) a search's count and page use the GIN
 # index on search_document instead of a sequential scan (about 3x faster on 30,000 products; checked
-# with EXPLAIN in tests/test_fast_reads.py). Empty: the server's setting.
+# with EXPLAIN by bench/catalog_peer.py on the seeded catalog). Empty: the server's setting.
 CATALOG_DATABASE_RANDOM_PAGE_COST = _env.str("CATALOG_DATABASE_RANDOM_PAGE_COST", default="1.1")
 if CATALOG_DATABASE_RANDOM_PAGE_COST and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
     DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={float(CATALOG_DATABASE_RANDOM_PAGE_COST)}"  # noqa: F821

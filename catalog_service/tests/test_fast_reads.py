@@ -201,3 +201,10 @@ def _engine_of_the_child_run():
     yield
     if os.environ.get("FAST_READS_ENGINE_FILE"):
         Path(os.environ["FAST_READS_ENGINE_FILE"]).write_text(json.dumps({"engine": connection.vendor}))
+
+
+def test_catalog_connections_plan_with_the_ssd_page_cost(postgresql):
+    """What makes a search's count use the GIN index on 30,000 products (bench/catalog_peer.py EXPLAINs it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)

@@ -35,6 +35,9 @@ end
 return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
 """
 VERSION_SLOT = "\x00"
+# Raw-bytes answers live under their own key space, so a value pickled by an older release (same
+# version number, during a rolling deploy) is never read as bytes, nor the other way round.
+ANSWER_SPACE = "bytes"
 
 
 def cache_enabled() -> bool:
@@ -77,7 +80,7 @@ def cached_bytes(key: str, build: Callable[[Any], bytes | None]) -> bytes | None
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return _cached_by_django(key, build)
-    left, right = backend.make_key(f"catalog:{VERSION_SLOT}:{key}").split(VERSION_SLOT)
+    left, right = backend.make_key(f"catalog:{VERSION_SLOT}:{ANSWER_SPACE}:{key}").split(VERSION_SLOT)
     try:
         client, lookup = _redis_lookup(backend)
         version, value = lookup(keys=[backend.make_key(VERSION_KEY)], args=[left, right])
@@ -98,7 +101,7 @@ def cached_bytes(key: str, build: Callable[[Any], bytes | None]) -> bytes | None
 def _cached_by_django(key: str, build: Callable[[Any], bytes | None]) -> bytes | None:
     """The same through Django's cache API, for a cache backend other than Redis (e.g. locmem in tests)."""
     version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-    full_key = f"catalog:{version}:{key}"
+    full_key = f"catalog:{version}:{ANSWER_SPACE}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = build(version)
