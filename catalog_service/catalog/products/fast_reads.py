@@ -32,6 +32,7 @@ except ImportError:  # the embedded (SQLite) install may lack it
     psycopg = None
 
 from catalog.products.compliance import inci_normalize
+from catalog.products.kits import kits_available
 from catalog.products.models import CURRENCY
 from catalog.products.read_sql import (
     ATTRIBUTE_VALUE_KEY_LENGTH,
@@ -209,6 +210,7 @@ def product_detail_body(slug: str) -> tuple[bytes, str] | None:
         images = cursor.fetchall()
         cursor.execute(DETAIL_VARIANTS, [product_id])
         variants = cursor.fetchall()
+    kits = kits_available(skus=[row[0] for row in variants]) if product[13] else {}
     installments = None
     if variants:
         lowest = min(Decimal(str(row[2])) if not isinstance(row[2], Decimal) else row[2] for row in variants)
@@ -236,7 +238,7 @@ def product_detail_body(slug: str) -> tuple[bytes, str] | None:
                 "name": name,
                 "price": money(price),
                 "currency": CURRENCY,
-                "available": max(0, (on_hand or 0) - (reserved or 0) - (unsellable or 0)),
+                "available": kits[sku] if sku in kits else max(0, (on_hand or 0) - (reserved or 0) - (unsellable or 0)),
                 "attributes": [
                     *([_attribute_out("shade_hex", "Cor", shade_hex)] if shade_hex else []),
                     *([_attribute_out("size", "Tamanho", size)] if size else []),

@@ -72,7 +72,9 @@ DETAIL_PRODUCT = (
     "SELECT products_product.id, products_product.slug, products_product.name, products_product.description,"
     " products_brand.slug, products_brand.name, products_category.slug, products_category.name,"
     " products_product.ingredients, products_product.allergens, products_product.anvisa_number,"
-    " products_product.anvisa_risk_grade, products_product.pao_months"
+    " products_product.anvisa_risk_grade, products_product.pao_months,"
+    # a kit: its variants' availability is what its components make (catalog.products.kits)
+    " EXISTS (SELECT 1 FROM products_kitcomponent k WHERE k.kit_id = products_product.id)"
     f" FROM products_product{LIST_JOINS}"
     " WHERE products_product.slug = %s AND products_product.is_published LIMIT 1"
 )
