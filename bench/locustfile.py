@@ -31,8 +31,10 @@ from locust import HttpUser, between, constant_throughput, events, task
 SEARCH_TERMS = ["batom", "base", "rimel", "mascara", "hidratante", "perfume", "sombra", "protetor", "serum", "blush"]
 ADDRESS = {
     "full_name": "Carga Teste",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
     "line2": "",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",

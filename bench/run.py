@@ -47,6 +47,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run servers and load generators under nice -n N (e.g. -10 as root on a machine others share)",
     )  # fmt: skip
     parser.add_argument("--save", type=Path, help="write the raw results as JSON to this file")
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR",
+        help="checkout: also run this source tree (e.g. `git archive main | tar -x -C DIR`), rounds interleaved",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 

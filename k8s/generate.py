@@ -46,6 +46,7 @@ class Service:
     needs_mongodb: bool = False
     needs_smtp: bool = False
     needs_psp: bool = False  # calls the payment provider's API (HTTPS on the internet)
+    needs_object_storage: bool = False  # writes uploaded media to S3 (HTTPS on the internet, STS for IRSA)
     cpu: str = "250m"
     memory: str = "384Mi"
 
@@ -72,6 +73,7 @@ SERVICES = [
         public_prefix="/api/catalog",
         callers=["orders", "tasks"],
         needs_mongodb=True,
+        needs_object_storage=True,
         background=[
             relay(),
             consumer(),
@@ -370,6 +372,27 @@ def service_accounts(service: Service) -> list[dict]:
     ]
 
 
+def internet_https_egress(service: Service, purpose: str) -> dict:
+    """HTTPS to public addresses only (the private ranges stay closed): a provider's API on the internet."""
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": f"{service.name}-egress-{purpose}", "labels": labels(service, "egress")},
+        "spec": {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": service.name}},
+            "policyTypes": ["Egress"],
+            "egress": [
+                {
+                    "to": [
+                        {"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]}}
+                    ],
+                    "ports": [{"protocol": "TCP", "port": 443}],
+                }
+            ],
+        },
+    }
+
+
 def config_map(service: Service) -> dict:
     dns = f"{service.name}.{NAMESPACE}.svc"
     hosts = f"{service.name},{dns},{dns}.cluster.local,localhost,127.0.0.1"
@@ -408,6 +431,17 @@ def config_map(service: Service) -> dict:
         data["ORDERS_PAYMENT_PROVIDER"] = "mercadopago"
         data["MERCADOPAGO_API_URL"] = "https://api.mercadopago.com"
         data["ORDERS_PUBLIC_URL"] = "https://api.cosmeticos.co"
+        # Shipping quotes: the built-in table; "melhorenvio" switches to Melhor Envio (its token in
+        # orders-secrets), the table still answering whenever Melhor Envio fails.
+        data["ORDERS_SHIPPING_PROVIDER"] = "table"
+        data["MELHORENVIO_API_URL"] = "https://melhorenvio.com.br"
+    if service.name == "catalog":
+        # Product images on S3 behind the media CDN (terraform module aws/media_bucket); the pods write with
+        # the IRSA role the CD workflow annotates the "catalog" service account with.
+        data["MEDIA_STORAGE"] = "s3"
+        data["MEDIA_BUCKET"] = "cosmeticos-prod-media"
+        data["MEDIA_REGION"] = "sa-east-1"
+        data["MEDIA_CUSTOM_DOMAIN"] = "media.cosmeticos.co"
     if service.name == "accounts":
         # Both files come from the accounts-jwt Secret; rotation happens in the secret store.
         data["JWT_PRIVATE_KEY_PATH"] = "/var/run/secrets/cosmeticos/jwt/accounts-signing-key.pem"
@@ -555,31 +589,11 @@ def network_policies(service: Service) -> list[dict]:
         }
     )
     if service.needs_psp:
-        policies.append(
-            {
-                "apiVersion": "networking.k8s.io/v1",
-                "kind": "NetworkPolicy",
-                "metadata": {"name": f"{service.name}-egress-psp", "labels": labels(service, "egress")},
-                "spec": {
-                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": service.name}},
-                    "policyTypes": ["Egress"],
-                    "egress": [
-                        {
-                            # The payment provider's public HTTPS API (Mercado Pago), never the private ranges.
-                            "to": [
-                                {
-                                    "ipBlock": {
-                                        "cidr": "0.0.0.0/0",
-                                        "except": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
-                                    }
-                                }
-                            ],
-                            "ports": [{"protocol": "TCP", "port": 443}],
-                        }
-                    ],
-                },
-            }
-        )
+        # The payment provider's public HTTPS API (Mercado Pago), never the private ranges.
+        policies.append(internet_https_egress(service, "psp"))
+    if service.needs_object_storage:
+        # S3 (the media bucket) and STS (the IRSA web identity exchange), both public HTTPS endpoints.
+        policies.append(internet_https_egress(service, "object-storage"))
     callees = [other for other in SERVICES if service.name in other.callers]
     if callees:
         policies.append(

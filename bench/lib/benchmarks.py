@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from bench.lib import catalog, external
 from bench.lib.context import Context
+from bench.lib.environment import PORT_BASE
 from bench.lib.loads import Summary, Target, closed_loop, open_loop
 from bench.lib.servers import LOAD_CPU, Serving, start_service
 from bench.lib.stats import Row, median
@@ -41,7 +42,7 @@ MACHINE_SERVINGS = [
 MACHINE_CONNECTIONS = 32
 OPEN_LOOP_RATE = 300.0  # requests per second per worker
 RATIO_TARGET = 0.9
-FIRST_PORT = 18801
+FIRST_PORT = PORT_BASE + 1
 
 
 def run_serving(context: Context) -> list[Row]:

@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -32,6 +33,7 @@ class Settings:
     fresh: bool
     nice: int = 0
     connections: int = 8
+    baseline: Path | None = None  # another checkout of the repository: the checkout benchmark runs it too
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Settings:
@@ -43,6 +45,7 @@ class Settings:
             variants=args.variants or (2_000 if args.quick else 100_000),
             fresh=args.fresh,
             nice=args.nice,
+            baseline=args.baseline.resolve() if getattr(args, "baseline", None) else None,
         )
 
     def describe(self) -> str:
@@ -51,6 +54,7 @@ class Settings:
             f"{mode}: {self.rounds} round(s) x {self.duration:.0f}s per load run, "
             f"{self.connections} connections, catalog of {self.variants:,} variants"
             + (f", nice {self.nice}" if self.nice else "")
+            + (f", baseline {self.baseline}" if self.baseline else "")
         )
 
 

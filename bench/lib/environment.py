@@ -23,8 +23,13 @@ from bench.lib.processes import BenchError, run_checked
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("catalog", "accounts", "orders", "tasks")
 REDIS_DB = 4
-RABBITMQ_VHOST = "bench"
-EVENTS_NAMESPACE = "bench."
+# On a machine several people share, each gives the run its own name and ports (``BENCH_NAME=bench_h3
+# BENCH_PORT_BASE=23700``): databases ``<name>_<service>``, RabbitMQ vhost and MongoDB database ``<name>``,
+# event namespace ``<name>.``, servers on ports ``BENCH_PORT_BASE + 1 ...``. Defaults: ``bench``, 18800.
+BENCH_NAME = os.environ.get("BENCH_NAME", "bench")
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "18800"))
+RABBITMQ_VHOST = BENCH_NAME
+EVENTS_NAMESPACE = f"{BENCH_NAME}."
 
 
 def infrastructure_env() -> dict[str, str]:
@@ -46,11 +51,12 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
     env.update(infra)
     for service in SERVICES:
         base = infra.get(f"{service.upper()}_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        env[f"{service.upper()}_DATABASE_URL"] = _with_path(base, f"/bench_{service}")
+        env[f"{service.upper()}_DATABASE_URL"] = _with_path(base, f"/{BENCH_NAME}_{service}")
     env["REDIS_URL"] = _with_path(infra.get("REDIS_URL", "redis://127.0.0.1:6379/0"), f"/{REDIS_DB}")
     if infra.get("MONGODB_URI"):  # search logs and browsing history of the run stay out of the dev database
-        env["MONGODB_URI"] = _with_path(infra["MONGODB_URI"], "/bench")
-    env["RABBITMQ_URL"] = _with_path(infra.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"), "/bench")
+        env["MONGODB_URI"] = _with_path(infra["MONGODB_URI"], f"/{BENCH_NAME}")
+    rabbitmq = infra.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    env["RABBITMQ_URL"] = _with_path(rabbitmq, f"/{RABBITMQ_VHOST}")
     env.update(
         {
             "EVENTS_NAMESPACE": EVENTS_NAMESPACE,

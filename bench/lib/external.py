@@ -8,28 +8,36 @@ relay     ``bench/relay_throughput.py`` (events).
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import psycopg
 
+from bench.lib import cpu
 from bench.lib.context import Context
-from bench.lib.environment import REPO_ROOT, database_url
+from bench.lib.environment import PORT_BASE, REPO_ROOT, database_url
 from bench.lib.processes import BenchError, run_checked
-from bench.lib.servers import Serving, service_path, start_service
+from bench.lib.servers import Serving, service_path, start_service, tree_env
 from bench.lib.stats import Row, median, spread
 
 CHECKOUT = REPO_ROOT / "bench" / "checkout.py"
 RELAY = REPO_ROOT / "bench" / "relay_throughput.py"
-CATALOG_PORT = 18831
-ORDERS_PORT = 18833
+CATALOG_PORT = PORT_BASE + 31
+ORDERS_PORT = PORT_BASE + 33
+SETTLE_SECONDS = 2.0
 # The production shape on 2 cores (see docs/performance.md), for both web services.
 # keep-alive 75 s: with gunicorn's 2 s default, clients reusing an idle connection raced its closing
 # ("Connection reset by peer" in the first runs); a proxy in front has the same race.
 WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False, keepalive=75)
+# Orders' shoppers long-poll (issue 20): a waiting request holds a thread (idle, no CPU) and at most half
+# of a worker's threads wait, so orders gets more threads. Both trees of a before/after run get the same.
+ORDERS_WEB = Serving("web", "gthread", workers=2, threads=int(os.environ.get("BENCH_ORDERS_THREADS", "16")),
+                     pinned=False, keepalive=75)  # fmt: skip
 BUYERS = 50
 MAX_ROUNDS = 3  # checkout and relay runs are long (20 s of buying plus a race; 20,000 events per broker)
 THROUGHPUT_SKUS = 20  # the throughput phase spreads its buys over these (as shoppers would)
@@ -37,6 +45,13 @@ THROUGHPUT_STOCK = 100_000  # units given to each of them: seeded stock is 0-80 
 
 
 def run_checkout(context: Context) -> list[Row]:
+    """The checkout benchmark; with ``--baseline DIR`` (run.py) the same rounds against that source tree too.
+
+    Each round runs the throughput phase (CPU of every process of the pipeline read from ``/proc`` before
+    and after, and the events both services' outboxes wrote meanwhile), then the scarce race. With a
+    baseline, the two trees take turns (round 1: before, after; round 2: after, before; ...), each with
+    its own services, relays and consumers started from that tree and its own ``bench/checkout.py``.
+    """
     if not CHECKOUT.exists():
         raise BenchError("bench/checkout.py has not landed yet")
     rows = context.ensure_catalog_seeded()
@@ -47,37 +62,119 @@ def run_checkout(context: Context) -> list[Row]:
         "ORDERS_URL": f"http://127.0.0.1:{ORDERS_PORT}",
     }
     kafka_note = isolate_kafka(context, env)
-    start_event_pipeline(context, env)
+    trees: list[tuple[str, Path]] = [("after", REPO_ROOT)]
+    baseline = context.settings.baseline
+    if baseline is not None:
+        if not (baseline / "bench" / "checkout.py").exists():
+            raise BenchError(f"--baseline {baseline}: not a checkout of this repository")
+        trees = [("before", baseline), ("after", REPO_ROOT)]
+    labels = [label for label, _root in trees]
+    rounds = min(context.settings.rounds, MAX_ROUNDS)
+    running = start_event_pipeline(context, env, trees[0][1])
     copied = wait_for_product_copy(env, timeout=300)
     print(f"[bench] orders holds {copied:,} SKUs copied from catalog's events", flush=True)
-    skus, scarce_skus = pick_skus(env, rounds=min(context.settings.rounds, MAX_ROUNDS))
+    skus, scarce_skus = pick_skus(env, rounds=rounds * len(trees))
     for sku in skus:
         give_stock(env, sku, THROUGHPUT_STOCK)
     duration = 5.0 if context.settings.quick else 20.0
-    reports = []
-    since = datetime.now(UTC)
-    for round_index in range(min(context.settings.rounds, MAX_ROUNDS)):
-        argv = [
-            sys.executable, str(CHECKOUT), "--json",
-            "--catalog-url", env["CATALOG_URL"], "--orders-url", env["ORDERS_URL"],
-            "--buyers", str(BUYERS), "--duration", str(duration),
-            "--scarce-sku", scarce_skus[round_index],
-        ]  # fmt: skip
-        for sku in skus:
-            argv += ["--sku", sku]
-        output = run_checked(argv, cwd=REPO_ROOT, env=env, timeout=duration + 400, what="bench/checkout.py", ok=(0, 1))
-        report = json.loads(output.strip().splitlines()[-1])
-        reports.append(report)
-        throughput, scarce = report.get("throughput", {}), report.get("scarce", {})
-        print(
-            f"[bench]   round {round_index + 1} checkout: {throughput.get('checkouts_per_second')} checkouts/s, "
-            f"{figure(throughput, 'paid_per_second')} paid/s, errors {throughput.get('errors')}; "
-            f"scarce: sold {scarce.get('sold_units')} of {scarce.get('available_before')}, "
-            f"oversold {scarce.get('oversold_units')}" + (f"; error: {report['error']}" if "error" in report else ""),
-            flush=True,
-        )
-    saga = saga_latency_row(env, since)
+    results: dict[str, list[dict]] = {label: [] for label in labels}
+    scarce_index = 0
+    for round_index in range(rounds):
+        for label, root in trees if round_index % 2 == 0 else list(reversed(trees)):
+            if running != root:
+                context.processes.stop_all()
+                running = start_event_pipeline(context, env, root)
+            report = checkout_round(context, env, root, skus, scarce_skus[scarce_index], duration)
+            scarce_index += 1
+            results[label].append(report)
+            print_round(label if baseline else "", round_index, report)
     context.processes.stop_all()
+    for label in labels:
+        rows.extend(checkout_rows(label if baseline else "", results[label], env, kafka_note))
+    return rows
+
+
+def checkout_round(
+    context: Context, env: dict[str, str], root: Path, skus: list[str], scarce_sku: str, duration: float
+) -> dict:
+    """One throughput phase with the CPU of each process and the events written, then one scarce race."""
+    groups = {managed.name: managed.popen.pid for managed in context.processes.started}
+    wait_until_idle(groups)
+    common = [
+        sys.executable, str(CHECKOUT), "--json",
+        "--catalog-url", env["CATALOG_URL"], "--orders-url", env["ORDERS_URL"],
+    ]  # fmt: skip
+    argv = [*common, "--buyers", str(BUYERS), "--duration", str(duration), "--skip-scarce", "--scarce-sku", scarce_sku]
+    if root != REPO_ROOT:
+        argv.append("--poll")  # the baseline's orders has no long-poll: its shoppers poll with backoff
+    for sku in skus:
+        argv += ["--sku", sku]
+    since = datetime.now(UTC)
+    before = cpu.snapshot(groups)
+    output = run_checked(argv, cwd=root, env=env, timeout=duration + 400, what="bench/checkout.py", ok=(0, 1))
+    time.sleep(SETTLE_SECONDS)  # the last orders' events (paid, stock committed) reach their handlers
+    used = cpu.delta(before, cpu.snapshot(groups))
+    until = datetime.now(UTC)
+    report = json.loads(output.strip().splitlines()[-1])
+    report["cpu_seconds"] = {name: round(seconds, 3) for name, seconds in used.items()}
+    report["events"] = events_written(env, since, until)
+    report["window"] = [since.isoformat(), until.isoformat()]
+    argv = [*common, "--skip-throughput", "--scarce-sku", scarce_sku, "--sku", scarce_sku]
+    output = run_checked(argv, cwd=root, env=env, timeout=400, what="bench/checkout.py (scarce)", ok=(0, 1))
+    scarce = json.loads(output.strip().splitlines()[-1])
+    if "scarce" in scarce:
+        report["scarce"] = scarce["scarce"]
+    if "error" in scarce:
+        report.setdefault("error", scarce["error"])
+    return report
+
+
+def wait_until_idle(groups: dict[str, int], *, limit: float = 60.0) -> None:
+    """Until the freshly started pipeline is done starting (imports, connections): under 0.3 s CPU in 1 s."""
+    deadline = time.monotonic() + limit
+    last = cpu.snapshot(groups)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = cpu.snapshot(groups)
+        if sum(cpu.delta(last, now).values()) < 0.3:
+            return
+        last = now
+
+
+def cpu_per_checkout(report: dict) -> dict[str, float] | None:
+    """Milliseconds of CPU per checkout of each kind of process, and ``all``, ``events`` (per event)."""
+    checkouts = report.get("throughput", {}).get("checkouts") or 0
+    used = report.get("cpu_seconds") or {}
+    if not checkouts or not used:
+        return None
+    kinds: dict[str, float] = {}
+    for name, seconds in used.items():
+        kind = name.removeprefix("checkout-")
+        kinds[kind] = kinds.get(kind, 0.0) + seconds * 1000 / checkouts
+    kinds["all"] = sum(seconds for seconds in used.values()) * 1000 / checkouts
+    pipeline = sum(seconds for name, seconds in used.items() if name.endswith(("-relay", "-consumer")))
+    events = report.get("events") or 0
+    kinds["per_event"] = pipeline * 1000 / events if events else float("nan")
+    return kinds
+
+
+def print_round(label: str, round_index: int, report: dict) -> None:
+    throughput, scarce = report.get("throughput", {}), report.get("scarce", {})
+    per = cpu_per_checkout(report) or {}
+    print(
+        f"[bench]   round {round_index + 1}{' ' + label if label else ''} checkout: "
+        f"{throughput.get('checkouts_per_second')} checkouts/s, "
+        f"{figure(throughput, 'paid_per_second')} paid/s, errors {throughput.get('errors')}; "
+        f"CPU {per.get('all', float('nan')):.0f} ms/checkout, {per.get('per_event', float('nan')):.2f} ms/event "
+        f"({report.get('events')} events); polls {throughput.get('status_requests')}; "
+        f"scarce: sold {scarce.get('sold_units')} of {scarce.get('available_before')}, "
+        f"oversold {scarce.get('oversold_units')}" + (f"; error: {report['error']}" if "error" in report else ""),
+        flush=True,
+    )
+
+
+def checkout_rows(label: str, reports: list[dict], env: dict[str, str], kafka_note: str) -> list[Row]:
+    suffix = f" ({label})" if label else ""
     throughputs = [r["throughput"] for r in reports if "throughput" in r]
     scarces = [r["scarce"] for r in reports if "scarce" in r]
     errors = sum(t.get("errors", 0) for t in throughputs) + sum(1 for r in reports if "error" in r)
@@ -87,10 +184,10 @@ def run_checkout(context: Context) -> list[Row]:
     first_error = next((r["error"] for r in reports if "error" in r), None) or next(
         (t["first_errors"][0] for t in throughputs if t.get("first_errors")), ""
     )
-    rows.append(
+    rows = [
         Row(
-            f"checkout: {BUYERS} buyers",
-            "checkout requests, 2x(2w x 4t)",
+            f"checkout: {BUYERS} buyers{suffix}",
+            f"checkout requests, catalog 2w x 4t, orders 2w x {ORDERS_WEB.threads}t",
             rate,
             median([figure(t, "checkout_request_p50_ms") for t in throughputs]),
             median([figure(t, "checkout_request_p99_ms") for t in throughputs]),
@@ -104,20 +201,63 @@ def run_checkout(context: Context) -> list[Row]:
             ),
             rounds=reports,
         )
-    )
+    ]
+    per_round = [per for per in (cpu_per_checkout(r) for r in reports) if per]
+    if per_round:
+        kinds = [kind for kind in per_round[0] if kind not in ("all", "per_event")]
+        per_kind = {kind: median([per.get(kind) for per in per_round]) for kind in kinds}
+        total = median([per["all"] for per in per_round])
+        per_event = median([per["per_event"] for per in per_round])
+        events = median([r.get("events") for r in reports])
+        polls = median([figure(t, "status_requests") for t in throughputs])
+        checkouts = median([t.get("checkouts") for t in throughputs])
+        rows.append(
+            Row(
+                f"checkout: CPU per checkout{suffix}",
+                "every process of the pipeline",
+                figure=f"{total:.0f} ms ("
+                + ", ".join(f"{kind} {ms:.1f}" for kind, ms in per_kind.items() if ms is not None)
+                + ")"
+                + (f"; {polls / checkouts:.1f} status requests per checkout" if polls and checkouts else ""),
+                target="<= 80 ms",
+                ok=total <= 80,
+            )
+        )
+        rows.append(
+            Row(
+                f"events: CPU per event{suffix}",
+                "relays + consumers, under checkout load",
+                figure=f"{per_event:.2f} ms ({events:.0f} events per round)",
+                target="<= 2 ms",
+                ok=per_event <= 2,
+            )
+        )
     oversold = max((s.get("oversold_units", 0) for s in scarces), default=None)
     sold = sum(s.get("sold_units", 0) for s in scarces)
     rows.append(
         Row(
-            "checkout: oversold units",
+            f"checkout: oversold units{suffix}",
             "30 buyers race for 5 buyers' stock",
             figure=f"{oversold} oversold ({sold} units sold in {len(scarces)} races)",
             target="= 0",
             ok=oversold == 0 and len(scarces) == len(reports),
         )
     )
-    rows.append(saga)
+    windows = [r["window"] for r in reports if "window" in r]
+    rows.append(saga_latency_row(env, windows, suffix))
     return rows
+
+
+def events_written(env: dict[str, str], since: datetime, until: datetime) -> int:
+    """Outbox rows both services wrote in the window: the events the pipeline carried."""
+    total = 0
+    for service in ("catalog", "orders"):
+        with psycopg.connect(database_url(env, service), autocommit=True) as connection:
+            table = table_named(connection, "%outboxmessage")
+            total += connection.execute(
+                f'SELECT count(*) FROM "{table}" WHERE created_at >= %s AND created_at < %s', [since, until]
+            ).fetchone()[0]
+    return total
 
 
 def isolate_kafka(context: Context, env: dict[str, str]) -> str:
@@ -142,18 +282,22 @@ def figure(report: dict, *keys: str) -> float | None:
     return next((report[key] for key in keys if report.get(key) is not None), None)
 
 
-def start_event_pipeline(context: Context, env: dict[str, str]) -> None:
-    """catalog and orders web processes, each service's relay and consumer, orders' webhook sender."""
+def start_event_pipeline(context: Context, env: dict[str, str], root: Path = REPO_ROOT) -> Path:
+    """catalog and orders web processes, each service's relay and consumer, orders' webhook sender (from ``root``)."""
     processes = context.processes
-    start_service(processes, service="catalog", serving=WEB, port=CATALOG_PORT, env=env, name="checkout-catalog")
-    start_service(processes, service="orders", serving=WEB, port=ORDERS_PORT, env=env, name="checkout-orders")
+    env = tree_env(env, root)
+    for service, port, serving in (("catalog", CATALOG_PORT, WEB), ("orders", ORDERS_PORT, ORDERS_WEB)):
+        start_service(
+            processes, service=service, serving=serving, port=port, env=env, name=f"checkout-{service}", root=root
+        )
     manage = [sys.executable, "manage.py"]
     for service in ("catalog", "orders"):
-        cwd = service_path(service)
+        cwd = service_path(service, root)
         processes.start(f"{service}-relay", [*manage, "relay_outbox", "--poll-interval", "0.05"], cwd=cwd, env=env)
         processes.start(f"{service}-consumer", [*manage, "consume_events"], cwd=cwd, env=env)
-    orders = service_path("orders")
+    orders = service_path("orders", root)
     processes.start("orders-webhooks", [*manage, "deliver_sandbox_webhooks", "--loop", "0.1"], cwd=orders, env=env)
+    return root
 
 
 def wait_for_product_copy(env: dict[str, str], *, timeout: float) -> int:
@@ -296,34 +440,37 @@ def run_relay(context: Context) -> list[Row]:
     return rows
 
 
-def saga_latency_row(env: dict[str, str], since: datetime) -> Row:
+def saga_latency_row(env: dict[str, str], windows: list[list[str]], suffix: str = "") -> Row:
     """Checkout saga, commit to handler: order ``pending`` -> ``awaiting_payment`` from orders' history.
 
     That span is orders' commit of ``order_placed``, the relay to RabbitMQ, catalog's handler reserving
     stock and committing ``stock_reserved``, the relay back and orders' handler: the whole round trip.
+    Orders placed in the given ``[since, until]`` windows (the throughput phases) only.
     """
+    spans: list[float] = []
     with psycopg.connect(database_url(env, "orders"), autocommit=True) as connection:
         history = table_named(connection, "%orderstatuschange")
-        spans = [
-            row[0]
-            for row in connection.execute(
-                f"""
-                SELECT EXTRACT(EPOCH FROM (reserved.created_at - placed.created_at)) * 1000
-                FROM "{history}" placed
-                JOIN "{history}" reserved ON reserved.order_id = placed.order_id
-                WHERE placed.to_status = 'pending' AND reserved.to_status = 'awaiting_payment'
-                  AND placed.created_at >= %s
-                """,
-                [since],
-            )
-        ]
-    spans = sorted(float(span) for span in spans)
+        for since, until in windows:
+            spans += [
+                float(row[0])
+                for row in connection.execute(
+                    f"""
+                    SELECT EXTRACT(EPOCH FROM (reserved.created_at - placed.created_at)) * 1000
+                    FROM "{history}" placed
+                    JOIN "{history}" reserved ON reserved.order_id = placed.order_id
+                    WHERE placed.to_status = 'pending' AND reserved.to_status = 'awaiting_payment'
+                      AND placed.created_at >= %s AND placed.created_at < %s
+                    """,
+                    [since, until],
+                )
+            ]
+    spans.sort()
     if not spans:
-        return Row("checkout saga: commit to handler", "-", figure="no reserved order found", ok=False)
+        return Row(f"checkout saga: commit to handler{suffix}", "-", figure="no reserved order found", ok=False)
     p50 = median(spans)
     p99 = spans[min(len(spans) - 1, round(0.99 * len(spans)) - 1)]
     return Row(
-        "checkout saga: commit to handler",
+        f"checkout saga: commit to handler{suffix}",
         "pending -> awaiting_payment",
         None,
         p50,

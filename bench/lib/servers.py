@@ -68,10 +68,19 @@ def uv_path() -> str:
 
 
 def start_service(
-    processes: ProcessSet, *, service: str, serving: Serving, port: int, env: dict[str, str], name: str
+    processes: ProcessSet,
+    *,
+    service: str,
+    serving: Serving,
+    port: int,
+    env: dict[str, str],
+    name: str,
+    root: Path = REPO_ROOT,
 ) -> Managed:
-    """Start gunicorn for ``service`` on ``127.0.0.1:port`` with ``serving``; wait until /healthz answers."""
-    cwd = REPO_ROOT / f"{service}_service"
+    """Start gunicorn for ``service`` on ``127.0.0.1:port`` with ``serving``; wait until /healthz answers.
+
+    ``root``: the source tree to serve (another checkout of the repository, for a before/after run)."""
+    cwd = root / f"{service}_service"
     knobs = ["-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "-k", serving.worker_class]
     knobs += ["--workers", str(serving.workers), "--threads", str(serving.threads), "--timeout", "60"]
     if serving.keepalive is not None:
@@ -94,19 +103,27 @@ def start_service(
     else:
         argv = [sys.executable, "-m", "gunicorn", "config.wsgi", *knobs]
     argv = [*launch_prefix(SERVER_CPU if serving.pinned else None), *argv]
-    env = {**env, **service_env(service, env), **serving.env}
+    env = {**env, **service_env(service, env, root), **serving.env}
     managed = processes.start(name, argv, cwd=cwd, env=env)
     processes.wait_http(managed, f"http://127.0.0.1:{port}/healthz", timeout=120)
     return managed
 
 
-def service_env(service: str, env: dict[str, str]) -> dict[str, str]:
+def service_env(service: str, env: dict[str, str], root: Path = REPO_ROOT) -> dict[str, str]:
     """The benchmark's own settings for catalog: its settings plus the plain twins (``bench/catalog_plain``)."""
     if service != "catalog":
         return {}
-    path = os.pathsep.join(part for part in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if part)
+    path = os.pathsep.join(part for part in (str(root), env.get("PYTHONPATH", "")) if part)
     return {"DJANGO_SETTINGS_MODULE": "bench.catalog_plain.settings", "PYTHONPATH": path}
 
 
-def service_path(service: str) -> Path:
-    return REPO_ROOT / f"{service}_service"
+def tree_env(env: dict[str, str], root: Path) -> dict[str, str]:
+    """``env`` for processes run from the source tree ``root``: its ``common`` package ahead of the installed one."""
+    if root == REPO_ROOT:
+        return env
+    path = os.pathsep.join(part for part in (str(root / "common"), env.get("PYTHONPATH", "")) if part)
+    return {**env, "PYTHONPATH": path}
+
+
+def service_path(service: str, root: Path = REPO_ROOT) -> Path:
+    return root / f"{service}_service"

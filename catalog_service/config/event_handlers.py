@@ -9,4 +9,5 @@ HANDLERS: dict = {
     "orders.order_paid": inventory.order_paid,
     "orders.order_cancelled": inventory.order_cancelled,
     "orders.order_expired": inventory.order_expired,
+    "orders.return_received": inventory.return_received,
 }

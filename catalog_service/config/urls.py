@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.static import serve
 
-from common.urls import platform_urlpatterns
+from common.urls import admin_sign_on_urlpatterns, platform_urlpatterns
 from config.api import api
 
 urlpatterns = [
     *platform_urlpatterns,
+    *admin_sign_on_urlpatterns("catalog"),
     path("admin/", admin.site.urls),
     path("api/catalog/", api.urls),
 ]

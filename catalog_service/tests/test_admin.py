@@ -81,11 +81,19 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
         "variants-0-compare_at_price": "",
         "variants-0-ean13": "",
         "variants-0-weight_grams": "10",
+        "variants-0-length_cm": "4",
+        "variants-0-width_cm": "4",
+        "variants-0-height_cm": "12.5",
         "variants-0-position": "0",
+        "variants-0-sale_mode": "regular",
         "variants-0-stock_reason": "counted",
         "variants-0-stock_quantity": "2",
         "variants-0-stock_on_hand_seen": "20",
         "variants-0-low_stock_threshold": "5",
+        "kit_components-TOTAL_FORMS": "0",
+        "kit_components-INITIAL_FORMS": "0",
+        "kit_components-MIN_NUM_FORMS": "0",
+        "kit_components-MAX_NUM_FORMS": "1000",
         "attribute_values-TOTAL_FORMS": "0",
         "attribute_values-INITIAL_FORMS": "0",
         "attribute_values-MIN_NUM_FORMS": "0",
@@ -107,7 +115,17 @@ def test_editing_a_product_with_its_variant_stock_publishes_updates(admin_client
     [updated] = published("catalog.product_updated")
     assert updated.payload["name"] == "Gloss Labial Diamante"
     assert updated.payload["variants"] == [
-        {"sku": "BLP-GLS-001", "name": "Diamante", "price": "31.90", "currency": "BRL"}
+        {
+            "sku": "BLP-GLS-001",
+            "name": "Diamante",
+            "price": "31.90",
+            "currency": "BRL",
+            "weight_grams": 10,
+            "length_cm": "4.0",
+            "width_cm": "4.0",
+            "height_cm": "12.5",
+            "sale_mode": "regular",
+        }
     ]
     [changed] = published("catalog.stock_changed")
     assert (changed.payload["on_hand"], changed.payload["low_stock_threshold"]) == (2, 5)
@@ -133,8 +151,11 @@ def test_csv_import_page_imports_a_good_file(admin_client, catalog_data):
 def test_csv_export_page(admin_client, catalog_data):
     response = admin_client.get(f"{CHANGELIST}export/")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = b"".join(response.streaming_content).decode().splitlines()
-    assert len(lines) == 8 and lines[0].startswith("sku,product_slug")
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens it as UTF-8
+    lines = body.decode("utf-8-sig").splitlines()
+    assert len(lines) == 8 and lines[0].startswith("sku;product_slug;product_name;")
+    assert ";39,90;" in lines[1]  # the decimal comma Excel in Portuguese reads as a number
 
 
 def test_low_stock_list_and_other_admin_pages_load(admin_client, catalog_data):
@@ -186,3 +207,23 @@ def test_the_variant_rows_have_a_colour_picker_and_a_swatch_of_each_shade(admin_
     assert 'title="sem cor"' in page  # the variant without a shade: an empty swatch, and no colour is sent
     assert 'name="variants-0-shade_hex"' in page
     assert page.count('class="shade-picker"') == page.count("shade-swatch")
+
+
+def test_the_product_list_shows_each_shades_swatch_in_a_fixed_number_of_queries(admin_client, catalog_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Variant.objects.filter(sku="BLP-BAT-001").update(shade_hex="#C8787E", name="Rosé 02")
+
+    def list_page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get("/admin/products/product/").content.decode()
+        return page, len(queries)
+
+    page, queries_with_one = list_page()
+    assert 'class="shade-swatch" title="Rosé 02 (#C8787E)"' in page and "background:#C8787E" in page
+    for number, variant in enumerate(Variant.objects.exclude(sku="BLP-BAT-001").select_related("product")[:5]):
+        Variant.objects.filter(pk=variant.pk).update(shade_hex=f"#00000{number}")
+    page, queries_with_more = list_page()
+    assert page.count('class="shade-swatch"') >= 2
+    assert queries_with_more == queries_with_one  # the shades come in one prefetch, not a query per row

@@ -71,3 +71,16 @@ def test_answers_are_correct_when_redis_is_down(client, catalog_data, settings):
     settings.CATALOG_RESPONSE_CACHE = True
     assert client.get("/api/catalog/products").json()["count"] == 5
     assert client.get("/api/catalog/products/gloss-labial-cristal").status_code == 200
+
+
+def test_an_answer_pickled_by_an_older_release_is_never_read_as_bytes(client, catalog_data, redis_cache):
+    """A rolling deploy: the old release stored pickled answers under the same catalog version."""
+    from catalog.products.schemas import ProductListQuery
+    from catalog.products.selectors import ProductFilters
+
+    version = cache.get_or_set("catalog:version", 1, timeout=None)
+    old_key = f"catalog:{version}:{ProductFilters(params=ProductListQuery()).cache_key()}"
+    cache.set(old_key, {"body": b'{"items":[]}', "count": 0})
+    response = client.get("/api/catalog/products")
+    assert response.status_code == 200 and response.json()["count"] == 5
+    assert cache.get(old_key) == {"body": b'{"items":[]}', "count": 0}

@@ -80,3 +80,24 @@ def test_the_admin_takes_the_inci_list_as_label_text_and_refuses_a_bad_one(admin
         assert message in str(response.context["adminform"].form.errors)
     response = admin_client.post(url, {**data, "anvisa_number": "12"})
     assert "O número ANVISA tem de 9 a 17 dígitos" in str(response.context["adminform"].form.errors)
+
+
+def test_the_allergen_list_is_the_80_of_regulation_2023_1545():
+    from catalog.products.compliance import ALLERGEN_CHOICES, ALLERGENS, HISTORICAL_ALLERGENS
+
+    assert len(ALLERGENS) == 80 and len(ALLERGEN_CHOICES) == 80
+    assert len(HISTORICAL_ALLERGENS) == 24 and set(HISTORICAL_ALLERGENS) <= set(ALLERGENS)
+    # The two substances banned since (HICC, lilial) are no longer labelled allergens: they cannot be sold at all.
+    assert not {"hydroxyisohexyl_3_cyclohexene_carboxaldehyde", "butylphenyl_methylpropional"} & set(ALLERGENS)
+    for added in ("sclareol", "lavandula", "citrus_limon_peel_oil", "rose_ketones", "propylidenephthalide"):
+        assert added in ALLERGENS
+    assert all(code.replace("_", "").isalnum() and code.islower() for code in ALLERGENS)
+
+
+def test_the_admin_offers_every_allergen_and_the_filter_takes_a_new_one(client, admin_client, catalog_data):
+    from catalog.products.admin_forms import ProductForm
+
+    assert len(ProductForm.base_fields["allergens"].choices) == 80
+    _label("batom-matte-rose", ["RICINUS COMMUNIS SEED OIL", "SCLAREOL"], ["sclareol"])
+    assert "batom-matte-rose" not in _slugs(client, allergen_free="sclareol")
+    assert "batom-matte-rose" in _slugs(client, allergen_free="limonene")

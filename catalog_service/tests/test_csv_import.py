@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
+from catalog.imports.csv_format import EXPORT_HEADER
 from catalog.imports.csv_format import HEADER as COLUMN_NAMES
 from catalog.imports.models import ImportJob
 from catalog.imports.selectors import catalog_csv_rows
@@ -176,10 +177,13 @@ def test_a_bad_background_job_fails_with_its_row_errors(catalog_data, settings):
 def test_export_round_trips_through_import(catalog_data):
     text = "".join(catalog_csv_rows())
     lines = text.splitlines()
-    assert lines[0] == HEADER.strip()
+    assert lines[0] == ",".join(EXPORT_HEADER) and EXPORT_HEADER[-1] == "stock_version"
+    version = StockMovement.objects.filter(sku="BLP-BAT-001").order_by("-id").values_list("id", flat=True).first() or 0
     assert lines[1] == (
         "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Long-lasting matte lipstick.,"
-        "true,Rosé 02,,,39.90,,,0,10,2"
+        "true,Rosé 02,,,39.90,,,0,10,2,"
+        "https://img.test/batom-matte-rose/0.jpg|https://img.test/batom-matte-rose/1.jpg,finish=matte,,,,,,,"
+        f"{version}"
     )
     assert len(lines) == 8
     before = snapshot()
@@ -240,3 +244,30 @@ def test_a_row_can_name_image_urls_and_uploaded_files_added_once(catalog_data, s
         1,
     )
     assert stored.thumbnail_url.endswith("serum-thumb.jpg")
+
+
+def test_the_box_columns_set_the_variants_box_and_a_file_without_them_keeps_it(catalog_data):
+    from decimal import Decimal
+
+    header = ",".join([*COLUMN_NAMES, "length_cm", "width_cm", "height_cm"]) + "\n"
+    row = (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+        "Rosé 02,#C8787E,,42.90,,,12,30,4,{length},{width},{height}\n"
+    )
+    bad = catalog_import(text=header + row.format(length="8.55", width="-1", height="2"), dry_run=True)
+    assert [error["errors"] for error in bad.errors] == [
+        [
+            "length_cm '8.55' must be centimetres from 0 to 9999.9 with at most one decimal",
+            "width_cm '-1' must be centimetres from 0 to 9999.9 with at most one decimal",
+        ]
+    ]
+    report = catalog_import(text=header + row.format(length="8.5", width="2", height=""), dry_run=False)
+    assert report.errors == []
+    box = ("length_cm", "width_cm", "height_cm")
+    assert Variant.objects.values_list(*box).get(sku="BLP-BAT-001") == (Decimal("8.5"), Decimal("2.0"), Decimal("0.0"))
+    plain = HEADER + (
+        "BLP-BAT-001,batom-matte-rose,Batom Matte Rosé,bella-pele,batons,maquiagem,Novo texto,true,"
+        "Rosé 02,#C8787E,,42.90,,,12,30,4\n"
+    )
+    assert catalog_import(text=plain, dry_run=False).errors == []
+    assert Variant.objects.values_list(*box).get(sku="BLP-BAT-001") == (Decimal("8.5"), Decimal("2.0"), Decimal("0.0"))

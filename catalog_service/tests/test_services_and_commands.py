@@ -31,7 +31,21 @@ def test_publishing_and_unpublishing_announce_the_product_keyed_by_id(catalog_da
         "name": "Batom Secreto",
         "brand": "Bella Pele",
         "published": True,
-        "variants": [{"sku": "BLP-SEC-001", "name": "Rubi", "price": "19.90", "currency": "BRL"}],
+        "variants": [
+            {
+                "sku": "BLP-SEC-001",
+                "name": "Rubi",
+                "price": "19.90",
+                "currency": "BRL",
+                "weight_grams": 0,
+                "length_cm": "0.0",
+                "width_cm": "0.0",
+                "height_cm": "0.0",
+                "sale_mode": "regular",
+            }
+        ],
+        "brand_slug": "bella-pele",
+        "category_slugs": ["batons", "labios", "maquiagem"],
     }
     [withdrawn] = published("catalog.product_unpublished")
     assert withdrawn.payload["published"] is False
@@ -143,7 +157,13 @@ def test_the_handler_table_takes_every_orders_event_addressed_to_catalog():
     from config.event_handlers import HANDLERS
 
     for_catalog = {t for t, c in latest_contracts().items() if "catalog" in c.CONSUMERS and c.PRODUCER == "orders"}
-    assert for_catalog == {"orders.order_placed", "orders.order_paid", "orders.order_cancelled", "orders.order_expired"}
+    assert for_catalog == {
+        "orders.order_placed",
+        "orders.order_paid",
+        "orders.order_cancelled",
+        "orders.order_expired",
+        "orders.return_received",
+    }
     assert for_catalog <= set(HANDLERS)
 
 

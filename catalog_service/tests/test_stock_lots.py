@@ -199,20 +199,42 @@ def test_receipts_are_checked_in_portuguese():
 
 
 @pytest.mark.django_db
-def test_a_blocked_lot_is_never_sold_and_a_hold_on_it_moves_to_another_lot_when_paid():
+def test_a_blocked_lot_is_never_sold_and_its_live_holds_move_to_another_lot_at_once():
     variant = _variant()
     _receive(variant, "BAD", 2, 200)
     _receive(variant, "GOOD", 1, 300)
     assert _reserve("HELD-1", 1)  # held on BAD (first to expire)
-    lot_block(lot=_lot("BAD"), reason="Contaminação")
-    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 1}]  # GOOD's unit only
+    blocked = lot_block(lot=_lot("BAD"), reason="Contaminação")
+    assert (blocked.holds_moved, blocked.holds_uncovered) == (1, 0)
+    # The hold now sits on GOOD: its unit is not offered to anyone else (before, it showed as free and a
+    # second shopper could take it, leaving the first order paid with nothing to ship).
+    assert [(a.lot.code, a.quantity) for a in ReservationLot.objects.filter(reservation__order_number="HELD-1")] == [
+        ("GOOD", 1)
+    ]
+    assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 0}]
     stock = Stock.objects.get(variant=variant)
-    assert (stock.on_hand, stock.reserved, stock.unsellable) == (3, 1, 1)
+    assert (stock.on_hand, stock.reserved, stock.unsellable) == (3, 1, 2)
+    assert (_lot("BAD").reserved, _lot("GOOD").reserved) == (0, 1)
+    assert not _reserve("AFTER-1", 1)  # only the blocked lot has free units
     stock_commit_order(order_number="HELD-1")
     sold = StockMovement.objects.filter(reason="sale", reference="HELD-1")
     assert [(m.lot.code, m.delta) for m in sold] == [("GOOD", -1)]
     assert (_lot("BAD").on_hand, _lot("BAD").reserved, _lot("GOOD").on_hand) == (2, 0, 0)
-    assert not _reserve("AFTER-1", 1)  # only the blocked lot is left
+
+
+@pytest.mark.django_db
+def test_a_live_hold_no_other_lot_can_cover_stays_and_is_settled_when_paid():
+    variant = _variant()
+    _receive(variant, "BAD", 2, 200)
+    assert _reserve("HELD-3", 2)
+    blocked = lot_block(lot=_lot("BAD"), reason="Recall")
+    assert (blocked.holds_moved, blocked.holds_uncovered) == (0, 1)
+    assert (_lot("BAD").reserved, Stock.objects.get(variant=variant).reserved) == (2, 2)
+    _receive(variant, "NEW", 2, 400)  # replacement units arrive before the payment
+    stock_commit_order(order_number="HELD-3")
+    sold = StockMovement.objects.filter(reason="sale", reference="HELD-3")
+    assert [(m.lot.code, m.delta) for m in sold] == [("NEW", -2)]
+    assert _lot("BAD").reserved == 0
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@
 - ``MoneyColumnsAdmin``: money columns of the changelist as ``R$ 1.234,56``.
 """
 
+from django.conf import settings
 from django.contrib import admin
 
 from common.brazil.formatting import money_brl
@@ -81,3 +82,19 @@ class MoneyColumnsAdmin(admin.ModelAdmin):
 
         column.__name__ = name
         return column
+
+
+def plumbing_for_superusers_only(site: admin.AdminSite) -> list[str]:
+    """Make the admins of ``ADMIN_SUPERUSER_ONLY_MODELS`` (``app_label.Model``, e.g. the shadow users and
+    groups, django-axes' logs, token blacklists, PSP webhooks) superuser-only, whoever registered them;
+    returns the labels it changed."""
+    wanted = set(getattr(settings, "ADMIN_SUPERUSER_ONLY_MODELS", ()))
+    changed = []
+    for model, model_admin in list(site._registry.items()):
+        if model._meta.label not in wanted or isinstance(model_admin, SuperuserOnlyAdmin):
+            continue
+        restricted = type(f"SuperuserOnly{type(model_admin).__name__}", (SuperuserOnlyAdmin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, restricted)
+        changed.append(model._meta.label)
+    return changed

@@ -27,6 +27,12 @@ def _child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+def _post_worker_init(worker) -> None:
+    """Tell the app how many threads its worker has (``--threads`` may override the config): orders sizes
+    its long-polls by it (at most half the threads wait)."""
+    os.environ["GUNICORN_WORKER_THREADS"] = str(worker.cfg.threads)
+
+
 def settings_for(*, service: str, port: int) -> dict[str, Any]:
     # Set before any worker imports prometheus_client (workers fork after the config is read).
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _metrics_directory(service))
@@ -47,4 +53,5 @@ def settings_for(*, service: str, port: int) -> dict[str, Any]:
         "control_socket_disable": True,
         "proc_name": f"cosmeticos-{service}",
         "child_exit": _child_exit,
+        "post_worker_init": _post_worker_init,
     }

@@ -66,6 +66,14 @@ def unseal(token: str) -> str:
         raise SealBroken("a sealed value could not be opened with the configured keys") from exc
 
 
+def reseal(token: str) -> str:
+    """``token`` sealed again with the first key (a rotation: values sealed with an older key that must outlive it)."""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except (InvalidToken, ValueError, TypeError) as exc:
+        raise SealBroken("a sealed value could not be opened with the configured keys") from exc
+
+
 def unsealed(context: dict) -> dict:
     """``context`` with every ``<name>_sealed`` entry replaced by ``<name>`` in clear (for rendering only)."""
     opened = {}

@@ -98,6 +98,49 @@ def _collected(static_root: Path) -> bool:
     return static_root.is_dir() and any(static_root.iterdir())
 
 
+MEDIA_STORAGES = ("filesystem", "s3", "gcs")
+
+
+def _media_storage(env: environ.Env, service: str) -> dict[str, Any]:
+    """Where uploaded files (product images and their thumbnails) go: ``MEDIA_STORAGE``.
+
+    ``filesystem`` (the default): ``MEDIA_ROOT`` under var/, served by the service itself. ``s3`` (AWS, or any
+    S3-protocol server with ``MEDIA_ENDPOINT_URL``) and ``gcs`` (Google Cloud Storage): the bucket
+    ``MEDIA_BUCKET``, objects under ``<service>/``, public URLs on ``MEDIA_CUSTOM_DOMAIN`` (a CDN) when set.
+    The URLs are kept on the image rows (a product page never asks the storage), so they are plain, never
+    signed: the bucket (or its CDN) serves the media prefix publicly.
+    Credentials never come from here: the pod's cloud identity (IRSA, Workload Identity) or the SDKs'
+    standard environment. Files are never overwritten (a second upload of a name gets a new name).
+    """
+    kind = env.str("MEDIA_STORAGE", default="filesystem")
+    if kind not in MEDIA_STORAGES:
+        raise ValueError(f"MEDIA_STORAGE must be one of {MEDIA_STORAGES}, not {kind!r}")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    bucket = env.str("MEDIA_BUCKET", default="")
+    if not bucket:
+        raise ValueError(f"MEDIA_STORAGE={kind} needs MEDIA_BUCKET")
+    options: dict[str, Any] = {"bucket_name": bucket, "location": service, "file_overwrite": False}
+    domain = env.str("MEDIA_CUSTOM_DOMAIN", default="")
+    if kind == "s3":
+        options.update(
+            region_name=env.str("MEDIA_REGION", default="") or None,
+            endpoint_url=env.str("MEDIA_ENDPOINT_URL", default="") or None,
+            custom_domain=domain or None,
+            querystring_auth=False,
+            default_acl=None,  # the bucket's policy decides, objects carry no ACL
+            object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
+        )
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    options.update(
+        project_id=env.str("MEDIA_PROJECT_ID", default="") or None,
+        custom_endpoint=f"https://{domain}" if domain else None,
+        querystring_auth=False,
+        default_acl=None,
+    )
+    return {"BACKEND": "storages.backends.gcloud.GoogleCloudStorage", "OPTIONS": options}
+
+
 def _kafka_security(env: environ.Env) -> dict[str, str]:
     """librdkafka options for an authenticated cluster (MSK SASL/SCRAM, Managed Kafka); empty locally."""
     names = {
@@ -181,6 +224,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "common.auth.sso.SignOnMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -190,7 +234,8 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "DIRS": [base_dir / "templates"],
+                # The service's own templates, then common's (every admin's header: common.auth.sso).
+                "DIRS": [base_dir / "templates", Path(__file__).resolve().parent / "templates"],
                 "APP_DIRS": True,
                 "OPTIONS": {
                     # brl and local_time in every template (common.brazil.template_filters).
@@ -218,7 +263,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
             "WHITENOISE_USE_FINDERS", default=not _collected(var_dir() / "static" / service)
         ),
         "STORAGES": {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": _media_storage(env, service),
             "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
         },
         "MEDIA_ROOT": env.str("MEDIA_ROOT", default=str(var_dir() / "media" / service)),
@@ -244,6 +289,29 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "CATALOG_URL": _service_url(env, "CATALOG", 8001),
         "ORDERS_URL": _service_url(env, "ORDERS", 8003),
         "TASKS_URL": _service_url(env, "TASKS", 8004),
+        # One sign-in for the four admins (common.auth.sso): where a browser reaches each admin (behind
+        # the ingress these differ from the service-to-service URLs above), the ticket's life, and how
+        # long an admin trusts accounts' "still signed in" answer (0: asks on every request).
+        "SSO_ADMIN_URLS": {
+            name: env.str(f"{name.upper()}_ADMIN_URL", default="") or _service_url(env, name.upper(), port_of)
+            for name, port_of in (("catalog", 8001), ("accounts", 8002), ("orders", 8003), ("tasks", 8004))
+        },
+        # Plumbing in every admin, for superusers only (common.admin.plumbing_for_superusers_only): the
+        # shadow users and groups SSO keeps, login-lockout logs, token blacklists. A service adds its own.
+        "ADMIN_SUPERUSER_ONLY_MODELS": [
+            "auth.User",
+            "auth.Group",
+            "axes.AccessAttempt",
+            "axes.AccessLog",
+            "axes.AccessFailureLog",
+            "token_blacklist.OutstandingToken",
+            "token_blacklist.BlacklistedToken",
+        ],
+        "SSO_TICKET_SECONDS": env.int("SSO_TICKET_SECONDS", default=60),
+        "SSO_SESSION_CHECK_SECONDS": env.int("SSO_SESSION_CHECK_SECONDS", default=0),
+        "SSO_SESSION_STATE": "common.auth.sso.remote_session_active",
+        "SSO_SESSION_END": "common.auth.sso.remote_session_end",
+        "ACCOUNTS_TIMEOUT_SECONDS": env.float("ACCOUNTS_TIMEOUT_SECONDS", default=5.0),
         "JWT_ISSUER": env.str("JWT_ISSUER", default="https://accounts.cosmeticos.co"),
         "JWT_AUDIENCE": env.str("JWT_AUDIENCE", default="cosmeticos-api"),
         "JWKS_URL": env.str("JWKS_URL", default=""),

@@ -136,3 +136,44 @@ def test_a_rolled_back_transaction_publishes_nothing():
         raise RuntimeError("the change failed")
 
     assert published() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_two_consumers_given_one_event_at_once_apply_it_once(postgresql):
+    """The second waits on the inbox's unique index while the first is inside its handler, then skips."""
+    import threading
+
+    from django.db import connection
+
+    envelope = envelope_of(NoteRecorded(text="raced", sequence=1))
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow_handler(event, envelope):
+        calls.append(threading.current_thread().name)
+        entered.set()
+        assert release.wait(30), "the test never released the first consumer"
+        AppliedNote.objects.create(event_id=envelope.event_id, key=envelope.key, text=event.text, sequence=1)
+
+    handlers = {"commontest.note_recorded": slow_handler}
+    results: dict[str, bool] = {}
+
+    def consume(name: str) -> None:
+        try:
+            results[name] = handle_envelope(envelope, handlers=handlers)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=consume, args=("first",), name="first")
+    first.start()
+    assert entered.wait(30)
+    second = threading.Thread(target=consume, args=("second",), name="second")
+    second.start()
+    second.join(0.5)  # it cannot finish: its insert waits for the first's uncommitted inbox row
+    assert "second" not in results
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {"first": True, "second": False}
+    assert calls == ["first"]
+    assert AppliedNote.objects.count() == 1 and ProcessedEvent.objects.count() == 1

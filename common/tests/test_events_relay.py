@@ -224,3 +224,103 @@ def test_on_postgresql_a_commit_wakes_the_relay_and_a_rollback_does_not(postgres
         assert notification.channel == CHANNEL
     finally:
         waiter.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_rows_committed_together_are_claimed_and_marked_with_one_query_each(postgresql, settings):
+    """50 commits (as 50 checkouts make) with two transports up: one wake-up, one claim, one update.
+
+    The relay used to claim per transport on every wake-up; now, while every transport answers, a batch
+    is one ``SELECT ... FOR UPDATE SKIP LOCKED`` over all of them, split by transport after it.
+    """
+    from django.db import connection, transaction
+
+    from common.events.contracts.catalog import ProductUpdated, StockChanged
+    from common.events.outbox.wakeup import PendingWaiter
+
+    settings.SERVICE_NAME = "catalog"
+    settings.RABBITMQ_URL, settings.KAFKA_BOOTSTRAP_SERVERS = "amqp://unused", "unused:9092"
+    rabbitmq, kafka = InMemoryTransport(), InMemoryTransport()
+    relay = OutboxRelay(publishers={routing.RABBITMQ: rabbitmq, routing.KAFKA: kafka})
+    stop = threading.Event()
+
+    class OneRound(PendingWaiter):
+        def wait(self, timeout: float) -> None:
+            super().wait(timeout)
+            stop.set()  # one wake-up, then the relay stops: what it did is what one wake-up costs
+
+    waiter = OneRound(stop, linger=0)
+    waiter._listen()  # LISTEN is active before the commits, as in a running relay
+    for index in range(50):
+        with transaction.atomic():
+            if index % 2:
+                publish(StockChanged(sku=f"S{index}", product_name="x", on_hand=1, available=1, low_stock_threshold=0),
+                        key=f"S{index}")  # fmt: skip
+            else:
+                publish(ProductUpdated(product_id=index, slug=f"p{index}", name="P", brand="B", published=True,
+                                       variants=[]), key=str(index))  # fmt: skip
+    statements: list[tuple[str, int]] = []
+
+    def counting(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        statements.append((sql, context["cursor"].rowcount))
+        return result
+
+    def run():
+        try:
+            with connection.execute_wrapper(counting):
+                relay.run(stop=stop, poll_interval=5.0, waiter=waiter)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive()
+    outbox = OutboxMessage._meta.db_table
+    claims = [rows for sql, rows in statements if "FOR UPDATE" in sql and outbox in sql]
+    marks = [rows for sql, rows in statements if sql.startswith(f'UPDATE "{outbox}"')]
+    assert claims == [50] and marks == [50]  # (per transport: 25 and 25, twice the queries)
+    assert len(rabbitmq.sent) == 25 and len(kafka.sent) == 25
+    assert waiter.wakeups == 1
+    assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listening_relay_polls_seldom_when_idle_but_keeps_a_broker_backoff_exact(postgresql, settings, broker):
+    """Every commit wakes a relay whose LISTEN works, so idle it polls every EVENTS_RELAY_IDLE_POLL_SECONDS;
+    a transport's backoff retry is never stretched by it."""
+    from common.events.outbox.wakeup import PendingWaiter
+
+    settings.EVENTS_RELAY_IDLE_POLL_SECONDS = 7.0
+    stop = threading.Event()
+
+    class Recording(PendingWaiter):
+        timeouts: list[float] = []
+
+        def wait(self, timeout: float) -> None:
+            self.timeouts.append(timeout)
+            if len(self.timeouts) == 3:
+                stop.set()
+
+    waiter = Recording(stop, linger=0)
+    waiter._listen()
+    _relay(broker).run(stop=stop, poll_interval=0.2, waiter=waiter)
+    assert waiter.timeouts == [7.0, 7.0, 7.0]
+
+    from common.events.contracts.catalog import StockChanged
+
+    settings.SERVICE_NAME = "catalog"
+    settings.RABBITMQ_URL, settings.KAFKA_BOOTSTRAP_SERVERS = "amqp://unused", "unused:9092"
+    rabbitmq, kafka = InMemoryTransport(), InMemoryTransport()
+    rabbitmq.down = True
+    publish(StockChanged(sku="A", product_name="A", on_hand=1, available=1, low_stock_threshold=0), key="A")
+    stop.clear()
+    waiter = Recording(stop, linger=0)
+    waiter.timeouts = []
+    waiter._listen()
+    OutboxRelay(publishers={routing.RABBITMQ: rabbitmq, routing.KAFKA: kafka}).run(
+        stop=stop, poll_interval=0.2, waiter=waiter
+    )
+    assert waiter.timeouts == [0.2, 0.2, 0.2]  # RabbitMQ backing off: the poll interval, not the idle poll
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.PENDING

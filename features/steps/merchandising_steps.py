@@ -117,7 +117,7 @@ def pagina_do_produto(context, tom, preco, unidades):
 def importa_csv(context, preco, linha):
     admin = context.admin
     export = expect(admin.get(f"{admin.base}/admin/{PRODUCTS}/export/"), 200).text
-    model = next(csv.DictReader(io.StringIO(export)))
+    model = next(csv.DictReader(io.StringIO(export.lstrip("\ufeff")), delimiter=";"))  # Excel-ready: ; and BOM
     word = _word()
     context.import_rows = []
     for number in (1, 2, 3):
@@ -146,7 +146,7 @@ def _upload(admin: Admin, rows: list[dict]):
     writer.writeheader()
     writer.writerows(rows)
     page = expect(admin.get(f"{admin.base}/admin/{PRODUCTS}/import/"), 200)
-    form_data = {"csrfmiddlewaretoken": admin.cookies.get(next(k for k in admin.cookies if k.endswith("csrftoken")))}
+    form_data = {"csrfmiddlewaretoken": admin.csrf_token()}
     files = {"file": ("lancamentos.csv", out.getvalue().encode("utf-8"), "text/csv")}
     admin.last_url = str(page.url)
     return expect(admin.post(f"{admin.base}/admin/{PRODUCTS}/import/", data=form_data, files=files), 200)

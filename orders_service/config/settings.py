@@ -18,14 +18,34 @@ globals().update(
         apps=[
             "orders.products",
             "orders.carts",
+            "orders.shipping",
             "orders.orders",
             "orders.checkout",
             "orders.payments",
+            "orders.returns",
+            "orders.promotions",
+            "orders.dashboard",
         ],
     )
 )
 
 _env = environ.Env()
+
+# The admin home's panels beyond sales, orders to ship and payments waiting: (permission, builder path)
+# pairs, each builder returning a common.dashboard.Panel (e.g. the returns to handle).
+ORDERS_DASHBOARD_EXTRA_PANELS: list[tuple[str, str]] = []
+
+# Plumbing for superusers only: request de-duplication, the provider's webhook log, the sandbox PSP's
+# own ledger, and this service's copy of catalog's variants (support works from the orders themselves).
+ADMIN_SUPERUSER_ONLY_MODELS = [
+    *ADMIN_SUPERUSER_ONLY_MODELS,  # noqa: F821  (from build_settings)
+    "checkout.IdempotencyKey",
+    "payments.WebhookReceipt",
+    "payments.SandboxCharge",
+    "payments.SandboxRefund",
+    "payments.SandboxWebhook",
+    "products.ProductVariant",
+]
 
 # Where shoppers' browsers reach this service (hosted payment page links are built from it).
 ORDERS_PUBLIC_URL = _env.str("ORDERS_PUBLIC_URL", default=ORDERS_URL)  # noqa: F821 (from build_settings)
@@ -68,6 +88,29 @@ if ORDERS_PAYMENT_PROVIDER == "mercadopago" and not (MERCADOPAGO_ACCESS_TOKEN an
     raise ImproperlyConfigured(
         "ORDERS_PAYMENT_PROVIDER=mercadopago needs MERCADOPAGO_ACCESS_TOKEN and MERCADOPAGO_WEBHOOK_SECRET."
     )
+# Shipping by CEP (orders.shipping): who quotes, "table" (the built-in table by region and weight, the
+# default) or "melhorenvio" (Melhor Envio's /api/v2/me/shipment/calculate, the table answering whenever
+# it fails or times out). The shop's own CEP is the origin of every parcel; a unit catalog has not weighed
+# yet counts ORDERS_SHIPPING_DEFAULT_WEIGHT_GRAMS.
+ORDERS_SHIPPING_PROVIDER = _env.str("ORDERS_SHIPPING_PROVIDER", default="table")
+if ORDERS_SHIPPING_PROVIDER not in ("table", "melhorenvio"):
+    raise ImproperlyConfigured("ORDERS_SHIPPING_PROVIDER is 'table' or 'melhorenvio'.")
+ORDERS_SHIPPING_ORIGIN_POSTAL_CODE = _env.str("ORDERS_SHIPPING_ORIGIN_POSTAL_CODE", default="01304000")
+ORDERS_SHIPPING_DEFAULT_WEIGHT_GRAMS = _env.int("ORDERS_SHIPPING_DEFAULT_WEIGHT_GRAMS", default=300)
+# Melhor Envio: the token (a personal access token or an OAuth2 access token) from the environment / the
+# orders Kubernetes Secret; its sandbox is https://sandbox.melhorenvio.com.br. MELHORENVIO_SERVICES
+# optionally limits the quote to some service ids ("1,2,17"); the User-Agent names the app and a contact.
+MELHORENVIO_API_URL = _env.str("MELHORENVIO_API_URL", default="https://melhorenvio.com.br")
+MELHORENVIO_TOKEN = _env.str("MELHORENVIO_TOKEN", default="")
+MELHORENVIO_USER_AGENT = _env.str("MELHORENVIO_USER_AGENT", default="Cosmeticos-co (tecnologia@cosmeticos.co)")
+MELHORENVIO_SERVICES = _env.str("MELHORENVIO_SERVICES", default="")
+MELHORENVIO_TIMEOUT_SECONDS = _env.float("MELHORENVIO_TIMEOUT_SECONDS", default=3.0)
+MELHORENVIO_CONNECT_TIMEOUT_SECONDS = _env.float("MELHORENVIO_CONNECT_TIMEOUT_SECONDS", default=1.0)
+if ORDERS_SHIPPING_PROVIDER == "melhorenvio" and not MELHORENVIO_TOKEN:
+    raise ImproperlyConfigured("ORDERS_SHIPPING_PROVIDER=melhorenvio needs MELHORENVIO_TOKEN.")
+# A signed-in shopper's saved address (checkout with address_id) is read from accounts with the shopper's
+# own token, within this timeout.
+ORDERS_ACCOUNTS_TIMEOUT_SECONDS = _env.float("ORDERS_ACCOUNTS_TIMEOUT_SECONDS", default=2.0)
 # Bounded timeout of the availability check against catalog when a line is added to a cart.
 ORDERS_CATALOG_TIMEOUT_SECONDS = _env.float("ORDERS_CATALOG_TIMEOUT_SECONDS", default=1.0)
 # Webhooks signed longer ago than this are refused as stale.
@@ -79,6 +122,8 @@ ORDERS_IDEMPOTENCY_STALE_SECONDS = _env.int("ORDERS_IDEMPOTENCY_STALE_SECONDS", 
 # asked for is asked for again; past the timeout it is rejected (the expiry loop does both).
 ORDERS_PENDING_RETRY_MINUTES = _env.int("ORDERS_PENDING_RETRY_MINUTES", default=2)
 ORDERS_PENDING_TIMEOUT_MINUTES = _env.int("ORDERS_PENDING_TIMEOUT_MINUTES", default=15)
+# How long after delivery a shopper may open a return (the 7 days of CDC art. 49 refund the shipping too).
+ORDERS_RETURN_WINDOW_DAYS = _env.int("ORDERS_RETURN_WINDOW_DAYS", default=30)
 
 # The sandbox payment provider (a simulated PSP served by this service under /payments/sandbox/).
 # The webhook signing secret is a secret of its own (never derived from SECRET_KEY: whoever knows one

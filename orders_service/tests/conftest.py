@@ -13,6 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from common.events.contracts.catalog import (
@@ -27,13 +28,16 @@ from common.events.testing import deliver, published
 from config.event_handlers import HANDLERS
 from orders.payments.sandbox.services import sandbox_webhooks_deliver_due
 from orders.products import catalog_client
+from tests.mercadopago_server import TOKEN, WEBHOOK_SECRET, MercadoPagoFake
 
 CART = "/api/orders/cart"
 CHECKOUT = "/api/orders/checkout"
 ADDRESS = {
     "full_name": "Ana Souza",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
     "line2": "",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",
@@ -47,6 +51,21 @@ PRODUCTS = [
     (2, "creme-hidratante", "Creme Hidratante", [("CREME-50", "50 g", "129.90"), ("CREME-100", "100 g", "199.90")]),
     (3, "batom-matte", "Batom Matte", [("BATOM-RED", "Vermelho", "49.90")]),
 ]
+
+
+def deliver_committed(event, **options) -> bool:
+    """``deliver`` as the consumer does it for real: the handler's transaction commits, so the work it
+    left for after the commit (opening the payment session at the provider) runs before this returns."""
+    connection = transaction.get_connection()
+    start = len(connection.run_on_commit)
+    delivered = deliver(event, handlers=HANDLERS, **options)
+    # Run and forget them, as a commit does (an enclosing django_capture_on_commit_callbacks must not
+    # run them a second time).
+    callbacks = connection.run_on_commit[start:]
+    del connection.run_on_commit[start:]
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+    return delivered
 
 
 def publish_product(product_id, slug, name, variants, *, published_flag=True, event_type=ProductPublished):
@@ -99,11 +118,16 @@ class FakeCatalog:
 
     def _reserve(self, number: str, payload: dict) -> None:
         wanted = {line["sku"]: line["quantity"] for line in payload["lines"]}
+        optional = set(payload.get("optional_skus") or [])
         short = [
             RejectedLine(sku=sku, requested=quantity, available=max(self.available(sku), 0))
             for sku, quantity in wanted.items()
-            if self.available(sku) < quantity
+            if self.available(sku) < quantity and sku not in optional
         ]
+        # like catalog: a gift or sample without stock is left out, never a reason to reject the order
+        left_out = {sku: q for sku, q in wanted.items() if sku in optional and self.available(sku) < q}
+        if not short:
+            wanted = {sku: q for sku, q in wanted.items() if sku not in left_out}
         if short:
             reply = StockRejected(order_number=number, reason="insufficient_stock", lines=short)
         else:
@@ -113,8 +137,22 @@ class FakeCatalog:
                 lines=[Line(sku=sku, quantity=quantity) for sku, quantity in wanted.items()],
                 # As long as orders asked (its method's window plus grace), like catalog's handler.
                 expires_at=timezone.now() + timedelta(seconds=payload.get("reserve_for_seconds") or 2400),
+                left_out=[Line(sku=sku, quantity=quantity) for sku, quantity in sorted(left_out.items())],
             )
-        deliver(reply, handlers=HANDLERS, key=number)
+        deliver_committed(reply, key=number)
+
+
+@pytest.fixture
+def mercadopago(settings):
+    """Orders on the Mercado Pago adapter, against a local server answering in its documented shapes."""
+    fake = MercadoPagoFake().start()
+    settings.ORDERS_PAYMENT_PROVIDER = "mercadopago"
+    settings.MERCADOPAGO_API_URL = fake.url
+    settings.MERCADOPAGO_ACCESS_TOKEN = TOKEN
+    settings.MERCADOPAGO_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.MERCADOPAGO_TIMEOUT_SECONDS = 0.5
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

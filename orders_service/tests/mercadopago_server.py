@@ -1,8 +1,9 @@
 """A local HTTP server that answers like Mercado Pago's REST API (shapes from ``fixtures/mercadopago``).
 
 It keeps payments and refunds, de-duplicates by ``X-Idempotency-Key`` as the real API does, checks the
-bearer token, and can be told to fail or to stall (``stall_refund_seconds``: the refund is made, then the
-answer comes too late, as after a timeout).
+bearer token, and can be told to fail or to stall (``stall_refund_seconds`` / ``stall_payment_seconds``: the
+refund or payment is made, then the answer comes too late, as after a timeout). ``on_request``, when set,
+is called on the server's thread as each request arrives (to look at what the caller has committed).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class MercadoPagoFake:
         self.by_key: dict[str, tuple[int, dict]] = {}
         self.requests: list[dict] = []
         self.stall_refund_seconds = 0.0
+        self.stall_payment_seconds = 0.0
+        self.on_request = None
         self.fail_next: tuple[int, dict] | None = None
         self.ids = itertools.count(1_325_000_001)
         self.lock = threading.Lock()
@@ -147,8 +150,14 @@ class MercadoPagoFake:
                 raw = self.rfile.read(length) if length else b""
                 body = orjson.loads(raw) if raw else {}
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                fake.requests.append({"method": method, "path": self.path, "headers": headers, "body": body})
+                request = {"method": method, "path": self.path, "headers": headers, "body": body}
+                if fake.on_request is not None:
+                    fake.on_request(request)
+                fake.requests.append(request)
                 status, answer = fake.answer(method, self.path, headers, body)
+                if method == "POST" and self.path == "/v1/payments" and fake.stall_payment_seconds:
+                    stall, fake.stall_payment_seconds = fake.stall_payment_seconds, 0.0
+                    time.sleep(stall)  # the payment is made; the answer comes too late
                 if method == "POST" and self.path.endswith("/refunds") and fake.stall_refund_seconds:
                     time.sleep(fake.stall_refund_seconds)  # the refund is made; the answer comes too late
                     fake.stall_refund_seconds = 0.0

@@ -14,7 +14,18 @@ pytestmark = pytest.mark.django_db
 
 def test_posting_a_cart_creates_an_empty_guest_cart_with_a_token(client):
     body = new_cart(client)
-    assert body == {"token": body["token"], "lines": [], "subtotal": "0.00", "currency": "BRL", "installments": None}
+    assert body == {
+        "token": body["token"],
+        "lines": [],
+        "subtotal": "0.00",
+        "currency": "BRL",
+        "installments": None,
+        "vouchers": [],
+        "discounts": [],
+        "gifts": [],
+        "discount_total": "0.00",
+        "total": "0.00",
+    }
     assert Cart.objects.get(token=body["token"]).user_id is None
 
 

@@ -59,3 +59,29 @@ def test_a_catalog_that_does_not_answer_within_the_timeout_means_unknown(catalog
 def test_a_catalog_that_is_not_running_means_unknown(settings):
     settings.CATALOG_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
     assert stock_available(skus=["SERUM-30"]) is None
+
+
+class KeepAliveStockHandler(StockHandler):
+    protocol_version = "HTTP/1.1"
+    connections: set = set()
+
+    def do_GET(self):
+        KeepAliveStockHandler.connections.add(self.client_address)
+        super().do_GET()
+
+
+def test_stock_checks_reuse_the_processs_pooled_connection(settings):
+    """No client (and no SSL context, no TCP handshake) per check: two checks, one connection."""
+    KeepAliveStockHandler.connections = set()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAliveStockHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    StockHandler.hold.set()
+    settings.CATALOG_URL = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert stock_available(skus=["SERUM-30"]) == {"SERUM-30": 7}
+        assert stock_available(skus=["BATOM-RED"]) == {"BATOM-RED": 0}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(KeepAliveStockHandler.connections) == 1

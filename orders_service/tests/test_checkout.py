@@ -13,7 +13,6 @@ from orders.carts.models import CartLine
 from orders.checkout.models import IdempotencyKey
 from orders.checkout.services import request_fingerprint
 from orders.orders.models import Order
-from orders.orders.shipping import shipping_for
 from tests.conftest import ADDRESS, CHECKOUT, add_line, cart_headers, checkout, new_cart, publish_product
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +134,7 @@ def test_client_sent_prices_totals_and_status_are_ignored(client, headers):
     response = client.post(CHECKOUT, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-11", **headers)
     assert response.status_code == 201
     order = Order.objects.get()
-    assert (order.status, order.total, order.subtotal) == ("pending", Decimal("109.80"), Decimal("89.90"))
+    assert (order.status, order.total, order.subtotal) == ("pending", Decimal("102.80"), Decimal("89.90"))
 
 
 def test_checkout_creates_a_numbered_pending_order_with_history_and_announces_it(client, headers):
@@ -156,10 +155,11 @@ def test_checkout_creates_a_numbered_pending_order_with_history_and_announces_it
             "line_total": "89.90",
         }
     ]
+    # shipping: the table's standard method, Sudeste, up to 1 kg (orders.shipping.table)
     assert (placed.payload["subtotal"], placed.payload["shipping"], placed.payload["total"]) == (
         "89.90",
-        "19.90",
-        "109.80",
+        "12.90",
+        "102.80",
     )
 
 
@@ -171,21 +171,6 @@ def test_order_numbers_follow_each_other(client, catalog):
         numbers.append(checkout(client, headers, key=f"seq-{index}").json()["number"])
     first = int(numbers[0].rsplit("-", 1)[1])
     assert numbers == [f"CO-{timezone.now().year}-{first + step:06d}" for step in range(3)]
-
-
-@pytest.mark.parametrize(
-    ("subtotal", "shipping"),
-    [
-        ("0.01", "19.90"),
-        ("98.99", "19.90"),
-        ("99.00", "12.90"),
-        ("198.99", "12.90"),
-        ("199.00", "0.00"),
-        ("750.00", "0.00"),
-    ],
-)
-def test_shipping_comes_from_the_rate_table_and_is_free_from_199(subtotal, shipping):
-    assert shipping_for(subtotal=Decimal(subtotal)) == Decimal(shipping)
 
 
 def test_a_signed_in_shopper_checking_out_with_a_guest_cart_token_buys_the_merged_cart(client, catalog):

@@ -21,23 +21,11 @@ from orders.payments.models import PaymentTransaction, WebhookReceipt
 from orders.payments.providers.base import SessionSpec
 from orders.payments.providers.mercadopago import MercadoPagoProvider, ProviderRefused
 from orders.payments.services import payment_refunds_retry
-from tests.mercadopago_server import TOKEN, WEBHOOK_SECRET, MercadoPagoFake, fixture, sign_notification
+from tests.mercadopago_server import TOKEN, WEBHOOK_SECRET, fixture, sign_notification
 from tests.test_payment_methods import CPF, place
 
 pytestmark = pytest.mark.django_db
 WEBHOOK = "/api/orders/payments/mercadopago/webhook"
-
-
-@pytest.fixture
-def mercadopago(settings):
-    fake = MercadoPagoFake().start()
-    settings.ORDERS_PAYMENT_PROVIDER = "mercadopago"
-    settings.MERCADOPAGO_API_URL = fake.url
-    settings.MERCADOPAGO_ACCESS_TOKEN = TOKEN
-    settings.MERCADOPAGO_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.MERCADOPAGO_TIMEOUT_SECONDS = 0.5
-    yield fake
-    fake.stop()
 
 
 def spec(method: str, **extra) -> SessionSpec:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from common.events.contracts.catalog import StockCommitFailed, UncoveredLine
 from common.events.testing import deliver, published
+from common.sealing import unseal
 from common.testing.tokens import auth_header
 from config.event_handlers import HANDLERS
 from orders.carts.models import CartLine
@@ -315,4 +316,5 @@ def test_the_longest_product_and_variant_names_go_through_checkout_payment_and_t
     assert Order.objects.get().status == "paid"
     [paid] = published("orders.order_paid")
     assert [line["name"] for line in paid.payload["lines"]] == [longest]
-    assert paid.payload["access_token"] == order["access_token"]
+    assert "access_token" not in paid.payload  # v2: only sealed
+    assert unseal(paid.payload["access_token_sealed"]) == order["access_token"]

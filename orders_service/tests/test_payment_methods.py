@@ -41,7 +41,9 @@ def place(client, catalog, *, key: str, reserve: bool = True, **payment):
 
 ADDRESS_BR = {
     "full_name": "Bia Lima",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",

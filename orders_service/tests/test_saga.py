@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from common.events.contracts.catalog import LotAllocation, RejectedLine, StockRejected, StockReserved
 from common.events.contracts.common_types import Line
-from common.events.testing import deliver, published
-from config.event_handlers import HANDLERS
+from common.events.testing import published
 from orders.orders.models import Order
 from orders.payments.models import PaymentTransaction
-from tests.conftest import APPROVE, add_line, cart_headers, checkout, new_cart, pay
+from tests.conftest import APPROVE, add_line, cart_headers, checkout, deliver_committed, new_cart, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def rejected(number):
 
 def test_stock_reserved_makes_the_order_await_payment_with_an_open_session(pending, settings):
     before = timezone.now()
-    assert deliver(reserved(pending["number"]), handlers=HANDLERS) is True
+    assert deliver_committed(reserved(pending["number"])) is True
     order = Order.objects.get(number=pending["number"])
     assert order.status == "awaiting_payment"
     session = order.payment_session
@@ -51,15 +50,15 @@ def test_stock_reserved_makes_the_order_await_payment_with_an_open_session(pendi
 
 def test_the_payment_window_closes_a_minute_before_catalogs_reservation_ends(pending):
     event = reserved(pending["number"], minutes=5)
-    deliver(event, handlers=HANDLERS)
+    deliver_committed(event)
     session = Order.objects.get(number=pending["number"]).payment_session
     assert session.expires_at == event.expires_at - timedelta(minutes=1)
 
 
 def test_a_second_reservation_for_the_same_order_changes_nothing(pending):
-    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    deliver_committed(reserved(pending["number"]))
     expires_at = Order.objects.get(number=pending["number"]).payment_session.expires_at
-    assert deliver(reserved(pending["number"]), handlers=HANDLERS) is True  # another event id, same order
+    assert deliver_committed(reserved(pending["number"])) is True  # another event id, same order
     order = Order.objects.get(number=pending["number"])
     assert order.history.count() == 2
     assert order.payment_session.expires_at == expires_at
@@ -68,7 +67,7 @@ def test_a_second_reservation_for_the_same_order_changes_nothing(pending):
 def test_the_lots_catalog_reserved_are_kept_on_the_line_and_shown_to_support(pending, admin_client):
     lots = [LotAllocation(sku="SERUM-30", lot="L2401", expires_on=date(2027, 1, 31), quantity=1)]
     event = reserved(pending["number"]).model_copy(update={"lots": lots})
-    assert deliver(event, handlers=HANDLERS) is True
+    assert deliver_committed(event) is True
     order = Order.objects.get(number=pending["number"])
     [line] = order.lines.all()
     assert line.lots == [{"lot": "L2401", "expires_on": "2027-01-31", "quantity": 1}]
@@ -77,14 +76,14 @@ def test_the_lots_catalog_reserved_are_kept_on_the_line_and_shown_to_support(pen
 
 
 def test_stock_rejected_rejects_the_order_and_announces_it(pending):
-    deliver(rejected(pending["number"]), handlers=HANDLERS)
+    deliver_committed(rejected(pending["number"]))
     order = Order.objects.get(number=pending["number"])
     assert order.status == "rejected"
     assert order.payment_session.status == "closed"
     assert [(e.key, e.payload["reason"]) for e in published("orders.order_rejected")] == [
         (pending["number"], "insufficient_stock")
     ]
-    deliver(rejected(pending["number"]), handlers=HANDLERS)
+    deliver_committed(rejected(pending["number"]))
     assert len(published("orders.order_rejected")) == 1
     assert order.history.count() == 2
 
@@ -96,7 +95,7 @@ def test_a_reservation_arriving_after_the_shopper_cancelled_is_released_again(cl
     assert cancelled.status_code == 200
     assert len(published("orders.order_cancelled")) == 1
 
-    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    deliver_committed(reserved(pending["number"]))
 
     assert Order.objects.get(number=pending["number"]).status == "cancelled"
     releases = published("orders.order_cancelled")
@@ -105,21 +104,21 @@ def test_a_reservation_arriving_after_the_shopper_cancelled_is_released_again(cl
 
 
 def test_a_reservation_arriving_after_the_order_expired_is_released_again(pending):
-    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    deliver_committed(reserved(pending["number"]))
     Order.objects.filter(number=pending["number"]).update(status="expired")
-    deliver(reserved(pending["number"]), handlers=HANDLERS)
+    deliver_committed(reserved(pending["number"]))
     assert [e.key for e in published("orders.order_expired")] == [pending["number"]]
 
 
 def test_a_rejection_arriving_after_a_reservation_changes_nothing(pending):
-    deliver(reserved(pending["number"]), handlers=HANDLERS)
-    deliver(rejected(pending["number"]), handlers=HANDLERS)
+    deliver_committed(reserved(pending["number"]))
+    deliver_committed(rejected(pending["number"]))
     assert Order.objects.get(number=pending["number"]).status == "awaiting_payment"
     assert published("orders.order_rejected") == []
 
 
 def test_replies_for_an_unknown_order_are_ignored(db):
-    assert deliver(reserved("CO-2026-999999"), handlers=HANDLERS) is True
+    assert deliver_committed(reserved("CO-2026-999999")) is True
     assert Order.objects.count() == 0 and published() == []
 
 

@@ -41,4 +41,9 @@ HANDLERS: dict = {
     "catalog.product_viewed": analytics.product_viewed,
     "catalog.search_performed": analytics.search_performed,
     "catalog.lot_recalled": emails.lot_recalled,
+    "orders.return_requested": emails.order_return_step,
+    "orders.return_approved": emails.order_return_step,
+    "orders.return_rejected": emails.order_return_step,
+    "orders.return_received": emails.order_return_step,
+    "orders.return_refunded": emails.order_return_step,
 }

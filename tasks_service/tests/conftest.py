@@ -18,7 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from common.events.contracts.common_types import Line, PricedLine
-from common.events.contracts.orders import OrderCancelled, OrderPaid
+from common.events.contracts.orders import OrderCancelled, OrderPaid, OrderPaidSealed
+from common.sealing import seal
 from config.celery import app as celery_app
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
@@ -268,3 +269,9 @@ def celery_processes(transactional_db, redis_url, settings, tmp_path):
     processes.stop_all()
     celery_app.conf.task_always_eager = saved_eager
     broker.cleanup()
+
+
+def order_paid_sealed(number: str = "CO-1001", *, access_token: str | None = None, **options) -> OrderPaidSealed:
+    """An ``orders.order_paid`` v2 event: a guest's ``access_token`` travels only sealed (common.sealing)."""
+    fields = order_paid(number, **options).model_dump(exclude={"access_token"})
+    return OrderPaidSealed(**fields, access_token_sealed=seal(access_token) if access_token else None)

@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 
 from common.events.contracts.accounts import PasswordResetRequested, UserRegistered
 from common.events.contracts.catalog import LotRecalled, RecallRecipient
-from common.events.contracts.orders import OrderFulfilled, OrderRejected
+from common.events.contracts.orders import OrderFulfilled, OrderRejected, ReturnedLine, ReturnRefunded
 from common.events.testing import deliver
-from common.sealing import unsealed
+from common.sealing import unseal, unsealed
 from config.event_handlers import HANDLERS
 from tasks.emails.models import EmailKind, EmailLog
 from tasks.emails.rendering import render_email
@@ -57,6 +57,17 @@ def every_email(settings, merchandisers):
             reason="Contaminação microbiológica",
             recipients=[RecallRecipient(order_number="CO-1", email="ana@example.com", quantity=1)],
         ),
+        ReturnRefunded(
+            order_number="CO-1",
+            email="ana@example.com",
+            return_id=4,
+            lines=[ReturnedLine(sku="SERUM-30", name="Sérum", quantity=1, amount="89.90", condition="sellable")],
+            refund_amount="102.80",
+            currency="BRL",
+            access_token="guest-tok_1",
+            occurred_at=at,
+            shipping_refunded=True,
+        ),
     ]
     for event in events:
         deliver(event, handlers=HANDLERS)
@@ -90,7 +101,9 @@ def test_with_a_storefront_the_links_lead_to_it(settings, merchandisers):
     deliver(order_paid("CO-9").model_copy(update={"access_token": "t9"}), handlers=HANDLERS)
     contexts = {log.kind: log.context for log in EmailLog.objects.all()}
     assert contexts["welcome"]["shop_url"] == "https://www.cosmeticos.co"
-    assert contexts["order_confirmation"]["order_url"] == "https://www.cosmeticos.co/orders/CO-9?token=t9"
+    assert (
+        unseal(contexts["order_confirmation"]["order_url_sealed"]) == "https://www.cosmeticos.co/orders/CO-9?token=t9"
+    )
 
 
 def test_the_admin_shows_the_rendered_body_with_the_html_sandboxed(client, every_email):

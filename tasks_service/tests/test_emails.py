@@ -380,3 +380,76 @@ def test_a_lot_recall_emails_each_customer_once_in_portuguese(django_capture_on_
     assert "O lote L2401 de Batom Matte Vermelho (SKU BLP-BAT-001, validade 31/01/2027) foi recolhido" in message.body
     assert "Motivo: Contaminação microbiológica" in message.body
     assert EmailLog.objects.filter(kind=EmailKind.LOT_RECALL).count() == 3
+
+
+def _return_step(event_type, **extra):
+    from decimal import Decimal
+
+    from common.events.contracts.orders import ReturnedLine
+
+    return event_type(
+        order_number="CO-1005",
+        email="bia@example.com",
+        return_id=9,
+        lines=[ReturnedLine(sku="SERUM-30", name="Sérum Vitamina C", quantity=1, amount=Decimal("89.90"))],
+        refund_amount=Decimal("102.80"),
+        currency="BRL",
+        occurred_at=datetime(2026, 1, 16, tzinfo=UTC),
+        **extra,
+    )
+
+
+def test_each_step_of_a_return_sends_one_portuguese_email(django_capture_on_commit_callbacks):
+    from common.events.contracts.orders import (
+        ReturnApproved,
+        ReturnReceived,
+        ReturnRefunded,
+        ReturnRejected,
+        ReturnRequested,
+    )
+
+    steps = [
+        _return_step(ReturnRequested, reason="não gostei da cor"),
+        _return_step(ReturnApproved),
+        _return_step(ReturnReceived),
+        _return_step(ReturnRefunded, shipping_refunded=True),
+        _return_step(ReturnRejected, rejection_reason="produto usado"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for event in steps:
+            deliver(event, handlers=HANDLERS)
+        deliver(steps[0], handlers=HANDLERS)  # republished: no second email
+
+    assert [message.subject for message in mail.outbox] == [
+        "Recebemos seu pedido de devolução (CO-1005)",
+        "Devolução aprovada (CO-1005)",
+        "Recebemos os produtos devolvidos (CO-1005)",
+        "Reembolso da devolução (CO-1005)",
+        "Devolução não aprovada (CO-1005)",
+    ]
+    bodies = [message.body for message in mail.outbox]
+    assert "Motivo: não gostei da cor" in bodies[0]
+    assert "1 x Sérum Vitamina C (SERUM-30): R$ 89,90" in bodies[1]
+    assert "foi feito: R$ 102,80 (inclui o frete, pelo direito de arrependimento de 7 dias)." in bodies[3]
+    assert "Motivo: produto usado" in bodies[4] and "Valor a reembolsar" not in bodies[4]
+    assert list(EmailLog.objects.order_by("id").values_list("dedup_key", flat=True)) == [
+        f"CO-1005/return-9/{step}" for step in ("requested", "approved", "received", "refunded", "rejected")
+    ]
+
+
+def test_the_shipped_email_names_the_carrier_and_links_the_tracking(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(
+            OrderFulfilled(
+                order_number="CO-1006",
+                email="bia@example.com",
+                tracking_code="BR123456789",
+                fulfilled_at=datetime(2026, 1, 16, tzinfo=UTC),
+                carrier="Correios",
+                tracking_url="https://rastreio.example/BR123456789",
+            ),
+            handlers=HANDLERS,
+        )
+    [message] = mail.outbox
+    assert "Transportadora: Correios\nAcompanhe a entrega: https://rastreio.example/BR123456789" in message.body
+    assert 'href="https://rastreio.example/BR123456789"' in message.alternatives[0][0]

@@ -9,10 +9,11 @@ from django.core import mail
 
 from common.events.contracts.orders import ORDER_LINE_NAME_MAX_LENGTH
 from common.events.testing import deliver
+from common.sealing import unseal
 from config.event_handlers import HANDLERS
 from tasks.emails.models import EmailLog
 from tasks.reports.models import SaleLine
-from tests.conftest import order_paid
+from tests.conftest import order_paid, order_paid_sealed
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,12 @@ def test_a_line_name_longer_than_the_contract_is_refused_by_the_contract():
 
 def test_a_guests_confirmation_links_the_order_with_its_access_token(django_capture_on_commit_callbacks, settings):
     settings.STOREFRONT_URL = "https://www.cosmeticos.co"
-    event = order_paid("CO-2026-000777").model_copy(update={"access_token": "tok-abc_123"})
+    event = order_paid_sealed("CO-2026-000777", access_token="tok-abc_123")
     with django_capture_on_commit_callbacks(execute=True):
         deliver(event, handlers=HANDLERS)
-    url = EmailLog.objects.get().context["order_url"]
-    assert url.endswith("/orders/CO-2026-000777?token=tok-abc_123")
+    context = EmailLog.objects.get().context
+    assert "order_url" not in context  # the link carries the guest's key: kept sealed
+    assert unseal(context["order_url_sealed"]) == "https://www.cosmeticos.co/orders/CO-2026-000777?token=tok-abc_123"
     assert "/orders/CO-2026-000777?token=tok-abc_123" in mail.outbox[0].body
 
 

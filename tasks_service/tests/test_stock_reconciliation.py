@@ -161,3 +161,14 @@ def _call(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def test_the_beat_task_reconciles_and_logs_its_counts(upstream, caplog):
+    from tasks.reports.tasks import stock_levels_reconcile_task
+
+    upstream.levels = [level("A", 3), level("B", 10)]
+    with caplog.at_level("INFO", logger="tasks.reports.tasks"):
+        counts = stock_levels_reconcile_task()  # Beat's hourly task, run in-process (it once failed on logging)
+    assert StockLevel.objects.count() == 2 and counts["created"] == 2
+    [record] = [r for r in caplog.records if r.getMessage() == "stock levels reconciled"]
+    assert record.reconciliation["created"] == 2

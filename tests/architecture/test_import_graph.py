@@ -12,10 +12,21 @@ from .imports import Module, cycles, module_edges
 
 # Bottom first. An app may import its own modules and the apps listed before it.
 LAYERS = {
-    "catalog": ["search", "shopper_activity", "products", "inventory", "imports"],
-    "orders": ["money", "products", "carts", "payments", "orders", "checkout"],
+    "catalog": ["search", "shopper_activity", "products", "inventory", "imports", "dashboard"],
+    "orders": [
+        "money",
+        "products",
+        "carts",
+        "shipping",
+        "promotions",
+        "payments",
+        "orders",
+        "returns",
+        "checkout",
+        "dashboard",
+    ],
     "tasks": ["emails", "analytics", "reports", "scheduling"],
-    "accounts": ["users", "tokens", "passwords", "addresses"],
+    "accounts": ["users", "tokens", "passwords", "addresses", "signon"],
 }
 
 

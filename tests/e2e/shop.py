@@ -28,8 +28,10 @@ APPROVE_CARD = "4242 4242 4242 4242"
 DECLINE_CARD = "4000 0000 0000 0002"
 ADDRESS = {
     "full_name": "Ana Souza",
-    "line1": "Rua Augusta 100",
+    "line1": "Rua Augusta",
+    "number": "100",
     "line2": "ap 12",
+    "neighborhood": "Consolação",
     "city": "São Paulo",
     "state": "SP",
     "postal_code": "01304-000",
@@ -54,6 +56,9 @@ def expect(response: httpx.Response, *statuses: int) -> httpx.Response:
             f"{' or '.join(map(str, statuses))}: {response.text[:600]}"
         )
     return response
+
+
+LONG_POLL_SECONDS = 10.0  # under the client's 30 s timeout
 
 
 def poll(what: str, probe, *, timeout: float = 60.0, interval: float = 0.25):
@@ -225,20 +230,37 @@ class Shop:
             return None
         return {"X-Order-Token": shopper.order_tokens[number]}
 
-    def order(self, shopper: Shopper, number: str) -> dict:
+    def order(self, shopper: Shopper, number: str, *, wait: float = 0.0, known: str | None = None) -> dict:
+        """The order; with ``wait`` and ``known``, orders' long-poll: answered once the status is no longer
+        ``known`` (or after ``wait`` seconds)."""
         headers = self._order_token(shopper, number)
-        return expect(self.call("orders", "GET", f"orders/{number}", shopper=shopper, headers=headers), 200).json()
+        params = {"wait": f"{wait:.1f}", "status": known} if wait and known else None
+        answer = self.call("orders", "GET", f"orders/{number}", shopper=shopper, headers=headers, params=params)
+        return expect(answer, 200).json()
 
     def wait_for_status(self, shopper: Shopper, number: str, *statuses: str, timeout: float = 60.0) -> dict:
-        """Poll the order until its status is one of ``statuses``; a final other status fails at once."""
+        """Follow the order until its status is one of ``statuses``; a final other status fails at once.
+
+        After the first read each request is a long-poll from the last status seen (``?wait=&status=``),
+        so a shopper makes one request per change instead of polling. An ``awaiting_payment`` order counts
+        once its payment session is open at the provider: the Pix charge or the boleto is made after the
+        reservation commits (payment ``creating`` until then, which changes no status: polled, not waited)."""
         final = {"paid", "rejected", "cancelled", "expired", "refunded", "fulfilled", "delivered"}
         seen: list[str] = []
+        deadline = time.monotonic() + timeout
+
+        creating_seen = False
 
         def probe():
-            order = self.order(shopper, number)
+            nonlocal creating_seen
+            long_poll = seen and not creating_seen
+            wait = min(LONG_POLL_SECONDS, max(0.0, deadline - time.monotonic() - 1)) if long_poll else 0.0
+            order = self.order(shopper, number, wait=wait, known=seen[-1] if seen else None)
             if not seen or seen[-1] != order["status"]:
                 seen.append(order["status"])
-            if order["status"] in statuses:
+            creating = (order.get("payment") or {}).get("status") == "creating"
+            creating_seen = creating
+            if order["status"] in statuses and not (order["status"] == "awaiting_payment" and creating):
                 return order
             allowed = {"cancelled"} if "refunded" in statuses else set()
             if order["status"] in final - set(statuses) - allowed:
@@ -380,6 +402,7 @@ class Browser:
         parsed = urlparse(base_url)
         self.base = f"{parsed.scheme}://{parsed.netloc}"
         self.cookies: dict[str, str] = {}
+        self.cookie_origins: dict[str, str] = {}  # which service (scheme://host:port) set each cookie
         self.http = httpx.Client(timeout=timeout, follow_redirects=False)
         self.last_url = base_url
 
@@ -391,6 +414,7 @@ class Browser:
         return headers
 
     def _remember(self, response: httpx.Response) -> None:
+        origin = _origin(str(response.url))
         for raw in response.headers.get_list("set-cookie"):
             jar = SimpleCookie()
             jar.load(raw)
@@ -399,6 +423,15 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
+                    self.cookie_origins[name] = origin
+
+    def csrf_token(self, url: str | None = None) -> str:
+        """The CSRF cookie of the service at ``url`` (the admins share one host: each names its own cookie)."""
+        origin = _origin(self._absolute(url or self.base))
+        names = [name for name in self.cookies if name.endswith("csrftoken")]
+        own = [name for name in names if self.cookie_origins.get(name) == origin]
+        chosen = own or names
+        return self.cookies[chosen[0]] if chosen else ""
 
     def _absolute(self, url: str) -> str:
         absolute = urljoin(self.last_url, url)
@@ -425,8 +458,9 @@ class Browser:
 
     def post(self, url: str, *, data: dict | None = None, files: dict | None = None) -> httpx.Response:
         url = self._absolute(url)
-        extra = {"Referer": _https(self.last_url), "Origin": _https(self.base)}
-        token = self.cookies.get(next((k for k in self.cookies if k.endswith("csrftoken")), ""), "")
+        target = urlparse(url)
+        extra = {"Referer": _https(self.last_url), "Origin": _https(f"{target.scheme}://{target.netloc}")}
+        token = self.csrf_token(url)
         if token:
             extra["X-CSRFToken"] = token
         response = self.http.post(url, data=data or {}, files=files, headers=self._headers(extra))
@@ -437,6 +471,11 @@ class Browser:
     def submit(self, page: httpx.Response, form: Form, values: dict[str, str], files: dict | None = None):
         data = {**form.fields, **values}
         return self.post(urljoin(str(page.url), form.action or str(page.url)), data=data, files=files)
+
+
+def _origin(url: str) -> str:
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 def _https(url: str) -> str:

@@ -364,6 +364,11 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
         self.processes.clear()
+        if not self.config.embedded:
+            # Its queues die with it (the databases stay for a look after a failure): quorum queues left
+            # behind by run after run are what once made RabbitMQ too slow to start.
+            with contextlib.suppress(Exception):
+                self._rabbitmqctl("delete_vhost", self.config.rabbitmq_vhost, check=False)
 
     # ----------------------------------------------------------------- data stores
     def reset_data_stores(self) -> None:

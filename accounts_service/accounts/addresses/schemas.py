@@ -10,7 +10,9 @@ class AddressOut(Schema):
     id: int
     full_name: str
     line1: str
+    number: str
     line2: str
+    neighborhood: str
     city: str
     state: str
     postal_code: str

@@ -15,6 +15,8 @@ def address_list(*, user: User) -> QuerySet[Address]:
 
 
 def address_get(*, user: User, address_id: int) -> Address:
+    if not 0 < address_id < 2**63:  # beyond the id column: unknown, not a database error
+        raise NotFound("Address not found.")
     address = Address.objects.filter(user=user, pk=address_id).first()
     if address is None:
         raise NotFound(_("Address not found."))

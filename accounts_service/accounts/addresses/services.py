@@ -1,4 +1,4 @@
-"""Writes of addresses."""
+"""Writes of addresses: normalised and checked by the shared rules (``common.addresses``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.addresses.models import Address
 from accounts.addresses.selectors import address_get
 from accounts.users.models import User
-from common.api import Conflict
+from common.addresses import address_clean
+from common.api import ApiError, Conflict
 
 MAX_ADDRESSES_PER_USER = 20
 
@@ -18,6 +19,12 @@ class TooManyAddresses(Conflict):
         "too_many_addresses",
         format_lazy(_("At most {count} addresses per account."), count=MAX_ADDRESSES_PER_USER),
     )
+
+
+class AddressInvalid(ApiError):
+    """An address the shared rules refuse (callers other than the API, whose schema refuses it first)."""
+
+    status, code, detail = 422, "address_invalid", "Endereço inválido."
 
 
 def address_create(
@@ -31,20 +38,30 @@ def address_create(
     postal_code: str,
     country: str,
     phone: str,
+    number: str = "",
+    neighborhood: str = "",
 ) -> Address:
+    """Add an address to the user's book (at most ``MAX_ADDRESSES_PER_USER``), normalised: CEP
+    ``00000-000``, UF upper case, phone E.164."""
+    clean, problems = address_clean(
+        {
+            "full_name": full_name,
+            "line1": line1,
+            "number": number,
+            "line2": line2,
+            "neighborhood": neighborhood,
+            "city": city,
+            "state": state,
+            "postal_code": postal_code,
+            "country": country,
+            "phone": phone,
+        }
+    )
+    if problems:
+        raise AddressInvalid(problems[0].message, code=problems[0].code)
     if Address.objects.filter(user=user).count() >= MAX_ADDRESSES_PER_USER:
         raise TooManyAddresses()
-    return Address.objects.create(
-        user=user,
-        full_name=full_name.strip(),
-        line1=line1.strip(),
-        line2=line2.strip(),
-        city=city.strip(),
-        state=state.strip(),
-        postal_code=postal_code.strip(),
-        country=country.strip().upper(),
-        phone=phone.strip(),
-    )
+    return Address.objects.create(user=user, **clean)
 
 
 def address_delete(*, user: User, address_id: int) -> None:

@@ -47,6 +47,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("low_stock_threshold", "stock__low_stock_threshold"),
 )
 HEADER = [column.name for column in COLUMNS]
+#: Written by the export after ``HEADER``, read by the import: the stock ledger position the row's
+#: ``on_hand`` was read at (catalog.inventory.ledger). An import never sets units that moved since back
+#: (sales after the export): see ``catalog.imports.validation.stock_changed_since_export``.
+STOCK_VERSION_COLUMN = "stock_version"
 #: Read by the import only: the lot a row's ``on_hand`` is received into (or counted in); the export
 #: has one row per variant, so it names no lot.
 LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
@@ -54,7 +58,33 @@ LOT_COLUMNS = ("lot_code", "lot_expires_on", "lot_manufactured_on")
 #: file uploaded to the storage under ``IMAGE_IMPORT_DIR`` (added when the product lacks them).
 IMAGE_COLUMN = "images"
 IMAGE_IMPORT_DIR = "products/import/"
-ACCEPTED = [*HEADER, *LOT_COLUMNS, IMAGE_COLUMN]
+#: Read by the import only: the packed unit's box in cm (for shipping quotes). A file without these
+#: columns leaves the variants' boxes as they are.
+BOX_COLUMNS = ("length_cm", "width_cm", "height_cm")
+#: The product's attributes, ``code=value | code=value`` (codes of its product type): a filled cell sets
+#: exactly these, an empty one leaves the product's attributes as they are.
+ATTRIBUTE_COLUMN = "attributes"
+#: Written by the export for reading in a spreadsheet (compliance data and the SKU's lots); the import
+#: accepts them, so an export goes back in unchanged, and ignores their values.
+INFORMATIVE_COLUMNS = (
+    "ingredients",
+    "allergens",
+    "anvisa_number",
+    "anvisa_risk_grade",
+    "pao_months",
+    "lots",
+)
+#: The last column of an export: the SKU's stock ledger position when it was taken (see the import's stock rule).
+EXPORT_HEADER = [*HEADER, IMAGE_COLUMN, ATTRIBUTE_COLUMN, *INFORMATIVE_COLUMNS, STOCK_VERSION_COLUMN]
+ACCEPTED = [
+    *HEADER,
+    STOCK_VERSION_COLUMN,
+    *LOT_COLUMNS,
+    IMAGE_COLUMN,
+    ATTRIBUTE_COLUMN,
+    *INFORMATIVE_COLUMNS,
+    *BOX_COLUMNS,
+]
 REQUIRED = [column.name for column in COLUMNS if column.required]
 TRUE_WORDS = {"true", "1", "yes", "sim", "y", "s"}
 FALSE_WORDS = {"false", "0", "no", "nao", "não", "n", ""}

@@ -172,6 +172,10 @@ def _product_plan(rng, index, type_codes, brands, categories, types, attributes)
                     compare_at_price=(variant_price + Decimal(15)) if on_sale else None,
                     ean13=ean13(index * 10 + position),
                     weight_grams=rng.randint(20, 450),
+                    # a small cosmetics box (no rng draw: the seed's other values stay as they were)
+                    length_cm=Decimal(16),
+                    width_cm=Decimal(11),
+                    height_cm=Decimal(4),
                     position=position,
                 ),
                 "on_hand": rng.choice([0, 3, 8, 15, 25, 40, 80]),

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.imports.models import ImportJob
-from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate
+from catalog.imports.validation import Validation, ValidRow, catalog_csv_validate, stock_changed_since_export
 from catalog.inventory.ledger import stock_movement_record
 from catalog.inventory.lots import lot_for_receipt, stock_lots, stock_save, unlotted
 from catalog.inventory.models import Stock, StockLot, StockMovement
@@ -25,10 +25,18 @@ from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
 from catalog.products.images import product_image_from_storage
 from catalog.products.indexing import product_index_refresh
-from catalog.products.models import ProductImage, Variant
+from catalog.products.models import ProductAttributeValue, ProductImage, Variant
 from catalog.products.services import ProductRow, VariantRow, products_upsert
 
 logger = logging.getLogger(__name__)
+
+
+class StockMovedDuringImport(Exception):
+    """A row's stock moved after the file was checked and before its row was locked (rolls the import back)."""
+
+    def __init__(self, errors: list[dict[str, Any]]):
+        super().__init__("stock changed during the import")
+        self.errors = errors
 
 
 @dataclass
@@ -39,32 +47,45 @@ class ImportReport:
     updated: int = 0
     written: bool = False
     job: ImportJob | None = None
+    format_note: str = ""  # what the file was read as (separator, decimals, encoding), for the dry run
 
 
-def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None) -> ImportReport:
+def catalog_import(*, text: str, dry_run: bool, reference: str = "", by=None, encoding: str = "utf-8") -> ImportReport:
     """Check ``text``; unless it is a dry run and when every row is good, upsert it all at once.
 
     Each SKU whose units on hand change gets a stock ledger movement naming ``reference`` (the file or
-    the job) and ``by``."""
-    validation = catalog_csv_validate(text)
-    report = ImportReport(row_count=validation.row_count, errors=[e.as_dict() for e in validation.errors])
+    the job) and ``by``. A row's ``on_hand`` read at ``stock_version`` (an export) never sets units that
+    moved since back: the row is refused (or, when it leaves on_hand as exported, the stock is left
+    alone), in the dry run and again under the row lock (``stock_changed_since_export``)."""
+    validation = catalog_csv_validate(text, encoding=encoding)
+    report = ImportReport(
+        row_count=validation.row_count,
+        errors=[e.as_dict() for e in validation.errors],
+        format_note=validation.format.describe(),
+    )
     if dry_run or validation.errors:
         existing = set(Variant.objects.filter(sku__in=[r.sku for r in validation.rows]).values_list("sku", flat=True))
         report.updated = len(existing)
         report.created = len(validation.rows) - report.updated
         return report
-    report.created, report.updated = _write(validation, reference=reference, by=by)
+    try:
+        report.created, report.updated = _write(validation, reference=reference, by=by)
+    except StockMovedDuringImport as exc:  # a sale between the check and the row lock: nothing was written
+        report.errors = exc.errors
+        return report
     report.written = True
     return report
 
 
-def catalog_import_submit(*, file_name: str, text: str, dry_run: bool, user=None) -> ImportReport:
+def catalog_import_submit(
+    *, file_name: str, text: str, dry_run: bool, user=None, encoding: str = "utf-8"
+) -> ImportReport:
     """The admin's entry point: small files (and every dry run) at once, large files as a background job."""
     if dry_run:
-        return catalog_import(text=text, dry_run=True)
+        return catalog_import(text=text, dry_run=True, encoding=encoding)
     row_count = max(0, text.count("\n") - 1)
     if row_count <= settings.CATALOG_IMPORT_SYNC_MAX_ROWS:
-        return catalog_import(text=text, dry_run=False, reference=f"CSV {file_name}", by=user)
+        return catalog_import(text=text, dry_run=False, reference=f"CSV {file_name}", by=user, encoding=encoding)
     job = ImportJob.objects.create(file_name=file_name[:200], content=text, row_count=row_count, created_by=user)
     return ImportReport(row_count=row_count, job=job)
 
@@ -142,6 +163,23 @@ def _images_add(*, validation: Validation, products: dict) -> None:
             position += 1
 
 
+def _attributes_set(*, validation: Validation, products: dict) -> None:
+    """Each product whose rows fill ``attributes`` gets exactly those values (the first such row wins)."""
+    wanted: dict[str, tuple[tuple[int, str], ...]] = {}
+    for row in validation.rows:
+        if row.attributes is not None:
+            wanted.setdefault(row.product_slug, row.attributes)
+    for slug, attributes in wanted.items():
+        product = products[slug]
+        ProductAttributeValue.objects.filter(product=product).exclude(
+            attribute_id__in=[attribute_id for attribute_id, _ in attributes]
+        ).delete()
+        for attribute_id, value in attributes:
+            ProductAttributeValue.objects.update_or_create(
+                product=product, attribute_id=attribute_id, defaults={"value": value}
+            )
+
+
 def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
     with transaction.atomic():
         first_rows: dict[str, ValidRow] = {}
@@ -165,6 +203,11 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
             )
             before = (stock.on_hand, stock.low_stock_threshold)
             lot = None
+            if row.on_hand is not None and row.stock_version is not None:
+                # Checked again under the stock's lock: a sale since the validation must not be undone.
+                _, problem = stock_changed_since_export(sku=row.sku, on_hand=row.on_hand, version=row.stock_version)
+                if problem:
+                    raise StockMovedDuringImport([{"row": row.row, "sku": row.sku, "errors": [problem]}])
             if row.on_hand is not None:
                 stock.on_hand, lot = _imported_level(stock=stock, row=row)
             if row.low_stock_threshold is not None:
@@ -183,6 +226,7 @@ def _write(validation: Validation, *, reference: str, by) -> tuple[int, int]:
                     lot=lot,
                 )
         _images_add(validation=validation, products=upserted.products)
+        _attributes_set(validation=validation, products=upserted.products)
         product_index_refresh(product_ids=[p.pk for p in upserted.products.values()])
         for slug, product in upserted.products.items():
             product_event_publish(product_id=product.pk, was_published=upserted.was_published[slug])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,9 +10,26 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 
-from catalog.imports.csv_format import ACCEPTED, FALSE_WORDS, IMAGE_COLUMN, IMAGE_IMPORT_DIR, REQUIRED, TRUE_WORDS
+from catalog.imports.csv_format import (
+    ACCEPTED,
+    ATTRIBUTE_COLUMN,
+    BOX_COLUMNS,
+    FALSE_WORDS,
+    IMAGE_COLUMN,
+    IMAGE_IMPORT_DIR,
+    REQUIRED,
+    TRUE_WORDS,
+)
+from catalog.imports.spreadsheet import (
+    CsvFormat,
+    csv_delimiter_detect,
+    csv_reader,
+    decimal_comma_detect,
+    decimal_normalise,
+)
+from catalog.inventory.ledger import stock_on_hand_at_version
 from catalog.inventory.models import StockLot
-from catalog.products.models import Brand, Category, ProductType, Variant
+from catalog.products.models import Attribute, Brand, Category, ProductType, Variant
 from catalog.products.validators import is_valid_ean13
 
 SLUG = re.compile(r"^[-a-z0-9_]+$")
@@ -42,10 +57,12 @@ class ValidRow:
     published: bool | None
     on_hand: int | None
     low_stock_threshold: int | None
+    stock_version: int | None = None
     lot_code: str = ""
     lot_expires_on: date | None = None
     lot_manufactured_on: date | None = None
     images: tuple[str, ...] = ()
+    attributes: tuple[tuple[int, str], ...] | None = None  # (attribute id, value); None: leave them
 
 
 @dataclass
@@ -53,15 +70,16 @@ class Validation:
     rows: list[ValidRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     row_count: int = 0
+    format: CsvFormat = field(default_factory=CsvFormat)
 
 
-def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> Decimal | None:
+def _decimal(value: str, name: str, problems: list[str], *, required: bool, decimal_comma: bool) -> Decimal | None:
     if not value:
         if required:
             problems.append(f"{name} is required")
         return None
     try:
-        amount = Decimal(value.replace(",", "."))
+        amount = Decimal(decimal_normalise(value, decimal_comma=decimal_comma))
     except InvalidOperation:
         problems.append(f"{name} '{value}' is not a number")
         return None
@@ -69,6 +87,24 @@ def _decimal(value: str, name: str, problems: list[str], *, required: bool) -> D
         problems.append(f"{name} '{value}' must be positive with at most two decimals")
         return None
     return amount
+
+
+def _centimetres(raw: dict[str, str], problems: list[str]) -> dict[str, Decimal]:
+    """The box columns the row's file has (cm, 0 to 9999.9, one decimal); absent columns are left out."""
+    box = {}
+    for name in BOX_COLUMNS:
+        if name not in raw:
+            continue
+        value = raw[name] or "0"
+        try:
+            size = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            size = None
+        if size is None or not size.is_finite() or size < 0 or size >= 10000 or size.as_tuple().exponent < -1:
+            problems.append(f"{name} '{value}' must be centimetres from 0 to 9999.9 with at most one decimal")
+            continue
+        box[name] = size
+    return box
 
 
 def _images(text: str, problems: list[str]) -> tuple[str, ...]:
@@ -79,6 +115,8 @@ def _images(text: str, problems: list[str]) -> tuple[str, ...]:
             continue
         if entry.startswith(("http://", "https://")):
             found.append(entry[:500])
+        elif entry.startswith("products/") and ".." not in entry and default_storage.exists(entry):
+            found.append(entry)  # a photo already in the storage, as the export names it
         elif "/" in entry or "\\" in entry or entry.startswith("."):
             problems.append(f"image '{entry}' must be a URL or a file name (no folders)")
         elif not default_storage.exists(IMAGE_IMPORT_DIR + entry):
@@ -86,6 +124,27 @@ def _images(text: str, problems: list[str]) -> tuple[str, ...]:
         else:
             found.append(IMAGE_IMPORT_DIR + entry)
     return tuple(found)
+
+
+def _attributes(
+    text: str, type_slug: str, known: dict[tuple[str, str], int], problems: list[str]
+) -> tuple[tuple[int, str], ...] | None:
+    """``finish=matte | skin_type=oleosa`` -> ``((attribute id, "matte"), ...)``; None for an empty cell."""
+    if not text.strip():
+        return None
+    found: dict[int, str] = {}
+    for entry in (part.strip() for part in text.split("|")):
+        if not entry:
+            continue
+        code, separator, value = entry.partition("=")
+        code, value = code.strip(), value.strip()
+        if not separator or not code or not value:
+            problems.append(f"attribute '{entry}' must look like code=value")
+        elif (type_slug, code) not in known:
+            problems.append(f"attribute '{code}' is not an attribute of product type '{type_slug}'")
+        else:
+            found[known[(type_slug, code)]] = value
+    return tuple(found.items())
 
 
 def _day(text: str, name: str, problems: list[str]) -> date | None:
@@ -108,10 +167,34 @@ def _whole(value: str, name: str, problems: list[str]) -> int | None:
     return int(value)
 
 
-def catalog_csv_validate(text: str) -> Validation:
-    """Parse ``text`` and check each row against the catalog; nothing is written."""
-    result = Validation()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+def stock_changed_since_export(*, sku: str, on_hand: int, version: int) -> tuple[int | None, str]:
+    """A row's ``on_hand`` read at ledger position ``version`` (the export's ``stock_version``), against
+    the stock now: ``(on_hand to apply, "")``, ``(None, "")`` when the row leaves the stock as exported
+    (the units moved since, so it is left as it is now), or ``(None, problem)`` when it would set units
+    that moved since the export back (sales made after it would be sellable again)."""
+    moved = stock_on_hand_at_version(sku=sku, version=version)
+    if moved is None:
+        return on_hand, ""
+    exported, now = moved
+    if on_hand == exported:
+        return None, ""
+    return None, (
+        f"on_hand: the stock of {sku} changed since the export (it was {exported}, it is {now} now); "
+        "export again, or record the difference as a stock adjustment with its reason"
+    )
+
+
+def _on_hand_unless_stale(*, sku: str, on_hand: int, version: int, problems: list[str]) -> int | None:
+    applied, problem = stock_changed_since_export(sku=sku, on_hand=on_hand, version=version)
+    if problem:
+        problems.append(problem)
+    return applied
+
+
+def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
+    """Parse ``text`` (its separator and decimal format detected) and check each row; nothing is written."""
+    result = Validation(format=CsvFormat(delimiter=csv_delimiter_detect(text), encoding=encoding))
+    reader = csv_reader(text, result.format.delimiter)
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in ACCEPTED]
@@ -126,10 +209,16 @@ def catalog_csv_validate(text: str) -> Validation:
             result.errors.append(RowError(row=1, sku="", errors=[f"more than {MAX_ROWS} rows"]))
             return result
     result.row_count = len(raw_rows)
+    decimal_comma = decimal_comma_detect(raw_rows)
+    result.format = CsvFormat(delimiter=result.format.delimiter, decimal_comma=decimal_comma, encoding=encoding)
 
     brands = dict(Brand.objects.values_list("slug", "id"))
     categories = dict(Category.objects.values_list("slug", "id"))
     types = dict(ProductType.objects.values_list("slug", "id"))
+    known_attributes = {
+        (type_slug, code): attribute_id
+        for attribute_id, type_slug, code in Attribute.objects.values_list("id", "product_type__slug", "code")
+    }
     skus = [row.get("sku", "") for row in raw_rows]
     existing = {row["sku"]: row for row in Variant.objects.filter(sku__in=skus).values("sku", "product__slug")}
     eans = [row.get("ean13", "") for row in raw_rows if row.get("ean13")]
@@ -157,8 +246,10 @@ def catalog_csv_validate(text: str) -> Validation:
         for column, known in (("brand", brands), ("category", categories), ("product_type", types)):
             if raw.get(column) and raw[column] not in known:
                 problems.append(f"unknown {column} '{raw[column]}'")
-        price = _decimal(raw.get("price", ""), "price", problems, required=True)
-        compare_at = _decimal(raw.get("compare_at_price", ""), "compare_at_price", problems, required=False)
+        price = _decimal(raw.get("price", ""), "price", problems, required=True, decimal_comma=decimal_comma)
+        compare_at = _decimal(
+            raw.get("compare_at_price", ""), "compare_at_price", problems, required=False, decimal_comma=decimal_comma
+        )
         if price is not None and compare_at is not None and compare_at <= price:
             problems.append("compare_at_price must be above price")
         ean = raw.get("ean13", "")
@@ -175,9 +266,14 @@ def catalog_csv_validate(text: str) -> Validation:
         if published_word not in TRUE_WORDS | FALSE_WORDS:
             problems.append(f"published '{raw.get('published')}' must be true or false")
         weight = _whole(raw.get("weight_grams", ""), "weight_grams", problems)
+        box = _centimetres(raw, problems)
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
         threshold = _whole(raw.get("low_stock_threshold", ""), "low_stock_threshold", problems)
+        stock_version = _whole(raw.get("stock_version", ""), "stock_version", problems)
+        if on_hand is not None and stock_version is not None:
+            on_hand = _on_hand_unless_stale(sku=sku, on_hand=on_hand, version=stock_version, problems=problems)
         images = _images(raw.get(IMAGE_COLUMN, ""), problems)
+        attributes = _attributes(raw.get(ATTRIBUTE_COLUMN, ""), raw.get("product_type", ""), known_attributes, problems)
         lot_code = raw.get("lot_code", "").strip().upper()[:40]
         lot_expires_on = _day(raw.get("lot_expires_on", ""), "lot_expires_on", problems)
         lot_manufactured_on = _day(raw.get("lot_manufactured_on", ""), "lot_manufactured_on", problems)
@@ -220,14 +316,17 @@ def catalog_csv_validate(text: str) -> Validation:
                     "compare_at_price": compare_at,
                     "ean13": ean or None,
                     "weight_grams": weight or 0,
+                    **box,
                 },
                 published=None if not raw.get("published") else published_word in TRUE_WORDS,
                 on_hand=on_hand,
                 low_stock_threshold=threshold,
+                stock_version=stock_version,
                 lot_code=lot_code,
                 lot_expires_on=lot_expires_on,
                 lot_manufactured_on=lot_manufactured_on,
                 images=images,
+                attributes=attributes,
             )
         )
     return result

@@ -269,7 +269,29 @@ class StockLotAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("block_reason")
         if reason:
-            lot_block(lot=obj, reason=reason)
+            blocked = lot_block(lot=obj, reason=reason)
+            if blocked.holds_moved:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d open reservation moved to other lots.",
+                        "%(count)d open reservations moved to other lots.",
+                        blocked.holds_moved,
+                    )
+                    % {"count": blocked.holds_moved},
+                )
+            if blocked.holds_uncovered:
+                messages.error(
+                    request,
+                    ngettext(
+                        "%(count)d open reservation was left without another sellable lot: if it is paid without "
+                        "restocking, customer support sees the order as paid without stock.",
+                        "%(count)d open reservations were left without another sellable lot: if they are paid "
+                        "without restocking, customer support sees the order as paid without stock.",
+                        blocked.holds_uncovered,
+                    )
+                    % {"count": blocked.holds_uncovered},
+                )
             messages.warning(request, _("Lot %(code)s blocked: it will not be sold any more.") % {"code": obj.code})
 
     @admin.action(description=_("Notify customers (lot recall)"))

@@ -6,9 +6,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from catalog.inventory.returns import ReturnedUnits, stock_return_receive
 from catalog.inventory.services import stock_commit_order, stock_release_order, stock_reserve_order
 from common.events import Envelope
-from common.events.contracts.orders import OrderCancelled, OrderExpired, OrderPaid, OrderPlaced
+from common.events.contracts.orders import (
+    OrderCancelled,
+    OrderExpired,
+    OrderPaid,
+    OrderPaidSealed,
+    OrderPlaced,
+    ReturnReceived,
+)
 
 
 def reservation_expiry(event: OrderPlaced):
@@ -25,11 +33,12 @@ def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
         order_number=event.order_number,
         lines=[(line.sku, line.quantity) for line in event.lines],
         expires_at=reservation_expiry(event),
+        optional_skus=frozenset(event.optional_skus),
         causation_id=str(envelope.event_id),
     )
 
 
-def order_paid(event: OrderPaid, envelope: Envelope) -> None:
+def order_paid(event: OrderPaidSealed | OrderPaid, envelope: Envelope) -> None:
     """The CommitStock step: live reservations leave the shelf; what cannot be covered is announced."""
     stock_commit_order(
         order_number=event.order_number,
@@ -53,5 +62,23 @@ def order_expired(event: OrderExpired, envelope: Envelope) -> None:
         order_number=event.order_number,
         expired=True,
         lines=[(line.sku, line.quantity) for line in event.lines],
+        causation_id=str(envelope.event_id),
+    )
+
+
+def return_received(event: ReturnReceived, envelope: Envelope) -> None:
+    """The shopper's returned goods arrived at orders: back on hand by lot, damaged ones written off."""
+    stock_return_receive(
+        order_number=event.order_number,
+        return_id=event.return_id,
+        lines=[
+            ReturnedUnits(
+                sku=line.sku,
+                quantity=line.quantity,
+                damaged=line.condition == "damaged",
+                lots=tuple((part.lot, part.quantity) for part in line.lots),
+            )
+            for line in event.lines
+        ],
         causation_id=str(envelope.event_id),
     )

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
 from catalog.inventory.models import Stock, StockLot, StockMovement
 
 Reason = StockMovement.Reason
@@ -54,3 +57,23 @@ def stock_movements_record_new(*, stocks: Iterable[Stock], reason: Reason, refer
     ]
     StockMovement.objects.bulk_create(movements, batch_size=2000)
     return len(movements)
+
+
+def stock_version_subquery() -> Subquery:
+    """A variant's stock version for an annotation: the id of its stock's latest ledger movement (0 when
+    none). Every change of ``on_hand`` adds a movement, so an unchanged version means unchanged units."""
+    # Stock's primary key is its variant's, so the variant's pk names its stock.
+    latest = StockMovement.objects.filter(stock_id=OuterRef("pk")).order_by("-id").values("id")[:1]
+    return Coalesce(Subquery(latest), Value(0), output_field=IntegerField())
+
+
+def stock_on_hand_at_version(*, sku: str, version: int) -> tuple[int, int] | None:
+    """``(on_hand then, on_hand now)`` when the SKU's units moved since ledger position ``version``, else None.
+
+    The level then is the level just before the first movement after ``version`` (its ``on_hand_after``
+    minus its delta), so it needs no row at ``version`` itself."""
+    after = StockMovement.objects.filter(stock__variant__sku=sku, id__gt=version)
+    first, last = after.order_by("id").first(), after.order_by("-id").first()
+    if first is None:
+        return None
+    return first.on_hand_after - first.delta, last.on_hand_after

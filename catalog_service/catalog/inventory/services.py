@@ -25,6 +25,7 @@ from catalog.inventory.lots import Allocation, NotEnoughSellable, allocate, stoc
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
+from catalog.products.kits import kit_lines_expand
 from catalog.products.models import Variant
 from common.events import publish
 from common.events.contracts.catalog import (
@@ -87,31 +88,52 @@ def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | Non
 
 
 def stock_reserve_order(
-    *, order_number: str, lines: Iterable[tuple[str, int]], expires_at: datetime, causation_id: str | None = None
+    *,
+    order_number: str,
+    lines: Iterable[tuple[str, int]],
+    expires_at: datetime,
+    causation_id: str | None = None,
+    optional_skus: frozenset[str] = frozenset(),
 ) -> bool:
     """Reserve every line of an order or none; publish ``stock_reserved`` or ``stock_rejected``.
 
     Returns True when reserved. A second request for the same order changes nothing and publishes
-    nothing (the first answer stands).
+    nothing (the first answer stands). A kit's line reserves its components (``kit_lines_expand``).
+    ``optional_skus`` (an order's gifts and samples) are reserved when there is stock and otherwise left
+    out (``stock_reserved.left_out``), never a reason to reject the order.
     """
     quantities = Counter()
-    for sku, quantity in lines:
+    for sku, quantity in kit_lines_expand(lines):
         quantities[sku] += quantity
+    dropped = dict(quantities)
     with transaction.atomic():
         if Reservation.objects.filter(order_number=order_number).exists():
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
         variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
         allocations: dict[str, list[Allocation]] = {}
-        if len(variant_ids) == len(quantities):
+        left_out = {sku for sku in quantities if sku in optional_skus and sku not in variant_ids}
+        if len(variant_ids) + len(left_out) == len(quantities):
             try:
                 with transaction.atomic():
-                    for sku in sorted(quantities):  # a fixed order: concurrent orders cannot deadlock
+                    for sku in sorted(set(quantities) - left_out):  # a fixed order: no deadlocks
+                        if sku in optional_skus:
+                            try:
+                                with transaction.atomic():  # a gift without stock is left out, alone
+                                    stock = _stock_locked(variant_id=variant_ids[sku])
+                                    allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
+                            except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
+                                left_out.add(sku)
+                            continue
                         stock = _stock_locked(variant_id=variant_ids[sku])
                         allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
             except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
                 allocations = {}
         reserved = bool(allocations)
+        if reserved:  # no row for a gift left out: the order goes on (and is paid) without it
+            quantities = Counter({sku: n for sku, n in quantities.items() if sku not in left_out})
+        else:
+            left_out = set()
         state = State.ACTIVE if reserved else State.REJECTED
         rows = Reservation.objects.bulk_create(
             [
@@ -140,6 +162,7 @@ def stock_reserve_order(
                     for taken in allocations[sku]
                     if taken.lot is not None
                 ],
+                left_out=[Line(sku=sku, quantity=dropped[sku]) for sku in sorted(left_out)],
             )
             publish(event, key=order_number, causation_id=causation_id)
             stock_changed_publish(variant_ids=variant_ids.values(), causation_id=causation_id)
@@ -205,7 +228,7 @@ def stock_commit_order(
     the committed lines, so a recall of their lot can reach them. Returns the lines committed.
     """
     paid_quantities: Counter = Counter()
-    for sku, quantity in lines:
+    for sku, quantity in kit_lines_expand(lines):
         paid_quantities[sku] += quantity
     with transaction.atomic():
         rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
@@ -245,7 +268,7 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
     if row.state == State.ACTIVE:
         held = list(row.allocations.select_related("lot"))
         if any(taken.lot is not None and taken.lot.is_blocked for taken in held):
-            _allocations_release(stock=stock, reservation=row, allocations=held)
+            allocations_release(stock=stock, reservation=row, allocations=held)
             held = []
     else:
         held = []
@@ -273,7 +296,7 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
     return None
 
 
-def _allocations_release(*, stock: Stock, reservation: Reservation, allocations: list[ReservationLot]) -> None:
+def allocations_release(*, stock: Stock, reservation: Reservation, allocations: list[ReservationLot]) -> None:
     """Give a live hold's units back to its lots (the stock row is locked; the caller saves it)."""
     for taken in allocations:
         if taken.lot is not None:
@@ -342,7 +365,7 @@ def stock_release_order(
         for row in rows:
             if row.state == State.ACTIVE:
                 stock = _stock_locked(variant_id=row.variant_id)
-                _allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
+                allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
                 stock_save(stock=stock)
                 moved.append(row.variant_id)
             elif row.state == State.COMMITTED:
@@ -369,7 +392,7 @@ def stock_release_order(
 
 def _record_never_reserved(*, order_number: str, lines: Iterable[tuple[str, int]], expired: bool) -> None:
     quantities: Counter = Counter()
-    for sku, quantity in lines:
+    for sku, quantity in kit_lines_expand(lines):
         quantities[sku] += quantity
     variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
     now = timezone.now()

@@ -4,16 +4,18 @@ data, events and the cache follow (save_model / save_related / actions)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.imports.column_help import column_rows
 from catalog.imports.selectors import catalog_csv_rows
 from catalog.imports.services import catalog_import_submit
+from catalog.imports.spreadsheet import export_format, template_csv
 from catalog.inventory.adjustments import stock_edit
 from catalog.inventory.models import Stock
 from catalog.products.admin_forms import (
@@ -29,12 +31,14 @@ from catalog.products.models import (
     Attribute,
     Brand,
     Category,
+    KitComponent,
     Product,
     ProductAttributeValue,
     ProductImage,
     ProductType,
     Variant,
 )
+from catalog.products.selectors import price_change_preview
 from catalog.products.services import (
     product_delete,
     product_save,
@@ -43,6 +47,7 @@ from catalog.products.services import (
     products_set_published,
 )
 from common.admin import MoneyColumnsAdmin
+from common.brazil.formatting import money_brl
 
 
 class LowStockFilter(admin.SimpleListFilter):
@@ -75,7 +80,11 @@ class VariantInline(admin.TabularInline):
         "compare_at_price",
         "ean13",
         "weight_grams",
+        "length_cm",
+        "width_cm",
+        "height_cm",
         "position",
+        "sale_mode",
         "stock_levels",
         "stock_reason",
         "stock_quantity",
@@ -104,6 +113,16 @@ class VariantInline(admin.TabularInline):
         }
 
 
+class KitComponentInline(admin.TabularInline):
+    """A kit's contents: the SKUs (and how many of each) that one kit is made of."""
+
+    model = KitComponent
+    fk_name = "kit"
+    extra = 0
+    fields = ["component", "quantity"]
+    raw_id_fields = ["component"]
+
+
 class AttributeValueInline(admin.TabularInline):
     model = ProductAttributeValue
     extra = 0
@@ -124,6 +143,9 @@ class ImageInline(admin.TabularInline):
         return _thumbnail(image.thumbnail_url or image.url, image.alt_text)
 
 
+SWATCHES_IN_LIST = 8
+
+
 def _thumbnail(url: str | None, alt: str = "") -> str:
     if not url:
         return "—"
@@ -134,14 +156,23 @@ def _thumbnail(url: str | None, alt: str = "") -> str:
 class ProductAdmin(MoneyColumnsAdmin):
     money_fields = ("price_from",)
     form = ProductForm
-    list_display = ["list_thumbnail", "name", "brand", "category", "is_published", "price_from", "created_at"]
+    list_display = [
+        "list_thumbnail",
+        "name",
+        "list_shades",
+        "brand",
+        "category",
+        "is_published",
+        "price_from",
+        "created_at",
+    ]
     list_filter = ["is_published", "brand", "category", LowStockFilter]
     list_select_related = ["brand", "category"]
     search_fields = ["name", "slug", "variants__sku"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["price_from", "published_at", "created_at", "updated_at"]
     autocomplete_fields = ["brand", "category", "product_type"]
-    inlines = [VariantInline, AttributeValueInline, ImageInline]
+    inlines = [VariantInline, KitComponentInline, AttributeValueInline, ImageInline]
     actions = ["publish", "unpublish", "change_prices", "export_csv"]
     change_list_template = "admin/products/product/change_list.html"
     fieldsets = [
@@ -156,6 +187,8 @@ class ProductAdmin(MoneyColumnsAdmin):
 
     def get_queryset(self, request):
         first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+        shades = Variant.objects.exclude(shade_hex="").order_by("position", "id")
+        shades = shades.only("product_id", "name", "shade_hex")
         return (
             super()
             .get_queryset(request)
@@ -163,11 +196,27 @@ class ProductAdmin(MoneyColumnsAdmin):
                 first_thumbnail=Subquery(first.values("thumbnail_url")[:1]),
                 first_image=Subquery(first.values("url")[:1]),
             )
+            .prefetch_related(Prefetch("variants", queryset=shades, to_attr="shaded_variants"))
         )
 
     @admin.display(description=_("photo"))
     def list_thumbnail(self, product):
         return _thumbnail(product.first_thumbnail or product.first_image, product.name)
+
+    @admin.display(description=_("shades"))
+    def list_shades(self, product):
+        """A swatch per shade (its name on hover), the first eight; one query for the whole page."""
+        shaded = getattr(product, "shaded_variants", [])
+        if not shaded:
+            return "—"
+        swatches = format_html_join(
+            "",
+            '<span class="shade-swatch" title="{} ({})" style="display:inline-block;width:1.1em;height:1.1em;'
+            'border:1px solid #999;border-radius:50%;margin-right:2px;vertical-align:middle;background:{}"></span>',
+            ((variant.name, variant.shade_hex, variant.shade_hex) for variant in shaded[:SWATCHES_IN_LIST]),
+        )
+        more = len(shaded) - SWATCHES_IN_LIST
+        return format_html("{}{}", swatches, f" +{more}" if more > 0 else "")
 
     def save_model(self, request, obj, form, change):
         obj._was_published = product_save(product=obj)
@@ -229,22 +278,30 @@ class ProductAdmin(MoneyColumnsAdmin):
 
     @admin.action(description=_("Change prices by a percentage"))
     def change_prices(self, request, queryset):
-        if "apply" in request.POST:
+        """Ask the percentage, show every variant's price before and after ("preview"), then apply."""
+        template = "admin/products/product/price_change.html"
+        rows = None
+        if "apply" in request.POST or "preview" in request.POST:
             form = PriceChangeForm(request.POST)
             if form.is_valid():
-                percentage = form.cleaned_data["percentage"]
-                count = products_change_prices_by_percentage(products=queryset, percentage=percentage)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d variant price changed by %(percentage)s %%.",
-                        "%(count)d variant prices changed by %(percentage)s %%.",
-                        count,
+                percentage, keep_endings = form.cleaned_data["percentage"], form.cleaned_data["keep_endings"]
+                if "apply" in request.POST:
+                    count = products_change_prices_by_percentage(
+                        products=queryset, percentage=percentage, keep_endings=keep_endings
                     )
-                    % {"count": count, "percentage": percentage},
-                    messages.SUCCESS,
-                )
-                return None
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d variant price changed by %(percentage)s %%.",
+                            "%(count)d variant prices changed by %(percentage)s %%.",
+                            count,
+                        )
+                        % {"count": count, "percentage": percentage},
+                        messages.SUCCESS,
+                    )
+                    return None
+                rows = price_change_preview(products=queryset, percentage=percentage, keep_endings=keep_endings)
+                template = "admin/products/product/price_change_preview.html"
         else:
             form = PriceChangeForm(
                 initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)}
@@ -254,26 +311,50 @@ class ProductAdmin(MoneyColumnsAdmin):
             "title": _("Change prices by a percentage"),
             "form": form,
             "products": queryset,
+            "rows": None
+            if rows is None
+            else [{**vars(row), "old": money_brl(row.old_price), "new": money_brl(row.new_price)} for row in rows],
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "opts": self.model._meta,
             "action": "change_prices",
         }
-        return TemplateResponse(request, "admin/products/product/price_change.html", context)
+        return TemplateResponse(request, template, context)
 
     @admin.action(description=_("Export selected products as CSV"))
     def export_csv(self, request, queryset):
-        return _csv_response(catalog_csv_rows(queryset), "catalog-selection.csv")
+        return _csv_response(catalog_csv_rows(queryset, **export_format(request.GET)), "catalog-selection.csv")
 
     def get_urls(self):
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="products_product_import"),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="products_product_import_template",
+            ),
             path("export/", self.admin_site.admin_view(self.export_view), name="products_product_export"),
         ]
         return own + super().get_urls()
 
     def export_view(self, request):
+        """Excel-ready by default (``;``, BOM, decimal comma); ``?decimal=point``, ``?separator=comma``."""
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
-        return _csv_response(catalog_csv_rows(), "catalog.csv")
+        return _csv_response(catalog_csv_rows(**export_format(request.GET)), "catalog.csv")
+
+    def import_template_view(self, request):
+        """Every column explained, and the template file (``?download=1``: header and one example row)."""
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if request.GET.get("download"):
+            return _csv_response(iter([template_csv()]), "modelo-catalogo.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Catalog CSV: template and columns"),
+            "columns": column_rows(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/products/product/import_template.html", context)
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -281,9 +362,13 @@ class ProductAdmin(MoneyColumnsAdmin):
         report = None
         form = CatalogImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            file_name, text = form.cleaned_data["file"]
+            file_name, text, encoding = form.cleaned_data["file"]
             report = catalog_import_submit(
-                file_name=file_name, text=text, dry_run=form.cleaned_data["dry_run"], user=request.user
+                file_name=file_name,
+                text=text,
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
+                encoding=encoding,
             )
             if report.job is not None:
                 self.message_user(

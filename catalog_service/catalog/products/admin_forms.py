@@ -12,6 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from catalog.imports.spreadsheet import csv_bytes_decode
 from catalog.inventory.admin_forms import StockMovementFields
 from catalog.products.compliance import ALLERGEN_CHOICES, inci_normalize, validate_ingredients
 from catalog.products.models import Product, ProductImage, Variant
@@ -95,7 +96,21 @@ class VariantStockForm(StockMovementFields, forms.ModelForm):
 
     class Meta:
         model = Variant
-        fields = ["sku", "name", "shade_hex", "size", "price", "compare_at_price", "ean13", "weight_grams", "position"]
+        fields = [
+            "sku",
+            "name",
+            "shade_hex",
+            "size",
+            "price",
+            "compare_at_price",
+            "ean13",
+            "weight_grams",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "position",
+            "sale_mode",
+        ]
         widgets = {"shade_hex": ShadeHexWidget}
         labels = {"shade_hex": _("Shade colour")}
 
@@ -137,23 +152,34 @@ class PriceChangeForm(forms.Form):
         max_value=Decimal("500"),
         help_text=_("e.g. 10 raises every price by 10 %, -15 lowers it by 15 %."),
     )
+    keep_endings = forms.BooleanField(
+        label=_("Keep ,90 / ,99 endings"),
+        required=False,
+        initial=True,
+        help_text=_("89,90 + 10 % becomes 98,90 instead of 98,89; other endings change to the cent."),
+    )
 
 
 PriceChangeForm.base_fields["_selected_action"].widget.attrs["name"] = ACTION_CHECKBOX_NAME
 
 
 class CatalogImportForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("CSV, UTF-8, one row per variant (the export's columns)."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV saved by Excel or any spreadsheet (separator ; or , and decimal comma or point are detected), "
+            "one row per variant: see the template."
+        ),
+    )
     dry_run = forms.BooleanField(
         label=_("Dry run"), required=False, initial=True, help_text=_("Check every row, write nothing.")
     )
 
     def clean_file(self):
+        """``(name, text, encoding)``: UTF-8 (with or without BOM) or Excel's Windows-1252."""
         upload = self.cleaned_data["file"]
-        try:
-            return upload.name, upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text.")
+        text, encoding = csv_bytes_decode(upload.read())
+        return upload.name, text, encoding
 
 
 class ProductImageForm(forms.ModelForm):

@@ -4,6 +4,10 @@ Every product or stock change bumps ``catalog:version`` after commit; cache keys
 an old answer is never served again and simply expires. Without Redis nothing is cached: a per-process
 cache could not be invalidated across gunicorn workers. A Redis failure is logged and the answer is
 built from the database.
+
+A hit is one Redis round trip: a small Lua script reads the version and the answer stored under it
+together (EVALSHA), and the answer is stored as raw bytes (no pickle), so a hit costs a few dozen
+microseconds of the worker's CPU. A miss adds one SET.
 """
 
 from __future__ import annotations
@@ -13,13 +17,27 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "catalog:version"
+# KEYS[1]: the version key; ARGV[1], ARGV[2]: the answer key before and after its version.
+LOOKUP_SCRIPT = """
+local version = redis.call('GET', KEYS[1])
+if not version then
+    redis.call('SET', KEYS[1], '1', 'NX')
+    version = redis.call('GET', KEYS[1])
+end
+return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
+"""
+VERSION_SLOT = "\x00"
+# Raw-bytes answers live under their own key space, so a value pickled by an older release (same
+# version number, during a rolling deploy) is never read as bytes, nor the other way round.
+ANSWER_SPACE = "bytes"
 
 
 def cache_enabled() -> bool:
@@ -41,21 +59,52 @@ def _bump_now() -> None:
         logger.warning("could not bump the catalog cache version", exc_info=True)
 
 
-def cached(key: str, build: Callable[[], Any]) -> Any:
-    """``build()``'s value for ``key`` at the current catalog version, from Redis when it is there."""
+def _redis_lookup(backend: RedisCache) -> tuple[Any, Any]:
+    """(redis client, registered lookup script) of this thread's cache backend, made once."""
+    found = backend.__dict__.get("_catalog_lookup")
+    if found is None:
+        client = backend._cache.get_client(write=True)
+        found = (client, client.register_script(LOOKUP_SCRIPT))
+        backend.__dict__["_catalog_lookup"] = found
+    return found
+
+
+def cached_bytes(key: str, build: Callable[[Any], bytes | None]) -> bytes | None:
+    """``build(version)``'s bytes for ``key`` at the current catalog version, from Redis when there.
+
+    ``build`` gets the catalog version (None when uncached) so it can key its own per-version data;
+    a None it returns is not stored.
+    """
     if not cache_enabled():
-        return build()
+        return build(None)
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return _cached_by_django(key, build)
+    left, right = backend.make_key(f"catalog:{VERSION_SLOT}:{ANSWER_SPACE}:{key}").split(VERSION_SLOT)
     try:
-        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-        full_key = f"catalog:{version}:{key}"
-        value = cache.get(full_key)
+        client, lookup = _redis_lookup(backend)
+        version, value = lookup(keys=[backend.make_key(VERSION_KEY)], args=[left, right])
     except RedisError:
         logger.warning("catalog cache unavailable", exc_info=True)
-        return build()
-    if value is None:
-        value = build()
+        return build(None)
+    if value is not None:
+        return value
+    value = build(version)
+    if value is not None:
         try:
-            cache.set(full_key, value, timeout=settings.CATALOG_RESPONSE_CACHE_SECONDS)
+            client.set(left + version.decode() + right, value, ex=settings.CATALOG_RESPONSE_CACHE_SECONDS)
         except RedisError:
             logger.warning("could not store a catalog answer in the cache", exc_info=True)
+    return value
+
+
+def _cached_by_django(key: str, build: Callable[[Any], bytes | None]) -> bytes | None:
+    """The same through Django's cache API, for a cache backend other than Redis (e.g. locmem in tests)."""
+    version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    full_key = f"catalog:{version}:{ANSWER_SPACE}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build(version)
+        if value is not None:
+            cache.set(full_key, value, timeout=settings.CATALOG_RESPONSE_CACHE_SECONDS)
     return value

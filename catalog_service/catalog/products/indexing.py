@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Exists, F, OuterRef
 
+from catalog.products.kits import kit_product_ids, kits_in_stock
 from catalog.products.models import Product, ProductAttributeValue, Variant
 from catalog.search.services import search_lexicon_extend
 from catalog.search.text import lexicon_words, search_fields_text, words
@@ -70,6 +71,7 @@ def _refresh_chunk(ids: list[int]) -> None:
     for row in ProductAttributeValue.objects.filter(product_id__in=ids).values("product_id", "value"):
         attributes[row["product_id"]].append(row["value"])
 
+    kit_flags = kits_in_stock(kit_ids=kit_product_ids(product_ids=ids))
     rows = []
     lexicon: set[str] = set()
     for product in products:
@@ -93,6 +95,7 @@ def _refresh_chunk(ids: list[int]) -> None:
         in_stock = any(
             (v["stock__on_hand"] or 0) > (v["stock__reserved"] or 0) + (v["stock__unsellable"] or 0) for v in own
         )
+        in_stock = kit_flags.get(product["id"], in_stock)  # a kit: as its components allow
         search_text = search_fields_text(
             name=product["name"],
             a=a_text[len(product["name"]) :],
@@ -117,14 +120,20 @@ def _refresh_chunk(ids: list[int]) -> None:
 
 def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     """Keep ``in_stock`` right after inventory's stock moved. Only a product whose flag flips is written (so
-    concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks)."""
+    concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks).
+    The kits holding a variant of these products are refreshed too (their stock is their components')."""
+    product_ids = set(product_ids)
     available = Exists(
         Variant.objects.filter(
             product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved") + F("stock__unsellable")
         ).values("pk")
     )
-    for product_id in sorted(product_ids):
-        Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
+    kits = kits_in_stock(kit_ids=kit_product_ids(component_product_ids=product_ids, product_ids=product_ids))
+    for product_id in sorted(product_ids | set(kits)):
+        if product_id in kits:
+            Product.objects.filter(pk=product_id).exclude(in_stock=kits[product_id]).update(in_stock=kits[product_id])
+        else:
+            Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
 
 
 def planner_statistics_refresh() -> None:

@@ -235,6 +235,11 @@ class ProductImage(models.Model):
 class Variant(models.Model):
     """What is sold: a shade or size of a product, with its own SKU, price and stock."""
 
+    class SaleMode(models.TextChoices):
+        REGULAR = "regular", _("sold normally")
+        GIFT = "gift", _("gift (promotions only)")
+        SAMPLE = "sample", _("sample (promotions only)")
+
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(verbose_name=_("name"), max_length=100, help_text=_('The shade or size, e.g. "Rosé 02".'))
@@ -256,8 +261,22 @@ class Variant(models.Model):
     ean13 = models.CharField(
         _("EAN-13"), max_length=13, null=True, blank=True, unique=True, validators=[validate_ean13]
     )
-    weight_grams = models.PositiveIntegerField(verbose_name=_("weight grams"), default=0)
+    # What shipping quotes are made of (orders prices the parcel by CEP, weight and size): the packed
+    # unit's weight in grams and its box in centimetres; 0 means not measured yet.
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    length_cm = models.DecimalField(_("length (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    width_cm = models.DecimalField(_("width (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
     position = models.PositiveIntegerField(verbose_name=_("position"), default=0)
+    sale_mode = models.CharField(
+        _("sale mode"),
+        max_length=10,
+        choices=SaleMode.choices,
+        default=SaleMode.REGULAR,
+        help_text=_(
+            "Gifts and samples have real stock, but only go out with a promotion: they are not sold on their own."
+        ),
+    )
 
     class Meta:
         verbose_name = _("variant")
@@ -274,3 +293,33 @@ class Variant(models.Model):
     def clean(self) -> None:
         if self.compare_at_price is not None and self.price is not None and self.compare_at_price <= self.price:
             raise ValidationError({"compare_at_price": "The compare-at price must be above the price."})
+
+
+class KitComponent(models.Model):
+    """A kit is a product made of other SKUs: each of its variants stands for these components. Reserving
+    the kit reserves every component (all or nothing); it is available as many times as they allow."""
+
+    kit = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="kit_components", verbose_name="kit")
+    component = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="in_kits", verbose_name="componente (SKU)"
+    )
+    quantity = models.PositiveIntegerField("quantidade", default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "componente do kit"
+        verbose_name_plural = "componentes do kit"
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "component"], name="kit_component_once"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="kit_component_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.component_id} in kit {self.kit_id}"
+
+    def clean(self) -> None:
+        if self.component_id and self.kit_id:
+            if self.component.product_id == self.kit_id:
+                raise ValidationError({"component": "Um kit não pode conter as próprias variantes."})
+            if KitComponent.objects.filter(kit_id=self.component.product_id).exists():
+                raise ValidationError({"component": "Um kit não pode conter outro kit."})

@@ -1,6 +1,10 @@
-"""The list and detail answers as JSON bytes (cached): the dicts of the selectors dumped by orjson in one
-call. Hand-rendered for speed; ``tests/test_openapi_conformance.py`` checks them against the OpenAPI
-document. Nothing here has a side effect: the API records shopper activity after it has the answer.
+"""The list and detail answers as JSON bytes (cached), built by the precompiled-SQL fast path
+(``catalog.products.fast_reads``). Hand-rendered for speed; ``tests/test_openapi_conformance.py`` checks
+them against the OpenAPI document and ``tests/test_fast_reads.py`` against the ORM reference. Nothing here
+has a side effect: the API records shopper activity after it has the answer.
+
+A cached answer is stored as ``<length of meta>:<meta><body>``: the meta is the list's count (the search
+log needs it) or the product's name (the browsing history needs it), so a hit needs nothing else.
 """
 
 from __future__ import annotations
@@ -8,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import orjson
 from django.utils.translation import gettext_lazy as _
 
-from catalog.products.cache import cached
-from catalog.products.selectors import ProductFilters, product_detail, product_list_page
+from catalog.products.cache import cached_bytes
+from catalog.products.fast_reads import product_detail_body, product_list_body
+from catalog.products.selectors import ProductFilters
 from common.api import NotFound
 
 JSON = "application/json"
@@ -28,19 +32,34 @@ class ListAnswer:
     count: int
 
 
-def product_list_answer(filters: ProductFilters) -> ListAnswer:
-    def build() -> ListAnswer:
-        page = product_list_page(filters)
-        return ListAnswer(body=orjson.dumps(page), count=page["count"])
+def _pack(meta: bytes, body: bytes) -> bytes:
+    return b"%d:%b%b" % (len(meta), meta, body)
 
-    return cached(filters.cache_key(), build)
+
+def _unpack(value: bytes) -> tuple[bytes, bytes]:
+    length, _, rest = value.partition(b":")
+    size = int(length)
+    return rest[:size], rest[size:]
+
+
+def product_list_answer(filters: ProductFilters) -> ListAnswer:
+    def build(version) -> bytes:
+        body, count = product_list_body(filters, version=version)
+        return _pack(b"%d" % count, body)
+
+    meta, body = _unpack(cached_bytes(filters.cache_key(), build))
+    return ListAnswer(body=body, count=int(meta))
 
 
 def product_detail_answer(slug: str) -> tuple[bytes, str] | None:
     """(JSON body, product name), or None when there is no such published product."""
 
-    def build() -> tuple[bytes, str] | None:
-        detail = product_detail(slug=slug)
-        return None if detail is None else (orjson.dumps(detail), detail["name"])
+    def build(version) -> bytes | None:
+        answer = product_detail_body(slug)
+        return None if answer is None else _pack(answer[1].encode(), answer[0])
 
-    return cached("detail:" + hashlib.blake2b(slug.encode(), digest_size=16).hexdigest(), build)
+    value = cached_bytes("detail:" + hashlib.blake2b(slug.encode(), digest_size=16).hexdigest(), build)
+    if value is None:
+        return None
+    name, body = _unpack(value)
+    return body, name.decode()

@@ -1,8 +1,10 @@
 """Reads of the shopper API: product list and detail, categories, brands.
 
-List and detail are built from ``.values()`` rows into plain dicts (no model instances): the list costs
-two SQL queries (count and page; three with a search, which first corrects typos), the detail four,
-whatever the page size or the number of variants.
+List and detail here are the ORM reference: built from ``.values()`` rows into plain dicts (no model
+instances), two SQL queries for the list (count and page; three with a search, which first corrects
+typos), four for the detail, whatever the page size or the number of variants. The API serves the same
+answers from precompiled SQL (``catalog.products.fast_reads``); ``tests/test_fast_reads.py`` holds the
+two byte-identical, so a new field goes in both.
 """
 
 from __future__ import annotations
@@ -20,16 +22,19 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left, Upper
 
 from catalog.products.compliance import inci_normalize
+from catalog.products.kits import kits_available
 from catalog.products.models import (
     CURRENCY,
     Attribute,
     Brand,
     Category,
+    KitComponent,
     Product,
     ProductAttributeValue,
     ProductImage,
     Variant,
 )
+from catalog.products.pricing import PriceChangeRow, price_change_rows
 from catalog.products.schemas import ProductListQuery
 from catalog.search.selectors import product_search
 from common.brazil.installments import installment_hint, installment_policy_from_settings
@@ -59,6 +64,12 @@ class ProductFilters:
         fields = self.params.model_dump(mode="json")
         text = repr((sorted(fields.items()), self.attributes)).encode()
         return "list:" + hashlib.blake2b(text, digest_size=16).hexdigest()
+
+    def count_key(self) -> str:
+        """The key of this filter set's count: every page and page size of it shares one."""
+        fields = self.params.model_dump(mode="json", exclude={"page", "page_size", "sort"})
+        text = repr((sorted(fields.items()), self.attributes)).encode()
+        return "count:" + hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def attribute_filters(query: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -188,8 +199,10 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
     """The published product's page as a plain dict (four queries), or None when unknown or unpublished."""
     product = (
         Product.objects.filter(slug=slug, is_published=True)
+        .annotate(is_kit=Exists(KitComponent.objects.filter(kit=OuterRef("pk"))))
         .values(
             "id",
+            "is_kit",
             "slug",
             "name",
             "description",
@@ -222,6 +235,7 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
         .order_by("position", "id")
         .values("sku", "name", "price", "shade_hex", "size", "stock__on_hand", "stock__reserved", "stock__unsellable")
     )
+    kits = kits_available(skus=[variant["sku"] for variant in variants]) if product["is_kit"] else {}
     return {
         "installments": _installments_hint(variants),
         "slug": product["slug"],
@@ -250,7 +264,9 @@ def product_detail(*, slug: str) -> dict[str, Any] | None:
                 "name": variant["name"],
                 "price": money(variant["price"]),
                 "currency": CURRENCY,
-                "available": max(
+                "available": kits[variant["sku"]]
+                if variant["sku"] in kits
+                else max(
                     0,
                     (variant["stock__on_hand"] or 0)
                     - (variant["stock__reserved"] or 0)
@@ -292,6 +308,7 @@ def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
             "sku", "stock__on_hand", "stock__reserved", "stock__unsellable"
         )
     }
+    rows.update(kits_available(skus=skus))  # a kit: as many as its components make
     seen: set[str] = set()
     answer = []
     for sku in skus:
@@ -299,3 +316,12 @@ def stock_availability(*, skus: list[str]) -> list[dict[str, Any]]:
             seen.add(sku)
             answer.append({"sku": sku, "available": max(0, rows[sku])})
     return answer
+
+
+def price_change_preview(
+    *, products: QuerySet[Product], percentage: Decimal, keep_endings: bool
+) -> list[PriceChangeRow]:
+    """What the admin's bulk price change would write, variant by variant, before it is applied."""
+    variants = Variant.objects.filter(product__in=products).select_related("product")
+    variants = list(variants.order_by("product_id", "position", "id"))
+    return price_change_rows(variants=variants, percentage=percentage, keep_endings=keep_endings)

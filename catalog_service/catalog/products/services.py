@@ -6,7 +6,7 @@ The admin (``save_model``/``save_related``/actions), the CSV import and the seed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,8 +17,7 @@ from catalog.products.cache import catalog_cache_bump
 from catalog.products.events import product_event_publish
 from catalog.products.indexing import product_index_refresh
 from catalog.products.models import Product, Variant
-
-CENT = Decimal("0.01")
+from catalog.products.pricing import price_change_rows
 
 
 def product_save(*, product: Product) -> bool:
@@ -73,23 +72,26 @@ def products_set_published(*, products: QuerySet[Product], published: bool) -> i
     return changed
 
 
-def price_change_by_percentage(price: Decimal, percentage: Decimal) -> Decimal:
-    """``price`` raised (or lowered, when negative) by ``percentage`` %, to the cent, never below 0.01."""
-    changed = (price * (Decimal(100) + percentage) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
-    return max(changed, CENT)
-
-
-def products_change_prices_by_percentage(*, products: QuerySet[Product], percentage: Decimal) -> int:
+def products_change_prices_by_percentage(
+    *, products: QuerySet[Product], percentage: Decimal, keep_endings: bool = False
+) -> int:
     """Change every variant price of ``products`` by ``percentage`` %; returns the number of variants.
 
-    A compare-at price that would no longer be above the new price is cleared (the sale is over).
+    ``keep_endings`` keeps ,90 / ,99 endings (``catalog.products.pricing``). A compare-at price that
+    would no longer be above the new price is cleared (the sale is over).
     """
     with transaction.atomic():
         product_list = list(products.order_by("pk").select_for_update())
-        variants = list(Variant.objects.filter(product__in=product_list).order_by("pk").select_for_update())
-        for variant in variants:
-            variant.price = price_change_by_percentage(variant.price, percentage)
-            if variant.compare_at_price is not None and variant.compare_at_price <= variant.price:
+        variants = list(
+            Variant.objects.filter(product__in=product_list)
+            .select_related("product")
+            .order_by("pk")
+            .select_for_update(of=("self",))
+        )
+        rows = price_change_rows(variants=variants, percentage=percentage, keep_endings=keep_endings)
+        for variant, row in zip(variants, rows, strict=True):
+            variant.price = row.new_price
+            if row.compare_at_price_cleared:
                 variant.compare_at_price = None
         Variant.objects.bulk_update(variants, ["price", "compare_at_price"], batch_size=500)
         product_index_refresh(product_ids=[p.pk for p in product_list])

@@ -14,11 +14,14 @@ a whole word than for a prefix, less for a singular or a correction than for the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from catalog.search.models import SearchTerm
+from catalog.search.sql import CORRECTIONS_SQL, MATCH, RANK, prefix_tsquery
 from catalog.search.text import (
     FIELD_MARKERS,
     MIN_LEXICON_WORD_LENGTH,
@@ -28,19 +31,6 @@ from catalog.search.text import (
     singular,
 )
 
-CORRECTIONS_SQL = """
-SELECT w.word,
-    CASE WHEN length(w.word) < %s OR EXISTS (
-        SELECT 1 FROM search_searchterm t WHERE t.word LIKE w.word || '%%'
-    ) THEN NULL ELSE (
-        SELECT t.word FROM search_searchterm t WHERE t.word %% w.word ORDER BY t.word <-> w.word, t.word LIMIT 1
-    ) END
-FROM unnest(%s::text[]) WITH ORDINALITY AS w(word, position)
-ORDER BY w.position
-"""
-
-TSQUERY = "(to_tsquery('catalog_simple', %s) || plainto_tsquery('catalog_pt', %s))"
-
 
 def search_corrections(words: list[str]) -> dict[str, str]:
     """word -> nearest indexed word, for the query words that start no indexed word (PostgreSQL)."""
@@ -49,13 +39,34 @@ def search_corrections(words: list[str]) -> dict[str, str]:
         return {word: nearest for word, nearest in cursor.fetchall() if nearest}
 
 
-def prefix_tsquery(words: list[str], corrections: dict[str, str]) -> str:
-    """'hidrat & (hidratamte:* | hidratante:*)'-style tsquery text; words are [a-z0-9]+ so it is safe."""
-    terms = []
-    for word in words:
-        nearest = corrections.get(word)
-        terms.append(f"({word}:* | {nearest}:*)" if nearest else f"{word}:*")
-    return " & ".join(terms)
+@dataclass(frozen=True)
+class SearchSQL:
+    """A search as SQL on ``products_product``: the match condition and the rank expression, with their
+    parameters (constant SQL per query shape; the words travel as parameters)."""
+
+    match: str
+    match_params: tuple
+    rank: str
+    rank_params: tuple
+
+
+def search_sql(query: str) -> SearchSQL | None:
+    """The condition and rank of ``query`` on this engine; None when it has no searchable word.
+
+    Used by the ORM reference (:func:`product_search`) and the fast path (``catalog.products.fast_reads``).
+    """
+    words = query_words(query)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        params = (prefix_tsquery(words, search_corrections(words)), " ".join(words))
+        return SearchSQL(
+            match=MATCH,
+            match_params=params,
+            rank=RANK,
+            rank_params=params,
+        )
+    return _sqlite_search_sql(words)
 
 
 def product_search(queryset: QuerySet, *, query: str) -> QuerySet | None:
@@ -63,17 +74,13 @@ def product_search(queryset: QuerySet, *, query: str) -> QuerySet | None:
 
     None when the query has no searchable word (only punctuation): the caller answers no results.
     """
-    words = query_words(query)
-    if not words:
+    sql = search_sql(query)
+    if sql is None:
         return None
-    if connection.vendor == "postgresql":
-        tsquery_text = prefix_tsquery(words, search_corrections(words))
-        params = [tsquery_text, " ".join(words)]
-        # RawSQL holds only constant SQL; the query text travels as parameters.
-        matches = RawSQL(f"products_product.search_document @@ {TSQUERY}", params, BooleanField())  # noqa: S611
-        rank = RawSQL(f"ts_rank(products_product.search_document, {TSQUERY})", params, FloatField())  # noqa: S611
-        return queryset.filter(matches).annotate(search_rank=rank)
-    return _sqlite_search(queryset, words)
+    # RawSQL holds only constant SQL; the query text travels as parameters.
+    matches = RawSQL(sql.match, sql.match_params, BooleanField())  # noqa: S611
+    rank = RawSQL(sql.rank, sql.rank_params, FloatField())  # noqa: S611
+    return queryset.filter(matches).annotate(search_rank=rank)
 
 
 # (whole word, prefix) weight per field of search_text, best first: name, A, B, C.
@@ -131,7 +138,7 @@ def _field_weight_sql(needle_param: str, weights: tuple[float, ...]) -> str:
     return f"(CASE {' '.join(cases)} ELSE {weights[-1]} END)"
 
 
-def _sqlite_search(queryset: QuerySet, words: list[str]) -> QuerySet:
+def _sqlite_search_sql(words: list[str]) -> SearchSQL:
     matches, scores, params_match, params_rank = [], [], [], []
     whole = tuple(weight for weight, _ in FIELD_WEIGHTS)
     prefix = tuple(weight for _, weight in FIELD_WEIGHTS)
@@ -143,7 +150,9 @@ def _sqlite_search(queryset: QuerySet, words: list[str]) -> QuerySet:
             options.append(f"{factor} * max({_field_weight_sql('%s', whole)}, {_field_weight_sql('%s', prefix)})")
             params_rank += [f" {form} "] * (len(FIELD_MARKERS) + 1) + [f" {form}"] * (len(FIELD_MARKERS) + 1)
         scores.append(f"max({', '.join(options)}, 0)" if len(options) > 1 else options[0])
-    # RawSQL holds only constant SQL; the words travel as parameters.
-    condition = RawSQL(" AND ".join(matches), params_match, BooleanField())  # noqa: S611
-    rank = RawSQL(" + ".join(scores), params_rank, FloatField())  # noqa: S611
-    return queryset.filter(condition).annotate(search_rank=rank)
+    return SearchSQL(
+        match=" AND ".join(matches),
+        match_params=tuple(params_match),
+        rank=" + ".join(scores),
+        rank_params=tuple(params_rank),
+    )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
 from common.auth.tokens import decode_access_token, token_user_from_claims
+from common.http import http_client
 from common.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def request_tokens(*, email: str, password: str, client_address: str | None = No
     ``TRUSTED_PROXY_HEADER`` set) locks out and rate-limits that person, not this whole service.
     """
     headers = {"X-Forwarded-For": client_address} if client_address else {}
-    return httpx.post(
+    return http_client().post(
         token_endpoint_url(),
         json={"email": email, "password": password},
         headers=headers,

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from common.auth.errors import InvalidToken, KeysUnavailable
+from common.http import http_client
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class KeySet:
         url = jwks_url()
         timeout = getattr(settings, "JWKS_TIMEOUT_SECONDS", 2.0)
         try:
-            response = httpx.get(url, timeout=timeout, follow_redirects=False)
+            response = http_client().get(url, timeout=timeout, follow_redirects=False)
             response.raise_for_status()
             keys = parse_jwks(response.json())
         except (httpx.HTTPError, ValueError) as exc:

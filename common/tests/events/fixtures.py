@@ -13,6 +13,7 @@ import pytest
 from confluent_kafka.admin import AdminClient
 
 from common.events import routing
+from common.events.transports.rabbitmq import retry_queue_name
 
 SERVICES = ("commontest", "catalog", "accounts", "orders", "tasks")
 
@@ -70,6 +71,7 @@ def _delete_rabbitmq_objects(url: str) -> None:
         channel = connection.channel()
         for service in SERVICES:
             channel.queue_delete(routing.queue_name(service))
+            channel.queue_delete(retry_queue_name(service))
             channel.queue_delete(routing.dead_letter_queue_name(service))
         channel.exchange_delete(routing.exchange_name())
         channel.exchange_delete(routing.dead_letter_exchange_name())

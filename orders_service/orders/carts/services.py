@@ -15,7 +15,7 @@ from common.events import publish
 from common.events.contracts.orders import CartLineAdded
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.products import catalog_client
-from orders.products.errors import ProductUnavailable, UnknownSku
+from orders.products.errors import NotSoldAlone, ProductUnavailable, UnknownSku
 from orders.products.models import ProductVariant
 
 
@@ -129,6 +129,8 @@ def _sellable_variant(sku: str) -> ProductVariant:
         raise UnknownSku()
     if not variant.published:
         raise ProductUnavailable()
+    if variant.sale_mode != "regular":  # gifts and samples come with a promotion only
+        raise NotSoldAlone()
     return variant
 
 

@@ -17,7 +17,15 @@ router = Router(tags=["checkout"])
 
 @router.post(
     "checkout",
-    response={201: CheckoutOrderOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: UnprocessableOut},
+    response={
+        201: CheckoutOrderOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: UnprocessableOut,
+        503: ErrorOut,
+    },
 )
 def post_checkout(
     request: HttpRequest,
@@ -33,5 +41,6 @@ def post_checkout(
         user_id=user.id if user else None,
         user_email=user.email if user else None,
         cart_token=x_cart_token,
+        authorization=request.headers.get("Authorization") if user else None,
     )
     return Status(status, answer)

@@ -5,7 +5,8 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from common.addresses import AddressIn
 
@@ -14,7 +15,9 @@ class CheckoutIn(Schema):
     """Who and where only: lines and prices come from the cart and the product copy, never from the client."""
 
     email: str | None = Field(None, max_length=254)
-    shipping_address: AddressIn
+    shipping_address: AddressIn | None = None  # or, for a signed-in shopper, a saved address:
+    address_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    shipping_method: str | None = Field(None, min_length=1, max_length=64)  # from cart/shipping-quotes; cheapest
     payment_method: Literal["card", "pix", "boleto"] = "card"
     installments: int | None = Field(None, ge=1, le=24)  # card only; 1 when not given
     document: str | None = Field(None, max_length=32)  # CPF or CNPJ; required for pix and boleto
@@ -30,3 +33,12 @@ class CheckoutIn(Schema):
         except ValidationError:
             raise ValueError("Enter a valid email address.") from None
         return value
+
+    @model_validator(mode="after")
+    def _one_address(self) -> CheckoutIn:
+        if (self.shipping_address is None) == (self.address_id is None):
+            raise PydanticCustomError(
+                "address_required",
+                "Informe o endereço de entrega (shipping_address) ou um endereço salvo (address_id), um dos dois.",
+            )
+        return self

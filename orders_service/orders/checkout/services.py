@@ -29,14 +29,19 @@ from django.utils.translation import gettext_lazy as _
 from common.api import ApiError, Conflict
 from common.brazil.documents import InvalidDocument, document_parse
 from common.observability import metrics
+from common.sealing import reseal, seal, unseal
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
+from orders.checkout.addressing import shipping_address_resolve
+from orders.checkout.discounts import checkout_discounts_price, checkout_discounts_record
 from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 from orders.orders.selectors import order_detail
 from orders.orders.services import PaymentChoice, PlacedLine, order_place
 from orders.payments.models import PaymentMethod
 from orders.products.errors import ProductUnavailable
 from orders.products.selectors import variants_by_sku
+from orders.shipping.parcels import ShippingQuote
+from orders.shipping.quotes import shipping_quote_check_fresh, shipping_quote_for
 
 
 class IdempotencyKeyRequired(ApiError):
@@ -123,7 +128,13 @@ class PriceChanged(Conflict):
 
 
 # Payment fields at their defaults mean the same request as without them (and as before they existed).
-_PAYMENT_DEFAULTS = {"payment_method": PaymentMethod.CARD.value, "installments": None, "document": None}
+_PAYMENT_DEFAULTS = {
+    "payment_method": PaymentMethod.CARD.value,
+    "installments": None,
+    "document": None,
+    "address_id": None,
+    "shipping_method": None,
+}
 
 
 def request_fingerprint(*, body: dict[str, Any], owner: str) -> str:
@@ -205,6 +216,7 @@ def checkout_place_order(
     email: str,
     shipping_address: dict,
     actor: str,
+    shipping: ShippingQuote,
     payment: PaymentChoice | None = None,
 ):
     """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
@@ -217,16 +229,48 @@ def checkout_place_order(
         if not cart_lines:
             raise CartEmpty()
         lines = _priced_lines(cart_lines)
+        shipping_quote_check_fresh(quote=shipping, lines=[(line.sku, line.quantity) for line in cart_lines])
+        priced = checkout_discounts_price(
+            cart=cart,
+            lines=lines,
+            user_id=user_id,
+            email=email,
+            payment=payment or PaymentChoice(),
+            shipping=shipping.price,
+        )
         order = order_place(
             user_id=user_id,
             email=email,
             shipping_address=shipping_address,
-            lines=lines,
+            lines=priced.lines,
             actor=actor,
+            shipping=shipping,
             payment=payment,
+            discounts=priced.discounts,
         )
+        checkout_discounts_record(order=order, priced=priced, cart=cart)
         cart.lines.all().delete()
     return order
+
+
+def answer_to_store(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer as the idempotency record keeps it: a guest's access token sealed, never in clear."""
+    stored = dict(answer)
+    token = stored.pop("access_token", None)
+    if token:
+        stored["access_token_sealed"] = seal(token)
+    elif "access_token" in answer:
+        stored["access_token"] = None
+    return stored
+
+
+def answer_from_store(stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored answer as a replay of the same key sends it: the same access token in clear."""
+    answer = dict(stored)
+    sealed = answer.pop("access_token_sealed", None)
+    if sealed:
+        answer["access_token"] = unseal(sealed)
+    return answer
 
 
 def checkout(
@@ -236,8 +280,12 @@ def checkout(
     user_id: int | None,
     user_email: str | None,
     cart_token: str | None,
+    authorization: str | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Run (or replay) one checkout; returns ``(status, body)`` of the answer to send."""
+    """Run (or replay) one checkout; returns ``(status, body)`` of the answer to send.
+
+    The saved address (accounts, with the shopper's ``authorization``) and the fresh shipping quote (maybe
+    a carrier) are read over HTTP before the transaction."""
     key = (idempotency_key or "").strip()
     if not key:
         raise IdempotencyKeyRequired()
@@ -247,7 +295,7 @@ def checkout(
     owner = f"user:{user_id}" if user_id is not None else f"cart:{cart.token}"
     claim, completed = _claim(key=key, fingerprint=request_fingerprint(body=body, owner=owner))
     if completed is not None:
-        return completed.response_status, completed.response_body
+        return completed.response_status, answer_from_store(completed.response_body)
     # A signed-in shopper's order goes to the account's address, whatever the body says.
     email = user_email if user_id is not None else body.get("email")
     started = time.perf_counter()
@@ -255,14 +303,17 @@ def checkout(
         if not email:
             raise EmailRequired()
         payment = payment_choice_parse(body)
+        address = shipping_address_resolve(body=body, user_id=user_id, authorization=authorization)
+        shipping = shipping_quote_for(cart=cart, postal_code=address["postal_code"], method=body.get("shipping_method"))
         actor = f"shopper:{user_id}" if user_id is not None else "guest"
         with transaction.atomic():
             order = checkout_place_order(
                 cart=cart,
                 user_id=user_id,
                 email=email,
-                shipping_address=body["shipping_address"],
+                shipping_address=address,
                 actor=actor,
+                shipping=shipping,
                 payment=payment,
             )
             answer = orjson.loads(orjson.dumps(order_detail(order=order, with_history=False), default=str))
@@ -271,7 +322,7 @@ def checkout(
             if not _claim_fenced(claim).update(
                 state=IdempotencyKey.State.COMPLETED,
                 response_status=201,
-                response_body=answer,
+                response_body=answer_to_store(answer),
                 order=order,
                 completed_at=timezone.now(),
             ):
@@ -283,6 +334,16 @@ def checkout(
         raise
     metrics.CHECKOUT_LATENCY.observe(time.perf_counter() - started)
     return 201, answer
+
+
+def idempotency_answers_reseal() -> int:
+    """Seal the guest tokens of stored checkout answers again with the first sealing key; returns how many."""
+    count = 0
+    for key in IdempotencyKey.objects.filter(response_body__has_key="access_token_sealed").iterator():
+        body = {**key.response_body, "access_token_sealed": reseal(key.response_body["access_token_sealed"])}
+        IdempotencyKey.objects.filter(pk=key.pk).update(response_body=body)
+        count += 1
+    return count
 
 
 def idempotency_keys_purge(*, older_than: timedelta) -> int:

@@ -12,9 +12,9 @@ from common.events.contracts import EventContract
 from common.events.contracts.common_types import Line, PricedLine
 from common.events.contracts.orders import (
     OrderCancelled,
-    OrderConfirmationResendRequested,
+    OrderConfirmationResendRequestedSealed,
     OrderExpired,
-    OrderPaid,
+    OrderPaidSealed,
     OrderPlaced,
 )
 from orders.orders.models import Order
@@ -48,6 +48,8 @@ def order_summary_fields(order: Order) -> dict[str, Any]:
         "shipping": order.shipping,
         "total": order.total,
         "currency": order.currency,
+        "discount_total": order.discount_total,
+        "discounts": order.discounts,
     }
 
 
@@ -74,6 +76,7 @@ def publish_order_placed(order: Order, *, placed_at: datetime, reserve_for: time
             reserve_until=timezone.now() + reserve_for,
             reserve_for_seconds=int(reserve_for.total_seconds()),
             payment_method=_payment_fields(order).get("payment_method"),
+            optional_skus=[line.sku for line in order.lines.all() if line.gift_kind],
         ),
     )
 
@@ -81,11 +84,12 @@ def publish_order_placed(order: Order, *, placed_at: datetime, reserve_for: time
 def publish_order_paid(order: Order) -> None:
     publish_about_order(
         order,
-        OrderPaid(
+        OrderPaidSealed(
             **order_summary_fields(order),
             **_payment_fields(order),
             paid_at=order.paid_at or timezone.now(),
-            access_token=order.access_token or None,  # the guest's link in the confirmation email
+            # The guest's key for the confirmation email's link, sealed: only tasks' send opens it.
+            access_token_sealed=order.access_token_sealed or None,
         ),
     )
 
@@ -115,11 +119,11 @@ def publish_order_expired(order: Order) -> None:
 def publish_confirmation_resend(order: Order, *, requested_by: str) -> None:
     publish_about_order(
         order,
-        OrderConfirmationResendRequested(
+        OrderConfirmationResendRequestedSealed(
             **order_summary_fields(order),
             paid_at=order.paid_at or timezone.now(),
             **_payment_fields(order),
             requested_by=requested_by,
-            access_token=order.access_token or None,
+            access_token_sealed=order.access_token_sealed or None,
         ),
     )

@@ -13,7 +13,11 @@ from orders.orders.services import (
 
 
 def stock_reserved(event: StockReserved, envelope: Envelope) -> None:
-    order_stock_reserved(number=event.order_number, reserved_until=event.expires_at)
+    order_stock_reserved(
+        number=event.order_number,
+        reserved_until=event.expires_at,
+        left_out=[(line.sku, line.quantity) for line in event.left_out],
+    )
     if event.lots:
         order_lines_lots_record(
             number=event.order_number,

@@ -31,7 +31,8 @@ def order_expire_overdue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     overdue = Order.objects.filter(
         status=OrderStatus.AWAITING_PAYMENT,
-        payment_session__status=PaymentSession.Status.OPEN,
+        # A session the provider never opened (``creating``) runs out like an open one.
+        payment_session__status__in=[PaymentSession.Status.OPEN, PaymentSession.Status.CREATING],
         payment_session__expires_at__lte=now,
     ).values_list("pk", flat=True)
     expired = 0

@@ -13,6 +13,17 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: str
     line_total: str
+    discount: str = "0.00"  # the line's share of the order's discounts
+    gift_kind: str | None = None  # "gift" / "sample": a promotion's line at price zero
+
+
+class DiscountOut(Schema):
+    """A discount with the reason the shopper reads: a voucher's, a quantity tier's, Pix's, free shipping."""
+
+    kind: str  # "voucher", "quantity_tier", "payment_method", "free_shipping"
+    code: str | None = None  # the voucher code, if a voucher gave it
+    reason: str
+    amount: str
 
 
 class PixOut(Schema):
@@ -46,16 +57,26 @@ class StatusChangeOut(Schema):
     at: datetime
 
 
+class ShippingMethodOut(Schema):
+    method: str
+    name: str
+    days_min: int | None
+    days_max: int | None
+
+
 class OrderOut(Schema):
     number: str
     status: str
     email: str
     lines: list[OrderLineOut]
     subtotal: str
+    discounts: list[DiscountOut] = []
+    discount_total: str = "0.00"
     shipping: str
     total: str
     currency: str
     shipping_address: dict
+    shipping_method: ShippingMethodOut | None = None
     tracking_code: str
     created_at: datetime
     payment: PaymentOut | None

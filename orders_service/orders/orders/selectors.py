@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import hmac
+import os
+import time
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common import pgnotify
 from common.api import NotFound
 from orders.money import money
+from orders.orders.access_tokens import access_token_matches
 from orders.orders.models import Order
+from orders.orders.state_machine import ORDER_STATUS_CHANNEL, OrderStatus
 from orders.payments.models import PaymentMethod, PaymentSession
 from orders.payments.providers import get_provider
 
@@ -31,10 +35,74 @@ def order_for_shopper(*, number: str, user_id: int | None, access_token: str | N
         raise OrderNotFound()
     if order.user_id is not None and order.user_id == user_id:
         return order
-    guest_order = order.user_id is None and bool(order.access_token)
-    if guest_order and access_token and hmac.compare_digest(order.access_token.encode(), access_token.strip().encode()):
+    if order.is_guest_order and access_token_matches(stored_hash=order.access_token_hash, presented=access_token):
         return order
     raise OrderNotFound()
+
+
+LONG_POLL_MAX_SECONDS = 25.0
+
+
+def long_poll_max_waiters() -> int:
+    """How many requests of this process may wait at once (``ORDERS_LONG_POLL_MAX_WAITERS``).
+
+    A waiting request holds one of the gunicorn worker's threads (idle: no CPU), so by default half of
+    them may wait and the other half always serve, including the payment webhook a waiter is waiting for.
+    """
+    configured = getattr(settings, "ORDERS_LONG_POLL_MAX_WAITERS", None)
+    if configured is not None:
+        return int(configured)
+    threads = int(os.environ.get("GUNICORN_WORKER_THREADS") or os.environ.get("GUNICORN_THREADS") or 4)
+    return max(1, threads // 2)
+
+
+def _status_of(order_id: int) -> str | None:
+    return Order.objects.filter(pk=order_id).values_list("status", flat=True).first()
+
+
+class LongPollFull(Exception):
+    """Every waiting slot of this process is taken: the caller answers at once (with ``Retry-After``)."""
+
+
+def order_wait_for_change(*, order: Order, known_status: str | None, wait: float) -> Order:
+    """The order once its status differs from ``known_status`` (default: its status now), or after ``wait``
+    seconds (at most ``LONG_POLL_MAX_SECONDS``), whichever comes first: a long-poll.
+
+    Woken by ``order_transition``'s ``NOTIFY`` (``common.pgnotify``), not by polling the database. When the
+    process already has ``long_poll_max_waiters()`` waiting requests it raises :class:`LongPollFull` (the
+    caller answers the order as it is, and the client asks again later). The caller has already checked
+    that the shopper may see the order.
+    """
+    known = known_status or order.status
+    deadline = time.monotonic() + min(max(wait, 0.0), LONG_POLL_MAX_SECONDS)
+    if order.status != known or wait <= 0:
+        return order
+    channel = pgnotify.listener(ORDER_STATUS_CHANNEL)
+    if channel.waiting() >= long_poll_max_waiters():
+        raise LongPollFull()
+    with channel.watch(order.number) as watch:
+        status = _status_of(order.pk)  # read after the watch began: no change can slip between
+        while status == known:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return order
+            watch.wait(remaining)
+            watch.event.clear()  # before the re-read: a later notification sets it again
+            status = _status_of(order.pk)
+    return Order.objects.get(pk=order.pk)
+
+
+def shopper_has_ordered(*, user_id: int | None, email: str | None) -> bool:
+    """Whether the shopper (the account, or a guest's email) has an order that went ahead: a first-purchase
+    voucher is for whoever has none (rejected, expired and cancelled orders do not count)."""
+    gone = (OrderStatus.REJECTED, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+    if user_id is not None:
+        orders = Order.objects.filter(user_id=user_id)
+    elif email:
+        orders = Order.objects.filter(email__iexact=email.strip())
+    else:
+        return False
+    return orders.exclude(status__in=gone).exists()
 
 
 def order_list_for_user(*, user_id: int) -> QuerySet[Order]:
@@ -104,14 +172,19 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "unit_price": money(line.unit_price),
                 "line_total": money(line.line_total),
+                "discount": money(line.discount),
+                "gift_kind": line.gift_kind or None,
             }
             for line in order.lines.all()
         ],
         "subtotal": money(order.subtotal),
+        "discounts": order.discounts,
+        "discount_total": money(order.discount_total),
         "shipping": money(order.shipping),
         "total": money(order.total),
         "currency": order.currency,
         "shipping_address": order.shipping_address,
+        "shipping_method": _shipping_method(order),
         "tracking_code": order.tracking_code,
         "created_at": order.created_at,
         "payment": _payment(order),
@@ -128,3 +201,15 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
             for change in order.history.all()
         ]
     return body
+
+
+def _shipping_method(order: Order) -> dict[str, Any] | None:
+    """The method chosen at checkout as quoted then (None for orders placed before shipping by CEP)."""
+    if not order.shipping_method:
+        return None
+    return {
+        "method": order.shipping_method,
+        "name": order.shipping_method_name,
+        "days_min": order.shipping_days_min,
+        "days_max": order.shipping_days_max,
+    }

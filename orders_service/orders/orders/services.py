@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
 from common.observability.context import current_correlation_id
+from orders.orders.access_tokens import access_token_issue
 from orders.orders.events import (
     publish_about_order,
     publish_confirmation_resend,
@@ -30,7 +30,6 @@ from orders.orders.events import (
     publish_order_placed,
 )
 from orders.orders.models import Order, OrderLine, OrderNumber
-from orders.orders.shipping import shipping_for
 from orders.orders.state_machine import CANCELLABLE, PAID_STATUSES, OrderStatus, order_transition
 from orders.payments.models import PaymentMethod
 from orders.payments.services import (
@@ -40,6 +39,8 @@ from orders.payments.services import (
     payment_session_create,
     payment_session_open,
 )
+from orders.promotions.services import voucher_uses_release
+from orders.shipping.parcels import ShippingQuote
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,17 @@ class PlacedLine:
     name: str
     quantity: int
     unit_price: Decimal
+    discount: Decimal = Decimal("0.00")  # this line's share of the promotions' discounts
+    gift_kind: str = ""  # "gift" / "sample": added by a promotion at price zero
+
+
+@dataclass(frozen=True)
+class OrderDiscounts:
+    """What checkout's promotions gave: each discount as shown ({kind, code, reason, amount}) and whether
+    shipping is free (its amount is the order's shipping, whatever method priced it)."""
+
+    applied: tuple[dict, ...] = ()
+    free_shipping: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,32 +140,56 @@ def order_place(
     shipping_address: dict,
     lines: list[PlacedLine],
     actor: str,
+    shipping: ShippingQuote,
     payment: PaymentChoice | None = None,
+    discounts: OrderDiscounts | None = None,
 ) -> Order:
     """Create a ``pending`` order with its price snapshots and payment session; ask catalog for the stock.
+
+    ``shipping`` is the chosen method as freshly quoted (``orders.shipping``): its price is the order's
+    shipping line; a free-shipping promotion (``discounts.free_shipping``) takes it off again as a discount,
+    so the order shows both: total = subtotal + shipping - discount_total.
+
+    A guest's order gets an access token: ``order.access_token`` holds it in clear on the returned instance
+    (for the checkout answer); the database keeps only its hash and a sealed copy (``access_tokens``).
 
     Runs in the caller's transaction with the ``orders.order_placed`` outbox row, so the order and the
     reservation request exist together or not at all. The reservation lasts the payment window of the
     chosen method plus a grace (``reserve_until`` / ``reserve_for_seconds`` in the event).
     """
     payment = payment or PaymentChoice()
+    discounts = discounts or OrderDiscounts()
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
-    shipping = shipping_for(subtotal=subtotal)
+    shipping_discount = shipping.price if discounts.free_shipping else Decimal("0.00")
+    discount_total = sum((line.discount for line in lines), Decimal("0.00")) + shipping_discount
+    applied = [
+        {**entry, "amount": str(shipping_discount)} if entry.get("kind") == "free_shipping" else dict(entry)
+        for entry in discounts.applied
+    ]
+    total = subtotal + shipping.price - discount_total
     plan = None
     if payment.method == PaymentMethod.CARD:
-        plan = installment_plan_choose(total=subtotal + shipping, count=payment.installments)
+        plan = installment_plan_choose(total=total, count=payment.installments)
     now = timezone.now()
+    issued = access_token_issue() if user_id is None else None
     with transaction.atomic():
         order = Order.objects.create(
             number=order_number_next(year=order_number_year(now)),
-            access_token=secrets.token_urlsafe(32) if user_id is None else "",
+            access_token_hash=issued.hash if issued else "",
+            access_token_sealed=issued.sealed if issued else "",
             reservation_requested_at=now,
             user_id=user_id,
             email=email,
             status=OrderStatus.PENDING,
             subtotal=subtotal,
-            shipping=shipping,
-            total=subtotal + shipping,
+            shipping=shipping.price,
+            shipping_method=shipping.method,
+            shipping_method_name=shipping.name,
+            shipping_days_min=shipping.days_min,
+            shipping_days_max=shipping.days_max,
+            discount_total=discount_total,
+            discounts=applied,
+            total=total,
             shipping_address=shipping_address,
             payer_document=payment.document,
             correlation_id=current_correlation_id() or "",
@@ -167,6 +203,8 @@ def order_place(
                     quantity=line.quantity,
                     unit_price=line.unit_price,
                     line_total=line.unit_price * line.quantity,
+                    discount=line.discount,
+                    gift_kind=line.gift_kind,
                 )
                 for line in lines
             ]
@@ -182,6 +220,8 @@ def order_place(
         )
         publish_order_placed(order, placed_at=now, reserve_for=reservation_duration(payment.method))
         transaction.on_commit(metrics.ORDERS_PLACED.inc)
+    # In clear on this instance only, for the checkout answer (the row holds its hash and a sealed copy).
+    order.access_token = issued.token if issued else ""
     logger.info(
         "order placed",
         extra={"order_number": order.number, "total": str(order.total), "payment_method": payment.method},
@@ -204,11 +244,15 @@ def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int
         line.save(update_fields=["lots"])
 
 
-def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
-    """Saga step: stock is held, so the order awaits payment and its session becomes payable.
+def order_stock_reserved(
+    *, number: str, reserved_until: datetime, left_out: list[tuple[str, int]] | None = None
+) -> None:
+    """Saga step: stock is held, so the order awaits payment and its session is opened at the provider
+    after the commit (``payment_session_open``: ``creating`` until the provider answered).
 
     Idempotent by order number. A reservation for an order already closed (cancelled or expired while
     catalog was reserving) is released again by re-announcing the close, so no stock stays held.
+    ``left_out``: gift or sample lines catalog had no stock for; the order goes on without them.
     """
     with transaction.atomic():
         order = _locked(number)
@@ -219,15 +263,15 @@ def order_stock_reserved(*, number: str, reserved_until: datetime) -> None:
             now = timezone.now()
             method = order.payment_session.method
             expires_at = min(now + payment_window(method), reserved_until - RESERVATION_SAFETY_MARGIN)
-            order = order_transition(
-                order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note="stock reserved"
-            )
+            note = "stock reserved"
+            gone = [sku for sku, _quantity in left_out or []]
+            if gone and OrderLine.objects.filter(order=order, sku__in=gone).exclude(gift_kind="").delete()[0]:
+                note += "; brinde/amostra esgotado, o pedido segue sem: " + ", ".join(sorted(gone))
+            order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note=note)
+            # ``creating`` now; the provider call (a PSP charge for Pix and boleto) runs after the commit.
             payment_session_open(
                 order_id=order.pk,
-                order_number=order.number,
-                email=order.email,
                 expires_at=expires_at,
-                payer_document=order.payer_document,
                 boleto_due_date=boleto_due_date(now) if method == PaymentMethod.BOLETO else None,
             )
         elif order.status == OrderStatus.CANCELLED:
@@ -248,6 +292,7 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
             return  # already rejected, or closed meanwhile: nothing is held, nothing to do
         order = order_transition(order=order, to=OrderStatus.REJECTED, actor="catalog", note=reason)
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk, force=True)  # never bought: the uses always come back
         publish_about_order(order, OrderRejected(order_number=order.number, email=order.email, reason=reason))
         transaction.on_commit(metrics.ORDERS_REJECTED.inc)
         logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
@@ -282,6 +327,7 @@ def order_cancel(*, order: Order, actor: str, reason: str) -> Order:
         else:
             order = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk)  # where the voucher's rule gives uses back
         publish_order_cancelled(order, reason=reason, was_paid=was_paid)
     payment_refunds_send(refunds)
     logger.info("order cancelled", extra={"order_number": order.number, "actor": actor, "refunded": was_paid})
@@ -293,6 +339,7 @@ def order_expire(*, order: Order, actor: str = "system:expiry") -> Order:
     with transaction.atomic():
         order = order_transition(order=order, to=OrderStatus.EXPIRED, actor=actor, note="payment window ran out")
         payment_session_close(order_id=order.pk)
+        voucher_uses_release(order_id=order.pk, force=True)  # never paid: the uses always come back
         publish_order_expired(order)
     logger.info("order expired", extra={"order_number": order.number})
     return order
@@ -324,11 +371,15 @@ def order_stock_commit_failed(*, number: str, reason: str, lines: list[Uncovered
         logger.error("paid order without stock", extra={"order_number": number, "reason": reason})
 
 
-def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
+def order_fulfil(*, order: Order, tracking_code: str, actor: str, carrier: str = "", tracking_url: str = "") -> Order:
+    """Ship the order: its tracking code (and carrier and tracking link, when support gives them)."""
     with transaction.atomic():
-        order = order_transition(order=order, to=OrderStatus.FULFILLED, actor=actor, note=f"tracking {tracking_code}")
-        Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)
-        order.tracking_code = tracking_code
+        note = f"tracking {tracking_code}" + (f" ({carrier})" if carrier else "")
+        order = order_transition(order=order, to=OrderStatus.FULFILLED, actor=actor, note=note)
+        Order.objects.filter(pk=order.pk).update(
+            tracking_code=tracking_code, carrier=carrier, tracking_url=tracking_url
+        )
+        order.tracking_code, order.carrier, order.tracking_url = tracking_code, carrier, tracking_url
         publish_about_order(
             order,
             OrderFulfilled(
@@ -336,6 +387,8 @@ def order_fulfil(*, order: Order, tracking_code: str, actor: str) -> Order:
                 email=order.email,
                 tracking_code=tracking_code,
                 fulfilled_at=timezone.now(),
+                carrier=carrier or None,
+                tracking_url=tracking_url or None,
             ),
         )
     return order

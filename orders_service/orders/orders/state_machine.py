@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import pgnotify
 from common.api import Conflict
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED, OrderStatus.PAID_OUT_OF_STOCK}),
     OrderStatus.PAID_OUT_OF_STOCK: frozenset({OrderStatus.FULFILLED, OrderStatus.REFUNDED}),
     OrderStatus.FULFILLED: frozenset({OrderStatus.DELIVERED}),
-    OrderStatus.DELIVERED: frozenset(),
+    # Every unit came back in returns and was refunded (orders.returns).
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.REJECTED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.EXPIRED: frozenset(),
@@ -52,6 +54,9 @@ CANCELLABLE = frozenset(
 )
 # Statuses in which the shopper's money is held: cancelling them refunds.
 PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PAID_OUT_OF_STOCK})
+
+
+ORDER_STATUS_CHANNEL = "order_status"  # NOTIFY payload: the order's number, at the commit of each move
 
 
 class IllegalTransition(Conflict):
@@ -84,4 +89,5 @@ def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Or
             fields.append("paid_at")
         locked.save(update_fields=fields)
         locked.history.create(from_status=previous, to_status=to, actor=actor, note=note[:500])
+        pgnotify.notify(ORDER_STATUS_CHANNEL, locked.number)  # at commit: wakes the order's long-polls
     return locked

@@ -29,6 +29,14 @@ STATUS_LABELS = {
     "expired": _("Expired (the payment window ended)"),
     "refunded": _("Refunded"),
 }
+# The steps of a return (``orders.returns``), read through the order's ``returns`` relation.
+RETURN_STATUS_LABELS = {
+    "requested": "Solicitada (em análise)",
+    "approved": "Aprovada: envie os produtos",
+    "rejected": "Não aprovada",
+    "received": "Produtos recebidos: reembolso a caminho",
+    "refunded": "Reembolsada",
+}
 
 
 def brl(amount) -> str:
@@ -55,6 +63,17 @@ def order_status_view(request: HttpRequest, number: str) -> HttpResponse:
         "shipping": brl(order.shipping),
         "total": brl(order.total),
         "tracking_code": order.tracking_code,
+        "carrier": order.carrier,
+        "tracking_url": order.tracking_url,
+        "returns": [
+            {
+                "id": order_return.pk,
+                "status": RETURN_STATUS_LABELS.get(order_return.status, order_return.status),
+                "refund_amount": brl(order_return.refund_amount),
+                "lines": ", ".join(f"{line.quantity} x {line.name}" for line in order_return.lines.all()),
+            }
+            for order_return in order.returns.order_by("id").prefetch_related("lines")
+        ],
     }
     response = render(request, "orders/status_page.html", context)
     response["Cache-Control"] = "private, no-store"  # the token is in the URL: keep it out of caches

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import MoneyColumnsAdmin, ReadOnlyAdmin
+from common.admin import MoneyColumnsAdmin, ReadOnlyAdmin, SuperuserOnlyAdmin
 from orders.payments.models import (
     PaymentDispute,
     PaymentTransaction,
@@ -30,14 +30,14 @@ class PaymentTransactionAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
 
 
 @admin.register(WebhookReceipt)
-class WebhookReceiptAdmin(ReadOnlyAdmin):
+class WebhookReceiptAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = ("provider", "event_type", "event_id", "received_at")
     list_filter = ("provider", "event_type")
     search_fields = ("=event_id",)
 
 
 @admin.register(SandboxCharge)
-class SandboxChargeAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
+class SandboxChargeAdmin(SuperuserOnlyAdmin, MoneyColumnsAdmin, ReadOnlyAdmin):
     money_fields = ("amount",)
     list_display = ("reference", "order_number", "method", "amount", "succeeded", "card_last4", "created_at")
     list_filter = ("method", "succeeded")
@@ -45,7 +45,7 @@ class SandboxChargeAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
 
 
 @admin.register(SandboxRefund)
-class SandboxRefundAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
+class SandboxRefundAdmin(SuperuserOnlyAdmin, MoneyColumnsAdmin, ReadOnlyAdmin):
     money_fields = ("amount",)
     list_display = ("reference", "charge", "amount", "idempotency_key", "created_at")
     search_fields = ("=reference", "=charge__reference")
@@ -60,7 +60,7 @@ class PaymentDisputeAdmin(MoneyColumnsAdmin, ReadOnlyAdmin):
 
 
 @admin.register(SandboxWebhook)
-class SandboxWebhookAdmin(ReadOnlyAdmin):
+class SandboxWebhookAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_display = (
         "event_id",
         "event_type",

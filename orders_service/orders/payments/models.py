@@ -17,12 +17,17 @@ class PaymentMethod(models.TextChoices):
 class PaymentSession(models.Model):
     """The order's payment page: known at checkout, payable once the stock is reserved, until ``expires_at``.
 
+    ``creating``: the stock is reserved and the session committed, the provider call (a Pix charge or a
+    boleto at the PSP) has not answered yet; it runs after the commit, outside any transaction, under a key
+    derived from ``token``, and the housekeeping loop retries it (``payment_sessions_open_pending``).
+
     Carries the shopper's method and, once the provider opened it, what the shopper pays with: the Pix
     copy-and-paste code, the boleto's digitable line and due date, or the chosen card installment plan.
     """
 
     class Status(models.TextChoices):
         WAITING_FOR_STOCK = "waiting_for_stock", _("Waiting for stock")
+        CREATING = "creating", _("Being created at the provider")
         OPEN = "open", _("Open")
         PAID = "paid", _("Paid")
         CLOSED = "closed", _("Closed")
@@ -59,6 +64,9 @@ class PaymentSession(models.Model):
     # Boleto: the 47-digit digitable line and the due date (the slip is rendered from them).
     boleto_digitable_line = models.CharField(verbose_name=_("boleto digitable line"), max_length=60, blank=True)
     boleto_due_date = models.DateField(verbose_name=_("boleto due date"), null=True, blank=True)
+    # How often the provider was asked to open the session, and its last refusal (``creating`` only).
+    provider_attempts = models.PositiveIntegerField(verbose_name=_("provider attempts"), default=0)
+    provider_error = models.CharField(verbose_name=_("provider error"), max_length=300, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 

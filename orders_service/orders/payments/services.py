@@ -16,9 +16,11 @@ import logging
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
@@ -58,48 +60,84 @@ def payment_session_create(
 def payment_session_open(
     *,
     order_id: int,
-    order_number: str,
-    email: str,
     expires_at: datetime,
-    payer_document: str = "",
     boleto_due_date: date | None = None,
 ) -> PaymentSession:
-    """Stock is reserved: open the provider session (card page, Pix charge, boleto), payable until ``expires_at``."""
+    """Stock is reserved: the session becomes ``creating`` in the caller's transaction, payable until
+    ``expires_at``, and the provider is asked to open it (card page, Pix charge, boleto) once that
+    transaction commits, never inside it. A crash or a provider outage in between leaves it ``creating``
+    for ``payment_sessions_open_pending`` (the housekeeping loop)."""
     session = PaymentSession.objects.select_for_update().get(order_id=order_id)
-    opened = get_provider(session.provider).create_session(
-        spec=SessionSpec(
-            order_number=order_number,
-            token=session.token,
-            amount=session.amount,
-            currency=session.currency,
-            email=email,
-            expires_at=expires_at,
-            method=session.method,
-            installments=session.installments,
-            payer_document=payer_document,
-            boleto_due_date=boleto_due_date,
-        )
-    )
-    session.status = PaymentSession.Status.OPEN
-    session.provider_reference = opened.reference
+    session.status = PaymentSession.Status.CREATING
     session.expires_at = expires_at
-    session.pix_copy_paste = opened.pix_copy_paste
-    session.pix_txid = opened.pix_txid
-    session.boleto_digitable_line = opened.boleto_digitable_line
-    session.boleto_due_date = opened.boleto_due_date
-    session.save(
-        update_fields=[
-            "status",
-            "provider_reference",
-            "expires_at",
-            "pix_copy_paste",
-            "pix_txid",
-            "boleto_digitable_line",
-            "boleto_due_date",
-            "updated_at",
-        ]
-    )
+    session.boleto_due_date = boleto_due_date
+    session.save(update_fields=["status", "expires_at", "boleto_due_date", "updated_at"])
+    transaction.on_commit(partial(payment_session_provider_open, session_id=session.pk), robust=True)
     return session
+
+
+def payment_session_provider_open(*, session_id: int) -> PaymentSession:
+    """Ask the provider to open a ``creating`` session, outside any transaction; ``open`` once it answers.
+
+    The provider call carries an idempotency key derived from the session token (Mercado Pago's
+    ``X-Idempotency-Key``), so a retry after a timeout, a crash or a concurrent attempt finds the same
+    charge instead of making a second one; only the first answer is stored (a conditional update). A
+    refusal or an outage is counted on the session, which stays ``creating`` for the next round.
+    """
+    if _inside_transaction():
+        raise RuntimeError("payment_session_provider_open must run outside any database transaction")
+    session = PaymentSession.objects.select_related("order").get(pk=session_id)
+    if session.status != PaymentSession.Status.CREATING:
+        return session  # opened by another attempt, or closed (cancelled, expired) meanwhile
+    spec = SessionSpec(
+        order_number=session.order.number,
+        token=session.token,
+        amount=session.amount,
+        currency=session.currency,
+        email=session.order.email,
+        expires_at=session.expires_at,
+        method=session.method,
+        installments=session.installments,
+        payer_document=session.order.payer_document,
+        boleto_due_date=session.boleto_due_date,
+    )
+    try:
+        opened = get_provider(session.provider).create_session(spec=spec)
+    except ApiError as exc:
+        PaymentSession.objects.filter(pk=session.pk).update(
+            provider_attempts=F("provider_attempts") + 1, provider_error=str(exc.detail)[:300]
+        )
+        logger.warning(
+            "payment provider did not open the session; retried by the housekeeping loop",
+            extra={"order_number": spec.order_number, "provider": session.provider, "code": exc.code},
+        )
+        session.refresh_from_db()
+        return session
+    PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.CREATING).update(
+        status=PaymentSession.Status.OPEN,
+        provider_reference=opened.reference,
+        pix_copy_paste=opened.pix_copy_paste,
+        pix_txid=opened.pix_txid,
+        boleto_digitable_line=opened.boleto_digitable_line,
+        boleto_due_date=opened.boleto_due_date or session.boleto_due_date,
+        provider_attempts=F("provider_attempts") + 1,
+        provider_error="",
+        updated_at=timezone.now(),
+    )
+    session.refresh_from_db()
+    return session
+
+
+def payment_sessions_open_pending(*, limit: int = 100) -> int:
+    """Ask the provider again for every session still ``creating`` (a crash after the commit, an outage);
+    returns how many are open now. Sessions whose payment window ran out are left to the expiry."""
+    pending = (
+        PaymentSession.objects.filter(status=PaymentSession.Status.CREATING, expires_at__gt=timezone.now())
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    opened = [payment_session_provider_open(session_id=pk) for pk in list(pending)]
+    return sum(1 for session in opened if session.status == PaymentSession.Status.OPEN)
 
 
 def payment_session_close(*, order_id: int, paid: bool = False) -> None:

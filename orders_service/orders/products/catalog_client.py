@@ -7,6 +7,8 @@ import logging
 import httpx
 from django.conf import settings
 
+from common.http import http_client
+
 logger = logging.getLogger(__name__)
 
 
@@ -17,7 +19,7 @@ def stock_available(*, skus: list[str]) -> dict[str, int] | None:
     """
     url = f"{settings.CATALOG_URL.rstrip('/')}/api/catalog/stock"
     try:
-        response = httpx.get(
+        response = http_client().get(
             url, params=[("sku", sku) for sku in skus], timeout=settings.ORDERS_CATALOG_TIMEOUT_SECONDS
         )
         response.raise_for_status()

@@ -11,3 +11,10 @@ class UnknownSku(ApiError):
 
 class ProductUnavailable(Conflict):
     code, detail = "product_unavailable", _("The product is no longer sold.")
+
+
+class NotSoldAlone(Conflict):
+    code, detail = (
+        "not_sold_alone",
+        _("This item is a gift or a sample: it comes with a promotion, it is not sold on its own."),
+    )

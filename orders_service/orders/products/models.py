@@ -1,6 +1,9 @@
-"""Orders' own copy of catalog's sellable variants: names, prices and published state, fed by events."""
+"""Orders' own copy of catalog's sellable variants: names, prices, published state, weight and size, fed by
+events."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +18,19 @@ class ProductVariant(models.Model):
     product_name = models.CharField(verbose_name=_("product name"), max_length=200)
     variant_name = models.CharField(verbose_name=_("variant name"), max_length=200, blank=True)
     brand = models.CharField(verbose_name=_("brand"), max_length=200, blank=True)
+    # What promotions restricted to brands or categories look at (catalog's slugs; categories with ancestors).
+    brand_slug = models.SlugField(verbose_name=_("brand slug"), max_length=100, blank=True)
+    category_slugs = models.JSONField(verbose_name=_("category slugs"), default=list, blank=True)
+    # "regular", "gift" or "sample": gifts and samples only come with a promotion.
+    sale_mode = models.CharField(verbose_name=_("sale mode"), max_length=10, default="regular")
     price = models.DecimalField(verbose_name=_("price"), max_digits=12, decimal_places=2)
     currency = models.CharField(verbose_name=_("currency"), max_length=3, default="BRL")
     published = models.BooleanField(verbose_name=_("published"), default=False)
+    # The packed unit as catalog measured it (0 = not measured): what shipping quotes weigh and size.
+    weight_grams = models.PositiveIntegerField(verbose_name=_("weight (g)"), default=0)
+    length_cm = models.DecimalField(verbose_name=_("length (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    width_cm = models.DecimalField(verbose_name=_("width (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    height_cm = models.DecimalField(verbose_name=_("height (cm)"), max_digits=5, decimal_places=1, default=Decimal("0"))
     # When catalog produced the snapshot this row reflects: older snapshots arriving late are ignored.
     source_occurred_at = models.DateTimeField(verbose_name=_("source occurred at"))
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)

@@ -30,9 +30,16 @@ def product_copy_apply(*, snapshot: ProductSnapshot, occurred_at: datetime, publ
                 "product_name": snapshot.name,
                 "variant_name": variant.name,
                 "brand": snapshot.brand,
+                "brand_slug": snapshot.brand_slug,
+                "category_slugs": list(snapshot.category_slugs),
+                "sale_mode": variant.sale_mode,
                 "price": variant.price,
                 "currency": variant.currency,
                 "published": published,
+                "weight_grams": variant.weight_grams,
+                "length_cm": variant.length_cm,
+                "width_cm": variant.width_cm,
+                "height_cm": variant.height_cm,
                 "source_occurred_at": occurred_at,
             }
             current = stored.get(variant.sku) or ProductVariant.objects.filter(sku=variant.sku).first()

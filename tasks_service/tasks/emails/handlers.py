@@ -11,15 +11,26 @@ from common.events.contracts.catalog import LotRecalled
 from common.events.contracts.orders import (
     OrderCancelled,
     OrderConfirmationResendRequested,
+    OrderConfirmationResendRequestedSealed,
     OrderFulfilled,
     OrderPaid,
+    OrderPaidSealed,
     OrderRejected,
+    ReturnApproved,
+    ReturnReceived,
+    ReturnRefunded,
+    ReturnRejected,
+    ReturnRequested,
 )
 from common.events.envelope import Envelope
-from common.sealing import seal
+from common.sealing import seal, unseal
 from tasks.emails.links import order_page_url, welcome_url
 from tasks.emails.models import EmailKind
 from tasks.emails.services import email_log_record
+
+OrderConfirmationEvent = (
+    OrderPaidSealed | OrderPaid | OrderConfirmationResendRequestedSealed | OrderConfirmationResendRequested
+)
 
 
 def user_registered(event: UserRegistered, envelope: Envelope) -> None:
@@ -49,7 +60,7 @@ def password_reset_requested(event: PasswordResetRequestedSealed | PasswordReset
     )
 
 
-def order_paid_confirmation(event: OrderPaid, envelope: Envelope) -> None:
+def order_paid_confirmation(event: OrderPaidSealed | OrderPaid, envelope: Envelope) -> None:
     """Confirm a paid order with its lines and totals (one confirmation per order number)."""
     email_log_record(
         kind=EmailKind.ORDER_CONFIRMATION,
@@ -60,7 +71,9 @@ def order_paid_confirmation(event: OrderPaid, envelope: Envelope) -> None:
     )
 
 
-def order_confirmation_resend_requested(event: OrderConfirmationResendRequested, envelope: Envelope) -> None:
+def order_confirmation_resend_requested(
+    event: OrderConfirmationResendRequestedSealed | OrderConfirmationResendRequested, envelope: Envelope
+) -> None:
     """Support asked for the confirmation again: a new email per request (keyed by the request's event id)."""
     email_log_record(
         kind=EmailKind.ORDER_CONFIRMATION,
@@ -71,7 +84,18 @@ def order_confirmation_resend_requested(event: OrderConfirmationResendRequested,
     )
 
 
-def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequested) -> dict:
+def _order_link(event: OrderConfirmationEvent) -> dict:
+    """The order page's link as the email log keeps it: a guest's link (it carries the order's access
+    token, their only key) sealed as ``order_url_sealed``, opened only to render the send; a signed-in
+    shopper's link holds no secret. A v1 event still in flight carries the token in clear: sealed here."""
+    sealed_token = getattr(event, "access_token_sealed", None)
+    token = unseal(sealed_token) if sealed_token else getattr(event, "access_token", None)
+    if not token:
+        return {"order_url": order_page_url(order_number=event.order_number, access_token=None)}
+    return {"order_url_sealed": seal(order_page_url(order_number=event.order_number, access_token=token))}
+
+
+def order_confirmation_context(event: OrderConfirmationEvent) -> dict:
     """What the confirmation templates show: lines, totals (money as strings) and the order's page."""
     return {
         "order_number": event.order_number,
@@ -89,7 +113,7 @@ def order_confirmation_context(event: OrderPaid | OrderConfirmationResendRequest
         "subtotal": str(event.subtotal),
         "shipping": str(event.shipping),
         "total": str(event.total),
-        "order_url": order_page_url(order_number=event.order_number, access_token=event.access_token),
+        **_order_link(event),
         # How it was paid ("pix", "boleto", "card" with its installments); None for events from before.
         "payment_method": event.payment_method,
         "installments": event.installments or 1,
@@ -103,7 +127,12 @@ def order_fulfilled(event: OrderFulfilled, envelope: Envelope) -> None:
         dedup_key=event.order_number,
         recipient=event.email,
         event_id=envelope.event_id,
-        context={"order_number": event.order_number, "tracking_code": event.tracking_code},
+        context={
+            "order_number": event.order_number,
+            "tracking_code": event.tracking_code,
+            "carrier": event.carrier or "",
+            "tracking_url": event.tracking_url or "",
+        },
     )
 
 
@@ -154,3 +183,33 @@ def lot_recalled(event: LotRecalled, envelope: Envelope) -> None:
                 "shop_url": welcome_url(),
             },
         )
+
+
+ReturnStep = ReturnRequested | ReturnApproved | ReturnRejected | ReturnReceived | ReturnRefunded
+
+
+def order_return_step(event: ReturnStep, envelope: Envelope) -> None:
+    """Tell the shopper where their return is (one email per return and step: requested, approved,
+    rejected, received, refunded), with its lines and the amount refunded."""
+    step = event.TYPE.removeprefix("orders.return_")
+    email_log_record(
+        kind=EmailKind.ORDER_RETURN,
+        dedup_key=f"{event.order_number}/return-{event.return_id}/{step}",
+        recipient=event.email,
+        event_id=envelope.event_id,
+        context={
+            "order_number": event.order_number,
+            "return_id": event.return_id,
+            "step": step,
+            "currency": event.currency,
+            "lines": [
+                {"sku": line.sku, "name": line.name, "quantity": line.quantity, "amount": str(line.amount)}
+                for line in event.lines
+            ],
+            "refund_amount": str(event.refund_amount),
+            "reason": getattr(event, "reason", ""),
+            "rejection_reason": getattr(event, "rejection_reason", ""),
+            "shipping_refunded": getattr(event, "shipping_refunded", False),
+            **_order_link(event),
+        },
+    )

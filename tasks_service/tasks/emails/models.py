@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     ORDER_REJECTED = "order_rejected", _("Order rejected (out of stock)")
     REPORT_READY = "report_ready", _("Report ready")
     LOT_RECALL = "lot_recall", _("Product recall (lot)")
+    ORDER_RETURN = "order_return", _("Order return (each step)")
 
 
 class EmailStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
 
 from common.auth.backends import request_tokens
+from common.http import http_client
 
 PAGE_SIZE = 500
 
@@ -50,18 +51,21 @@ def stock_level_pages(*, token: str | None = None, page_size: int = PAGE_SIZE) -
     token = token or service_access_token()
     url = f"{settings.CATALOG_URL.rstrip('/')}/api/catalog/staff/stock-levels"
     after: str | None = ""
-    with httpx.Client(timeout=settings.TASKS_CATALOG_TIMEOUT_SECONDS, follow_redirects=False) as client:
-        while after is not None:
-            try:
-                response = client.get(
-                    url, params={"after": after, "limit": page_size}, headers={"Authorization": f"Bearer {token}"}
-                )
-                response.raise_for_status()
-                body = response.json()
-                as_of = parse_datetime(body["as_of"])
-                items, after = list(body["items"]), body["next_after"]
-            except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-                raise CatalogUnavailable(f"catalog stock levels: {exc}") from exc
-            if as_of is None:
-                raise CatalogUnavailable("catalog stock levels: no as_of")
-            yield StockLevelPage(as_of=as_of, items=items)
+    client = http_client()
+    while after is not None:
+        try:
+            response = client.get(
+                url,
+                params={"after": after, "limit": page_size},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=settings.TASKS_CATALOG_TIMEOUT_SECONDS,
+            )
+            response.raise_for_status()
+            body = response.json()
+            as_of = parse_datetime(body["as_of"])
+            items, after = list(body["items"]), body["next_after"]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise CatalogUnavailable(f"catalog stock levels: {exc}") from exc
+        if as_of is None:
+            raise CatalogUnavailable("catalog stock levels: no as_of")
+        yield StockLevelPage(as_of=as_of, items=items)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from common.events.contracts.catalog import StockChanged
-from common.events.contracts.orders import OrderCancelled, OrderPaid
+from common.events.contracts.orders import OrderCancelled, OrderPaid, OrderPaidSealed
 from common.events.envelope import Envelope
 from tasks.reports.services.read_models import (
     sale_order_record_cancellation,
@@ -12,7 +12,7 @@ from tasks.reports.services.read_models import (
 )
 
 
-def order_paid_sale(event: OrderPaid, envelope: Envelope) -> None:
+def order_paid_sale(event: OrderPaidSealed | OrderPaid, envelope: Envelope) -> None:
     """A paid order enters the sales read model on its local payment day."""
     sale_order_record_payment(
         order_number=event.order_number,

@@ -47,5 +47,5 @@ def report_produce_task(kind: str, date_iso: str | None = None) -> int:
 def stock_levels_reconcile_task() -> dict:
     """Backfill and repair the low-stock read model from catalog (Beat, hourly, and once when Beat starts)."""
     result = stock_levels_reconcile(pages=stock_level_pages())
-    logger.info("stock levels reconciled", extra=asdict(result))
+    logger.info("stock levels reconciled", extra={"reconciliation": asdict(result)})  # "created" is a LogRecord field
     return asdict(result)

@@ -93,3 +93,17 @@ module "documentdb" {
   kms_key_arn               = module.kms.key_arn
   tags                      = local.tags
 }
+
+module "media" {
+  source            = "../../modules/aws/media_bucket"
+  name              = local.name
+  bucket_name       = "cosmeticos-${var.environment}-media"
+  kms_key_arn       = module.kms.key_arn
+  access_log_bucket = var.access_log_bucket
+  media_domain      = var.media_domain
+  certificate_arn   = var.media_certificate_arn
+  web_acl_arn       = var.media_web_acl_arn
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  oidc_provider_url = module.eks.oidc_provider_url
+  tags              = local.tags
+}

@@ -42,3 +42,18 @@ output "events_kafka_settings" {
   description = "EVENTS_KAFKA_* for the services' ConfigMap: the topics manage.py kafka_topics creates."
   value       = module.kafka.events_kafka_settings
 }
+
+output "media_bucket" {
+  description = "MEDIA_BUCKET of the catalog (k8s ConfigMap)."
+  value       = module.media.bucket_name
+}
+
+output "media_distribution_domain_name" {
+  description = "Where the media_domain's DNS alias points."
+  value       = module.media.distribution_domain_name
+}
+
+output "catalog_media_role_arn" {
+  description = "IRSA role of the catalog service account (eks.amazonaws.com/role-arn annotation)."
+  value       = module.media.catalog_role_arn
+}

@@ -57,3 +57,28 @@ variable "kafka_password" {
   type        = string
   sensitive   = true
 }
+
+variable "media_domain" {
+  description = "Public domain of the product images (MEDIA_CUSTOM_DOMAIN of the catalog)."
+  type        = string
+  default     = "media.cosmeticos.co"
+}
+
+variable "media_certificate_arn" {
+  description = "ACM certificate of media_domain in us-east-1 (CloudFront), issued once outside Terraform."
+  type        = string
+  validation {
+    condition     = can(regex("^arn:aws:acm:us-east-1:", var.media_certificate_arn))
+    error_message = "media_certificate_arn must be an ACM certificate in us-east-1."
+  }
+}
+
+variable "media_web_acl_arn" {
+  description = "WAFv2 web ACL (scope CLOUDFRONT) in front of the media distribution."
+  type        = string
+}
+
+variable "access_log_bucket" {
+  description = "Bucket that receives S3 and CloudFront access logs."
+  type        = string
+}

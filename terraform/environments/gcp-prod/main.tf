@@ -75,3 +75,16 @@ module "kafka" {
   kms_key_id = google_kms_crypto_key.data.id
   labels     = local.labels
 }
+
+module "media" {
+  source            = "../../modules/gcp/media_bucket"
+  project_id        = var.project_id
+  project_number    = data.google_project.this.number
+  name              = local.name
+  region            = var.region
+  bucket_name       = "cosmeticos-${var.environment}-media-gcp"
+  kms_key_id        = google_kms_crypto_key.data.id
+  access_log_bucket = var.access_log_bucket
+  media_domain      = var.media_domain
+  labels            = local.labels
+}

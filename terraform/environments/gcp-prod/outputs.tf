@@ -27,3 +27,18 @@ output "events_kafka_settings" {
   description = "EVENTS_KAFKA_* for the services' ConfigMap: the topics manage.py kafka_topics creates."
   value       = module.kafka.events_kafka_settings
 }
+
+output "media_bucket" {
+  description = "MEDIA_BUCKET of the catalog (MEDIA_STORAGE=gcs)."
+  value       = module.media.bucket_name
+}
+
+output "media_ip_address" {
+  description = "Where the media domain's DNS A record points."
+  value       = module.media.media_ip_address
+}
+
+output "catalog_media_service_account" {
+  description = "Google service account of the catalog (Workload Identity annotation)."
+  value       = module.media.catalog_service_account_email
+}

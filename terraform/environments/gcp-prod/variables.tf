@@ -32,3 +32,14 @@ variable "admin_cidrs" {
   type        = list(string)
   default     = []
 }
+
+variable "media_domain" {
+  description = "Public domain of the product images (MEDIA_CUSTOM_DOMAIN of the catalog)."
+  type        = string
+  default     = "media.cosmeticos.co"
+}
+
+variable "access_log_bucket" {
+  description = "Bucket that receives the media bucket's access logs."
+  type        = string
+}

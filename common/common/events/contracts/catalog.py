@@ -18,6 +18,13 @@ class VariantSnapshot(BaseModel):
     name: str
     price: Decimal
     currency: str = "BRL"
+    # The packed unit for shipping quotes (optional, added with shipping by CEP; 0 = not measured).
+    weight_grams: int = Field(default=0, ge=0)
+    length_cm: Decimal = Field(default=Decimal("0"), ge=0)
+    width_cm: Decimal = Field(default=Decimal("0"), ge=0)
+    height_cm: Decimal = Field(default=Decimal("0"), ge=0)
+    # "regular", or "gift" / "sample": given by promotions, never sold alone (optional, added with promotions)
+    sale_mode: str = "regular"
 
 
 class ProductSnapshot(EventContract):
@@ -29,6 +36,10 @@ class ProductSnapshot(EventContract):
     brand: str
     published: bool
     variants: list[VariantSnapshot]
+    # For promotions restricted to brands or categories (optional, added with promotions): the brand's
+    # slug, and the category's slug followed by its ancestors' (a sub-category is inside its parent).
+    brand_slug: str = ""
+    category_slugs: list[str] = []
 
 
 @contract("catalog.product_published", version=1, producer="catalog", consumers=("orders",))
@@ -77,6 +88,9 @@ class StockReserved(EventContract):
     lines: list[Line]
     expires_at: datetime
     lots: list[LotAllocation] = []
+    # Optional lines (the order's gifts and samples, ``order_placed.optional_skus``) there was no stock
+    # for: reserved without them (optional, added with promotions).
+    left_out: list[Line] = []
 
 
 class RejectedLine(BaseModel):

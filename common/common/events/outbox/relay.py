@@ -30,7 +30,7 @@ from common.events import routing
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.selectors import outbox_backlog, outbox_due, outbox_failed_count
-from common.events.outbox.wakeup import PendingWaiter, PollingWaiter
+from common.events.outbox.wakeup import PendingWaiter, PollingWaiter, relay_idle_poll_seconds
 from common.events.retention import events_prune
 from common.events.retry import Outage, Permanent, outbox_max_failures, outbox_row_backoff
 from common.events.transports import Publisher, publisher_for
@@ -50,6 +50,7 @@ class RelayResult:
     failed: int = 0
     outage: bool = False  # the broker itself failed: the transport backs off
     parked: int = 0
+    outages: frozenset[str] = frozenset()  # which transports failed that way (empty: unknown, or none)
 
     @property
     def tried(self) -> int:
@@ -121,7 +122,7 @@ class OutboxRelay:
             rows = list(pending[: self.batch_size])
             if not rows:
                 return RelayResult()
-            errors = self._send(rows)
+            errors, outages = self._send(rows)
             sent = [row for row in rows if row.pk not in errors]
             now = timezone.now()
             OutboxMessage.objects.filter(pk__in=[row.pk for row in sent]).update(
@@ -140,7 +141,7 @@ class OutboxRelay:
                 "outbox rows not confirmed",
                 extra={"failed": len(errors), "parked": parked, "error": next(iter(errors.values()))},
             )
-        return RelayResult(sent=len(sent), failed=len(errors), outage=outage, parked=parked)
+        return RelayResult(sent=len(sent), failed=len(errors), outage=outage, parked=parked, outages=outages)
 
     @staticmethod
     def _record_failures(rows: list[OutboxMessage], errors: dict[int, str], now) -> int:
@@ -170,10 +171,25 @@ class OutboxRelay:
         return parked
 
     def relay_pending(self) -> RelayResult:
-        """Send each transport's batches until nothing is due or it is down (``relay_outbox --once``)."""
+        """Send batches until nothing is due or a transport is down (``relay_outbox --once``).
+
+        While every transport answers, each batch is one claim over all of them; once one is down, the
+        others go on with claims of their own rows, so the one down never holds them back."""
         sent = failed = parked = 0
         outage = False
+        down: set[str] = set()
+        while True:
+            result = self.relay_batch()
+            sent, failed, parked = sent + result.sent, failed + result.failed, parked + result.parked
+            if result.outage:
+                outage = True
+                down |= set(result.outages or routing.configured_transports())
+                break
+            if result.tried < self.batch_size:
+                return RelayResult(sent=sent, failed=failed, outage=outage, parked=parked)
         for transport in routing.configured_transports():
+            if transport in down:
+                continue
             while True:
                 result = self.relay_batch(transport)
                 sent, failed, parked = sent + result.sent, failed + result.failed, parked + result.parked
@@ -197,21 +213,10 @@ class OutboxRelay:
         while not stop.is_set():
             if not connection.in_atomic_block:
                 close_old_connections()  # honour CONN_MAX_AGE, recover from a database restart
-            more_waiting = False
-            for transport, backoff in backoffs.items():
-                if not backoff.due():
-                    continue
-                try:
-                    result = self.relay_batch(transport)
-                except Exception:
-                    logger.exception("relay batch failed", extra={"transport": transport})
-                    result = RelayResult(failed=1, outage=True)
-                if result.outage:
-                    backoff.fail()
-                    logger.info("relay backing off", extra={"transport": transport, "seconds": backoff.seconds})
-                else:
-                    backoff.reset()  # a row's own failure is that row's backoff, never the transport's
-                    more_waiting = more_waiting or result.tried >= self.batch_size
+            if not any(backoff.seconds for backoff in backoffs.values()):
+                more_waiting = self._relay_all(backoffs)  # every transport up: one claim for all of them
+            else:
+                more_waiting = self._relay_each(backoffs)
             now = time.monotonic()
             if now >= housekeeping_due:
                 housekeeping_due = now + HOUSEKEEPING_SECONDS
@@ -225,7 +230,44 @@ class OutboxRelay:
             if len(retries) == len(backoffs):
                 stop.wait(min(retries))  # every transport is down: sleep until the first retry
             else:
-                waiter.wait(min([poll_interval, *retries]))  # woken early by a commit's NOTIFY (PostgreSQL)
+                timeout = min([poll_interval, *retries])
+                if not retries and waiter.listening():
+                    # every commit wakes it: the poll only finds rows whose own backoff ran out
+                    timeout = max(timeout, relay_idle_poll_seconds())
+                waiter.wait(timeout)  # woken early by a commit's NOTIFY (PostgreSQL)
+
+    def _relay_all(self, backoffs: dict[str, _Backoff]) -> bool:
+        """One batch over every transport; a transport that failed starts its backoff. True: a full batch."""
+        try:
+            result = self.relay_batch()
+        except Exception:
+            logger.exception("relay batch failed")
+            result = RelayResult(failed=1, outage=True)
+        failing = set(result.outages or backoffs) if result.outage else set()
+        for transport, backoff in backoffs.items():
+            if transport in failing:
+                backoff.fail()
+                logger.info("relay backing off", extra={"transport": transport, "seconds": backoff.seconds})
+        return result.tried >= self.batch_size and not failing
+
+    def _relay_each(self, backoffs: dict[str, _Backoff]) -> bool:
+        """While a transport is backing off: a claim per due transport, of its own rows only."""
+        more_waiting = False
+        for transport, backoff in backoffs.items():
+            if not backoff.due():
+                continue
+            try:
+                result = self.relay_batch(transport)
+            except Exception:
+                logger.exception("relay batch failed", extra={"transport": transport})
+                result = RelayResult(failed=1, outage=True)
+            if result.outage:
+                backoff.fail()
+                logger.info("relay backing off", extra={"transport": transport, "seconds": backoff.seconds})
+            else:
+                backoff.reset()  # a row's own failure is that row's backoff, never the transport's
+                more_waiting = more_waiting or result.tried >= self.batch_size
+        return more_waiting
 
     @staticmethod
     def _housekeeping() -> None:
@@ -242,7 +284,8 @@ class OutboxRelay:
         for publisher in self.publishers.values():
             publisher.close()
 
-    def _send(self, rows: list[OutboxMessage]) -> dict[int, str]:
+    def _send(self, rows: list[OutboxMessage]) -> tuple[dict[int, str], frozenset[str]]:
+        """Each row to its transports: ``({row id: error}, transports that reported an outage)``."""
         by_transport: dict[str, list[OutboxMessage]] = defaultdict(list)
         routes: dict[str, list[str]] = {}
         for row in rows:
@@ -251,10 +294,13 @@ class OutboxRelay:
             for transport in routes[row.event_type]:
                 by_transport[transport].append(row)
         errors: dict[int, str] = {}
+        outages: set[str] = set()
         for transport, transport_rows in by_transport.items():
             if transport not in self.publishers:
                 self.publishers[transport] = publisher_for(transport)
             for row_id, error in self.publishers[transport].send(transport_rows).items():
                 if error:
                     errors.setdefault(row_id, error)
-        return errors
+                    if isinstance(error, Outage):
+                        outages.add(transport)
+        return errors, frozenset(outages)

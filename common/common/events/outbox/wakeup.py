@@ -11,11 +11,25 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.conf import settings
 from django.db import connection
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "outbox_pending"
+DEFAULT_LINGER_SECONDS = 0.02
+DEFAULT_IDLE_POLL_SECONDS = 1.0
+
+
+def relay_idle_poll_seconds() -> float:
+    """How often an idle relay whose LISTEN works still polls (``EVENTS_RELAY_IDLE_POLL_SECONDS``, 1):
+    for rows whose own backoff ran out, which no commit announces."""
+    return max(float(getattr(settings, "EVENTS_RELAY_IDLE_POLL_SECONDS", DEFAULT_IDLE_POLL_SECONDS)), 0.0)
+
+
+def relay_linger_seconds() -> float:
+    """How long a woken relay waits for more commits before claiming (bounded: at most 0.5 s)."""
+    return min(max(float(getattr(settings, "EVENTS_RELAY_LINGER_SECONDS", DEFAULT_LINGER_SECONDS)), 0.0), 0.5)
 
 
 def notify_pending() -> None:
@@ -34,17 +48,28 @@ class PollingWaiter:
     def wait(self, timeout: float) -> None:
         self.stop.wait(timeout)
 
+    def listening(self) -> bool:
+        """Whether a commit's notification wakes this waiter (then idle polling can be rare)."""
+        return False
+
     def close(self) -> None:
         """Nothing to release."""
 
 
 class PendingWaiter(PollingWaiter):
-    """Waits up to ``timeout`` seconds for a commit notification, or for ``stop``."""
+    """Waits up to ``timeout`` seconds for a commit notification, or for ``stop``.
 
-    def __init__(self, stop: threading.Event) -> None:
+    Woken, it lingers ``linger`` seconds more (``EVENTS_RELAY_LINGER_SECONDS``, 0.02) gathering the
+    notifications of the commits right behind the first, then drains every one: a burst of commits is
+    claimed as one batch instead of one tiny batch per commit.
+    """
+
+    def __init__(self, stop: threading.Event, *, linger: float | None = None) -> None:
         super().__init__(stop)
         self._listener = None
         self._enabled = connection.vendor == "postgresql"
+        self.linger = relay_linger_seconds() if linger is None else linger
+        self.wakeups = 0  # how many notifications woke the relay (tests, metrics)
 
     def wait(self, timeout: float) -> None:
         if not self._enabled or self.stop.is_set():
@@ -52,14 +77,23 @@ class PendingWaiter(PollingWaiter):
             return
         try:
             listener = self._listen()
+            woken = False
             for _notify in listener.notifies(timeout=timeout, stop_after=1):
-                pass
+                woken = True
+            if woken:
+                self.wakeups += 1
+                if self.linger > 0:
+                    for _notify in listener.notifies(timeout=self.linger):  # the commits right behind it
+                        pass
             for _notify in listener.notifies(timeout=0):  # drain: one batch serves every pending row
                 pass
         except Exception:
             logger.warning("outbox listener failed; falling back to polling", exc_info=True)
             self.close()
             self.stop.wait(timeout)
+
+    def listening(self) -> bool:
+        return self._enabled and self._listener is not None and not self._listener.closed
 
     def close(self) -> None:
         listener, self._listener = self._listener, None

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api import ApiError
 from common.brazil.boleto import InvalidBoleto, digitable_line_from_barcode
 from common.brazil.documents import DocumentKind, InvalidDocument, document_parse
+from common.http import http_client
 from orders.payments.providers.base import (
     InvalidSignature,
     OpenedSession,
@@ -77,19 +78,20 @@ class MercadoPagoProvider:
 
     # -- HTTP ---------------------------------------------------------------------------------------------
     def _http(self) -> httpx.Client:
-        if self._client is None:
-            timeout = httpx.Timeout(
-                settings.MERCADOPAGO_TIMEOUT_SECONDS, connect=settings.MERCADOPAGO_CONNECT_TIMEOUT_SECONDS
-            )
-            self._client = httpx.Client(base_url=settings.MERCADOPAGO_API_URL, timeout=timeout)
-        return self._client
+        """The client given (tests), else the process's pooled one (``common.http``): no SSL setup per call."""
+        return self._client if self._client is not None else http_client()
+
+    @staticmethod
+    def _timeout() -> httpx.Timeout:
+        return httpx.Timeout(settings.MERCADOPAGO_TIMEOUT_SECONDS, connect=settings.MERCADOPAGO_CONNECT_TIMEOUT_SECONDS)
 
     def _call(self, method: str, path: str, *, json: Any = None, idempotency_key: str | None = None) -> dict:
         headers = {"Authorization": f"Bearer {settings.MERCADOPAGO_ACCESS_TOKEN}"}
         if idempotency_key:
             headers["X-Idempotency-Key"] = idempotency_key
         try:
-            response = self._http().request(method, path, json=json, headers=headers)
+            url = path if self._client is not None else f"{settings.MERCADOPAGO_API_URL.rstrip('/')}{path}"
+            response = self._http().request(method, url, json=json, headers=headers, timeout=self._timeout())
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(
                 _("Mercado Pago did not answer: %(error)s.") % {"error": type(exc).__name__}

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, NotFound
+from common.http import http_client
 from orders.money import money
 from orders.payments.models import PaymentSession, SandboxCharge, SandboxWebhook
 from orders.payments.providers.sandbox import SIGNATURE_HEADER, sandbox_sign
@@ -151,7 +152,7 @@ def sandbox_boleto_simulate(*, session: PaymentSession) -> SandboxCharge:
 
 
 def _http_send(url: str, body: bytes, headers: dict[str, str]) -> int:
-    return httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+    return http_client().post(url, content=body, headers=headers, timeout=5.0).status_code
 
 
 def _attempt(send: Sender, webhook: SandboxWebhook) -> tuple[int, str]:

@@ -26,6 +26,8 @@ from orders.payments.sandbox.services import (
 def _state(session: PaymentSession) -> str:
     if session.status == PaymentSession.Status.WAITING_FOR_STOCK:
         return "waiting_for_stock"
+    if session.status == PaymentSession.Status.CREATING:
+        return "creating"
     if session.status == PaymentSession.Status.PAID:
         return "paid"
     if session.status == PaymentSession.Status.OPEN:

@@ -17,3 +17,8 @@ output "oidc_provider_arn" {
   description = "IAM OIDC provider for IAM roles for service accounts."
   value       = aws_iam_openid_connect_provider.this.arn
 }
+
+output "oidc_provider_url" {
+  description = "The OIDC issuer without https:// (prefix of the IRSA trust policy's condition keys)."
+  value       = replace(aws_iam_openid_connect_provider.this.url, "https://", "")
+}

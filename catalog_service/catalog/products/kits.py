@@ -1,0 +1,83 @@
+"""Kits: products made of other SKUs. A kit SKU has no stock of its own; its lines are expanded into
+their components before any stock is touched (so the reservation's locks, lots/FEFO and all-or-nothing
+hold for kits too), and its availability is the least its components allow."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from catalog.products.models import KitComponent, Variant
+
+
+def kit_recipes(*, skus: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    """``{kit sku: [(component sku, quantity per kit)]}`` for the kit SKUs among ``skus``."""
+    skus = set(skus)
+    kit_products = dict(
+        Variant.objects.filter(sku__in=skus, product__kit_components__isnull=False)
+        .values_list("sku", "product_id")
+        .distinct()
+    )
+    if not kit_products:
+        return {}
+    by_product: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for kit_id, component_sku, quantity in (
+        KitComponent.objects.filter(kit_id__in=set(kit_products.values()))
+        .order_by("component__sku")
+        .values_list("kit_id", "component__sku", "quantity")
+    ):
+        by_product[kit_id].append((component_sku, quantity))
+    return {sku: by_product[product_id] for sku, product_id in kit_products.items()}
+
+
+def kit_lines_expand(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Order lines with every kit replaced by its components (quantities of a shared SKU add up)."""
+    lines = list(lines)
+    recipes = kit_recipes(skus=[sku for sku, _ in lines])
+    expanded: Counter = Counter()
+    for sku, quantity in lines:
+        if sku in recipes:
+            for component, per_kit in recipes[sku]:
+                expanded[component] += quantity * per_kit
+        else:
+            expanded[sku] += quantity
+    return sorted(expanded.items())
+
+
+def kits_available(*, skus: Iterable[str]) -> dict[str, int]:
+    """``{kit sku: how many kits the components' available units make}`` for the kit SKUs among ``skus``."""
+    recipes = kit_recipes(skus=skus)
+    components = {component for recipe in recipes.values() for component, _ in recipe}
+    available = {
+        row["sku"]: max(
+            0, (row["stock__on_hand"] or 0) - (row["stock__reserved"] or 0) - (row["stock__unsellable"] or 0)
+        )
+        for row in Variant.objects.filter(sku__in=components).values(
+            "sku", "stock__on_hand", "stock__reserved", "stock__unsellable"
+        )
+    }
+    return {
+        sku: min((available.get(component, 0) // per_kit for component, per_kit in recipe), default=0)
+        for sku, recipe in recipes.items()
+    }
+
+
+def kit_product_ids(*, component_product_ids: Iterable[int] = (), product_ids: Iterable[int] = ()) -> set[int]:
+    """The kits among ``product_ids`` plus the kits containing a variant of ``component_product_ids``."""
+    kits = set(
+        KitComponent.objects.filter(component__product_id__in=set(component_product_ids)).values_list(
+            "kit_id", flat=True
+        )
+    )
+    kits |= set(KitComponent.objects.filter(kit_id__in=set(product_ids)).values_list("kit_id", flat=True))
+    return kits
+
+
+def kits_in_stock(*, kit_ids: Iterable[int]) -> dict[int, bool]:
+    """``{kit product id: whether some variant of it can be made now}``."""
+    variants = list(Variant.objects.filter(product_id__in=set(kit_ids)).values_list("product_id", "sku"))
+    available = kits_available(skus=[sku for _, sku in variants])
+    result = {kit_id: False for kit_id in kit_ids}
+    for product_id, sku in variants:
+        result[product_id] = result[product_id] or available.get(sku, 0) > 0
+    return result
