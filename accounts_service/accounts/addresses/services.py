@@ -24,7 +24,7 @@ class TooManyAddresses(Conflict):
 class AddressInvalid(ApiError):
     """An address the shared rules refuse (callers other than the API, whose schema refuses it first)."""
 
-    status, code, detail = 422, "address_invalid", "Endereço inválido."
+    status, code, detail = 422, "address_invalid", _("Invalid address.")
 
 
 def address_create(

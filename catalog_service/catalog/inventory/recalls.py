@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.inventory.lots import NotEnoughSellable, allocate, stock_save
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot
@@ -46,7 +47,7 @@ def lot_block(*, lot: StockLot, reason: str) -> LotBlocked:
     blocking twice changes nothing."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Informe o motivo do bloqueio do lote.", code="reason_required")
+        raise ValidationError(_("Give the reason for blocking the lot."), code="reason_required")
     with transaction.atomic():
         stock = Stock.objects.select_for_update(of=("self",)).select_related("variant__product").get(pk=lot.stock_id)
         lot = StockLot.objects.get(pk=lot.pk)
@@ -112,7 +113,7 @@ def lot_customers_notify(*, lot: StockLot) -> int:
     with transaction.atomic():
         lot = StockLot.objects.select_for_update().select_related("stock__variant__product").get(pk=lot.pk)
         if lot.blocked_at is None:
-            raise ValidationError("Bloqueie o lote antes de avisar os clientes.", code="lot_not_blocked")
+            raise ValidationError(_("Block the lot before notifying the customers."), code="lot_not_blocked")
         recipients = [r for r in lot_recipients(lot=lot) if r.email]
         variant = lot.stock.variant
         publish(

@@ -60,7 +60,7 @@ def product_image_save(*, image: ProductImage) -> ProductImage:
     uploaded = image.file and not getattr(image.file, "_committed", True)
     if not uploaded:
         if not image.file and not image.url:
-            raise ValidationError("Envie um arquivo ou informe a URL da foto.", code="image_required")
+            raise ValidationError(_("Upload a file or give the URL of the photo."), code="image_required")
         image.save()
         return image
     (image.width, image.height), thumbnail = _measure_and_thumbnail(image.file)

@@ -299,16 +299,16 @@ class KitComponent(models.Model):
     """A kit is a product made of other SKUs: each of its variants stands for these components. Reserving
     the kit reserves every component (all or nothing); it is available as many times as they allow."""
 
-    kit = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="kit_components", verbose_name="kit")
+    kit = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="kit_components", verbose_name=_("kit"))
     component = models.ForeignKey(
-        Variant, on_delete=models.PROTECT, related_name="in_kits", verbose_name="componente (SKU)"
+        Variant, on_delete=models.PROTECT, related_name="in_kits", verbose_name=_("component (SKU)")
     )
-    quantity = models.PositiveIntegerField("quantidade", default=1, validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "componente do kit"
-        verbose_name_plural = "componentes do kit"
+        verbose_name = _("kit component")
+        verbose_name_plural = _("kit components")
         constraints = [
             models.UniqueConstraint(fields=["kit", "component"], name="kit_component_once"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="kit_component_quantity_positive"),
@@ -320,6 +320,6 @@ class KitComponent(models.Model):
     def clean(self) -> None:
         if self.component_id and self.kit_id:
             if self.component.product_id == self.kit_id:
-                raise ValidationError({"component": "Um kit não pode conter as próprias variantes."})
+                raise ValidationError({"component": _("A kit cannot contain its own variants.")})
             if KitComponent.objects.filter(kit_id=self.component.product_id).exists():
-                raise ValidationError({"component": "Um kit não pode conter outro kit."})
+                raise ValidationError({"component": _("A kit cannot contain another kit.")})

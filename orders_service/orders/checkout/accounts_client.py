@@ -12,6 +12,7 @@ import logging
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from common.addresses import ADDRESS_FIELDS
 from common.api import ApiError, NotFound
@@ -20,12 +21,12 @@ logger = logging.getLogger(__name__)
 
 
 class SavedAddressNotFound(NotFound):
-    code, detail = "address_not_found", "Endereço salvo não encontrado na sua conta."
+    code, detail = "address_not_found", _("Saved address not found in your account.")
 
 
 class AccountsUnavailable(ApiError):
     status, code = 503, "accounts_unavailable"
-    detail = "Não foi possível ler o endereço salvo agora: tente de novo ou informe o endereço de entrega."
+    detail = _("The saved address cannot be read right now: try again or give the shipping address.")
 
 
 def saved_address_get(*, address_id: int, authorization: str) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from common.addresses import address_clean
 from common.api import ApiError
 from orders.checkout.accounts_client import saved_address_get
@@ -11,17 +13,17 @@ from orders.checkout.accounts_client import saved_address_get
 
 class AddressIdNeedsSignIn(ApiError):
     status, code = 422, "address_id_needs_sign_in"
-    detail = "Endereços salvos são da sua conta: entre na conta ou informe o endereço de entrega."
+    detail = _("Saved addresses belong to your account: sign in or give the shipping address.")
 
 
 class SavedAddressIncomplete(ApiError):
     status, code = 422, "saved_address_incomplete"
-    detail = "O endereço salvo está incompleto"
+    detail = _("The saved address is incomplete")
 
 
 class ShippingCountryUnsupported(ApiError):
     status, code = 422, "shipping_country_unsupported"
-    detail = "Por enquanto entregamos só no Brasil."
+    detail = _("For now we only deliver in Brazil.")
 
 
 def shipping_address_resolve(*, body: dict[str, Any], user_id: int | None, authorization: str | None) -> dict:
@@ -37,7 +39,8 @@ def shipping_address_resolve(*, body: dict[str, Any], user_id: int | None, autho
         address, problems = address_clean(saved)
         if problems:
             raise SavedAddressIncomplete(
-                f"{SavedAddressIncomplete.detail}: {problems[0].message} Corrija-o na sua conta ou informe o endereço.",
+                _("%(incomplete)s: %(problem)s Correct it in your account or give the address.")
+                % {"incomplete": SavedAddressIncomplete.detail, "problem": problems[0].message},
                 code=f"saved_address_{problems[0].code}",
             )
     else:

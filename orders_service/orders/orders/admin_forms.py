@@ -26,11 +26,11 @@ def parse_sku_quantities(text: str) -> dict[str, int]:
 class PartialRefundForm(forms.Form):
     """Support's partial refund: an amount, or lines as ``SKU=quantity`` one per line, and the reason."""
 
-    amount = forms.DecimalField(label="Valor (R$)", required=False, min_value=Decimal("0.01"), decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount (R$)"), required=False, min_value=Decimal("0.01"), decimal_places=2)
     lines = forms.CharField(
-        label="Ou itens (um por linha: SKU=quantidade)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Or items (one per line: SKU=quantity)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    reason = forms.CharField(label="Motivo", max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def clean_lines(self) -> dict[str, int]:
         return parse_sku_quantities(self.cleaned_data["lines"])
@@ -38,9 +38,9 @@ class PartialRefundForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("amount") and not data.get("lines"):
-            raise forms.ValidationError("Informe o valor ou os itens do reembolso.")
+            raise forms.ValidationError(_("Give the amount or the items of the refund."))
         if data.get("amount") and data.get("lines"):
-            raise forms.ValidationError("Informe o valor ou os itens, não os dois.")
+            raise forms.ValidationError(_("Give the amount or the items, not both."))
         return data
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.brazil.formatting import money_brl
 from orders.orders.selectors import OrderNotFound, order_for_shopper
@@ -31,11 +32,11 @@ STATUS_LABELS = {
 }
 # The steps of a return (``orders.returns``), read through the order's ``returns`` relation.
 RETURN_STATUS_LABELS = {
-    "requested": "Solicitada (em análise)",
-    "approved": "Aprovada: envie os produtos",
-    "rejected": "Não aprovada",
-    "received": "Produtos recebidos: reembolso a caminho",
-    "refunded": "Reembolsada",
+    "requested": _("Requested (being reviewed)"),
+    "approved": _("Approved: send the products"),
+    "rejected": _("Not approved"),
+    "received": _("Products received: refund on the way"),
+    "refunded": pgettext_lazy("return status", "Refunded"),
 }
 
 

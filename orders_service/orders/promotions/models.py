@@ -37,8 +37,8 @@ class ScopedRule(models.Model):
     brands = _slugs(_("brands"), _("Brand slugs, separated by commas. Empty: every brand."))
     categories = _slugs(_("categories"), _("Category slugs (sub-categories included), separated by commas."))
     skus = _slugs(_("SKUs"), _("SKUs, separated by commas."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -125,7 +125,7 @@ class Promotion(ScopedRule):
         _("payment method"),
         max_length=20,
         blank=True,
-        choices=[("pix", "Pix"), ("boleto", "Boleto"), ("card", _("Card"))],
+        choices=[("pix", _("Pix")), ("boleto", _("Boleto")), ("card", _("Card"))],
     )
 
     class Meta:
@@ -155,12 +155,12 @@ class CartVoucher(models.Model):
 class VoucherUse(models.Model):
     """One order's use of a voucher; ``released_at`` once the order gave it back (cancel, return)."""
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="uses")
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="uses", verbose_name=_("voucher"))
     # Orders' order id (the order is above this app: no foreign key back into it).
-    order_id = models.BigIntegerField(db_index=True)
+    order_id = models.BigIntegerField(_("order id"), db_index=True)
     customer_key = models.CharField(_("customer"), max_length=300, db_index=True)  # "user:<id>" / "email:<addr>"
     amount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     released_at = models.DateTimeField(_("given back at"), null=True, blank=True)
 
     class Meta:

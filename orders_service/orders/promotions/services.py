@@ -15,6 +15,8 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common.api import Conflict, NotFound
 from orders.carts.models import Cart
@@ -38,11 +40,11 @@ from orders.promotions.selectors import (
 
 
 class VoucherNotFound(NotFound):
-    code, detail = "voucher_not_found", "Cupom não encontrado: confira o código."
+    code, detail = "voucher_not_found", _("Voucher not found: check the code.")
 
 
 class VoucherNotApplicable(Conflict):
-    code, detail = "voucher_not_applicable", "O cupom não vale para este carrinho."
+    code, detail = "voucher_not_applicable", _("The voucher does not apply to this cart.")
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,9 @@ def cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shippi
         return voucher
     lines = pricing_lines(cart_lines=list(cart.lines.all().order_by("id")))
     if not lines:
-        raise VoucherNotApplicable(f"O carrinho está vazio: adicione produtos antes de usar o cupom {voucher.code}.")
+        raise VoucherNotApplicable(
+            gettext("The cart is empty: add products before using the voucher %(code)s.") % {"code": voucher.code}
+        )
     pricing = _price(
         lines=lines,
         vouchers=[*current, voucher],

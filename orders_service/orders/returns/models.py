@@ -54,8 +54,12 @@ class OrderReturn(models.Model):
 class ReturnLine(models.Model):
     """Units of one order line that come back, at the price they were paid."""
 
-    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="return_lines")
+    order_return = models.ForeignKey(
+        OrderReturn, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order return")
+    )
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, related_name="return_lines", verbose_name=_("order line")
+    )
     sku = models.CharField(_("SKU"), max_length=64)
     name = models.CharField(_("name"), max_length=400)
     quantity = models.PositiveIntegerField(_("quantity"))

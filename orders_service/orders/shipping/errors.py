@@ -1,30 +1,32 @@
 """Refusals of shipping quotes and choices (pt-BR details, stable codes)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from common.api import ApiError, Conflict
 
 
 class PostalCodeInvalid(ApiError):
     status, code = 422, "invalid_postal_code"
-    detail = "CEP inválido: informe 8 dígitos, como 01304-000."
+    detail = _("Invalid CEP: give 8 digits, like 01304-000.")
 
 
 class ShippingMethodUnavailable(ApiError):
     status, code = 422, "shipping_method_unavailable"
-    detail = "Essa forma de envio não está disponível para este CEP e este carrinho: refaça a cotação do frete."
+    detail = _("This shipping method is not available for this CEP and this cart: quote the shipping again.")
 
 
 class ShippingUnavailable(Conflict):
     code = "shipping_unavailable"
-    detail = "Não há forma de envio para este CEP e este carrinho."
+    detail = _("There is no shipping method for this CEP and this cart.")
 
 
 class NothingToShip(Conflict):
-    code, detail = "cart_empty", "O carrinho está vazio: não há o que enviar."
+    code, detail = "cart_empty", _("The cart is empty: there is nothing to ship.")
 
 
 class ShippingQuoteStale(Conflict):
     code = "shipping_quote_stale"
-    detail = "O carrinho mudou durante a finalização: confira o frete e tente de novo."
+    detail = _("The cart changed during checkout: check the shipping and try again.")
 
 
 class CarrierUnavailable(Exception):
