@@ -4,8 +4,10 @@ A ``GET`` of those two routes is a JSON answer for a guest or a bearer token: it
 session, CSRF, ``request.user``, messages or static files, which cost about a quarter of a cached
 answer's CPU. Placed after ``SecurityMiddleware`` (request ids, body checks and security headers
 have run), this middleware calls the Ninja view directly for those routes and applies what the skipped
-middleware would have added to such an answer: ``X-Frame-Options`` and the per-view Prometheus
-metrics (``PrometheusAfterMiddleware``'s own hooks, so dashboards and alerts see these views as before).
+middleware would have added to such an answer: the language of ``Accept-Language`` (``LocaleMiddleware``:
+an error's ``detail`` is pt-BR or English, with its ``Content-Language`` and ``Vary``), ``X-Frame-Options``
+and the per-view Prometheus metrics (``PrometheusAfterMiddleware``'s own hooks, so dashboards and alerts
+see these views as before).
 Every other request goes down the whole stack.
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django_prometheus.middleware import PrometheusAfterMiddleware
 
@@ -27,6 +30,7 @@ class HotReadMiddleware:
         self.get_response = get_response
         self.metrics = PrometheusAfterMiddleware(get_response)
         self.frame_options = XFrameOptionsMiddleware(get_response)
+        self.locale = LocaleMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "GET" or not request.path_info.startswith(HOT_PREFIX):
@@ -40,10 +44,12 @@ class HotReadMiddleware:
         request.resolver_match = match
         self.metrics.process_request(request)
         self.metrics.process_view(request, match.func, match.args, match.kwargs)
+        self.locale.process_request(request)
         try:
             response = match.func(request, *match.args, **match.kwargs)
         except Exception as error:
             self.metrics.process_exception(request, error)
             raise
+        response = self.locale.process_response(request, response)
         response = self.frame_options.process_response(request, response)
         return self.metrics.process_response(request, response)
