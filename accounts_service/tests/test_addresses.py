@@ -196,7 +196,7 @@ def test_get_of_someone_elses_address_is_404(client, user, make_user):
     address_id = _create(client, other).json()["id"]
     response = client.get(f"/api/accounts/me/addresses/{address_id}", **bearer(user))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Address not found.", "code": "not_found"}
+    assert response.json() == {"detail": "Endereço não encontrado.", "code": "not_found"}
 
 
 def test_get_of_an_id_beyond_the_column_is_404_not_500(client, user):

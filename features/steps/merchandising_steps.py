@@ -90,7 +90,7 @@ def ainda_nao_publicado(context):
 @when("ela publica o produto no admin")
 def publica(context):
     done = context.admin.run_action(PRODUCTS, "publish", context.product_ids)
-    assert "1 product(s) published" in done.text, admin_errors(done) or done.text[:2000]
+    assert "1 produto publicado." in done.text, admin_errors(done) or done.text[:2000]
 
 
 @then("uma cliente encontra o produto novo na busca da loja")
@@ -155,7 +155,7 @@ def _upload(admin: Admin, rows: list[dict]):
 @then("o admin mostra o erro de preço da linha {linha:d} e diz que nada foi gravado")
 def erro_da_linha(context, linha):
     text = context.import_page.text
-    assert "1 bad row(s): nothing was written" in text, text[:3000]
+    assert "1 linha com problema: nada foi gravado" in text, text[:3000]
     row = f"<tr><td>{linha}</td><td>{context.import_rows[linha - 2]['sku']}</td><td>"
     assert row in text and "price" in text.split(row, 1)[1].split("</tr>", 1)[0], text[:3000]
 
@@ -171,7 +171,7 @@ def nada_gravado(context):
 def corrige_e_importa(context, linha, preco):
     context.import_rows[linha - 2]["price"] = preco
     context.import_page = _upload(context.admin, context.import_rows)
-    assert "Imported: 3 created, 0 updated." in context.import_page.text, admin_errors(context.import_page)
+    assert "Importado: 3 criados, 0 atualizados." in context.import_page.text, admin_errors(context.import_page)
 
 
 @then("os três produtos da planilha aparecem na loja")

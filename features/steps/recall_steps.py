@@ -50,7 +50,7 @@ def sem_unidades(context):
 @when("ela avisa por e-mail os clientes do lote")
 def avisa(context):
     done = context.admin.run_action(LOTS, "notify_customers", [context.lot_id])
-    assert "1 cliente(s) serão avisados por e-mail" in done.text, admin_errors(done) or done.text[:2000]
+    assert "1 cliente será avisado por e-mail." in done.text, admin_errors(done) or done.text[:2000]
 
 
 @then('"{nome}" recebe o e-mail de recall do lote')
