@@ -64,3 +64,17 @@ def test_an_invalid_email_is_a_command_error():
     with pytest.raises(CommandError):
         _run("not-an-email")
     assert User.objects.count() == 0
+
+
+def test_group_puts_the_staff_user_in_customer_support_instead():
+    lines = _run("suporte@cosmeticos.co", "--password", "suporte-senha-2026", "--group", "Customer support")
+    assert lines[0] == "Customer support created (staff): email=suporte@cosmeticos.co"
+    assert list(User.objects.get().groups.values_list("name", flat=True)) == ["Customer support"]
+    [event] = published("accounts.user_access_changed")
+    assert event.payload["groups"] == ["Customer support"]
+
+
+def test_an_unknown_group_is_refused():
+    with pytest.raises(CommandError):
+        _run("x@cosmeticos.co", "--group", "Admins")
+    assert User.objects.count() == 0

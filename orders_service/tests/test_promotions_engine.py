@@ -343,3 +343,41 @@ def test_any_cart_prices_to_a_total_between_zero_and_the_undiscounted_total(
     assert len([d for d in pricing.discounts if d.kind == "free_shipping"]) <= 1
     # the same input prices the same way
     assert price(lines, vouchers=vouchers, promotions=promotions, payment_method=method, shipping=shipping) == pricing
+
+
+def test_a_pix_discount_for_other_products_does_not_hide_the_one_for_the_cart():
+    # the older one reaches another SKU only; the cart's own comes later with the same percent
+    elsewhere = PromotionRule(
+        id=3,
+        name="Pix no batom",
+        kind=PromotionKind.PAYMENT_METHOD,
+        percent=D("5"),
+        payment_method="pix",
+        scope=Scope(skus=frozenset({"BATOM-RED"})),
+    )
+    serum = PromotionRule(
+        id=4,
+        name="Pix no sérum",
+        kind=PromotionKind.PAYMENT_METHOD,
+        percent=D("5"),
+        payment_method="pix",
+        scope=Scope(skus=frozenset({"SERUM-30"})),
+    )
+    pricing = price([SERUM], promotions=[elsewhere, serum], payment_method="pix")
+    assert [(d.kind, d.promotion_id, d.amount) for d in pricing.discounts] == [("payment_method", 4, D("4.50"))]
+
+
+def test_of_two_pix_discounts_the_one_that_saves_most_on_the_cart_wins():
+    wide = PromotionRule(id=5, name="Pix 3%", kind=PromotionKind.PAYMENT_METHOD, percent=D("3"), payment_method="pix")
+    narrow = PromotionRule(
+        id=6,
+        name="Pix 10% no batom",
+        kind=PromotionKind.PAYMENT_METHOD,
+        percent=D("10"),
+        payment_method="pix",
+        scope=Scope(skus=frozenset({"BATOM-RED"})),
+    )
+    # on a sérum alone the 3 % (2,70) beats a 10 % that reaches nothing; with batons the 10 % saves more
+    assert [d.promotion_id for d in price([SERUM], promotions=[wide, narrow], payment_method="pix").discounts] == [5]
+    both = price([SERUM, BATOM], promotions=[wide, narrow], payment_method="pix")
+    assert [(d.promotion_id, d.amount) for d in both.discounts] == [(6, D("14.97"))]

@@ -70,6 +70,18 @@ def test_a_guest_opens_a_return_within_7_days_and_gets_the_line_and_the_shipping
     assert (listed["count"], listed["items"][0]["id"], listed["items"][0]["status"]) == (1, body["id"], "requested")
 
 
+def test_a_discounted_line_gives_back_what_was_paid_for_it_split_over_its_units_in_centavos(delivered):
+    order, _token = delivered
+    # 2 x 89,90 = 179,80 with 17,97 of the order's discounts (a voucher, the Pix discount) on the line
+    OrderLine.objects.filter(order=order, sku="SERUM-30").update(discount=Decimal("17.97"))
+    first = return_open(order=order, lines={"SERUM-30": 1}, reason="a", actor="guest")
+    second = return_open(order=order, lines={"SERUM-30": 1}, reason="b", actor="guest")
+    [first_line], [second_line] = first.lines.all(), second.lines.all()
+    assert (first_line.amount, second_line.amount) == (Decimal("80.92"), Decimal("80.91"))
+    assert first_line.amount + second_line.amount == Decimal("179.80") - Decimal("17.97")
+    assert (first.refund_amount, second.refund_amount) == (Decimal("80.92") + Decimal("12.90"), Decimal("80.91"))
+
+
 def test_after_7_days_the_shipping_is_not_refunded(client, delivered):
     order, token = delivered
     age_delivery(order, 8)

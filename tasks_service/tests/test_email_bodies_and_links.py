@@ -19,7 +19,7 @@ from common.events.contracts.accounts import PasswordResetRequested, UserRegiste
 from common.events.contracts.catalog import LotRecalled, RecallRecipient
 from common.events.contracts.orders import OrderFulfilled, OrderRejected, ReturnedLine, ReturnRefunded
 from common.events.testing import deliver
-from common.sealing import unseal, unsealed
+from common.sealing import seal, unseal, unsealed
 from config.event_handlers import HANDLERS
 from tasks.emails.models import EmailKind, EmailLog
 from tasks.emails.rendering import render_email
@@ -64,7 +64,7 @@ def every_email(settings, merchandisers):
             lines=[ReturnedLine(sku="SERUM-30", name="Sérum", quantity=1, amount="89.90", condition="sellable")],
             refund_amount="102.80",
             currency="BRL",
-            access_token="guest-tok_1",
+            access_token_sealed=seal("guest-tok_1"),  # orders seals a guest's key in every event it sends
             occurred_at=at,
             shipping_refunded=True,
         ),

@@ -53,6 +53,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("catalog", "accounts", "orders", "tasks")
 MERCHANDISER_EMAIL = "merchandiser@e2e.cosmeticos.co"
 MERCHANDISER_PASSWORD = "Merch-e2e-Senha-2026!"
+SUPPORT_EMAIL = "suporte@e2e.cosmeticos.co"  # in "Customer support": ships, delivers, handles returns
+SUPPORT_PASSWORD = "Suporte-e2e-Senha-2026!"
+SUPPORT_GROUP = "Customer support"
 
 
 class StackError(RuntimeError):
@@ -331,6 +334,10 @@ class Stack:
             setup = [
                 ("catalog", ("seed_catalog",)),
                 ("accounts", ("create_merchandiser", MERCHANDISER_EMAIL, "--password", MERCHANDISER_PASSWORD)),
+                (
+                    "accounts",
+                    ("create_merchandiser", SUPPORT_EMAIL, "--password", SUPPORT_PASSWORD, "--group", SUPPORT_GROUP),
+                ),
                 ("tasks", ("setup_periodic_tasks",)),
             ]
             self._run_parallel("setup", setup, timeout=240)

@@ -10,8 +10,9 @@ Stacking rules, applied in this order (docs/services/orders.md, "Promoções"):
    with promotions (``combines_with_promotions=False``) leaves out the lines a tier already discounted.
    Percent is rounded per line; a fixed amount is spread over the eligible lines in proportion to what
    they still cost, in centavos (largest remainder), never more than they cost.
-3. The payment-method discount (Pix): the best matching promotion, a percent of what each line still
-   costs after 1 and 2, rounded per line. It combines with everything.
+3. The payment-method discount (Pix): of the promotions for the method that reach a line of the cart,
+   the one that saves most, a percent of what each line still costs after 1 and 2, rounded per line.
+   It combines with everything.
 4. Free shipping: at most one free-shipping voucher per order; it zeroes the chosen shipping price.
    It combines with a voucher of value.
 5. Gifts and samples: every matching promotion adds its SKU once (price zero); one out of stock is left
@@ -403,12 +404,18 @@ def discounts_compute(
         if p.kind == PromotionKind.PAYMENT_METHOD
         and payment_method
         and p.payment_method == payment_method
+        and any(p.scope.covers(line) for line in lines)  # one for other products is no candidate
         and _scope_subtotal(p.scope, lines) >= p.min_subtotal
     ]
+
+    def method_parts(promotion: PromotionRule) -> list[Decimal]:
+        rate = min(max(promotion.percent, ZERO), Decimal(100)) / 100
+        return [cents(remaining[i] * rate) if promotion.scope.covers(line) else ZERO for i, line in enumerate(lines)]
+
     if by_method:
-        best = max(by_method, key=lambda p: (p.percent, -p.id))
-        rate = min(max(best.percent, ZERO), Decimal(100)) / 100
-        parts = [cents(remaining[i] * rate) if best.scope.covers(line) else ZERO for i, line in enumerate(lines)]
+        # the one that saves the shopper most on this cart (a tie: the oldest)
+        best = max(by_method, key=lambda p: (sum(method_parts(p), ZERO), p.percent, -p.id))
+        parts = method_parts(best)
         take(
             DiscountKind.PAYMENT_METHOD,
             f"{best.name}: {best.percent.normalize():f}% de desconto pagando com {payment_method.capitalize()}",

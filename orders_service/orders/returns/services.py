@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -98,6 +98,19 @@ def returned_quantities(*, order: Order, exclude_return_id: int | None = None) -
     return {row["order_line_id"]: row["units"] for row in rows.values("order_line_id").annotate(units=Sum("quantity"))}
 
 
+def line_refund_amount(*, line: OrderLine, already: int, units: int) -> Decimal:
+    """What ``units`` more units of ``line`` give back: what they cost after the line's share of the
+    order's discounts (voucher, Pix, tiers), never the list price. The line's net amount is spread over its
+    units in centavos so that returning every unit, in any number of returns, gives back exactly the line's
+    net amount: units ``already`` returning took their cumulative share, these take the next one."""
+    net = line.line_total - line.discount
+
+    def share(count: int) -> Decimal:
+        return (net * count / line.quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    return share(already + units) - share(already)
+
+
 def _history(order: Order, *, actor: str, note: str) -> None:
     order.history.create(from_status=order.status, to_status=order.status, actor=actor, note=note[:500])
 
@@ -111,7 +124,8 @@ def return_open(*, order: Order, lines: dict[str, int], reason: str, actor: str)
 
     409 when the order is not delivered, the return window (``ORDERS_RETURN_WINDOW_DAYS`` from delivery)
     closed, a SKU is not in the order, or more units than bought minus those already returning. The refund
-    amount is fixed now: the lines at the price paid, plus the shipping within the 7 days of art. 49 (once
+    amount is fixed now: the lines at the price paid (after their share of the discounts, see
+    ``line_refund_amount``), plus the shipping within the 7 days of art. 49 (once
     per order: the first return that is not rejected takes it).
     """
     reason = (reason or "").strip()
@@ -135,7 +149,11 @@ def return_open(*, order: Order, lines: dict[str, int], reason: str, actor: str)
             line = bought[sku]
             if quantity > line.quantity - already.get(line.pk, 0):
                 raise ReturnQuantityExceeded()
-        amount = sum((bought[sku].unit_price * quantity for sku, quantity in lines.items()), Decimal("0.00"))
+        amounts = {
+            sku: line_refund_amount(line=bought[sku], already=already.get(bought[sku].pk, 0), units=quantity)
+            for sku, quantity in lines.items()
+        }
+        amount = sum(amounts.values(), Decimal("0.00"))
         shipping = Decimal("0.00")
         shipping_taken = OrderReturn.objects.filter(
             order=order, status__in=ACTIVE_RETURN_STATUSES, shipping_amount__gt=0
@@ -157,7 +175,7 @@ def return_open(*, order: Order, lines: dict[str, int], reason: str, actor: str)
                     sku=sku,
                     name=bought[sku].name,
                     quantity=quantity,
-                    amount=bought[sku].unit_price * quantity,
+                    amount=amounts[sku],
                 )
                 for sku, quantity in sorted(lines.items())
             ]
