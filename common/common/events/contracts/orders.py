@@ -72,9 +72,8 @@ class OrderPlaced(EventContract):
     optional_skus: list[str] = []
 
 
-@contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
-class OrderPaid(EventContract):
-    """The payment was captured (superseded by v2: the guest's access token in clear, read for events in flight)."""
+class _PaidOrderFields(EventContract):
+    """What a paid order's events (order_paid, the confirmation resend, in both versions) all carry."""
 
     order_number: str
     email: str
@@ -89,15 +88,21 @@ class OrderPaid(EventContract):
     discount_total: Decimal = Decimal("0.00")
     discounts: list[AppliedDiscount] = []
     paid_at: datetime
-    # A guest order's access token, for the link in the confirmation email (None for signed-in shoppers).
-    access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
     # How it was paid, named in the confirmation email ("Pix", "boleto", "cartão em 3x").
     payment_method: PaymentMethodName | None = None
     installments: int | None = Field(None, ge=1, le=24)
 
 
+@contract("orders.order_paid", version=1, producer="orders", consumers=("catalog", "tasks"))
+class OrderPaid(_PaidOrderFields):
+    """The payment was captured (superseded by v2: the guest's access token in clear, read for events in flight)."""
+
+    # A guest order's access token, for the link in the confirmation email (None for signed-in shoppers).
+    access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
+
+
 @contract("orders.order_paid", version=2, producer="orders", consumers=("catalog", "tasks"))
-class OrderPaidSealed(EventContract):
+class OrderPaidSealed(_PaidOrderFields):
     """The payment was captured; catalog commits the reservation, tasks sends the confirmation.
 
     ``access_token_sealed`` is a guest order's access token encrypted with ``common.sealing`` (Fernet,
@@ -105,23 +110,7 @@ class OrderPaidSealed(EventContract):
     the broker, the audit topic and tasks' email log never hold a usable token (None for signed-in shoppers).
     """
 
-    order_number: str
-    email: str
-    user_id: int | None
-    lines: list[OrderLine]
-    subtotal: Decimal
-    shipping: Decimal
-    total: Decimal
-    currency: str
-    paid_at: datetime
     access_token_sealed: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_SEALED_MAX_LENGTH)
-    # How it was paid, named in the confirmation email ("Pix", "boleto", "cartão em 3x").
-    payment_method: PaymentMethodName | None = None
-    installments: int | None = Field(None, ge=1, le=24)
-    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
-    # each discount with the reason the shopper saw.
-    discount_total: Decimal = Decimal("0.00")
-    discounts: list[AppliedDiscount] = []
 
 
 @contract("orders.order_cancelled", version=1, producer="orders", consumers=("catalog", "tasks"))
@@ -180,52 +169,22 @@ class CartLineAdded(EventContract):
 
 
 @contract("orders.order_confirmation_resend_requested", version=1, producer="orders", consumers=("tasks",))
-class OrderConfirmationResendRequested(EventContract):
+class OrderConfirmationResendRequested(_PaidOrderFields):
     """Support asked for a paid order's confirmation again (superseded by v2: the access token in clear)."""
 
-    order_number: str
-    email: str
-    user_id: int | None
-    lines: list[OrderLine]
-    subtotal: Decimal
-    shipping: Decimal
-    total: Decimal
-    currency: str
-    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
-    # ``discounts`` lists each with the reason the shopper read.
-    discount_total: Decimal = Decimal("0.00")
-    discounts: list[AppliedDiscount] = []
-    paid_at: datetime
     requested_by: str
     access_token: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_MAX_LENGTH)
-    payment_method: PaymentMethodName | None = None
-    installments: int | None = Field(None, ge=1, le=24)
 
 
 @contract("orders.order_confirmation_resend_requested", version=2, producer="orders", consumers=("tasks",))
-class OrderConfirmationResendRequestedSealed(EventContract):
+class OrderConfirmationResendRequestedSealed(_PaidOrderFields):
     """Customer support asked to send a paid order's confirmation email again (same content as order_paid).
 
     As in order_paid v2, a guest's access token rides only sealed (``access_token_sealed``).
     """
 
-    order_number: str
-    email: str
-    user_id: int | None
-    lines: list[OrderLine]
-    subtotal: Decimal
-    shipping: Decimal
-    total: Decimal
-    currency: str
-    paid_at: datetime
     requested_by: str
     access_token_sealed: str | None = Field(None, max_length=ORDER_ACCESS_TOKEN_SEALED_MAX_LENGTH)
-    payment_method: PaymentMethodName | None = None
-    installments: int | None = Field(None, ge=1, le=24)
-    # What promotions took off (optional, added with promotions): total = subtotal + shipping - discount_total;
-    # each discount with the reason the shopper saw.
-    discount_total: Decimal = Decimal("0.00")
-    discounts: list[AppliedDiscount] = []
 
 
 # Returns (orders.returns): one event per step, each with what the shopper's email about it says.
