@@ -115,10 +115,12 @@ def address_validation_error(problems: list[AddressProblem], *, title: str = "Ad
 
 class AddressIn(Schema):
     full_name: str = Field(min_length=1, max_length=FULL_NAME_MAX)
-    line1: str = Field(min_length=1, max_length=LINE_MAX, description="Logradouro (rua, avenida ...)")
-    number: str = Field("", max_length=NUMBER_MAX, description='Número; "S/N" when there is none. Required for BR.')
-    line2: str = Field("", max_length=LINE_MAX, description="Complemento")
-    neighborhood: str = Field("", max_length=NEIGHBORHOOD_MAX, description="Bairro. Required for BR.")
+    line1: str = Field(min_length=1, max_length=LINE_MAX, description="Street (logradouro: rua, avenida ...)")
+    number: str = Field(
+        "", max_length=NUMBER_MAX, description='Street number (número); "S/N" when there is none. Required for BR.'
+    )
+    line2: str = Field("", max_length=LINE_MAX, description="Complement (complemento: apartment, block ...)")
+    neighborhood: str = Field("", max_length=NEIGHBORHOOD_MAX, description="Neighbourhood (bairro). Required for BR.")
     city: str = Field(min_length=1, max_length=CITY_MAX)
     state: str = Field(min_length=1, max_length=STATE_MAX, description="For BR one of the 27 UFs, the CEP's own.")
     postal_code: str = Field(min_length=1, max_length=POSTAL_CODE_MAX, description="For BR a CEP: 01304-000.")
