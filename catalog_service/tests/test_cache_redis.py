@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from catalog.inventory.services import stock_reserve_order
@@ -84,3 +84,35 @@ def test_an_answer_pickled_by_an_older_release_is_never_read_as_bytes(client, ca
     response = client.get("/api/catalog/products")
     assert response.status_code == 200 and response.json()["count"] == 5
     assert cache.get(old_key) == {"body": b'{"items":[]}', "count": 0}
+
+
+def test_a_hit_survives_redis_forgetting_the_lookup_script(client, catalog_data, redis_cache, redis_url):
+    """SCRIPT FLUSH (what a Redis restart does to loaded scripts): the lookup loads its script again."""
+    import redis
+
+    url = "/api/catalog/products/rimel-volume-extremo"
+    first = client.get(url).content
+    redis.Redis.from_url(redis_url).script_flush()
+    assert client.get(url).content == first
+    assert client.get(url).content == first
+
+
+def test_a_hit_after_redis_cut_the_connection_answers_and_reconnects(client, catalog_data, redis_cache, redis_url):
+    """CLIENT KILL on the thread's kept connection: that request is built from the database, the next is a hit."""
+    import redis
+
+    from catalog.products.cache import _redis_lookup
+
+    url = "/api/catalog/products/rimel-volume-extremo"
+    first = client.get(url).content
+    lookup = _redis_lookup(caches["default"])
+    killed = redis.Redis.from_url(redis_url).client_kill_filter(_id=None, addr=_local_address(lookup.connection))
+    assert killed == 1
+    assert client.get(url).content == first  # the broken connection: logged, answered from PostgreSQL
+    assert client.get(url).content == first  # reconnected
+    assert lookup.connection._sock is not None
+
+
+def _local_address(connection) -> str:
+    host, port = connection._sock.getsockname()[:2]
+    return f"{host}:{port}"

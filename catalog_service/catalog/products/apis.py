@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
-from catalog.products.responses import JSON, ProductNotFound, product_detail_answer, product_list_answer
+from catalog.products.responses import JSON, ListAnswer, ProductNotFound, product_detail_answer, product_list_answer
 from catalog.products.schemas import (
     CategoryOut,
     ProductDetailOut,
@@ -22,7 +22,7 @@ from catalog.products.selectors import ProductFilters, attribute_filters, brand_
 from catalog.shopper_activity.selectors import recently_viewed
 from catalog.shopper_activity.services import product_view_record, search_record
 from common.api import ApiError, ErrorOut
-from common.auth import JWTAuth, optional_user
+from common.auth import JWTAuth, TokenUser, optional_user
 
 router = Router(tags=["catalog"])
 
@@ -38,18 +38,30 @@ def product_list_api(request: HttpRequest, params: Query[ProductListQuery]) -> H
     filters = ProductFilters(params=params, attributes=attribute_filters(request.GET))
     answer = product_list_answer(filters)
     if params.q:
-        search_record(
-            query=params.q,
-            filters={
-                **params.model_dump(mode="json", exclude={"q", "page", "page_size"}, exclude_none=True),
-                **dict(filters.attributes),
-            },
-            result_count=answer.count,
-            user_id=user.id if user else None,
-            session_key=request.headers.get("X-Session-Id"),
-            at=timezone.now(),
-        )
+        search_recorded(request, params, filters, answer, user=user)
     return HttpResponse(answer.body, content_type=JSON)
+
+
+def search_recorded(
+    request: HttpRequest,
+    params: ProductListQuery,
+    filters: ProductFilters,
+    answer: ListAnswer,
+    *,
+    user: TokenUser | None,
+) -> None:
+    """Record a list request with ``q`` as a shopper search (this view and the hot lane, catalog.products.hot_lane)."""
+    search_record(
+        query=params.q,
+        filters={
+            **params.model_dump(mode="json", exclude={"q", "page", "page_size"}, exclude_none=True),
+            **dict(filters.attributes),
+        },
+        result_count=answer.count,
+        user_id=user.id if user else None,
+        session_key=request.headers.get("X-Session-Id"),
+        at=timezone.now(),
+    )
 
 
 @router.get("products/{slug}", response={200: ProductDetailOut, 404: ErrorOut}, summary="A published product")

@@ -5,7 +5,8 @@ session, CSRF, ``request.user``, messages or static files, which cost about a qu
 answer's CPU. Placed after ``SecurityMiddleware`` (request ids, body checks and security headers
 have run), this middleware calls the Ninja view directly for those routes and applies what the skipped
 middleware would have added to such an answer: the language of ``Accept-Language`` (``LocaleMiddleware``:
-an error's ``detail`` is pt-BR or English, with its ``Content-Language`` and ``Vary``), ``X-Frame-Options``
+an error's ``detail`` is pt-BR or English, with its ``Content-Language`` and ``Vary``), ``X-Frame-Options``,
+``Content-Length`` (``CommonMiddleware``)
 and the per-view Prometheus metrics (``PrometheusAfterMiddleware``'s own hooks, so dashboards and alerts
 see these views as before).
 Every other request goes down the whole stack.
@@ -52,4 +53,6 @@ class HotReadMiddleware:
             raise
         response = self.locale.process_response(request, response)
         response = self.frame_options.process_response(request, response)
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))  # CommonMiddleware's
         return self.metrics.process_response(request, response)

@@ -11,7 +11,7 @@ CORRELATION_ID_HEADER = "X-Correlation-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-def _clean(value: str | None) -> str | None:
+def clean_id(value: str | None) -> str | None:
     """Only short, printable ids are trusted from a client; anything else is replaced."""
     return value if value and _SAFE_ID.match(value) else None
 
@@ -21,8 +21,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = _clean(request.headers.get(REQUEST_ID_HEADER)) or new_id()
-        correlation_id = _clean(request.headers.get(CORRELATION_ID_HEADER)) or request_id
+        request_id = clean_id(request.headers.get(REQUEST_ID_HEADER)) or new_id()
+        correlation_id = clean_id(request.headers.get(CORRELATION_ID_HEADER)) or request_id
         request.request_id = request_id
         request.correlation_id = correlation_id
         with bound_ids(request_id=request_id, correlation_id=correlation_id):
