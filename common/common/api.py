@@ -181,6 +181,8 @@ class RequestBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _without_body(request) and not _has_nul(request):
+            return self.get_response(request)  # nothing to refuse (most requests: no language lookup needed)
         # Before LocaleMiddleware: the refusal speaks the request's language itself.
         with translation.override(translation.get_language_from_request(request)):
             refusal = body_refusal(request)
@@ -198,8 +200,7 @@ def body_refusal(request: HttpRequest) -> tuple[int, str, str] | None:
         # PostgreSQL text cannot hold NUL: refused here, not as a database error deep in a query.
         return 400, "invalid_characters", gettext("The request contains null characters (\\0), which are not accepted.")
     header = request.META.get("CONTENT_TYPE", "")
-    has_body = request.method in ("POST", "PUT", "PATCH") or _content_length(request) > 0
-    if not has_body or not header.strip():
+    if _without_body(request) or not header.strip():
         return None
     try:
         media_type, params = parse_header_parameters(header)
@@ -239,6 +240,10 @@ def _has_nul(request: HttpRequest) -> bool:
             return False  # answered 413 below
         return b"\x00" in body or b"\\u0000" in body
     return False
+
+
+def _without_body(request: HttpRequest) -> bool:
+    return request.method not in ("POST", "PUT", "PATCH") and _content_length(request) == 0
 
 
 def _content_length(request: HttpRequest) -> int:
