@@ -87,8 +87,14 @@ class _Lookup:
             raise
 
     def _evalsha(self, version_key: str, left: str, right: str) -> list:
-        self.connection.send_command("EVALSHA", self.sha, 1, version_key, left, right)
+        self.connection.send_packed_command([_resp_command(b"EVALSHA", self.sha, b"1", version_key, left, right)])
         return self.connection.read_response()
+
+
+def _resp_command(*parts: bytes | str) -> bytes:
+    """One command in the Redis protocol (RESP): what ``redis-py``'s generic packer builds, for text and bytes."""
+    encoded = [part.encode() if isinstance(part, str) else part for part in parts]
+    return b"*%d\r\n%b" % (len(encoded), b"".join(b"$%d\r\n%b\r\n" % (len(part), part) for part in encoded))
 
 
 def _redis_lookup(backend: RedisCache) -> _Lookup:

@@ -55,6 +55,8 @@ DETAIL_PATH = re.compile(r"/api/catalog/products/([^/]+)")  # Ninja's ``{slug}``
 LIST_VIEW = "catalog-api:product_list_api"
 DETAIL_VIEW = "catalog-api:product_detail_api"
 MAX_REMEMBERED_LANGUAGES = 256
+# Validated list queries by their raw query string (browsing repeats them; validation is a pure function).
+MAX_REMEMBERED_QUERIES = 2048
 WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
 
 
@@ -71,30 +73,37 @@ class HotMetrics:
 
     def __init__(self) -> None:
         self.metrics = Metrics.get_instance()
-        self.children: dict[tuple, Any] = {}
+        self.bundles: dict[tuple[str, str, int], tuple[tuple[Any, ...], tuple[Any, ...], Any]] = {}
 
-    def _child(self, metric: Any, **labels: str) -> Any:
-        key = (id(metric), *labels.values())
-        child = self.children.get(key)
-        if child is None:
-            child = self.children[key] = metric.labels(**labels)
-        return child
+    def _bundle(self, view: str, transport: str, status: int) -> tuple[tuple[Any, ...], tuple[Any, ...], Any]:
+        """(counters to add 1 to, histograms of the body sizes, the view's latency histogram)."""
+        m, text = self.metrics, str(status)
+        counters = (
+            m.requests_total,
+            m.requests_by_method.labels(method="GET"),
+            m.requests_by_transport.labels(transport=transport),
+            m.requests_by_view_transport_method.labels(view=view, transport=transport, method="GET"),
+            m.responses_by_status.labels(status=text),
+            m.responses_by_status_view_method.labels(status=text, view=view, method="GET"),
+            m.responses_by_charset.labels(charset="utf-8"),
+            m.responses_total,
+        )
+        latency = (m.requests_latency_by_view_method.labels(view=view, method="GET"), m.requests_latency_before)
+        return counters, latency, (m.requests_body_bytes, m.responses_body_bytes)
 
     def record(self, *, view: str, transport: str, status: int, body_bytes: int, started: float) -> None:
-        m, child, status_text = self.metrics, self._child, str(status)
-        m.requests_total.inc()
-        child(m.requests_by_method, method="GET").inc()
-        child(m.requests_by_transport, transport=transport).inc()
-        m.requests_body_bytes.observe(0)
-        child(m.requests_by_view_transport_method, view=view, transport=transport, method="GET").inc()
-        child(m.responses_by_status, status=status_text).inc()
-        child(m.responses_by_status_view_method, status=status_text, view=view, method="GET").inc()
-        child(m.responses_by_charset, charset="utf-8").inc()
-        m.responses_body_bytes.observe(body_bytes)
+        key = (view, transport, status)
+        bundle = self.bundles.get(key)
+        if bundle is None:
+            bundle = self.bundles[key] = self._bundle(view, transport, status)
+        counters, latency, (request_bytes, response_bytes) = bundle
+        for counter in counters:
+            counter.inc()
+        request_bytes.observe(0)
+        response_bytes.observe(body_bytes)
         elapsed = TimeSince(started)
-        child(m.requests_latency_by_view_method, view=view, method="GET").observe(elapsed)
-        m.responses_total.inc()
-        m.requests_latency_before.observe(elapsed)
+        for histogram in latency:
+            histogram.observe(elapsed)
 
 
 def _never_called(request):  # the middleware below are used for their response hooks only
@@ -111,6 +120,7 @@ class HotReadApp:
         self.frame_options = XFrameOptionsMiddleware(_never_called)
         self._fixed_headers: dict[bool, list[tuple[str, str]]] = {}
         self._languages: dict[tuple[str | None, str], str] = {}
+        self._list_queries: dict[str, tuple[Any, ProductFilters]] = {}
         self._list_params: Any = None
         self._api: Any = None
         self._enabled: bool | None = None
@@ -194,12 +204,19 @@ class HotReadApp:
     def _list_body(self, request: WSGIRequest) -> bytes:
         from catalog.products.apis import search_recorded  # the HTTP layer's own recording (late: URLconf import)
 
-        params_model = self._list_params or self._find_list_params()
-        try:
-            params = params_model.resolve(request, self._api, {}).params
-        except (ValidationError, ValueError) as error:
-            raise Declined from error  # Ninja answers the 422
-        filters = ProductFilters(params=params, attributes=attribute_filters(request.GET))
+        query = request.META.get("QUERY_STRING", "")
+        known = self._list_queries.get(query)
+        if known is None:
+            params_model = self._list_params or self._find_list_params()
+            try:
+                params = params_model.resolve(request, self._api, {}).params
+            except (ValidationError, ValueError) as error:
+                raise Declined from error  # Ninja answers the 422
+            if len(self._list_queries) >= MAX_REMEMBERED_QUERIES:
+                self._list_queries.clear()
+            filters = ProductFilters(params=params, attributes=attribute_filters(request.GET))
+            known = self._list_queries[query] = (params, filters)
+        params, filters = known
         answer = product_list_answer(filters)
         if params.q:
             search_recorded(request, params, filters, answer, user=None)
