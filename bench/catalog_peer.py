@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Catalog reads against the peer a user would pick: Django Ninja vs FastAPI + psycopg, same tables, same SQL.
 
-Serves the catalog service (gunicorn gthread, 1 worker x 4 threads, the service's own gunicorn
-settings) twice, from the database (``CATALOG_RESPONSE_CACHE=false``) and with the Redis response
+Serves the catalog service (its production web server, common/web_server.py: granian, 1 worker x 4 threads;
+gunicorn before 2026-12-01) twice, from the database (``CATALOG_RESPONSE_CACHE=false``) and with the Redis response
 cache, and the FastAPI peer (``bench/catalog_peer/app.py``, uvicorn with uvloop and httptools, one
 process), each pinned to CPU 0; ``wrk`` runs on CPU 1 with 10 connections. Before measuring it checks
 that the three answer byte-identical bodies on 17 URLs and EXPLAINs the search count. Then, in
@@ -101,10 +101,15 @@ def count_variants(url: str) -> int:
 
 
 def start_ninja(processes: ProcessSet, env: dict[str, str], catalog_dir: Path, port: int, *, cached: bool):
-    argv = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py"]
-    argv += ["--bind", f"127.0.0.1:{port}", "-k", "gthread", "--workers", "1", "--threads", "4"]
-    argv += ["--timeout", "60", "--keep-alive", "75", "--max-requests", "0"]
-    server_env = {**env, "CATALOG_RESPONSE_CACHE": "true" if cached else "false"}
+    # The catalog's production web server (common/web_server.py), one worker of 4 threads.
+    argv = [sys.executable, "-m", "common.web_server", "catalog", "8001"]
+    server_env = {
+        **env,
+        "CATALOG_RESPONSE_CACHE": "true" if cached else "false",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "4",
+    }
     name = "ninja-cached" if cached else "ninja-db"
     managed = processes.start(name, [*launch_prefix(SERVER_CPU), *argv], cwd=catalog_dir, env=server_env)
     processes.wait_http(managed, f"http://127.0.0.1:{port}/healthz", timeout=120)

@@ -14,7 +14,7 @@ from typing import Any
 from common.settings import run_port
 
 
-def _metrics_directory(service: str) -> str:
+def metrics_directory(service: str) -> str:
     """A fresh directory per server start: stale files of dead workers would be counted again."""
     base = os.environ.get("PROMETHEUS_MULTIPROC_BASE", tempfile.gettempdir())
     os.makedirs(base, exist_ok=True)
@@ -35,7 +35,7 @@ def _post_worker_init(worker) -> None:
 
 def settings_for(*, service: str, port: int) -> dict[str, Any]:
     # Set before any worker imports prometheus_client (workers fork after the config is read).
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _metrics_directory(service))
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_directory(service))
     return {
         "bind": os.environ.get("GUNICORN_BIND", f"127.0.0.1:{run_port(port)}"),
         "worker_class": "gthread",

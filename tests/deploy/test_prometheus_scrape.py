@@ -1,6 +1,7 @@
 """Prometheus, on loopback with the repository's rule files, scrapes a real catalog process and evaluates.
 
-The catalog runs as in production (gunicorn, gthread) on embedded SQLite in a temporary VAR_DIR;
+The catalog runs as in production (its web server from common/web_server.py: granian) on embedded
+SQLite in a temporary VAR_DIR;
 Prometheus is Debian's, unpacked by the deployment tools installer. The test proves that the metric
 names the rules and dashboards use are the ones the service exports, that every rule evaluates without
 error against real series, and that stopping the service puts ServiceDown in the pending state.
@@ -97,7 +98,7 @@ def migrated_var(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def catalog(migrated_var, tmp_path):
-    """The catalog service under gunicorn on a free port of 18600-18699, embedded mode, a fresh database copy."""
+    """The catalog under its production web server on a free port of 18600-18699, embedded, a fresh database copy."""
     (port,) = free_ports(1)
     var_dir = tmp_path / "var"
     shutil.copytree(migrated_var, var_dir)
@@ -105,7 +106,7 @@ def catalog(migrated_var, tmp_path):
     workdir = ROOT / "catalog_service"
     log = open(tmp_path / "catalog.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py", "--no-control-socket"],
+        [sys.executable, "-m", "common.web_server", "catalog", "8001"],
         cwd=workdir,
         env=env,
         stdout=log,

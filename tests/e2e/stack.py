@@ -155,9 +155,9 @@ class ProcessSpec:
     command: tuple[str, ...]
 
 
-# --keep-alive: gunicorn's default of 2 s closes idle connections while clients (locust, an ingress)
-# still reuse them, which surfaces as "Remote end closed connection" on a request that did nothing wrong.
-GUNICORN_ARGS = ("config.wsgi", "-c", "config/gunicorn.conf.py", "--no-control-socket", "--keep-alive", "75")
+# Each service's web server as every launcher starts it (common/web_server.py: granian for the catalog,
+# gunicorn with config/gunicorn.conf.py, keep-alive 75 s and no control socket, for the others).
+DEFAULT_PORTS = {"catalog": 8001, "accounts": 8002, "orders": 8003, "tasks": 8004}
 
 
 def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
@@ -166,8 +166,9 @@ def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
     specs: list[ProcessSpec] = []
     for service in SERVICES:
         specs += [
-            # --no-control-socket: gunicorn 27's control socket is one path per user, shared by four servers
-            ProcessSpec(f"{service}-web", service, (python, "-m", "gunicorn", *GUNICORN_ARGS)),
+            ProcessSpec(
+                f"{service}-web", service, (python, "-m", "common.web_server", service, str(DEFAULT_PORTS[service]))
+            ),
             ProcessSpec(f"{service}-relay", service, (*manage, "relay_outbox")),
             ProcessSpec(f"{service}-consumer", service, (*manage, "consume_events")),
         ]

@@ -1,14 +1,14 @@
 """The two commands as a newcomer meets them, in a scratch clone: ``make run``, stop it, ``make test``; twice.
 
 What it proves: command 2 passes after command 1, in either order and again, and no value of the ``.env``
-files that command 1 writes reaches a test (``scripts/newcomer.py`` adds sentinel values to every service's
+files that command 1 writes reaches a test (``scripts/command_one.py`` adds sentinel values to every service's
 ``.env`` after each ``make run``: read by a test, they crash that service's settings, so the suite fails;
 checked: with ``.env`` read as before, round 1 fails on ``EVENTS_DELIVERY_LIMIT``). The sentinels are taken
 out again before the next ``make run``, which does read ``.env``.
 
 Which tests run in the clone: ``make test`` on the four service suites, their platform, readiness and
 MongoDB tests (``ROUND_TESTS``): the tests that talk to what ``.env`` names. Every other test of every suite
-gets the same proof once per CI run, in CI's own checkout: ``.ci/run`` calls ``scripts/newcomer.py
+gets the same proof once per CI run, in CI's own checkout: ``.ci/run`` calls ``scripts/command_one.py
 make-run-first`` (command 1 until every service answers, stopped, then the sentinels) right before
 ``make test``. Running the whole suites here again cost CI about 9 of its 20 minutes (measured
 2026-12-01: 796 s for this test, 515 s of it the four suites of round 1) for no more proof.
@@ -34,7 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from newcomer import (  # noqa: E402
+from command_one import (  # noqa: E402
     SERVICES,
     free_port_base,
     get,

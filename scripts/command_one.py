@@ -7,7 +7,7 @@ server, which is down by the time the tests run: the original bug). To make any 
 a non-numeric ``EVENTS_DELIVERY_LIMIT`` and an unknown ``LOG_LEVEL``. A test that reads ``.env`` then fails,
 whichever it is.
 
-    scripts/newcomer.py make-run-first      # CI, before `make test`: command 1 until every service answers
+    scripts/command_one.py make-run-first      # CI, before `make test`: command 1 until every service answers
                                             # /healthz, stopped as Ctrl-C would, then the sentinels
 
 ``.ci/run`` does that in its own checkout before ``make test``, so every test of every suite runs right
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("catalog", "accounts", "orders", "tasks")
 SENTINELS = (
-    "\n# --- added by scripts/newcomer.py: a test that reads any of this fails\n"
+    "\n# --- added by scripts/command_one.py: a test that reads any of this fails\n"
     "EVENTS_DELIVERY_LIMIT=read-from-dotenv\n"
     "LOG_LEVEL=READ-FROM-DOTENV\n"
 )
@@ -154,7 +154,7 @@ def make_run_first(checkout: Path = ROOT) -> None:
         raise RuntimeError("make run did not write its MONGODB_URI into catalog_service/.env")
     set_sentinels(checkout, present=True)
     print(
-        f"[newcomer] make run answered on {base + 1}-{base + 4} and stopped; .env sentinels set "
+        f"[command 1] make run answered on {base + 1}-{base + 4} and stopped; .env sentinels set "
         f"({time.monotonic() - started:.0f}s)",
         flush=True,
     )
