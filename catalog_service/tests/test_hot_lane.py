@@ -48,6 +48,8 @@ LEFT_TO_DJANGO = [
     ("GET", "/api/catalog/products?q=%00", {}, 400),
     ("POST", "/api/catalog/products", {}, 405),
     ("GET", "/api/catalog/products/batom-matte-rose/extra", {}, 404),
+    ("GET", "/api/catalog/products/batom-matte-rose", {"HTTP_HOST": "loja-falsa.example"}, 400),  # ALLOWED_HOSTS
+    ("GET", "/api/catalog/products?sort=price", {"HTTP_HOST": "loja-falsa.example"}, 400),
 ]
 
 

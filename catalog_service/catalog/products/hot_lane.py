@@ -12,8 +12,9 @@ request and correlation ids (bound for logs, echoed back), ``Content-Length``, t
 Prometheus samples django-prometheus records (``HotMetrics``).
 
 Everything else goes to Django unchanged, so every error keeps one author: a request with an
-``Authorization`` header, a body, a NUL character or query parameters the view would refuse (422), an
-unknown product (404), any other path or method, and any exception raised before the answer is ready.
+``Authorization`` header, a ``Host`` outside ``ALLOWED_HOSTS``, a body, a NUL character or query parameters
+the view would refuse (422), an unknown product (404), any other path or method, and any exception raised
+before the answer is ready.
 ``tests/test_hot_lane.py`` compares the lane's status, headers, body and metrics with the whole stack's.
 
 Database connections follow Django's request cycle (``close_old_connections`` before and after), except for
@@ -31,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError, close_old_connections, connection
 from django.http import HttpResponse
@@ -155,6 +157,10 @@ class HotReadApp:
 
     def _answer(self, environ: dict[str, Any], path: str) -> tuple[str, bool, bytes, list[tuple[str, str]]] | None:
         request = WSGIRequest(environ)
+        try:
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it
+        except DisallowedHost as error:
+            raise Declined from error  # Django answers the 400
         if self.security.process_request(request) is not None:
             raise Declined  # SecurityMiddleware's redirect to HTTPS
         request_id = clean_id(request.headers.get(REQUEST_ID_HEADER)) or new_id()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -42,6 +43,10 @@ class HotReadMiddleware:
             return self.get_response(request)
         if match.view_name not in HOT_VIEWS:
             return self.get_response(request)
+        try:
+            request.get_host()  # ALLOWED_HOSTS, as the skipped CommonMiddleware checks it
+        except DisallowedHost:
+            return self.get_response(request)  # the whole stack answers the 400
         request.resolver_match = match
         self.metrics.process_request(request)
         self.metrics.process_view(request, match.func, match.args, match.kwargs)
