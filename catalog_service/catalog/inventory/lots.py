@@ -41,13 +41,30 @@ class NotEnoughSellable(Exception):
 
 
 def min_shelf_life_days(*, category_id: int | None) -> int:
-    """The category's minimum shelf life for sale, inherited from its parents, else the store's."""
-    seen = 0
-    while category_id is not None and seen < 5:  # the tree is at most three levels deep
-        days, category_id = Category.objects.filter(pk=category_id).values_list("min_shelf_life_days", "parent_id")[0]
-        if days is not None:
-            return days
-        seen += 1
+    """The category's minimum shelf life for sale, inherited from its parents, else the store's.
+
+    One query reads the category and its two ancestors (the tree is at most three levels deep; a deeper
+    one, which validation refuses, is followed further): it runs for every allocation of a reservation.
+    """
+    levels = 0
+    while category_id is not None and levels < 5:
+        row = (
+            Category.objects.filter(pk=category_id)
+            .values_list(
+                "min_shelf_life_days",
+                "parent__min_shelf_life_days",
+                "parent__parent__min_shelf_life_days",
+                "parent__parent__parent_id",
+            )
+            .first()
+        )
+        if row is None:
+            break
+        *days_up_the_tree, category_id = row
+        for days in days_up_the_tree:
+            if days is not None:
+                return days
+        levels += 3
     return settings.CATALOG_MIN_SHELF_LIFE_DAYS
 
 

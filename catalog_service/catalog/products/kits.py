@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from catalog.products.models import KitComponent, Variant
 
 
@@ -64,17 +66,21 @@ def kits_available(*, skus: Iterable[str]) -> dict[str, int]:
 
 def kit_product_ids(*, component_product_ids: Iterable[int] = (), product_ids: Iterable[int] = ()) -> set[int]:
     """The kits among ``product_ids`` plus the kits containing a variant of ``component_product_ids``."""
-    kits = set(
-        KitComponent.objects.filter(component__product_id__in=set(component_product_ids)).values_list(
+    components, products = set(component_product_ids), set(product_ids)
+    if not components and not products:
+        return set()
+    return set(  # one query: it runs on every stock change
+        KitComponent.objects.filter(Q(component__product_id__in=components) | Q(kit_id__in=products)).values_list(
             "kit_id", flat=True
         )
     )
-    kits |= set(KitComponent.objects.filter(kit_id__in=set(product_ids)).values_list("kit_id", flat=True))
-    return kits
 
 
 def kits_in_stock(*, kit_ids: Iterable[int]) -> dict[int, bool]:
     """``{kit product id: whether some variant of it can be made now}``."""
+    kit_ids = set(kit_ids)
+    if not kit_ids:
+        return {}
     variants = list(Variant.objects.filter(product_id__in=set(kit_ids)).values_list("product_id", "sku"))
     available = kits_available(skus=[sku for _, sku in variants])
     result = {kit_id: False for kit_id in kit_ids}
