@@ -1,4 +1,5 @@
-"""scripts/run_tests.py's second lane: the cross-service suite beside the others, on data of its own."""
+"""scripts/run_tests.py's second lane: the cross-service suite and the journeys beside the others, on data of
+their own."""
 
 import importlib.util
 from pathlib import Path
