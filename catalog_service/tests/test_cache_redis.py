@@ -116,3 +116,39 @@ def test_a_hit_after_redis_cut_the_connection_answers_and_reconnects(client, cat
 def _local_address(connection) -> str:
     host, port = connection._sock.getsockname()[:2]
     return f"{host}:{port}"
+
+
+def test_a_finished_threads_redis_connection_is_closed(client, catalog_data, redis_cache, redis_url):
+    """The web server retires idle threads (granian after --blocking-threads-idle-timeout): the connection
+    a thread kept for its cache hits goes with it (Django gives each thread its own cache backend, whose
+    client owns the pool), so Redis never accumulates them."""
+    import gc
+    import threading
+
+    import redis
+
+    from catalog.products.cache import cached_bytes
+
+    admin = redis.Redis.from_url(redis_url)
+    name = f"lookup-{uuid.uuid4().hex[:8]}"
+
+    def hit():
+        from catalog.products.cache import _redis_lookup
+
+        cached_bytes("detail:probe", lambda version: b"probe")
+        lookup = _redis_lookup(caches["default"])
+        lookup.connection.send_command("CLIENT", "SETNAME", name)
+        assert lookup.connection.read_response() in (b"OK", "OK")
+
+    def named() -> int:
+        return sum(1 for entry in admin.client_list() if entry.get("name") == name)
+
+    worker = threading.Thread(target=hit)
+    worker.start()
+    worker.join()
+    gc.collect()
+    for _ in range(50):
+        if named() == 0:
+            break
+        threading.Event().wait(0.1)
+    assert named() == 0

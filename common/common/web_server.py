@@ -44,6 +44,7 @@ def granian_argv(*, service: str, port: int, extra: list[str]) -> list[str]:
         "--port", bound_port,
         "--workers", os.environ.get("GUNICORN_WORKERS", "2"),
         "--blocking-threads", os.environ.get("GUNICORN_THREADS", "4"),
+        "--blocking-threads-idle-timeout", "600",  # granian's longest: an idle thread keeps its connections warm
         "--runtime-mode", "st",  # one single-threaded Rust runtime per worker: the measured choice on 2 cores
         "--http", "1",
         "--no-ws",
