@@ -102,7 +102,7 @@ def count_variants(url: str) -> int:
 
 def start_ninja(processes: ProcessSet, env: dict[str, str], catalog_dir: Path, port: int, *, cached: bool):
     # The catalog's production web server (common/web_server.py), one worker of 4 threads.
-    argv = [sys.executable, "-m", "common.web_server", "catalog", "8001"]
+    argv = [sys.executable, "-m", "common.web_server", "catalog"]
     server_env = {
         **env,
         "CATALOG_RESPONSE_CACHE": "true" if cached else "false",

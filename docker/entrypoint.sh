@@ -5,7 +5,7 @@
 set -eu
 role="${1:-web}"
 case "$role" in
-  web)      shift || true; exec python -m common.web_server "$SERVICE" "$PORT" "$@" ;;  # granian or gunicorn
+  web)      shift || true; exec python -m common.web_server "$SERVICE" "$@" ;;  # granian or gunicorn
   migrate)  shift; exec python manage.py migrate --noinput "$@" ;;
   relay)    shift; exec python manage.py relay_outbox "$@" ;;
   consumer) shift; exec python manage.py consume_events "$@" ;;

@@ -165,6 +165,10 @@ def read_dotenv(base_dir: Path) -> None:
         environ.Env.read_env(str(env_file), overwrite=False)
 
 
+# Each service's port for ``make run`` and inside its image (RUN_PORT_BASE moves the first four).
+SERVICE_PORTS = {"catalog": 8001, "accounts": 8002, "orders": 8003, "tasks": 8004}
+
+
 def run_port(default: int) -> int:
     """The port ``make run`` serves a service on: its default (8001-8004) moved by ``RUN_PORT_BASE`` (8000).
 
@@ -285,16 +289,16 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "KAFKA_BOOTSTRAP_SERVERS": env.str("KAFKA_BOOTSTRAP_SERVERS", default=""),
         "KAFKA_SECURITY_CONFIG": _kafka_security(env),
         "MONGODB_URI": env.str("MONGODB_URI", default=""),
-        "ACCOUNTS_URL": _service_url(env, "ACCOUNTS", 8002),
-        "CATALOG_URL": _service_url(env, "CATALOG", 8001),
-        "ORDERS_URL": _service_url(env, "ORDERS", 8003),
-        "TASKS_URL": _service_url(env, "TASKS", 8004),
+        "ACCOUNTS_URL": _service_url(env, "ACCOUNTS", SERVICE_PORTS["accounts"]),
+        "CATALOG_URL": _service_url(env, "CATALOG", SERVICE_PORTS["catalog"]),
+        "ORDERS_URL": _service_url(env, "ORDERS", SERVICE_PORTS["orders"]),
+        "TASKS_URL": _service_url(env, "TASKS", SERVICE_PORTS["tasks"]),
         # One sign-in for the four admins (common.auth.sso): where a browser reaches each admin (behind
         # the ingress these differ from the service-to-service URLs above), the ticket's life, and how
         # long an admin trusts accounts' "still signed in" answer (0: asks on every request).
         "SSO_ADMIN_URLS": {
             name: env.str(f"{name.upper()}_ADMIN_URL", default="") or _service_url(env, name.upper(), port_of)
-            for name, port_of in (("catalog", 8001), ("accounts", 8002), ("orders", 8003), ("tasks", 8004))
+            for name, port_of in SERVICE_PORTS.items()
         },
         # Plumbing in every admin, for superusers only (common.admin.plumbing_for_superusers_only): the
         # shadow users and groups SSO keeps, login-lockout logs, token blacklists. A service adds its own.

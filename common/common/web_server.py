@@ -1,4 +1,4 @@
-"""Every service's web server: ``python -m common.web_server <service> <default port> [server arguments]``.
+"""Every service's web server: ``python -m common.web_server <service> [server arguments]``.
 
 Which server runs a service is decided here (``SERVERS``): granian (a Rust HTTP server) for the catalog,
 gunicorn (``config/gunicorn.conf.py``, ``common.gunicorn_conf``) for the others. ``make run`` (Procfile),
@@ -29,7 +29,7 @@ import os
 import sys
 
 from common.gunicorn_conf import metrics_directory
-from common.settings import run_port
+from common.settings import SERVICE_PORTS, run_port
 
 GRACEFUL_SECONDS = 20
 SERVERS = {"catalog": "granian"}  # every other service: gunicorn
@@ -69,9 +69,10 @@ def server_argv(*, service: str, port: int, extra: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) < 2 or not argv[1].isdigit():
-        raise SystemExit("usage: python -m common.web_server <service> <default port> [server arguments]")
-    command = server_argv(service=argv[0], port=int(argv[1]), extra=argv[2:])
+    if not argv or argv[0] not in SERVICE_PORTS:
+        raise SystemExit(f"usage: python -m common.web_server {{{','.join(SERVICE_PORTS)}}} [server arguments]")
+    service, extra = argv[0], argv[1:]
+    command = server_argv(service=service, port=SERVICE_PORTS[service], extra=extra)
     os.execv(command[0], command)  # noqa: S606 (a fixed argv: this interpreter and the server's arguments)
 
 

@@ -106,7 +106,7 @@ def catalog(migrated_var, tmp_path):
     workdir = ROOT / "catalog_service"
     log = open(tmp_path / "catalog.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "common.web_server", "catalog", "8001"],
+        [sys.executable, "-m", "common.web_server", "catalog"],
         cwd=workdir,
         env=env,
         stdout=log,

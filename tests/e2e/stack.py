@@ -157,7 +157,6 @@ class ProcessSpec:
 
 # Each service's web server as every launcher starts it (common/web_server.py: granian for the catalog,
 # gunicorn with config/gunicorn.conf.py, keep-alive 75 s and no control socket, for the others).
-DEFAULT_PORTS = {"catalog": 8001, "accounts": 8002, "orders": 8003, "tasks": 8004}
 
 
 def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
@@ -166,9 +165,7 @@ def process_specs(python: str = sys.executable) -> list[ProcessSpec]:
     specs: list[ProcessSpec] = []
     for service in SERVICES:
         specs += [
-            ProcessSpec(
-                f"{service}-web", service, (python, "-m", "common.web_server", service, str(DEFAULT_PORTS[service]))
-            ),
+            ProcessSpec(f"{service}-web", service, (python, "-m", "common.web_server", service)),
             ProcessSpec(f"{service}-relay", service, (*manage, "relay_outbox")),
             ProcessSpec(f"{service}-consumer", service, (*manage, "consume_events")),
         ]
