@@ -108,14 +108,15 @@ def checkout_round(
         "--catalog-url", env["CATALOG_URL"], "--orders-url", env["ORDERS_URL"],
     ]  # fmt: skip
     argv = [*common, "--buyers", str(BUYERS), "--duration", str(duration), "--skip-scarce", "--scarce-sku", scarce_sku]
-    if root != REPO_ROOT:
-        argv.append("--poll")  # the baseline's orders has no long-poll: its shoppers poll with backoff
+    polls = not has_long_poll(root)
+    if polls:
+        argv.append("--poll")  # a baseline from before the long-poll: its shoppers poll with backoff
     for sku in skus:
         argv += ["--sku", sku]
     # A short unmeasured run first: each process's first requests and events pay one-time costs (lazy
     # imports, prepared statements, pools) that a shop's warm workers do not; then the events settle.
     warm = [*common, "--buyers", str(WARMUP_BUYERS), "--duration", str(WARMUP_SECONDS), "--skip-scarce"]
-    warm += ["--scarce-sku", scarce_sku, *(["--poll"] if root != REPO_ROOT else [])]
+    warm += ["--scarce-sku", scarce_sku, *(["--poll"] if polls else [])]
     for sku in skus:
         warm += ["--sku", sku]
     run_checked(warm, cwd=root, env=env, timeout=WARMUP_SECONDS + 400, what="bench/checkout.py (warm-up)", ok=(0, 1))
@@ -139,6 +140,12 @@ def checkout_round(
     if "error" in scarce:
         report.setdefault("error", scarce["error"])
     return report
+
+
+def has_long_poll(root: Path) -> bool:
+    """Whether that tree's orders answers ``GET orders/{number}?wait=`` (a baseline may predate it)."""
+    selectors = root / "orders_service" / "orders" / "orders" / "selectors.py"
+    return "def order_wait_for_change" in selectors.read_text(encoding="utf-8")
 
 
 def wait_until_idle(groups: dict[str, int], *, limit: float = 60.0) -> None:

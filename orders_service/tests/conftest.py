@@ -216,3 +216,39 @@ def guest_order(client, catalog):
     assert response.status_code == 201, response.content
     catalog.process()
     return response.json()
+
+
+@pytest.fixture
+def shop(catalog):
+    """The products above plus a make-up one (brand quem-disse, category batom under maquiagem) and a
+    sample SKU that is only given away."""
+    deliver(
+        ProductPublished(
+            product_id=10,
+            slug="base-liquida",
+            name="Base Líquida",
+            brand="Quem Disse, Berenice?",
+            brand_slug="quem-disse",
+            category_slugs=["base", "maquiagem"],
+            published=True,
+            variants=[VariantSnapshot(sku="BASE-01", name="Clara", price=Decimal("59.90"))],
+        ),
+        handlers=HANDLERS,
+        key="10",
+    )
+    deliver(
+        ProductPublished(
+            product_id=11,
+            slug="amostra-perfume",
+            name="Amostra de Perfume",
+            brand="Natura",
+            brand_slug="natura",
+            category_slugs=["perfume"],
+            published=True,
+            variants=[VariantSnapshot(sku="AMOSTRA-PERFUME", name="2 ml", price=Decimal("0.01"), sale_mode="sample")],
+        ),
+        handlers=HANDLERS,
+        key="11",
+    )
+    catalog.on_hand.update({"BASE-01": 50, "AMOSTRA-PERFUME": 5})
+    return catalog

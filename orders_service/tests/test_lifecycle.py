@@ -210,5 +210,5 @@ def test_the_order_list_and_detail_take_a_fixed_number_of_queries(client, catalo
         numbers.append(checkout(client, auth, key=f"q-{index}", email=None).json()["number"])
     with django_assert_num_queries(2):  # count, page (the token user is cached)
         assert client.get("/api/orders/orders", {"page_size": 50}, **auth).json()["count"] == 5
-    with django_assert_num_queries(4):  # order, lines, payment session, history
+    with django_assert_num_queries(3):  # order with its payment session (joined), lines, history
         assert client.get(f"/api/orders/orders/{numbers[0]}", **auth).status_code == 200

@@ -5,9 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.events.contracts.catalog import ProductPublished, VariantSnapshot
-from common.events.testing import deliver, published
-from config.event_handlers import HANDLERS
+from common.events.testing import published
 from orders.carts.models import CartLine
 from orders.orders.models import Order
 from orders.payments.models import PaymentSession
@@ -17,42 +15,6 @@ from tests.conftest import ADDRESS, CART, add_line, cart_headers, checkout, new_
 pytestmark = pytest.mark.django_db
 
 CPF = "529.982.247-25"
-
-
-@pytest.fixture
-def shop(catalog):
-    """The conftest's products plus a make-up one (brand quem-disse, category batom under maquiagem) and a
-    sample SKU that is only given away."""
-    deliver(
-        ProductPublished(
-            product_id=10,
-            slug="base-liquida",
-            name="Base Líquida",
-            brand="Quem Disse, Berenice?",
-            brand_slug="quem-disse",
-            category_slugs=["base", "maquiagem"],
-            published=True,
-            variants=[VariantSnapshot(sku="BASE-01", name="Clara", price=Decimal("59.90"))],
-        ),
-        handlers=HANDLERS,
-        key="10",
-    )
-    deliver(
-        ProductPublished(
-            product_id=11,
-            slug="amostra-perfume",
-            name="Amostra de Perfume",
-            brand="Natura",
-            brand_slug="natura",
-            category_slugs=["perfume"],
-            published=True,
-            variants=[VariantSnapshot(sku="AMOSTRA-PERFUME", name="2 ml", price=Decimal("0.01"), sale_mode="sample")],
-        ),
-        handlers=HANDLERS,
-        key="11",
-    )
-    catalog.on_hand.update({"BASE-01": 50, "AMOSTRA-PERFUME": 5})
-    return catalog
 
 
 def apply(client, headers, code):

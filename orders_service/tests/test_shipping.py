@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from django.db import transaction
 
 from common.events.contracts.catalog import ProductUpdated, VariantSnapshot
 from common.events.testing import deliver
@@ -330,7 +331,8 @@ def test_a_quote_made_before_the_cart_changed_is_refused_under_the_lock(client, 
     cart = Cart.objects.get()
     stale = shipping_quote_for(cart=cart, postal_code="01304-000", method="standard")
     assert add_line(client, serum_cart, "BATOM-RED", 1).status_code == 201  # between the quote and the lock
-    with pytest.raises(ShippingQuoteStale):
+    # As checkout calls it: inside a transaction of its own, which the refusal rolls back whole.
+    with pytest.raises(ShippingQuoteStale), transaction.atomic():
         checkout_place_order(
             cart=cart, user_id=None, email="a@example.com", shipping_address=ADDRESS, actor="guest", shipping=stale
         )

@@ -28,7 +28,8 @@ def _user_id(request: HttpRequest) -> int | None:
 @router.post("cart", response={201: CartOut, 401: ErrorOut})
 def create_cart(request: HttpRequest):
     user_id = _user_id(request)
-    return Status(201, cart_answer(cart=cart_create(user_id=user_id), user_id=user_id))
+    cart, created = cart_create(user_id=user_id)
+    return Status(201, cart_answer(cart=cart, user_id=user_id, new=created))
 
 
 @router.get("cart", response={200: CartOut, 401: ErrorOut, 404: ErrorOut})

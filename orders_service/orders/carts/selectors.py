@@ -6,18 +6,24 @@ from decimal import Decimal
 from typing import Any
 
 from common.brazil.installments import installment_hint, installment_policy_from_settings
-from orders.carts.models import Cart
+from orders.carts.models import Cart, CartLine
 from orders.money import money
 
 
-def cart_detail(*, cart: Cart) -> dict[str, Any]:
-    """``{token, lines: [{id, sku, name, quantity, unit_price, line_total}], subtotal, currency}`` in one query."""
-    lines = []
+def cart_lines(*, cart: Cart) -> list[CartLine]:
+    """The cart's lines in the order they were added (one query): read once per request and passed on."""
+    return list(CartLine.objects.filter(cart_id=cart.pk).order_by("id"))
+
+
+def cart_detail(*, cart: Cart, lines: list[CartLine] | None = None) -> dict[str, Any]:
+    """``{token, lines: [{id, sku, name, quantity, unit_price, line_total}], subtotal, currency}``: one query,
+    none when the caller already read ``lines`` (``cart_lines``)."""
+    body_lines = []
     subtotal = Decimal("0")
-    for line in cart.lines.all().order_by("id"):
+    for line in cart_lines(cart=cart) if lines is None else lines:
         total = line.line_total
         subtotal += total
-        lines.append(
+        body_lines.append(
             {
                 "id": line.id,
                 "sku": line.sku,
@@ -29,7 +35,7 @@ def cart_detail(*, cart: Cart) -> dict[str, Any]:
         )
     return {
         "token": str(cart.token),
-        "lines": lines,
+        "lines": body_lines,
         "subtotal": money(subtotal),
         "currency": cart.currency,
         "installments": _installments_hint(subtotal),

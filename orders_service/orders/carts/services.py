@@ -40,17 +40,23 @@ class QuantityLimitExceeded(Conflict):
     )
 
 
-def _locked_cart(cart: Cart) -> Cart:
-    """Lock the cart row for the rest of the transaction; a cart merged away (or deleted) meanwhile is a 404."""
-    locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
-    if locked is None:
+def _lock_cart(cart: Cart) -> None:
+    """Lock the cart row for the rest of the transaction, marking it changed (one ``UPDATE``); a cart merged
+    away (or deleted) meanwhile is a 404."""
+    if not Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()):
         raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
-    return locked
 
 
-def _check_limits(*, cart: Cart, sku: str, line_quantity: int) -> None:
-    """Refuse a line above ``MAX_LINE_QUANTITY`` or a cart above ``MAX_CART_QUANTITY`` (cart row locked)."""
-    others = sum(cart.lines.exclude(sku=sku).values_list("quantity", flat=True))
+def _line_quantities(cart: Cart) -> dict[str, tuple[int, int]]:
+    """``{sku: (line id, quantity)}`` of the cart, in one query."""
+    rows = CartLine.objects.filter(cart_id=cart.pk).order_by().values_list("sku", "pk", "quantity")
+    return {sku: (pk, quantity) for sku, pk, quantity in rows}
+
+
+def _check_limits(*, quantities: dict[str, tuple[int, int]], sku: str, line_quantity: int) -> None:
+    """Refuse a line above ``MAX_LINE_QUANTITY`` or a cart above ``MAX_CART_QUANTITY`` (``quantities``: the
+    cart's other lines as ``_line_quantities`` read them)."""
+    others = sum(quantity for other, (_pk, quantity) in quantities.items() if other != sku)
     if line_quantity > MAX_LINE_QUANTITY or others + line_quantity > MAX_CART_QUANTITY:
         raise QuantityLimitExceeded()
 
@@ -61,15 +67,17 @@ def _guest_cart(token: str | None, *, lock: bool = False) -> Cart | None:
     except ValueError:
         return None
     queryset = Cart.objects.select_for_update() if lock else Cart.objects
-    return queryset.filter(token=token_uuid, user_id__isnull=True).first()
+    try:  # the token is unique: ``get`` has no ORDER BY to compile, unlike ``first``
+        return queryset.get(token=token_uuid, user_id__isnull=True)
+    except Cart.DoesNotExist:
+        return None
 
 
-def cart_create(*, user_id: int | None) -> Cart:
-    """A new guest cart, or the signed-in shopper's one cart."""
+def cart_create(*, user_id: int | None) -> tuple[Cart, bool]:
+    """``(cart, created)``: a new guest cart, or the signed-in shopper's one cart (created if it was not there)."""
     if user_id is None:
-        return Cart.objects.create()
-    cart, _created = Cart.objects.get_or_create(user_id=user_id)
-    return cart
+        return Cart.objects.create(), True
+    return Cart.objects.get_or_create(user_id=user_id)
 
 
 def cart_for_shopper(*, user_id: int | None, token: str | None) -> Cart:
@@ -124,9 +132,10 @@ def _check_stock(*, sku: str, quantity: int) -> None:
 
 
 def _sellable_variant(sku: str) -> ProductVariant:
-    variant = ProductVariant.objects.filter(sku=sku).first()
-    if variant is None:
-        raise UnknownSku()
+    try:
+        variant = ProductVariant.objects.get(sku=sku)
+    except ProductVariant.DoesNotExist:
+        raise UnknownSku() from None
     if not variant.published:
         raise ProductUnavailable()
     if variant.sale_mode != "regular":  # gifts and samples come with a promotion only
@@ -134,28 +143,29 @@ def _sellable_variant(sku: str) -> ProductVariant:
     return variant
 
 
-def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -> CartLine:
+def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -> None:
     """Add ``quantity`` of ``sku`` at the product copy's price, after asking catalog whether it is there.
 
     Catalog being down does not stop the shopper: the line is added and the reservation at checkout decides.
     """
     variant = _sellable_variant(sku)
-    in_cart = cart.lines.filter(sku=sku).values_list("quantity", flat=True).first() or 0
-    _check_limits(cart=cart, sku=sku, line_quantity=in_cart + quantity)
+    quantities = _line_quantities(cart)
+    in_cart = quantities[sku][1] if sku in quantities else 0
+    _check_limits(quantities=quantities, sku=sku, line_quantity=in_cart + quantity)
     _check_stock(sku=sku, quantity=in_cart + quantity)
     with transaction.atomic():
         # Locking the cart row serializes additions to one cart, and keeps a merge from deleting it under us;
         # the limits are checked again under the lock (the stock check above is advisory, without a lock).
-        cart = _locked_cart(cart)
-        line = CartLine.objects.filter(cart=cart, sku=sku).first()
-        _check_limits(cart=cart, sku=sku, line_quantity=(line.quantity if line else 0) + quantity)
-        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+        _lock_cart(cart)
+        quantities = _line_quantities(cart)
+        line = quantities.get(sku)
+        _check_limits(quantities=quantities, sku=sku, line_quantity=(line[1] if line else 0) + quantity)
         if line is None:
-            line = CartLine.objects.create(
+            CartLine.objects.create(
                 cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price
             )
         else:
-            CartLine.objects.filter(pk=line.pk).update(
+            CartLine.objects.filter(pk=line[0]).update(
                 quantity=F("quantity") + quantity, unit_price=variant.price, name=variant.display_name
             )
         publish(
@@ -164,27 +174,23 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
             ),
             key=str(cart.token),
         )
-    return line
 
 
-def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
+def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> None:
     """Set a line's quantity; more than before is checked against catalog like an addition."""
     line = CartLine.objects.filter(cart=cart, pk=line_id).first()
     if line is None:
         raise CartLineNotFound()
     if quantity > line.quantity:
         _sellable_variant(line.sku)
-        _check_limits(cart=cart, sku=line.sku, line_quantity=quantity)
+        _check_limits(quantities=_line_quantities(cart), sku=line.sku, line_quantity=quantity)
         _check_stock(sku=line.sku, quantity=quantity)
     with transaction.atomic():
-        cart = _locked_cart(cart)
+        _lock_cart(cart)
         if quantity > line.quantity:  # lowering a quantity is always allowed
-            _check_limits(cart=cart, sku=line.sku, line_quantity=quantity)
+            _check_limits(quantities=_line_quantities(cart), sku=line.sku, line_quantity=quantity)
         if not CartLine.objects.filter(cart=cart, pk=line.pk).update(quantity=quantity):
             raise CartLineNotFound()
-        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
-    line.quantity = quantity
-    return line
 
 
 def cart_line_delete(*, cart: Cart, line_id: int) -> None:

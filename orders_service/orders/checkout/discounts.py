@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from orders.carts.models import Cart
-from orders.carts.selectors import cart_detail
+from orders.carts.models import Cart, CartLine
+from orders.carts.selectors import cart_detail, cart_lines
 from orders.money import money
 from orders.orders.selectors import shopper_has_ordered
 from orders.orders.services import OrderDiscounts, PaymentChoice, PlacedLine
-from orders.promotions.engine import DiscountKind, Pricing, PricingLine
+from orders.products.models import ProductVariant
+from orders.promotions.engine import DiscountKind, Pricing
 from orders.promotions.models import Voucher
 from orders.promotions.selectors import cart_vouchers, discounts_body, gifts_body, pricing_lines
 from orders.promotions.services import (
@@ -38,27 +39,30 @@ class PricedCheckout:
 
 
 def pricing_context(*, user_id: int | None, email: str | None, payment_method: str | None = None) -> PricingContext:
+    """The buyer as pricing sees them; whether it is their first purchase is read only if a code asks."""
     return PricingContext(
         user_id=user_id,
         email=email,
-        first_purchase=not shopper_has_ordered(user_id=user_id, email=email),
+        first_purchase=lambda: not shopper_has_ordered(user_id=user_id, email=email),
         payment_method=payment_method,
     )
 
 
-def cart_discounts(*, cart: Cart, user_id: int | None) -> dict[str, Any]:
+def cart_discounts(
+    *, cart: Cart, user_id: int | None, lines: list[CartLine] | None = None, vouchers: list[Voucher] | None = None
+) -> dict[str, Any]:
     """The cart body's promotion fields: ``vouchers``, ``discounts`` (each with its reason), ``gifts`` (an
     out-of-stock one says so), ``discount_total`` and ``total`` (subtotal - discounts, before shipping).
 
     Neither the CEP nor the method is chosen yet, so a free-shipping code shows its reason here and takes off
     the chosen method's price at checkout; the Pix discount shows at checkout (it depends on the method)."""
+    vouchers = list(cart_vouchers(cart=cart)) if vouchers is None else vouchers
     context = pricing_context(user_id=user_id, email=None)
-    pricing = cart_pricing(cart=cart, context=context, shipping=SHIPPING_NOT_QUOTED)
+    pricing = cart_pricing(cart=cart, context=context, shipping=SHIPPING_NOT_QUOTED, lines=lines, vouchers=vouchers)
     refused = {r.code: r.reason for r in pricing.refused}
     return {
         "vouchers": [
-            {"code": v.code, "applied": v.code not in refused, "reason": refused.get(v.code)}
-            for v in cart_vouchers(cart=cart)
+            {"code": v.code, "applied": v.code not in refused, "reason": refused.get(v.code)} for v in vouchers
         ],
         "discounts": discounts_body(pricing),
         "gifts": gifts_body(pricing),
@@ -67,35 +71,32 @@ def cart_discounts(*, cart: Cart, user_id: int | None) -> dict[str, Any]:
     }
 
 
-def cart_answer(*, cart: Cart, user_id: int | None) -> dict[str, Any]:
-    """The cart body with its promotions: each discount with its reason, the gifts, the codes applied."""
-    return {**cart_detail(cart=cart), **cart_discounts(cart=cart, user_id=user_id)}
+def cart_answer(*, cart: Cart, user_id: int | None, new: bool = False) -> dict[str, Any]:
+    """The cart body with its promotions: each discount with its reason, the gifts, the codes applied.
+
+    The lines and codes are read once for both halves; a cart created by this request (``new``) has none."""
+    lines = [] if new else cart_lines(cart=cart)
+    vouchers = [] if new else list(cart_vouchers(cart=cart))
+    return {
+        **cart_detail(cart=cart, lines=lines),
+        **cart_discounts(cart=cart, user_id=user_id, lines=lines, vouchers=vouchers),
+    }
 
 
 def checkout_discounts_price(
     *,
     cart: Cart,
     lines: list[PlacedLine],
+    variants: dict[str, ProductVariant],
     user_id: int | None,
     email: str,
     payment: PaymentChoice,
     shipping: Decimal,
 ) -> PricedCheckout:
     """The order's lines with their discount shares, plus the gift lines (price zero, reserved like any
-    line); 409 ``voucher_not_applicable`` when a code of the cart no longer applies."""
-    cart_lines = list(cart.lines.all().order_by("id"))
-    by_sku = {line.sku: line for line in pricing_lines(cart_lines=cart_lines)}
-    engine_lines = [
-        PricingLine(
-            sku=line.sku,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            name=line.name,
-            brand=by_sku[line.sku].brand if line.sku in by_sku else "",
-            categories=by_sku[line.sku].categories if line.sku in by_sku else (),
-        )
-        for line in lines
-    ]
+    line); 409 ``voucher_not_applicable`` when a code of the cart no longer applies. ``variants``: the
+    product copy checkout priced ``lines`` from (their brands and categories are what the rules look at)."""
+    engine_lines = pricing_lines(cart_lines=lines, variants=variants)
     context = pricing_context(user_id=user_id, email=email, payment_method=payment.method)
     pricing, vouchers = checkout_pricing(cart=cart, lines=engine_lines, context=context, shipping=shipping)
     shares = {result.sku: result.discount for result in pricing.lines}

@@ -39,6 +39,7 @@ from orders.orders.selectors import order_detail
 from orders.orders.services import PaymentChoice, PlacedLine, order_place
 from orders.payments.models import PaymentMethod
 from orders.products.errors import ProductUnavailable
+from orders.products.models import ProductVariant
 from orders.products.selectors import variants_by_sku
 from orders.shipping.parcels import ShippingQuote
 from orders.shipping.quotes import shipping_quote_check_fresh, shipping_quote_for
@@ -176,9 +177,8 @@ def _claim_fenced(claim: IdempotencyKey):
     )
 
 
-def _priced_lines(cart_lines: list[CartLine]) -> list[PlacedLine]:
+def _priced_lines(cart_lines: list[CartLine], variants: dict[str, ProductVariant]) -> list[PlacedLine]:
     """Price each line from the product copy; unpublished -> 409, a price unlike the cart's -> PriceChanged."""
-    variants = variants_by_sku(skus=[line.sku for line in cart_lines])
     changes: dict[str, tuple[Decimal, Decimal]] = {}
     priced = []
     if any(line.quantity > MAX_LINE_QUANTITY for line in cart_lines) or (
@@ -220,7 +220,8 @@ def checkout_place_order(
     payment: PaymentChoice | None = None,
 ):
     """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
-    with transaction.atomic():
+    # No savepoint: checkout runs this inside its own transaction, and any failure here fails all of it.
+    with transaction.atomic(savepoint=False):
         locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if locked is None:  # merged into the shopper's cart (or deleted) since the request found it
             raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
@@ -228,11 +229,13 @@ def checkout_place_order(
         cart_lines = list(cart.lines.all())
         if not cart_lines:
             raise CartEmpty()
-        lines = _priced_lines(cart_lines)
+        variants = variants_by_sku(skus=[line.sku for line in cart_lines])
+        lines = _priced_lines(cart_lines, variants)
         shipping_quote_check_fresh(quote=shipping, lines=[(line.sku, line.quantity) for line in cart_lines])
         priced = checkout_discounts_price(
             cart=cart,
             lines=lines,
+            variants=variants,
             user_id=user_id,
             email=email,
             payment=payment or PaymentChoice(),

@@ -30,9 +30,10 @@ def order_for_shopper(*, number: str, user_id: int | None, access_token: str | N
     The number is sequential and an email is no secret, so neither opens a guest order alone. Anyone else
     gets the same 404 as for a number that does not exist.
     """
-    order = Order.objects.filter(number=number).first()
-    if order is None:
-        raise OrderNotFound()
+    try:  # ``get`` on the unique number: no ORDER BY for ``first`` to compile
+        order = Order.objects.select_related("payment_session").get(number=number)
+    except Order.DoesNotExist:
+        raise OrderNotFound() from None
     if order.user_id is not None and order.user_id == user_id:
         return order
     if order.is_guest_order and access_token_matches(stored_hash=order.access_token_hash, presented=access_token):
@@ -89,7 +90,7 @@ def order_wait_for_change(*, order: Order, known_status: str | None, wait: float
             watch.wait(remaining)
             watch.event.clear()  # before the re-read: a later notification sets it again
             status = _status_of(order.pk)
-    return Order.objects.get(pk=order.pk)
+    return Order.objects.select_related("payment_session").get(pk=order.pk)
 
 
 def shopper_has_ordered(*, user_id: int | None, email: str | None) -> bool:

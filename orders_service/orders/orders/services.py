@@ -133,6 +133,15 @@ def order_number_next(*, year: int) -> str:
     return f"CO-{year}-{OrderNumber.objects.create().pk:06d}"
 
 
+def remember_lines(order: Order, lines: list[OrderLine]) -> None:
+    """Let ``order.lines.all()`` answer from the lines just created (as ``prefetch_related`` would leave it):
+    the event, the answer and the log read them three times while the order is placed, without a query."""
+    cached = OrderLine.objects.filter(order=order)
+    cached._result_cache = list(lines)
+    cached._prefetch_done = True
+    order._prefetched_objects_cache = {**getattr(order, "_prefetched_objects_cache", {}), "lines": cached}
+
+
 def order_place(
     *,
     user_id: int | None,
@@ -172,7 +181,7 @@ def order_place(
         plan = installment_plan_choose(total=total, count=payment.installments)
     now = timezone.now()
     issued = access_token_issue() if user_id is None else None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside checkout's transaction: a failure here fails it all
         order = Order.objects.create(
             number=order_number_next(year=order_number_year(now)),
             access_token_hash=issued.hash if issued else "",
@@ -194,7 +203,7 @@ def order_place(
             payer_document=payment.document,
             correlation_id=current_correlation_id() or "",
         )
-        OrderLine.objects.bulk_create(
+        placed_lines = OrderLine.objects.bulk_create(
             [
                 OrderLine(
                     order=order,
@@ -209,8 +218,9 @@ def order_place(
                 for line in lines
             ]
         )
+        remember_lines(order, placed_lines)
         order.history.create(from_status="", to_status=OrderStatus.PENDING, actor=actor, note="placed at checkout")
-        payment_session_create(
+        order.payment_session = payment_session_create(
             order_id=order.pk,
             provider=settings.ORDERS_PAYMENT_PROVIDER,
             amount=order.total,

@@ -7,4 +7,6 @@ from orders.products.models import ProductVariant
 
 def variants_by_sku(*, skus: list[str]) -> dict[str, ProductVariant]:
     """Every known variant among ``skus`` (published or not), in one query."""
-    return {variant.sku: variant for variant in ProductVariant.objects.filter(sku__in=skus)}
+    if not skus:
+        return {}
+    return {variant.sku: variant for variant in ProductVariant.objects.filter(sku__in=skus).order_by()}

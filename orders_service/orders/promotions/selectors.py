@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet
 
 from orders.carts.models import Cart, CartLine
 from orders.money import money
+from orders.products.models import ProductVariant
 from orders.products.selectors import variants_by_sku
 from orders.promotions.engine import (
     Customer,
@@ -51,33 +55,70 @@ def voucher_rule(voucher: Voucher) -> VoucherRule:
     )
 
 
-def promotion_rules(*, now: datetime) -> list[PromotionRule]:
-    """The active automatic promotions whose window includes ``now``, with their gifts' names."""
-    promotions = list(
-        Promotion.objects.filter(active=True)
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+def _rules_version() -> tuple:
+    """What changes whenever a promotion is created, edited (``updated_at`` is ``auto_now``) or deleted:
+    the row count and the latest ``updated_at``, in one aggregate over a table of a few dozen rows."""
+    table = connection.ops.quote_name(Promotion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608 (the model's own table)
+        count, latest = cursor.fetchone()
+    return (connection.settings_dict["NAME"], count, str(latest))
+
+
+class _CachedRules:
+    """The active promotions as engine rules, kept per process under ``_rules_version``: a cart is priced
+    on every cart answer and checkout, the rules change a few times a day."""
+
+    def __init__(self) -> None:
+        self.entry: tuple[tuple, list[PromotionRule]] | None = None
+
+    def rules(self) -> list[PromotionRule]:
+        version = _rules_version()
+        entry = self.entry
+        if entry is None or entry[0] != version:
+            entry = self.entry = (version, [_rule(p) for p in Promotion.objects.filter(active=True).order_by("id")])
+        return entry[1]
+
+
+_CACHED_RULES = _CachedRules()
+
+
+def _rule(promotion: Promotion) -> PromotionRule:
+    return PromotionRule(
+        id=promotion.pk,
+        name=promotion.name,
+        kind=promotion.kind,
+        starts_at=promotion.starts_at,
+        ends_at=promotion.ends_at,
+        min_subtotal=promotion.min_subtotal,
+        scope=_scope(promotion),
+        buy_quantity=promotion.buy_quantity,
+        pay_quantity=promotion.pay_quantity,
+        gift_sku=promotion.gift_sku,
+        gift_name=promotion.gift_sku,
+        gift_quantity=promotion.gift_quantity,
+        percent=promotion.percent,
+        payment_method=promotion.payment_method,
     )
-    names = variants_by_sku(skus=[p.gift_sku for p in promotions if p.gift_sku])
+
+
+def promotion_rules(*, now: datetime) -> list[PromotionRule]:
+    """The active automatic promotions whose window includes ``now``, with their gifts' names.
+
+    The rules come from the per-process cache (one aggregate query checks it is current); the gifts'
+    names are read from the product copy on each call, since catalog renames a product at any time."""
+    live = [rule for rule in _CACHED_RULES.rules() if _in_window(rule, now)]
+    gift_skus = [rule.gift_sku for rule in live if rule.gift_sku]
+    if not gift_skus:
+        return live
+    names = variants_by_sku(skus=gift_skus)
     return [
-        PromotionRule(
-            id=p.pk,
-            name=p.name,
-            kind=p.kind,
-            starts_at=p.starts_at,
-            ends_at=p.ends_at,
-            min_subtotal=p.min_subtotal,
-            scope=_scope(p),
-            buy_quantity=p.buy_quantity,
-            pay_quantity=p.pay_quantity,
-            gift_sku=p.gift_sku,
-            gift_name=names[p.gift_sku].display_name if p.gift_sku in names else p.gift_sku,
-            gift_quantity=p.gift_quantity,
-            percent=p.percent,
-            payment_method=p.payment_method,
-        )
-        for p in promotions
+        replace(rule, gift_name=names[rule.gift_sku].display_name) if rule.gift_sku in names else rule for rule in live
     ]
+
+
+def _in_window(rule: PromotionRule, now: datetime) -> bool:
+    return (rule.starts_at is None or rule.starts_at <= now) and (rule.ends_at is None or rule.ends_at > now)
 
 
 def cart_vouchers(*, cart: Cart) -> QuerySet[Voucher]:
@@ -85,9 +126,13 @@ def cart_vouchers(*, cart: Cart) -> QuerySet[Voucher]:
     return Voucher.objects.filter(cart_links__cart=cart).order_by("cart_links__id")
 
 
-def pricing_lines(*, cart_lines: list[CartLine]) -> list[PricingLine]:
-    """Cart lines with the brand and categories the rules look at (from the product copy)."""
-    variants = variants_by_sku(skus=[line.sku for line in cart_lines])
+def pricing_lines(
+    *, cart_lines: Sequence[CartLine], variants: dict[str, ProductVariant] | None = None
+) -> list[PricingLine]:
+    """Cart lines (or lines being placed) with the brand and categories the rules look at, from the product
+    copy: ``variants`` when the caller has read them (``variants_by_sku``), else one query."""
+    if variants is None:
+        variants = variants_by_sku(skus=[line.sku for line in cart_lines])
     result = []
     for line in cart_lines:
         variant = variants.get(line.sku)
@@ -115,7 +160,7 @@ def customer_voucher_uses(*, key: str, codes: list[str]) -> dict[str, int]:
 
 
 def customer_facts(*, user_id: int | None, email: str | None, first_purchase: bool, codes: list[str]) -> Customer:
-    if user_id is None and not email:
+    if not codes or (user_id is None and not email):  # only a code's per-customer limit looks at the uses
         return Customer(first_purchase=first_purchase, voucher_uses={})
     key = customer_key(user_id=user_id, email=email)
     return Customer(first_purchase=first_purchase, voucher_uses=customer_voucher_uses(key=key, codes=codes))

@@ -8,7 +8,7 @@ uses, and raises ``uses_count`` in the same transaction as the order; a check co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,12 +19,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.api import Conflict, NotFound
-from orders.carts.models import Cart
+from orders.carts.models import Cart, CartLine
+from orders.carts.selectors import cart_lines
 from orders.products import catalog_client
 from orders.promotions.engine import (
     Customer,
     Pricing,
     PricingLine,
+    PromotionRule,
     VoucherKind,
     discounts_compute,
 )
@@ -49,12 +51,17 @@ class VoucherNotApplicable(Conflict):
 
 @dataclass(frozen=True)
 class PricingContext:
-    """Who is buying and how: what a pricing needs besides the cart."""
+    """Who is buying and how: what a pricing needs besides the cart.
+
+    ``first_purchase`` may be a function: it costs a query, and only a first-purchase code asks for it."""
 
     user_id: int | None = None
     email: str | None = None
-    first_purchase: bool = True
+    first_purchase: bool | Callable[[], bool] = True
     payment_method: str | None = None
+
+    def is_first_purchase(self) -> bool:
+        return self.first_purchase() if callable(self.first_purchase) else self.first_purchase
 
 
 def _normalise(code: str) -> str:
@@ -80,32 +87,73 @@ def _price(
     shipping,
     now: datetime,
     check_gift_stock: bool = True,
+    promotions: list[PromotionRule] | None = None,
 ) -> Pricing:
-    codes = [voucher.code for voucher in vouchers]
+    """The engine's answer for these lines and codes, with the facts it needs read (and only those).
+
+    Gift stock is asked of catalog for the gifts the cart earns, not for every gift promotion in force: a
+    cart that earns none makes no call. Gifts never change an amount, so pricing again with the sold-out
+    ones known only moves them from ``gifts`` to ``gifts_unavailable``."""
+    rules = [voucher_rule(voucher) for voucher in vouchers]
+    first_purchase = context.is_first_purchase() if any(rule.first_purchase_only for rule in rules) else True
     customer: Customer = customer_facts(
-        user_id=context.user_id, email=context.email, first_purchase=context.first_purchase, codes=codes
+        user_id=context.user_id, email=context.email, first_purchase=first_purchase, codes=[v.code for v in vouchers]
     )
-    promotions = promotion_rules(now=now)
-    unavailable = (
-        gifts_unavailable(skus=[p.gift_sku for p in promotions if p.gift_sku]) if check_gift_stock else frozenset()
-    )
-    return discounts_compute(
-        lines=lines,
-        shipping=shipping,
-        vouchers=[voucher_rule(voucher) for voucher in vouchers],
-        promotions=promotions,
-        customer=customer,
-        payment_method=context.payment_method,
-        now=now,
-        unavailable_skus=unavailable,
-    )
+    promotions = promotion_rules(now=now) if promotions is None else promotions
+
+    def compute(unavailable: frozenset[str]) -> Pricing:
+        return discounts_compute(
+            lines=lines,
+            shipping=shipping,
+            vouchers=rules,
+            promotions=promotions,
+            customer=customer,
+            payment_method=context.payment_method,
+            now=now,
+            unavailable_skus=unavailable,
+        )
+
+    pricing = compute(frozenset())
+    if check_gift_stock and pricing.gifts:
+        unavailable = gifts_unavailable(skus=[gift.sku for gift in pricing.gifts])
+        if unavailable:
+            pricing = compute(unavailable)
+    return pricing
 
 
-def cart_pricing(*, cart: Cart, context: PricingContext, shipping) -> Pricing:
-    """The cart's discounts and gifts as they stand (codes no longer applicable come back in ``refused``)."""
-    lines = pricing_lines(cart_lines=list(cart.lines.all().order_by("id")))
+def cart_pricing(
+    *,
+    cart: Cart,
+    context: PricingContext,
+    shipping,
+    lines: list[CartLine] | None = None,
+    vouchers: list[Voucher] | None = None,
+) -> Pricing:
+    """The cart's discounts and gifts as they stand (codes no longer applicable come back in ``refused``).
+
+    ``lines`` and ``vouchers``, when the caller has read them already (``cart_lines``, ``cart_vouchers``),
+    are not read again. An empty cart without codes earns nothing: it is priced without reading a rule."""
+    lines = cart_lines(cart=cart) if lines is None else lines
+    vouchers = list(cart_vouchers(cart=cart)) if vouchers is None else vouchers
+    now = timezone.now()
+    promotions = promotion_rules(now=now) if lines else []  # a rule only ever applies to a line
+    if not vouchers and not promotions:  # no rule to look at a line's brand or categories: none read
+        return discounts_compute(
+            lines=[PricingLine(sku=x.sku, quantity=x.quantity, unit_price=x.unit_price, name=x.name) for x in lines],
+            shipping=shipping,
+            vouchers=[],
+            promotions=[],
+            customer=Customer(),
+            payment_method=context.payment_method,
+            now=now,
+        )
     return _price(
-        lines=lines, vouchers=list(cart_vouchers(cart=cart)), context=context, shipping=shipping, now=timezone.now()
+        lines=pricing_lines(cart_lines=lines),
+        vouchers=vouchers,
+        context=context,
+        shipping=shipping,
+        now=now,
+        promotions=promotions,
     )
 
 
@@ -117,7 +165,7 @@ def cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shippi
     current = list(cart_vouchers(cart=cart))
     if voucher.pk in {v.pk for v in current}:
         return voucher
-    lines = pricing_lines(cart_lines=list(cart.lines.all().order_by("id")))
+    lines = pricing_lines(cart_lines=cart_lines(cart=cart))
     if not lines:
         raise VoucherNotApplicable(
             gettext("The cart is empty: add products before using the voucher %(code)s.") % {"code": voucher.code}
