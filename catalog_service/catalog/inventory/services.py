@@ -106,7 +106,9 @@ def stock_reserve_order(
     for sku, quantity in kit_lines_expand(lines):
         quantities[sku] += quantity
     dropped = dict(quantities)
-    with transaction.atomic():
+    # No savepoint of its own (two round trips per event): inside the consumer's transaction a failure here
+    # fails the event's whole transaction, which is what the consumer wants (the inbox row goes with it).
+    with transaction.atomic(savepoint=False):
         if Reservation.objects.filter(order_number=order_number).exists():
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
@@ -230,7 +232,7 @@ def stock_commit_order(
     paid_quantities: Counter = Counter()
     for sku, quantity in kit_lines_expand(lines):
         paid_quantities[sku] += quantity
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as in stock_reserve_order: the consumer's transaction decides
         rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
         held = {row.sku for row in rows}
         committed: list[Reservation] = []
@@ -349,7 +351,7 @@ def stock_release_order(
     again. When the order was never seen (its cancellation overtook its placement), its ``lines`` are
     recorded as released, so a late ``order_placed`` reserves nothing.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as in stock_reserve_order: the consumer's transaction decides
         if lines and not Reservation.objects.filter(order_number=order_number).exists():
             _record_never_reserved(order_number=order_number, lines=lines, expired=expired)
             return 0

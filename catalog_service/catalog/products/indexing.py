@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
 
 from catalog.products.kits import kit_product_ids, kits_in_stock
 from catalog.products.models import Product, ProductAttributeValue, Variant
@@ -123,17 +122,27 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks).
     The kits holding a variant of these products are refreshed too (their stock is their components')."""
     product_ids = set(product_ids)
-    available = Exists(
-        Variant.objects.filter(
-            product=OuterRef("pk"), stock__on_hand__gt=F("stock__reserved") + F("stock__unsellable")
-        ).values("pk")
-    )
     kits = kits_in_stock(kit_ids=kit_product_ids(component_product_ids=product_ids, product_ids=product_ids))
-    for product_id in sorted(product_ids | set(kits)):
-        if product_id in kits:
-            Product.objects.filter(pk=product_id).exclude(in_stock=kits[product_id]).update(in_stock=kits[product_id])
-        else:
-            Product.objects.filter(pk=product_id).exclude(in_stock=available).update(in_stock=available)
+    with connection.cursor() as cursor:
+        for product_id in sorted(product_ids | set(kits)):
+            if product_id in kits:
+                Product.objects.filter(pk=product_id).exclude(in_stock=kits[product_id]).update(
+                    in_stock=kits[product_id]
+                )
+            else:
+                cursor.execute(IN_STOCK_SQL, [product_id, product_id])
+
+
+# ``in_stock`` flipped only where it is wrong: a product is in stock when one of its variants has more on hand
+# than reserved and unsellable. Plain SQL (PostgreSQL and SQLite alike): it runs on every stock change, and
+# compiling the equivalent queryset (an Exists subquery) cost more CPU than the statement itself.
+IN_STOCK_SQL = """
+UPDATE products_product SET in_stock = NOT in_stock
+WHERE id = %s AND in_stock <> EXISTS (
+    SELECT 1 FROM products_variant AS v INNER JOIN inventory_stock AS s ON s.variant_id = v.id
+    WHERE v.product_id = %s AND s.on_hand > s.reserved + s.unsellable
+)
+"""
 
 
 def planner_statistics_refresh() -> None:

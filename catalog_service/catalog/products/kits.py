@@ -7,19 +7,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db import connection
 
 from catalog.products.models import KitComponent, Variant
 
 
 def kit_recipes(*, skus: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
     """``{kit sku: [(component sku, quantity per kit)]}`` for the kit SKUs among ``skus``."""
-    skus = set(skus)
-    kit_products = dict(
-        Variant.objects.filter(sku__in=skus, product__kit_components__isnull=False)
-        .values_list("sku", "product_id")
-        .distinct()
-    )
+    skus = sorted(set(skus))
+    if not skus:
+        return {}
+    kit_products = dict(_rows(KIT_VARIANTS_SQL, skus))
     if not kit_products:
         return {}
     by_product: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -69,11 +67,33 @@ def kit_product_ids(*, component_product_ids: Iterable[int] = (), product_ids: I
     components, products = set(component_product_ids), set(product_ids)
     if not components and not products:
         return set()
-    return set(  # one query: it runs on every stock change
-        KitComponent.objects.filter(Q(component__product_id__in=components) | Q(kit_id__in=products)).values_list(
-            "kit_id", flat=True
-        )
+    # one query: it runs on every stock change (an empty list stands for "none": IN () is not SQL)
+    rows = _rows(KITS_OF_PRODUCTS_SQL, sorted(components) or [None], sorted(products) or [None])
+    return {kit_id for (kit_id,) in rows}
+
+
+# The two kit lookups of every reservation and stock change, as plain SQL (PostgreSQL and SQLite alike): in a
+# catalog with no kits they find nothing, and compiling their querysets cost more CPU than running them.
+# ``{in}`` is one placeholder per value.
+KIT_VARIANTS_SQL = """
+SELECT DISTINCT v.sku, v.product_id FROM products_variant AS v
+WHERE v.sku IN ({in}) AND EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id)
+"""
+KITS_OF_PRODUCTS_SQL = """
+SELECT DISTINCT k.kit_id FROM products_kitcomponent AS k INNER JOIN products_variant AS v ON v.id = k.component_id
+WHERE v.product_id IN ({in}) OR k.kit_id IN ({in})
+"""
+
+
+def _rows(sql: str, *value_lists: list) -> list[tuple]:
+    """Run ``sql`` with each ``{in}`` filled by as many placeholders as its list has values."""
+    parts = sql.split("{in}")
+    text = parts[0] + "".join(
+        ", ".join(["%s"] * len(values)) + part for values, part in zip(value_lists, parts[1:], strict=True)
     )
+    with connection.cursor() as cursor:
+        cursor.execute(text, [value for values in value_lists for value in values])
+        return cursor.fetchall()
 
 
 def kits_in_stock(*, kit_ids: Iterable[int]) -> dict[int, bool]:
