@@ -11,12 +11,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.api import Conflict, NotFound
+from common.compiled_queries import CompiledQuery
 from common.events import publish
 from common.events.contracts.orders import CartLineAdded
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.products import catalog_client
 from orders.products.errors import NotSoldAlone, ProductUnavailable, UnknownSku
 from orders.products.models import ProductVariant
+from orders.products.selectors import variant_by_sku
 
 
 class CartNotFound(NotFound):
@@ -61,16 +63,21 @@ def _check_limits(*, quantities: dict[str, tuple[int, int]], sku: str, line_quan
         raise QuantityLimitExceeded()
 
 
+# Every guest request finds its cart by token: compiled once (``common.compiled_queries``).
+_GUEST_CART = CompiledQuery(
+    lambda token: Cart.objects.filter(token=token, user_id__isnull=True).order_by(),
+    token=uuid.UUID("00000000-5eed-4000-8000-00000000ca27"),
+)
+
+
 def _guest_cart(token: str | None, *, lock: bool = False) -> Cart | None:
     try:
         token_uuid = uuid.UUID(str(token))
     except ValueError:
         return None
-    queryset = Cart.objects.select_for_update() if lock else Cart.objects
-    try:  # the token is unique: ``get`` has no ORDER BY to compile, unlike ``first``
-        return queryset.get(token=token_uuid, user_id__isnull=True)
-    except Cart.DoesNotExist:
-        return None
+    if lock:
+        return Cart.objects.select_for_update().filter(token=token_uuid, user_id__isnull=True).first()
+    return _GUEST_CART.first(token=token_uuid)
 
 
 def cart_create(*, user_id: int | None) -> tuple[Cart, bool]:
@@ -132,10 +139,9 @@ def _check_stock(*, sku: str, quantity: int) -> None:
 
 
 def _sellable_variant(sku: str) -> ProductVariant:
-    try:
-        variant = ProductVariant.objects.get(sku=sku)
-    except ProductVariant.DoesNotExist:
-        raise UnknownSku() from None
+    variant = variant_by_sku(sku=sku)
+    if variant is None:
+        raise UnknownSku()
     if not variant.published:
         raise ProductUnavailable()
     if variant.sale_mode != "regular":  # gifts and samples come with a promotion only

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common import pgnotify
 from common.api import NotFound
+from common.compiled_queries import CompiledQuery
 from orders.money import money
 from orders.orders.access_tokens import access_token_matches
-from orders.orders.models import Order
+from orders.orders.models import Order, OrderLine, OrderStatusChange
 from orders.orders.state_machine import ORDER_STATUS_CHANNEL, OrderStatus
 from orders.payments.models import PaymentMethod, PaymentSession
 from orders.payments.providers import get_provider
@@ -24,16 +25,32 @@ class OrderNotFound(NotFound):
     code, detail = "order_not_found", _("No such order.")
 
 
+# The reads of every order status request, compiled once (``common.compiled_queries``).
+ORDER_BY_NUMBER = CompiledQuery(
+    lambda number: Order.objects.select_related("payment_session").filter(number=number).order_by(),
+    number="\x00order-number",
+)
+ORDER_LINES = CompiledQuery(lambda order_id: OrderLine.objects.filter(order_id=order_id), order_id=-7_310_000_001)
+ORDER_HISTORY = CompiledQuery(
+    lambda order_id: OrderStatusChange.objects.filter(order_id=order_id), order_id=-7_310_000_002
+)
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines, by id: those checkout just created when it kept them on the order, else one query."""
+    kept = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    return list(kept) if kept is not None else ORDER_LINES(order_id=order.pk)
+
+
 def order_for_shopper(*, number: str, user_id: int | None, access_token: str | None) -> Order:
     """The order if the caller may see it: its signed-in owner, or whoever holds the guest order's access token.
 
     The number is sequential and an email is no secret, so neither opens a guest order alone. Anyone else
     gets the same 404 as for a number that does not exist.
     """
-    try:  # ``get`` on the unique number: no ORDER BY for ``first`` to compile
-        order = Order.objects.select_related("payment_session").get(number=number)
-    except Order.DoesNotExist:
-        raise OrderNotFound() from None
+    order = ORDER_BY_NUMBER.first(number=number)
+    if order is None:
+        raise OrderNotFound()
     if order.user_id is not None and order.user_id == user_id:
         return order
     if order.is_guest_order and access_token_matches(stored_hash=order.access_token_hash, presented=access_token):
@@ -176,7 +193,7 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
                 "discount": money(line.discount),
                 "gift_kind": line.gift_kind or None,
             }
-            for line in order.lines.all()
+            for line in order_lines(order)
         ],
         "subtotal": money(order.subtotal),
         "discounts": order.discounts,
@@ -199,7 +216,7 @@ def order_detail(*, order: Order, with_history: bool = True) -> dict[str, Any]:
                 "note": change.note,
                 "at": change.created_at,
             }
-            for change in order.history.all()
+            for change in ORDER_HISTORY(order_id=order.pk)
         ]
     return body
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from common.compiled_queries import CompiledQuery
 from orders.products.models import ProductVariant
+
+_VARIANT_BY_SKU = CompiledQuery(lambda sku: ProductVariant.objects.filter(sku=sku).order_by(), sku="\x00sku")
+
+
+def variant_by_sku(*, sku: str) -> ProductVariant | None:
+    """The variant of ``sku`` (published or not), or None: every cart line added looks it up."""
+    return _VARIANT_BY_SKU.first(sku=sku)
 
 
 def variants_by_sku(*, skus: list[str]) -> dict[str, ProductVariant]:

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
+from common.compiled_queries import CompiledQuery
 from orders.carts.models import Cart, CartLine
 from orders.money import money
 from orders.products.models import ProductVariant
@@ -121,9 +122,15 @@ def _in_window(rule: PromotionRule, now: datetime) -> bool:
     return (rule.starts_at is None or rule.starts_at <= now) and (rule.ends_at is None or rule.ends_at > now)
 
 
-def cart_vouchers(*, cart: Cart) -> QuerySet[Voucher]:
-    """The cart's codes in the order they were applied."""
-    return Voucher.objects.filter(cart_links__cart=cart).order_by("cart_links__id")
+_CART_VOUCHERS = CompiledQuery(
+    lambda cart_id: Voucher.objects.filter(cart_links__cart_id=cart_id).order_by("cart_links__id"),
+    cart_id=-7_310_000_004,
+)
+
+
+def cart_vouchers(*, cart: Cart) -> list[Voucher]:
+    """The cart's codes in the order they were applied (one compiled query: every cart answer reads them)."""
+    return _CART_VOUCHERS(cart_id=cart.pk)
 
 
 def pricing_lines(

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from common.brazil.postal_codes import InvalidPostalCode, cep_parse
 from orders.carts.models import Cart
+from orders.carts.selectors import cart_lines
 from orders.products.selectors import variants_by_sku
 from orders.shipping.errors import (
     CarrierUnavailable,
@@ -53,7 +54,7 @@ def parcel_for_lines(*, lines: list[tuple[str, int, object]]) -> Parcel:
 
 
 def parcel_for_cart(cart: Cart) -> Parcel:
-    lines = [(line.sku, line.quantity, line.unit_price) for line in cart.lines.all().order_by("id")]
+    lines = [(line.sku, line.quantity, line.unit_price) for line in cart_lines(cart=cart)]
     if not lines:
         raise NothingToShip()
     return parcel_for_lines(lines=lines)

@@ -1,0 +1,69 @@
+"""``CompiledQuery`` returns what its queryset returns (same fields, converted values, order), in one query."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from common.compiled_queries import CompiledQuery
+from common.events.outbox.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+BY_EVENT_ID = CompiledQuery(
+    lambda event_id: OutboxMessage.objects.filter(event_id=event_id).order_by(),
+    event_id=uuid.UUID("00000000-0000-4000-8000-00000000beef"),
+)
+BY_KEY_AND_STATUS = CompiledQuery(
+    lambda key, status: OutboxMessage.objects.filter(key=key, status=status).order_by("-id"),
+    key="\x00key",
+    status="\x00status",
+)
+
+
+def fields(instance) -> dict:
+    return {name: value for name, value in instance.__dict__.items() if name != "_state"}
+
+
+def message(key: str, status: str = "pending") -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        event_type="orders.order_placed", key=key, status=status, envelope={"payload": {"total": "10.00"}, "n": [1]}
+    )
+
+
+def test_a_lookup_by_uuid_returns_the_instance_the_queryset_returns(django_assert_num_queries):
+    wanted = message("CO-1")
+    message("CO-2")
+
+    with django_assert_num_queries(1):
+        found = BY_EVENT_ID.first(event_id=wanted.event_id)
+
+    assert fields(found) == fields(OutboxMessage.objects.get(pk=wanted.pk))
+    assert found.envelope == {"payload": {"total": "10.00"}, "n": [1]}  # the JSON column converted
+    assert found.created_at.tzinfo is not None and found._state.adding is False
+
+
+def test_several_values_bind_in_their_places_and_the_order_is_kept():
+    rows = [message("CO-1"), message("CO-1"), message("CO-1", status="sent"), message("CO-2")]
+
+    found = BY_KEY_AND_STATUS(key="CO-1", status="pending")
+
+    assert [m.pk for m in found] == [rows[1].pk, rows[0].pk]
+    assert [fields(m) for m in found] == [
+        fields(m) for m in OutboxMessage.objects.filter(key="CO-1", status="pending").order_by("-id")
+    ]
+    assert [m.pk for m in BY_KEY_AND_STATUS(key="CO-1", status="sent")] == [rows[2].pk]
+
+
+def test_no_row_is_an_empty_answer():
+    message("CO-1")
+
+    assert BY_EVENT_ID.first(event_id=uuid.uuid4()) is None
+    assert BY_KEY_AND_STATUS(key="CO-9", status="pending") == []
+
+
+def test_a_queryset_that_transforms_its_value_is_refused_when_compiled():
+    contains = CompiledQuery(lambda key: OutboxMessage.objects.filter(key__contains=key), key="\x00key")
+
+    with pytest.raises(ImproperlyConfigured, match="'key'"):
+        contains(key="CO")

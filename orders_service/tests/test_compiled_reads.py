@@ -1,0 +1,56 @@
+"""The compiled reads of every request (``common.compiled_queries``) equal their querysets, row for row."""
+
+import pytest
+
+from orders.carts.models import Cart, CartLine
+from orders.carts.selectors import cart_lines
+from orders.carts.services import _GUEST_CART
+from orders.orders.models import Order
+from orders.orders.selectors import ORDER_BY_NUMBER, ORDER_HISTORY, ORDER_LINES
+from orders.products.models import ProductVariant
+from orders.products.selectors import variant_by_sku
+from tests.conftest import add_line, cart_headers, new_cart
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(instance) -> dict:
+    return {
+        name: value for name, value in instance.__dict__.items() if name not in ("_state", "_prefetched_objects_cache")
+    }
+
+
+def test_the_order_with_its_payment_session_lines_and_history_are_the_querysets(guest_order):
+    number = guest_order["number"]
+    expected = Order.objects.select_related("payment_session").get(number=number)
+
+    order = ORDER_BY_NUMBER.first(number=number)
+
+    assert fields(order) == fields(expected)
+    assert fields(order.payment_session) == fields(expected.payment_session)  # joined, not read again
+    assert [fields(line) for line in ORDER_LINES(order_id=order.pk)] == [fields(line) for line in expected.lines.all()]
+    assert [fields(change) for change in ORDER_HISTORY(order_id=order.pk)] == [
+        fields(change) for change in expected.history.all()
+    ]
+    assert [c.to_status for c in ORDER_HISTORY(order_id=order.pk)] == ["pending", "awaiting_payment"]
+    assert ORDER_BY_NUMBER.first(number="CO-0000-000000") is None
+
+
+def test_a_guest_cart_its_lines_and_a_variant_are_the_querysets(client, catalog):
+    token = new_cart(client)["token"]
+    add_line(client, cart_headers(token), "SERUM-30", 2)
+    add_line(client, cart_headers(token), "BATOM-RED", 1)
+    cart = Cart.objects.get(token=token)
+
+    assert fields(_GUEST_CART.first(token=cart.token)) == fields(cart)
+    assert [fields(line) for line in cart_lines(cart=cart)] == [
+        fields(line) for line in CartLine.objects.filter(cart=cart).order_by("id")
+    ]
+    assert fields(variant_by_sku(sku="SERUM-30")) == fields(ProductVariant.objects.get(sku="SERUM-30"))
+    assert variant_by_sku(sku="NAO-EXISTE") is None
+
+
+def test_a_signed_in_shoppers_cart_is_never_found_as_a_guest_cart(client, catalog):
+    cart = Cart.objects.create(user_id=7)
+
+    assert _GUEST_CART.first(token=cart.token) is None
