@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from catalog.inventory.models import Stock, StockLot
 from catalog.products.models import Category
+from common.compiled_queries import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,16 @@ def lot_is_sellable(lot: StockLot, *, earliest_expiry: date) -> bool:
     return lot.blocked_at is None and lot.expires_on >= earliest_expiry
 
 
+_STOCK_LOTS = CompiledQuery(
+    lambda stock_id: StockLot.objects.filter(stock_id=stock_id, on_hand__gt=0).order_by("expires_on", "id"),
+    stock_id=-7_310_000_011,
+)
+
+
 def stock_lots(*, stock: Stock) -> list[StockLot]:
-    """The stock's lots with units, first expiring first (the caller holds the stock row's lock)."""
-    return list(StockLot.objects.filter(stock=stock, on_hand__gt=0).order_by("expires_on", "id"))
+    """The stock's lots with units, first expiring first (the caller holds the stock row's lock). Compiled
+    once (``common.compiled_queries``): every allocation and every stock change reads them."""
+    return _STOCK_LOTS(stock_id=stock.pk)
 
 
 def unlotted(*, stock: Stock, lots: list[StockLot]) -> tuple[int, int]:

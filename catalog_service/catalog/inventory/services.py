@@ -27,6 +27,7 @@ from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
 from catalog.products.kits import kit_lines_expand
 from catalog.products.models import Variant
+from common.compiled_queries import CompiledQuery
 from common.events import publish
 from common.events.contracts.catalog import (
     LotAllocation,
@@ -310,7 +311,22 @@ def allocations_release(*, stock: Stock, reservation: Reservation, allocations: 
 def _stock_locked(*, variant_id: int) -> Stock:
     """A stock row (with its variant and product, for the ledger and the shelf life) locked until the
     transaction ends."""
-    return Stock.objects.select_for_update(of=("self",)).select_related("variant__product").get(variant_id=variant_id)
+    stock = _STOCK_LOCKED.first(variant_id=variant_id)
+    if stock is None:
+        raise Stock.DoesNotExist(f"no stock row for variant {variant_id}")
+    return stock
+
+
+# Every allocation locks its stock row this way: compiled once (``common.compiled_queries``).
+_STOCK_LOCKED = CompiledQuery(
+    lambda variant_id: (
+        Stock.objects.select_for_update(of=("self",))
+        .select_related("variant__product")
+        .filter(variant_id=variant_id)
+        .order_by()
+    ),
+    variant_id=-7_310_000_012,
+)
 
 
 def _publish_commit_failure(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api import ApiError, Conflict
 from common.brazil.documents import document_mask
 from common.brazil.installments import InstallmentPlan, installment_plan_for, installment_policy_from_settings
+from common.compiled_queries import CompiledQuery
 from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
@@ -239,8 +240,14 @@ def order_place(
     return order
 
 
+_LOCKED_BY_NUMBER = CompiledQuery(
+    lambda number: Order.objects.select_for_update().filter(number=number).order_by(), number="\x00order-number"
+)
+
+
 def _locked(number: str) -> Order | None:
-    return Order.objects.select_for_update().filter(number=number).first()
+    """The order, locked for the rest of the transaction (every saga step starts here: compiled once)."""
+    return _LOCKED_BY_NUMBER.first(number=number)
 
 
 def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int]]) -> None:
@@ -264,7 +271,7 @@ def order_stock_reserved(
     catalog was reserving) is released again by re-announcing the close, so no stock stays held.
     ``left_out``: gift or sample lines catalog had no stock for; the order goes on without them.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the consumer's transaction (with its inbox row) decides
         order = _locked(number)
         if order is None:
             logger.warning("stock reserved for an unknown order", extra={"order_number": number})
@@ -309,8 +316,10 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
 
 
 def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
-    """The provider captured the payment: ``paid``, announce it (catalog commits the stock, tasks emails)."""
-    with transaction.atomic():
+    """The provider captured the payment: ``paid``, announce it (catalog commits the stock, tasks emails).
+
+    Inside the webhook's transaction (with its receipt) without a savepoint: a failure fails the webhook."""
+    with transaction.atomic(savepoint=False):
         order = order_transition(order=order, to=OrderStatus.PAID, actor=actor, note=note)
         payment_session_close(order_id=order.pk, paid=True)
         publish_order_paid(order)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import pgnotify
 from common.api import Conflict
+from common.compiled_queries import CompiledQuery
 
 if TYPE_CHECKING:
     from orders.orders.models import Order
@@ -68,26 +69,41 @@ def can_transition(*, current: str, to: str) -> bool:
     return to in TRANSITIONS[current]
 
 
+def _order_for_update(pk: int):
+    from orders.orders.models import Order  # the models import this module's statuses
+
+    return Order.objects.select_for_update().filter(pk=pk).order_by()
+
+
+_LOCKED_BY_ID = CompiledQuery(_order_for_update, pk=-7_310_000_021)  # every move of every order: compiled once
+
+
 def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Order:
     """Move ``order`` to ``to`` under a row lock, record the step in its history; illegal moves are a 409.
 
     Re-reads the row with ``select_for_update`` so two concurrent moves of one order are serialized and the
     second sees the first's result. Returns the locked, updated order (callers continue with it).
     """
-    with transaction.atomic():
-        locked = type(order).objects.select_for_update().get(pk=order.pk)
-        if not can_transition(current=locked.status, to=to):
-            raise IllegalTransition(
-                _("Order %(number)s cannot go from %(current)s to %(to)s.")
-                % {"number": locked.number, "current": locked.status, "to": to}
-            )
-        previous = locked.status
-        locked.status = to
-        fields = ["status", "updated_at"]
-        if to == OrderStatus.PAID:
-            locked.paid_at = timezone.now()
-            fields.append("paid_at")
-        locked.save(update_fields=fields)
-        locked.history.create(from_status=previous, to_status=to, actor=actor, note=note[:500])
-        pgnotify.notify(ORDER_STATUS_CHANNEL, locked.number)  # at commit: wakes the order's long-polls
+    # No savepoint (two round trips per move): an illegal move is refused after the block, having written
+    # nothing, so a caller that catches the 409 keeps a usable transaction; a database error fails it whole.
+    with transaction.atomic(savepoint=False):
+        locked = _LOCKED_BY_ID.first(pk=order.pk)
+        if locked is None:
+            raise type(order).DoesNotExist(f"no order {order.pk}")
+        legal = can_transition(current=locked.status, to=to)
+        if legal:
+            previous = locked.status
+            locked.status = to
+            fields = ["status", "updated_at"]
+            if to == OrderStatus.PAID:
+                locked.paid_at = timezone.now()
+                fields.append("paid_at")
+            locked.save(update_fields=fields)
+            locked.history.create(from_status=previous, to_status=to, actor=actor, note=note[:500])
+            pgnotify.notify(ORDER_STATUS_CHANNEL, locked.number)  # at commit: wakes the order's long-polls
+    if not legal:
+        raise IllegalTransition(
+            _("Order %(number)s cannot go from %(current)s to %(to)s.")
+            % {"number": locked.number, "current": locked.status, "to": to}
+        )
     return locked

@@ -26,6 +26,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from common.compiled_queries import CompiledQuery
 from common.events import routing
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
@@ -111,15 +112,20 @@ class OutboxRelay:
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE, publishers: dict[str, Publisher] | None = None):
         self.batch_size = batch_size
         self.publishers: dict[str, Publisher] = dict(publishers or {})
+        # The claim over every transport, run on every wake-up: compiled once (common.compiled_queries).
+        self._claim_due = CompiledQuery(lambda: outbox_due().select_for_update(skip_locked=True)[:batch_size])
 
     def relay_batch(self, transport: str | None = None) -> RelayResult:
         """Send at most one batch of due rows (only those routed to ``transport`` when given)."""
         locking = connection.features.has_select_for_update_skip_locked
         with transaction.atomic() if locking else contextlib.nullcontext():
-            pending = outbox_due() if transport is None else pending_routed_to(transport)
-            if locking:
-                pending = pending.select_for_update(skip_locked=True)
-            rows = list(pending[: self.batch_size])
+            if transport is None and locking:
+                rows = self._claim_due()
+            else:
+                pending = outbox_due() if transport is None else pending_routed_to(transport)
+                if locking:
+                    pending = pending.select_for_update(skip_locked=True)
+                rows = list(pending[: self.batch_size])
             if not rows:
                 return RelayResult()
             errors, outages = self._send(rows)

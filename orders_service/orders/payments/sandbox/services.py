@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, NotFound
+from common.compiled_queries import CompiledQuery
 from common.http import http_client
 from orders.money import money
 from orders.payments.models import PaymentSession, SandboxCharge, SandboxWebhook
@@ -59,12 +60,20 @@ class CardOutcome:
     delayed: bool
 
 
-def sandbox_session(*, order_number: str, token: str) -> PaymentSession:
-    session = (
+# The hosted page reads its session on every GET and POST: compiled once (``common.compiled_queries``).
+_SANDBOX_SESSION = CompiledQuery(
+    lambda token, order_number: (
         PaymentSession.objects.select_related("order")
         .filter(provider="sandbox", token=token, order__number=order_number)
-        .first()
-    )
+        .order_by()
+    ),
+    token="\x00token",
+    order_number="\x00order-number",
+)
+
+
+def sandbox_session(*, order_number: str, token: str) -> PaymentSession:
+    session = _SANDBOX_SESSION.first(token=token, order_number=order_number)
     if session is None:
         raise SessionNotFound()
     return session
