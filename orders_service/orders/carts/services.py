@@ -15,6 +15,7 @@ from common.compiled_queries import CompiledQuery
 from common.events import publish
 from common.events.contracts.orders import CartLineAdded
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
+from orders.carts.selectors import cart_lines
 from orders.products import catalog_client
 from orders.products.errors import NotSoldAlone, ProductUnavailable, UnknownSku
 from orders.products.models import ProductVariant
@@ -50,9 +51,8 @@ def _lock_cart(cart: Cart) -> None:
 
 
 def _line_quantities(cart: Cart) -> dict[str, tuple[int, int]]:
-    """``{sku: (line id, quantity)}`` of the cart, in one query."""
-    rows = CartLine.objects.filter(cart_id=cart.pk).order_by().values_list("sku", "pk", "quantity")
-    return {sku: (pk, quantity) for sku, pk, quantity in rows}
+    """``{sku: (line id, quantity)}`` of the cart, in one (compiled) query."""
+    return {line.sku: (line.pk, line.quantity) for line in cart_lines(cart=cart)}
 
 
 def _check_limits(*, quantities: dict[str, tuple[int, int]], sku: str, line_quantity: int) -> None:

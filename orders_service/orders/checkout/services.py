@@ -12,6 +12,7 @@ stale worker, should it wake up, can neither store a second order under the key 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from datetime import timedelta
@@ -20,7 +21,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -28,9 +29,11 @@ from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError, Conflict
 from common.brazil.documents import InvalidDocument, document_parse
+from common.compiled_queries import CompiledQuery
 from common.observability import metrics
 from common.sealing import reseal, seal, unseal
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
+from orders.carts.selectors import cart_lines as cart_lines_of
 from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
 from orders.checkout.addressing import shipping_address_resolve
 from orders.checkout.discounts import checkout_discounts_price, checkout_discounts_record
@@ -149,7 +152,9 @@ def _claim(*, key: str, fingerprint: str) -> tuple[IdempotencyKey | None, Idempo
     """``(claim, None)`` when this request owns the key now; ``(None, completed)`` for a replay."""
     for _attempt in range(3):
         try:
-            with transaction.atomic():
+            # In autocommit (a request) the insert is its own transaction; inside one, a savepoint keeps the
+            # caller's transaction usable when the key is taken.
+            with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
                 return IdempotencyKey.objects.create(key=key, fingerprint=fingerprint), None
         except IntegrityError:
             existing = IdempotencyKey.objects.filter(key=key).first()
@@ -209,6 +214,9 @@ def cart_lines_reprice(*, cart: Cart, changes: dict[str, tuple[Decimal, Decimal]
             CartLine.objects.filter(cart=cart, sku=sku).update(unit_price=new)
 
 
+_CART_LOCKED = CompiledQuery(lambda pk: Cart.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_310_000_031)
+
+
 def checkout_place_order(
     *,
     cart: Cart,
@@ -222,11 +230,11 @@ def checkout_place_order(
     """Lock the cart, price it again, create the order and empty the cart, all in one transaction."""
     # No savepoint: checkout runs this inside its own transaction, and any failure here fails all of it.
     with transaction.atomic(savepoint=False):
-        locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        locked = _CART_LOCKED.first(pk=cart.pk)
         if locked is None:  # merged into the shopper's cart (or deleted) since the request found it
             raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
         cart = locked
-        cart_lines = list(cart.lines.all())
+        cart_lines = cart_lines_of(cart=cart)  # read under the lock
         if not cart_lines:
             raise CartEmpty()
         variants = variants_by_sku(skus=[line.sku for line in cart_lines])

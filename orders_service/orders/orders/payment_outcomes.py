@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.orders.models import Order
-from orders.orders.services import order_expire, order_mark_paid
+from orders.orders.services import order_expire, order_locked, order_mark_paid
 from orders.orders.state_machine import OrderStatus
 from orders.payments.models import PaymentSession, PaymentTransaction
 from orders.payments.services import payment_refund_request, payment_refunds_send
@@ -34,7 +34,7 @@ def order_payment_webhook_apply(
     """
     event = payment_webhook_verify(provider=provider, raw_body=raw_body, headers=headers, query=query)
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(number=event.order_number).first()
+        order = order_locked(number=event.order_number)
         notification = payment_notification_record(provider=provider, event=event, order_id=order.pk if order else None)
         if notification.kind == Notified.DISPUTED:
             _note_dispute(order=order, provider=provider, event=event)

@@ -245,7 +245,7 @@ _LOCKED_BY_NUMBER = CompiledQuery(
 )
 
 
-def _locked(number: str) -> Order | None:
+def order_locked(*, number: str) -> Order | None:
     """The order, locked for the rest of the transaction (every saga step starts here: compiled once)."""
     return _LOCKED_BY_NUMBER.first(number=number)
 
@@ -272,7 +272,7 @@ def order_stock_reserved(
     ``left_out``: gift or sample lines catalog had no stock for; the order goes on without them.
     """
     with transaction.atomic(savepoint=False):  # the consumer's transaction (with its inbox row) decides
-        order = _locked(number)
+        order = order_locked(number=number)
         if order is None:
             logger.warning("stock reserved for an unknown order", extra={"order_number": number})
             return
@@ -301,7 +301,7 @@ def order_stock_reserved(
 def order_stock_rejected(*, number: str, reason: str) -> None:
     """Saga step: catalog could not reserve the stock, so the order is rejected (idempotent by number)."""
     with transaction.atomic():
-        order = _locked(number)
+        order = order_locked(number=number)
         if order is None:
             logger.warning("stock rejected for an unknown order", extra={"order_number": number})
             return
@@ -370,7 +370,7 @@ def order_stock_commit_failed(*, number: str, reason: str, lines: list[Uncovered
     Idempotent by order number; an order no longer paid (refunded, already flagged, shipped) is left alone.
     """
     with transaction.atomic():
-        order = _locked(number)
+        order = order_locked(number=number)
         if order is None:
             logger.warning("stock commit failed for an unknown order", extra={"order_number": number})
             return

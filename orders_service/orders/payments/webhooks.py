@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from common.observability import metrics
 from orders.payments.models import PaymentDispute, PaymentTransaction, WebhookReceipt
@@ -51,6 +52,28 @@ def payment_webhook_verify(
     return get_provider(provider).parse_webhook(raw_body=raw_body, headers=headers, query=query)
 
 
+def _receipt_recorded(*, provider: str, event: WebhookEvent) -> bool:
+    """Insert the event's receipt; False when that event id was recorded already (a redelivery).
+
+    On PostgreSQL one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (as the events inbox does): no
+    savepoint, two round trips fewer per webhook; a concurrent delivery of the same id waits and loses."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(WebhookReceipt._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (provider, event_id, event_type, received_at) VALUES (%s, %s, %s, %s) "  # noqa: S608 (the model's table)
+                "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
+                [provider, event.event_id, event.type, timezone.now()],
+            )
+            return cursor.fetchone() is not None
+    try:
+        with transaction.atomic():
+            WebhookReceipt.objects.create(provider=provider, event_id=event.event_id, event_type=event.type)
+    except IntegrityError:
+        return False
+    return True
+
+
 def payment_notification_record(*, provider: str, event: WebhookEvent, order_id: int | None) -> PaymentNotification:
     """Record the event id and its charge, in the caller's transaction (which holds the order's row lock).
 
@@ -62,10 +85,7 @@ def payment_notification_record(*, provider: str, event: WebhookEvent, order_id:
         "amount": event.amount,
         "currency": event.currency,
     }
-    try:
-        with transaction.atomic():
-            WebhookReceipt.objects.create(provider=provider, event_id=event.event_id, event_type=event.type)
-    except IntegrityError:
+    if not _receipt_recorded(provider=provider, event=event):
         return PaymentNotification(kind=Notified.DUPLICATE, **notification)
     if order_id is None:
         logger.warning("webhook for an unknown order", extra={"order_number": event.order_number})
