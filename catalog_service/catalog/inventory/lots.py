@@ -16,12 +16,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.inventory.models import Stock, StockLot
-from catalog.products.models import Category
 from common.compiled_queries import CompiledQuery
 
 
@@ -41,6 +40,17 @@ class NotEnoughSellable(Exception):
         self.available = available
 
 
+# The category, its parent and grandparent in one statement (plain SQL: its queryset, three joins deep, cost
+# more CPU to compile than to run, on every allocation). The last column is where to go on for a deeper tree.
+_SHELF_LIFE_SQL = """
+SELECT c.min_shelf_life_days, p.min_shelf_life_days, g.min_shelf_life_days, g.parent_id
+FROM products_category AS c
+LEFT JOIN products_category AS p ON p.id = c.parent_id
+LEFT JOIN products_category AS g ON g.id = p.parent_id
+WHERE c.id = %s
+"""
+
+
 def min_shelf_life_days(*, category_id: int | None) -> int:
     """The category's minimum shelf life for sale, inherited from its parents, else the store's.
 
@@ -49,16 +59,9 @@ def min_shelf_life_days(*, category_id: int | None) -> int:
     """
     levels = 0
     while category_id is not None and levels < 5:
-        row = (
-            Category.objects.filter(pk=category_id)
-            .values_list(
-                "min_shelf_life_days",
-                "parent__min_shelf_life_days",
-                "parent__parent__min_shelf_life_days",
-                "parent__parent__parent_id",
-            )
-            .first()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_SHELF_LIFE_SQL, [category_id])
+            row = cursor.fetchone()
         if row is None:
             break
         *days_up_the_tree, category_id = row
