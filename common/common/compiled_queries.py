@@ -8,9 +8,10 @@ model instances exactly as the queryset would: the same ``from_db``, the databas
 compiler that made the SQL) and the ``select_related`` objects. The SQL runs on Django's own cursor, so
 transactions, the test database and query capture (``django_assert_num_queries``) behave as before.
 
-It suits querysets whose only varying parts are plain values compared by ``=`` (no ``__in`` lists, no
-``__contains``): a marker must reach the parameters unchanged, which ``CompiledQuery`` checks when it
-compiles. Each use is covered by a test comparing it with its queryset.
+It suits querysets whose varying parts are plain values compared by ``=``, or lists of strings given to
+``__in`` (``Many``: one plan per list length); no ``__contains`` and the like: a marker must reach the
+parameters unchanged, which ``CompiledQuery`` checks when it compiles. Each use is covered by a test
+comparing it with its queryset.
 """
 
 from __future__ import annotations
@@ -25,12 +26,25 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
+MAX_MANY = 32  # a longer list than this runs as the plain queryset (one plan per list length otherwise)
+
+
+@dataclass(frozen=True)
+class Many:
+    """The marker of a list of strings (``sku__in=skus``): the SQL is compiled once per list length."""
+
+    prefix: str
+
+    def markers(self, count: int) -> list[str]:
+        return [f"{self.prefix}{index}" for index in range(count)]
+
 
 @dataclass(frozen=True)
 class _Slot:
     index: int  # position among the SQL's parameters
     name: str
     as_hex: bool  # a UUID the backend stores as 32 hex digits (SQLite)
+    item: int | None = None  # the position in a list value (``Many``)
 
 
 class _Plan:
@@ -41,26 +55,31 @@ class _Plan:
         self.compiler = queryset.query.get_compiler(using=self.alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
-        self.slots = [self._slot(name, marker) for name, marker in markers.items()]
+        self.slots = []
+        for name, marker in markers.items():
+            if isinstance(marker, list):
+                self.slots += [self._slot(name, item, position) for position, item in enumerate(marker)]
+            else:
+                self.slots.append(self._slot(name, marker))
         klass_info, select = self.compiler.klass_info, self.compiler.select
         self.model = klass_info["model"]
         self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, self.alias)
 
-    def _slot(self, name: str, marker: Any) -> _Slot:
+    def _slot(self, name: str, marker: Any, item: int | None = None) -> _Slot:
         hits = [i for i, param in enumerate(self.params) if param == marker]
         as_hex = False
         if not hits and isinstance(marker, uuid.UUID):
             hits, as_hex = [i for i, param in enumerate(self.params) if param == marker.hex], True
         if len(hits) != 1:
             raise ImproperlyConfigured(f"CompiledQuery: {name!r}'s marker is {len(hits)} times among the parameters")
-        return _Slot(index=hits[0], name=name, as_hex=as_hex)
+        return _Slot(index=hits[0], name=name, as_hex=as_hex, item=item)
 
     def run(self, values: dict[str, Any]) -> list[Model]:
         params = list(self.params)
         for slot in self.slots:
-            value = values[slot.name]
+            value = values[slot.name] if slot.item is None else values[slot.name][slot.item]
             params[slot.index] = value.hex if slot.as_hex else value
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -89,12 +108,21 @@ class CompiledQuery:
         self.alias: str | None = None  # the queryset's database, known at the first call
 
     def __call__(self, **values: Any) -> list[Model]:
+        lengths = tuple(len(values[name]) for name, marker in self.markers.items() if isinstance(marker, Many))
+        if lengths and min(lengths) == 0:
+            return []  # ``__in`` an empty list matches nothing (Django does not query either)
+        if lengths and max(lengths) > MAX_MANY:
+            return list(self.build(**values))
+        markers = {
+            name: marker.markers(len(values[name])) if isinstance(marker, Many) else marker
+            for name, marker in self.markers.items()
+        }
         if self.alias is None:
-            self.alias = self.build(**self.markers).db
+            self.alias = self.build(**markers).db
         plans = connections[self.alias].__dict__.setdefault("_compiled_query_plans", {})
-        plan = plans.get(self)
+        plan = plans.get((self, lengths))
         if plan is None:
-            plan = plans[self] = _Plan(self.build(**self.markers), self.markers)
+            plan = plans[(self, lengths)] = _Plan(self.build(**markers), markers)
         return plan.run(values)
 
     def first(self, **values: Any) -> Model | None:

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from common.compiled_queries import CompiledQuery
+from common.compiled_queries import MAX_MANY, CompiledQuery, Many
 from common.events.outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,21 @@ def test_a_queryset_that_transforms_its_value_is_refused_when_compiled():
 
     with pytest.raises(ImproperlyConfigured, match="'key'"):
         contains(key="CO")
+
+
+BY_KEYS = CompiledQuery(lambda keys: OutboxMessage.objects.filter(key__in=keys).order_by("id"), keys=Many("\x00key-"))
+
+
+def test_a_list_binds_once_per_length_and_matches_the_querysets_in(django_assert_num_queries):
+    rows = [message("CO-1"), message("CO-2"), message("CO-3")]
+
+    with django_assert_num_queries(1):
+        assert [m.pk for m in BY_KEYS(keys=["CO-3", "CO-1"])] == [rows[0].pk, rows[2].pk]
+    assert [m.pk for m in BY_KEYS(keys=["CO-2"])] == [rows[1].pk]
+    assert [m.pk for m in BY_KEYS(keys=["CO-2", "CO-9"])] == [rows[1].pk]  # the 2-value plan again, other values
+    with django_assert_num_queries(0):
+        assert BY_KEYS(keys=[]) == []
+    many = [f"CO-{n}" for n in range(MAX_MANY + 5)]  # longer than any plan: the queryset itself
+    assert [fields(m) for m in BY_KEYS(keys=many)] == [
+        fields(m) for m in OutboxMessage.objects.filter(key__in=many).order_by("id")
+    ]

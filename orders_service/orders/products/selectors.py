@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from common.compiled_queries import CompiledQuery
+from common.compiled_queries import CompiledQuery, Many
 from orders.products.models import ProductVariant
 
+_VARIANTS_BY_SKU = CompiledQuery(
+    lambda skus: ProductVariant.objects.filter(sku__in=skus).order_by(), skus=Many("\x00sku-")
+)
 _VARIANT_BY_SKU = CompiledQuery(lambda sku: ProductVariant.objects.filter(sku=sku).order_by(), sku="\x00sku")
 
 
@@ -14,7 +17,5 @@ def variant_by_sku(*, sku: str) -> ProductVariant | None:
 
 
 def variants_by_sku(*, skus: list[str]) -> dict[str, ProductVariant]:
-    """Every known variant among ``skus`` (published or not), in one query."""
-    if not skus:
-        return {}
-    return {variant.sku: variant for variant in ProductVariant.objects.filter(sku__in=skus).order_by()}
+    """Every known variant among ``skus`` (published or not), in one (compiled) query."""
+    return {variant.sku: variant for variant in _VARIANTS_BY_SKU(skus=list(skus))}
