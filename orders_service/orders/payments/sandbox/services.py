@@ -79,8 +79,19 @@ def sandbox_session(*, order_number: str, token: str) -> PaymentSession:
     return session
 
 
+_SUCCESSFUL_CHARGES = CompiledQuery(
+    lambda reference: SandboxCharge.objects.filter(session_reference=reference, succeeded=True),
+    reference="\x00session-reference",
+)
+_SESSION_LOCKED = CompiledQuery(
+    lambda pk: PaymentSession.objects.select_for_update().select_related("order").filter(pk=pk).order_by(),
+    pk=-7_310_000_041,
+)
+
+
 def sandbox_successful_charge(*, session: PaymentSession) -> SandboxCharge | None:
-    return SandboxCharge.objects.filter(session_reference=session.provider_reference, succeeded=True).first()
+    """The session's successful charge (the latest, should there be more), or None."""
+    return _SUCCESSFUL_CHARGES.first(reference=session.provider_reference)
 
 
 def _sandbox_charge(
@@ -88,7 +99,9 @@ def _sandbox_charge(
 ) -> SandboxCharge:
     """Record a charge on an open session and queue the webhook that tells orders about it."""
     with transaction.atomic():
-        session = PaymentSession.objects.select_for_update().select_related("order").get(pk=session.pk)
+        session = _SESSION_LOCKED.first(pk=session.pk)
+        if session is None:
+            raise SessionNotFound()
         if session.status != PaymentSession.Status.OPEN or (
             session.expires_at and session.expires_at <= timezone.now()
         ):

@@ -79,7 +79,7 @@ def checkout_page(request: HttpRequest, order_number: str, token: str) -> HttpRe
     message, status = "", 200
     if request.method == "POST":
         message, status = _submit(session, request.POST)
-        session.refresh_from_db()
+        session = sandbox_session(order_number=order_number, token=token)  # as it is now, with its order
     base = settings.ORDERS_PUBLIC_URL.rstrip("/")
     context = {
         "session": session,
