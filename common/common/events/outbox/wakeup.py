@@ -1,9 +1,10 @@
 """Waking the relay as soon as a row is committed (PostgreSQL ``LISTEN``/``NOTIFY``).
 
-``outbox_publish`` issues ``NOTIFY outbox_pending`` in the writer's transaction; PostgreSQL delivers
-it only at commit (and never on rollback). The relay waits on a dedicated listening connection instead
-of sleeping a full poll interval, so commit-to-broker latency does not pay the poll. On SQLite, or if
-the listening connection fails, the relay simply sleeps the poll interval.
+``outbox_publish`` notifies ``outbox_pending`` in the writer's transaction (``pg_notify`` in the row's
+own ``INSERT ... RETURNING``); PostgreSQL delivers it only at commit (and never on rollback). The relay
+waits on a dedicated listening connection instead of sleeping a full poll interval, so commit-to-broker
+latency does not pay the poll. On SQLite, or if the listening connection fails, the relay simply sleeps
+the poll interval.
 """
 
 from __future__ import annotations
