@@ -69,13 +69,17 @@ def can_transition(*, current: str, to: str) -> bool:
     return to in TRANSITIONS[current]
 
 
-def _order_for_update(pk: int):
-    from orders.orders.models import Order  # the models import this module's statuses
-
-    return Order.objects.select_for_update().filter(pk=pk).order_by()
+_LOCKS_BY_ID: dict[type, CompiledQuery] = {}
 
 
-_LOCKED_BY_ID = CompiledQuery(_order_for_update, pk=-7_310_000_021)  # every move of every order: compiled once
+def _locked_by_id(model: type, pk: int):
+    """The row of ``model`` (the order's class: this module is imported by the models) locked, compiled once."""
+    query = _LOCKS_BY_ID.get(model)
+    if query is None:
+        query = _LOCKS_BY_ID[model] = CompiledQuery(
+            lambda pk: model.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_310_000_021
+        )
+    return query.first(pk=pk)
 
 
 def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Order:
@@ -87,7 +91,7 @@ def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Or
     # No savepoint (two round trips per move): an illegal move is refused after the block, having written
     # nothing, so a caller that catches the 409 keeps a usable transaction; a database error fails it whole.
     with transaction.atomic(savepoint=False):
-        locked = _LOCKED_BY_ID.first(pk=order.pk)
+        locked = _locked_by_id(type(order), order.pk)
         if locked is None:
             raise type(order).DoesNotExist(f"no order {order.pk}")
         legal = can_transition(current=locked.status, to=to)
