@@ -236,6 +236,13 @@ def shop(catalog):
         handlers=HANDLERS,
         key="10",
     )
+    publish_sample(variant_name="2 ml")
+    catalog.on_hand.update({"BASE-01": 50, "AMOSTRA-PERFUME": 5})
+    return catalog
+
+
+def publish_sample(*, variant_name: str) -> None:
+    """Catalog's event for the sample SKU ``AMOSTRA-PERFUME`` (only given away), under ``variant_name``."""
     deliver(
         ProductPublished(
             product_id=11,
@@ -245,10 +252,10 @@ def shop(catalog):
             brand_slug="natura",
             category_slugs=["perfume"],
             published=True,
-            variants=[VariantSnapshot(sku="AMOSTRA-PERFUME", name="2 ml", price=Decimal("0.01"), sale_mode="sample")],
+            variants=[
+                VariantSnapshot(sku="AMOSTRA-PERFUME", name=variant_name, price=Decimal("0.01"), sale_mode="sample")
+            ],
         ),
         handlers=HANDLERS,
         key="11",
     )
-    catalog.on_hand.update({"BASE-01": 50, "AMOSTRA-PERFUME": 5})
-    return catalog

@@ -1,15 +1,10 @@
 """What a cart answer reads: lines and codes once, no pricing for a new cart, the promotions from a
 per-process cache that a change of a promotion (or of a gift's name) shows at once."""
 
-from decimal import Decimal
-
 import pytest
 
-from common.events.contracts.catalog import ProductPublished, VariantSnapshot
-from common.events.testing import deliver
-from config.event_handlers import HANDLERS
 from orders.promotions.models import Promotion
-from tests.conftest import CART, cart_headers
+from tests.conftest import CART, cart_headers, publish_sample
 from tests.test_promotions import cart_with
 
 pytestmark = pytest.mark.django_db
@@ -90,20 +85,7 @@ def test_a_gift_renamed_by_catalog_shows_its_new_name_with_the_rules_cached(clie
     headers = cart_with(client, ("SERUM-30", 2))
     assert client.get(CART, **headers).json()["gifts"][0]["name"] == "Amostra de Perfume - 2 ml"
 
-    deliver(
-        ProductPublished(
-            product_id=11,
-            slug="amostra-perfume",
-            name="Amostra de Perfume",
-            brand="Natura",
-            brand_slug="natura",
-            category_slugs=["perfume"],
-            published=True,
-            variants=[VariantSnapshot(sku="AMOSTRA-PERFUME", name="5 ml", price=Decimal("0.01"), sale_mode="sample")],
-        ),
-        handlers=HANDLERS,
-        key="11",
-    )
+    publish_sample(variant_name="5 ml")  # catalog renames the variant
 
     assert client.get(CART, **headers).json()["gifts"][0]["name"] == "Amostra de Perfume - 5 ml"
 

@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from common.events.envelope import Envelope
 from common.events.inbox.models import ProcessedEvent
 from common.events.validation import event_from_envelope
+from common.inserts import insert_once
 from common.observability.context import bound_event_ids
 from common.observability.metrics import EVENTS_HANDLED
 
@@ -66,22 +66,9 @@ def handle_envelope(envelope: Envelope, *, handlers: Mapping[str, Handler]) -> b
 def _record_in_inbox(envelope: Envelope) -> bool:
     """Insert the inbox row first: a concurrent duplicate then waits on the unique index and loses.
 
-    On PostgreSQL one ``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING``: no savepoint (which
-    cost two more round trips per event), and the same outcome: a duplicate inserts nothing (after
-    waiting for a concurrent insert of the same id to commit or roll back) and is reported as such.
+    ``insert_once``: on PostgreSQL one ``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING``, no
+    savepoint; a duplicate inserts nothing and is reported as such.
     """
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(ProcessedEvent._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (event_id, event_type, processed_at) VALUES (%s, %s, %s) "  # noqa: S608 (the model's table)
-                "ON CONFLICT (event_id) DO NOTHING RETURNING id",
-                [envelope.event_id, envelope.type, timezone.now()],
-            )
-            return cursor.fetchone() is not None
-    try:
-        with transaction.atomic():
-            ProcessedEvent.objects.create(event_id=envelope.event_id, event_type=envelope.type)
-    except IntegrityError:
-        return False
-    return True
+    return insert_once(
+        ProcessedEvent, values={"event_id": envelope.event_id, "event_type": envelope.type}, unique=("event_id",)
+    )

@@ -56,7 +56,7 @@ def cart_discounts(
 
     Neither the CEP nor the method is chosen yet, so a free-shipping code shows its reason here and takes off
     the chosen method's price at checkout; the Pix discount shows at checkout (it depends on the method)."""
-    vouchers = list(cart_vouchers(cart=cart)) if vouchers is None else vouchers
+    vouchers = cart_vouchers(cart=cart) if vouchers is None else vouchers
     context = pricing_context(user_id=user_id, email=None)
     pricing = cart_pricing(cart=cart, context=context, shipping=SHIPPING_NOT_QUOTED, lines=lines, vouchers=vouchers)
     refused = {r.code: r.reason for r in pricing.refused}
@@ -76,7 +76,7 @@ def cart_answer(*, cart: Cart, user_id: int | None, new: bool = False) -> dict[s
 
     The lines and codes are read once for both halves; a cart created by this request (``new``) has none."""
     lines = [] if new else cart_lines(cart=cart)
-    vouchers = [] if new else list(cart_vouchers(cart=cart))
+    vouchers = [] if new else cart_vouchers(cart=cart)
     return {
         **cart_detail(cart=cart, lines=lines),
         **cart_discounts(cart=cart, user_id=user_id, lines=lines, vouchers=vouchers),

@@ -10,9 +10,9 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
+from common.inserts import insert_once
 from common.observability import metrics
 from orders.payments.models import PaymentDispute, PaymentTransaction, WebhookReceipt
 from orders.payments.providers import get_provider
@@ -55,23 +55,12 @@ def payment_webhook_verify(
 def _receipt_recorded(*, provider: str, event: WebhookEvent) -> bool:
     """Insert the event's receipt; False when that event id was recorded already (a redelivery).
 
-    On PostgreSQL one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (as the events inbox does): no
-    savepoint, two round trips fewer per webhook; a concurrent delivery of the same id waits and loses."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(WebhookReceipt._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (provider, event_id, event_type, received_at) VALUES (%s, %s, %s, %s) "  # noqa: S608 (the model's table)
-                "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
-                [provider, event.event_id, event.type, timezone.now()],
-            )
-            return cursor.fetchone() is not None
-    try:
-        with transaction.atomic():
-            WebhookReceipt.objects.create(provider=provider, event_id=event.event_id, event_type=event.type)
-    except IntegrityError:
-        return False
-    return True
+    ``insert_once``, as the events inbox: on PostgreSQL no savepoint; a concurrent delivery waits and loses."""
+    return insert_once(
+        WebhookReceipt,
+        values={"provider": provider, "event_id": event.event_id, "event_type": event.type},
+        unique=("provider", "event_id"),
+    )
 
 
 def payment_notification_record(*, provider: str, event: WebhookEvent, order_id: int | None) -> PaymentNotification:

@@ -134,7 +134,7 @@ def cart_pricing(
     ``lines`` and ``vouchers``, when the caller has read them already (``cart_lines``, ``cart_vouchers``),
     are not read again. An empty cart without codes earns nothing: it is priced without reading a rule."""
     lines = cart_lines(cart=cart) if lines is None else lines
-    vouchers = list(cart_vouchers(cart=cart)) if vouchers is None else vouchers
+    vouchers = cart_vouchers(cart=cart) if vouchers is None else vouchers
     now = timezone.now()
     promotions = promotion_rules(now=now) if lines else []  # a rule only ever applies to a line
     if not vouchers and not promotions:  # no rule to look at a line's brand or categories: none read
@@ -162,7 +162,7 @@ def cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shippi
     voucher = Voucher.objects.filter(code=_normalise(code), active=True).first()
     if voucher is None:
         raise VoucherNotFound()
-    current = list(cart_vouchers(cart=cart))
+    current = cart_vouchers(cart=cart)
     if voucher.pk in {v.pk for v in current}:
         return voucher
     lines = pricing_lines(cart_lines=cart_lines(cart=cart))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -14,6 +13,7 @@ from common.events.envelope import envelope_for
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.wakeup import CHANNEL, notify_pending
 from common.events.validation import validated_payload
+from common.inserts import insert_values
 from common.observability.context import current_causation_id, current_correlation_id
 
 
@@ -58,25 +58,20 @@ def outbox_publish(
 def _insert_notifying(message: OutboxMessage) -> None:
     """The row and the relay's wake-up in one statement: ``INSERT ... RETURNING id, pg_notify(...)``.
 
-    The values are prepared by each field as Django's insert would (``pre_save``, ``get_db_prep_save``); the
-    notification is delivered at commit, never on rollback, exactly like a ``NOTIFY`` beside the insert.
-    Events are written on every checkout step, so the ORM's insert compile and the second round trip count."""
-    fields = [field for field in OutboxMessage._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(message, add=True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(tuple(field.column for field in fields)), [*values, CHANNEL])
-        message.pk = cursor.fetchone()[0]
-    message._state.adding, message._state.db = False, connection.alias
-
-
-@lru_cache(maxsize=4)
-def _insert_sql(columns: tuple[str, ...]) -> str:
+    The values are those Django's insert would write (``insert_values``); the notification is delivered at
+    commit, never on rollback, exactly like a ``NOTIFY`` beside the insert. Events are written on every
+    checkout step, so the ORM's insert compile and the second round trip count."""
+    columns, values = insert_values(message)
     quote = connection.ops.quote_name
     table, pk = quote(OutboxMessage._meta.db_table), quote(OutboxMessage._meta.pk.column)
-    return (
-        f"INSERT INTO {table} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608 (the model's table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
         f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {pk}, pg_notify(%s, '')"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, CHANNEL])
+        message.pk = cursor.fetchone()[0]
+    message._state.adding, message._state.db = False, connection.alias
 
 
 def outbox_replay(*, message_ids: list[int]) -> int:
