@@ -109,7 +109,7 @@ def test_the_next_key_is_published_before_it_signs_so_its_first_token_verifies_a
 def test_a_revoked_key_stops_verifying_within_the_jwks_cache_age(accounts_process, clock):
     token = _access_token()
     assert authenticate_access_token(token).id == 7
-    out = _rotate(accounts_process, "--revoke", current_keyring().kid)
+    out = _rotate(accounts_process, f"--revoke={current_keyring().kid}")
     assert "Revoked the signing key" in out
     clock.now += 16
     with pytest.raises(InvalidToken):

@@ -161,9 +161,15 @@ def test_revoking_a_retired_key_removes_it_from_the_jwks_and_the_ring_at_once(cl
     old_kid = current_keyring().kid
     _rotate()
     out = StringIO()
-    call_command("rotate_jwt_keys", "--revoke", old_kid, stdout=out)
+    call_command("rotate_jwt_keys", f"--revoke={old_kid}", stdout=out)
     assert out.getvalue() == f"Revoked retired key {old_kid}.\n"
     assert old_kid not in [key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]]
     assert post(client, "token/refresh", {"refresh": old.refresh}).status_code == 401
     with pytest.raises(CommandError, match="no key"):
-        call_command("rotate_jwt_keys", "--revoke", "unknown-kid", stdout=StringIO())
+        call_command("rotate_jwt_keys", "--revoke=unknown-kid", stdout=StringIO())
+
+
+def test_a_key_id_that_begins_with_a_dash_reaches_the_command_written_with_an_equals_sign(fresh_keys):
+    """RFC 7638 thumbprints are base64url: one key in 64 has a kid beginning with '-'."""
+    with pytest.raises(CommandError, match="no key"):  # the ring's answer, not argparse's "expected one argument"
+        call_command("rotate_jwt_keys", "--revoke=-k121ja1lOBhqxg5hhp9A8qRvug", stdout=StringIO())

@@ -8,7 +8,7 @@
   ``JWT_NEXT_KEY_MIN_PUBLISHED_SECONDS`` (longer than any verifier caches the JWKS), moves the current
   public key to ``settings.JWT_RETIRED_KEYS_PATH`` and signs with the next one. A retired key is published
   until access tokens signed with it have expired, and accepted here for refresh tokens until those have.
-- ``rotate_jwt_keys --revoke KID`` is the emergency: the key leaves the JWKS now (a current key is replaced
+- ``rotate_jwt_keys --revoke=KID`` is the emergency: the key leaves the JWKS now (a current key is replaced
   by a fresh one at once, without the wait); verifiers drop it at their next JWKS refresh (seconds).
 - ``kid`` is the RFC 7638 thumbprint of the public key, so it needs no storage and never collides.
 

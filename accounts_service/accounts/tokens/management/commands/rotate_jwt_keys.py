@@ -14,14 +14,15 @@ from accounts.tokens.keys import RotationRefused, current_keyring, keyring_activ
 class Command(BaseCommand):
     help = (
         "Rotate the token signing key in two steps (--stage publishes the next key, --activate signs with it "
-        "once every verifier has it), or --revoke KID to withdraw a key at once."
+        "once every verifier has it), or --revoke=KID to withdraw a key at once (write it with '=': a key id "
+        "is a base64url thumbprint and may begin with '-')."
     )
 
     def add_arguments(self, parser):
         step = parser.add_mutually_exclusive_group()
         step.add_argument("--stage", action="store_true", help="Publish the next key in the JWKS (it signs nothing).")
         step.add_argument("--activate", action="store_true", help="Sign with the staged key; retire the current one.")
-        step.add_argument("--revoke", metavar="KID", help="Withdraw this key now (emergency).")
+        step.add_argument("--revoke", metavar="KID", help="Withdraw this key now (emergency). Write --revoke=KID: a kid may begin with '-'.")
         parser.add_argument("--force", action="store_true", help="With --activate: do not wait for the verifiers.")
 
     def handle(self, *args, **options):
