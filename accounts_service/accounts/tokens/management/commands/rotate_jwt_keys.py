@@ -22,7 +22,11 @@ class Command(BaseCommand):
         step = parser.add_mutually_exclusive_group()
         step.add_argument("--stage", action="store_true", help="Publish the next key in the JWKS (it signs nothing).")
         step.add_argument("--activate", action="store_true", help="Sign with the staged key; retire the current one.")
-        step.add_argument("--revoke", metavar="KID", help="Withdraw this key now (emergency). Write --revoke=KID: a kid may begin with '-'.")
+        step.add_argument(
+            "--revoke",
+            metavar="KID",
+            help="Withdraw this key now (emergency). Write --revoke=KID: a kid may begin with '-'.",
+        )
         parser.add_argument("--force", action="store_true", help="With --activate: do not wait for the verifiers.")
 
     def handle(self, *args, **options):
