@@ -291,3 +291,50 @@ def test_a_lot_crossing_the_minimum_shelf_life_stops_counting_as_available_after
     assert stock_lots_refresh(today=timezone.localdate() + timedelta(days=10)) == [variant.pk]
     assert stock_availability(skus=[SKU]) == [{"sku": SKU, "available": 0}]
     assert Stock.objects.get(variant=variant).unsellable == 4
+
+
+def _levels_as_read(sku: str = SKU) -> dict:
+    """``catalog.stock_changed``'s payload as a fresh read of the row and its lots makes it."""
+    from catalog.inventory.services import _levels_read
+
+    [level] = _levels_read(variant_ids={Variant.objects.get(sku=sku).pk}).values()
+    return level.event.model_dump(mode="json")
+
+
+@pytest.mark.django_db
+def test_the_levels_each_saga_step_publishes_from_memory_are_the_levels_a_fresh_read_finds():
+    """Reserve, commit and release publish the rows they saved without reading them again; a lot the sale
+    empties leaves the event, as it leaves a fresh read (only lots with units are listed)."""
+    variant = _variant()
+    _receive(variant, "EMPTIED", 2, 120)
+    _receive(variant, "KEPT", 5, 200)
+    steps = [
+        lambda: _reserve("MEM-1", 3),
+        lambda: stock_commit_order(order_number="MEM-1"),
+        lambda: _reserve("MEM-2", 1),
+        lambda: stock_release_order(order_number="MEM-2"),
+        lambda: stock_release_order(order_number="MEM-1"),  # a paid order cancelled: back into its lots
+    ]
+    payloads = []
+    for step in steps:
+        before = len(published("catalog.stock_changed"))
+        assert step()
+        [changed] = published("catalog.stock_changed")[before:]
+        assert changed.payload == _levels_as_read()
+        payloads.append(changed.payload)
+    after_sale = payloads[1]
+    assert [(lot["lot"], lot["on_hand"]) for lot in after_sale["lots"]] == [("KEPT", 4)]
+    assert (after_sale["on_hand"], after_sale["available"]) == (4, 4)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days", "sellable"),
+    [({"root": 10}, True), ({"root": 40}, False), ({"root": 40, "middle": 10}, True), ({"leaf": 40}, False)],
+)
+def test_the_shelf_life_read_with_the_stock_lock_comes_from_the_nearest_category_that_sets_it(days, sellable):
+    root = Category.objects.create(slug="r", name="R", min_shelf_life_days=days.get("root"))
+    middle = Category.objects.create(slug="m", name="M", parent=root, min_shelf_life_days=days.get("middle"))
+    leaf = Category.objects.create(slug="l", name="L", parent=middle, min_shelf_life_days=days.get("leaf"))
+    _receive(_variant(category=leaf), "SOON", 2, 30)  # expires in 30 days
+    assert _reserve("SHELF-1", 2) is sellable

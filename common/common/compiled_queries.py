@@ -66,6 +66,7 @@ class _Plan:
         self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, self.alias)
+        self.annotations = list(self.compiler.annotation_col_map.items())  # (attribute, column), as Django sets them
 
     def _slot(self, name: str, marker: Any, item: int | None = None) -> _Slot:
         hits = [i for i, param in enumerate(self.params) if param == marker]
@@ -87,6 +88,8 @@ class _Plan:
         instances = []
         for row in self.compiler.results_iter([rows]):
             instance = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+            for attribute, column in self.annotations:
+                setattr(instance, attribute, row[column])
             for populator in self.populators:
                 populator.populate(row, instance)
             instances.append(instance)

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F
 
 from common.compiled_queries import MAX_MANY, CompiledQuery, Many
 from common.events.outbox.models import OutboxMessage
@@ -60,6 +61,26 @@ def test_no_row_is_an_empty_answer():
 
     assert BY_EVENT_ID.first(event_id=uuid.uuid4()) is None
     assert BY_KEY_AND_STATUS(key="CO-9", status="pending") == []
+
+
+WITH_ANNOTATIONS = CompiledQuery(
+    lambda key: (
+        OutboxMessage.objects.filter(key=key)
+        .annotate(doubled=F("attempts") * 2, failed_to=F("last_error"))
+        .order_by("id")
+    ),
+    key="\x00key",
+)
+
+
+def test_annotations_are_set_on_the_instances_as_the_queryset_sets_them():
+    first, second = message("CO-1"), message("CO-1")
+    OutboxMessage.objects.filter(pk=second.pk).update(attempts=3, last_error="timeout")
+
+    found = WITH_ANNOTATIONS(key="CO-1")
+
+    assert [(m.pk, m.doubled, m.failed_to) for m in found] == [(first.pk, 0, ""), (second.pk, 6, "timeout")]
+    assert [fields(m) for m in found] == [fields(m) for m in WITH_ANNOTATIONS.build(key="CO-1")]
 
 
 def test_a_queryset_that_transforms_its_value_is_refused_when_compiled():

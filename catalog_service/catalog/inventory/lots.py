@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,17 +52,21 @@ WHERE c.id = %s
 """
 
 
-def min_shelf_life_days(*, category_id: int | None) -> int:
+def min_shelf_life_days(*, category_id: int | None, known: tuple | None = None) -> int:
     """The category's minimum shelf life for sale, inherited from its parents, else the store's.
 
     One query reads the category and its two ancestors (the tree is at most three levels deep; a deeper
     one, which validation refuses, is followed further): it runs for every allocation of a reservation.
+    ``known`` is that row read already (``with_shelf_life``): then no query, unless the tree goes deeper.
     """
     levels = 0
-    while category_id is not None and levels < 5:
-        with connection.cursor() as cursor:
-            cursor.execute(_SHELF_LIFE_SQL, [category_id])
-            row = cursor.fetchone()
+    while (category_id is not None or known is not None) and levels < 5:
+        if known is not None:
+            row, known = known, None
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(_SHELF_LIFE_SQL, [category_id])
+                row = cursor.fetchone()
         if row is None:
             break
         *days_up_the_tree, category_id = row
@@ -72,11 +77,35 @@ def min_shelf_life_days(*, category_id: int | None) -> int:
     return settings.CATALOG_MIN_SHELF_LIFE_DAYS
 
 
+# The same three levels as ``_SHELF_LIFE_SQL``, as annotations of a stock query (``with_shelf_life``): the
+# reservation, its commit and its release read them with the stock row's lock instead of in a query of their own.
+SHELF_LIFE_ANNOTATIONS = {
+    "shelf_life_category": F("variant__product__category__min_shelf_life_days"),
+    "shelf_life_parent": F("variant__product__category__parent__min_shelf_life_days"),
+    "shelf_life_grandparent": F("variant__product__category__parent__parent__min_shelf_life_days"),
+    "shelf_life_above": F("variant__product__category__parent__parent__parent_id"),
+}
+
+
+def with_shelf_life(queryset: QuerySet[Stock]) -> QuerySet[Stock]:
+    """Stock rows that know their category's shelf life (for ``sellable_from``) without another query."""
+    return queryset.annotate(**SHELF_LIFE_ANNOTATIONS)
+
+
+def _shelf_life_row(stock: Stock) -> tuple | None:
+    if not hasattr(stock, "shelf_life_category"):
+        return None
+    return tuple(getattr(stock, name) for name in SHELF_LIFE_ANNOTATIONS)
+
+
 def sellable_from(*, stock: Stock, today: date | None = None) -> date:
     """The earliest expiry a lot of this stock may have and still be sold today."""
     today = today or timezone.localdate()
-    category_id = stock.variant.product.category_id if stock.variant_id else None
-    return today + timedelta(days=min_shelf_life_days(category_id=category_id))
+    if not stock.variant_id:
+        return today + timedelta(days=min_shelf_life_days(category_id=None))
+    known = _shelf_life_row(stock)
+    category_id = stock.variant.product.category_id
+    return today + timedelta(days=min_shelf_life_days(category_id=category_id, known=known))
 
 
 def lot_is_sellable(lot: StockLot, *, earliest_expiry: date) -> bool:
@@ -138,11 +167,16 @@ def allocate(*, stock: Stock, quantity: int, earliest_expiry: date | None = None
 
 
 def stock_save(*, stock: Stock, lots: list[StockLot] | None = None, earliest_expiry: date | None = None) -> None:
-    """Save the locked stock row with its ``unsellable`` units recomputed from its lots."""
+    """Save the locked stock row with its ``unsellable`` units recomputed from its lots.
+
+    The row keeps the lots it was saved with (``saved_lots``: those with units, first expiring first, as
+    saved), so the ``catalog.stock_changed`` that follows in the same transaction reads nothing again.
+    """
     lots = stock_lots(stock=stock) if lots is None else lots
     earliest_expiry = earliest_expiry or sellable_from(stock=stock)
     stock.unsellable = unsellable_units(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
     stock.save(update_fields=["on_hand", "reserved", "unsellable", "updated_at"])
+    stock.saved_lots = lots
 
 
 def lot_for_receipt(

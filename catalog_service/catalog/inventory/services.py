@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -21,11 +22,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.inventory.ledger import stock_movement_record
-from catalog.inventory.lots import Allocation, NotEnoughSellable, allocate, stock_save
+from catalog.inventory.lots import Allocation, NotEnoughSellable, allocate, stock_save, with_shelf_life
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
-from catalog.products.kits import kit_lines_expand
+from catalog.products.kits import kit_lines_expand, lines_with_variant_ids
 from catalog.products.models import Variant
 from common.compiled_queries import CompiledQuery
 from common.events import publish
@@ -51,41 +52,69 @@ class _ReservationFailed(Exception):
     """Rolls the savepoint of a partly reserved order back."""
 
 
-def stock_changed_publish(*, variant_ids: Iterable[int], causation_id: str | None = None) -> None:
+def stock_changed_publish(
+    *, variant_ids: Iterable[int] = (), saved: Iterable[Stock] = (), causation_id: str | None = None
+) -> None:
     """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants; have
-    products refresh their ``in_stock`` flag, and bump the response cache (every stock change comes here)."""
-    rows = list(
-        Stock.objects.filter(variant_id__in=set(variant_ids))
-        .order_by("variant__sku")
-        .values(
-            "variant_id",
-            "variant__sku",
-            "variant__product_id",
-            "variant__product__name",
-            "on_hand",
-            "reserved",
-            "unsellable",
-            "low_stock_threshold",
-        )
-    )
-    product_in_stock_refresh(product_ids={row["variant__product_id"] for row in rows})
-    lots: dict[int, list[LotLevel]] = {}
-    for lot in StockLot.objects.filter(stock_id__in={row["variant_id"] for row in rows}, on_hand__gt=0).order_by(
-        "expires_on", "id"
-    ):
-        level = LotLevel(lot=lot.code, expires_on=lot.expires_on, on_hand=lot.on_hand, blocked=lot.is_blocked)
-        lots.setdefault(lot.stock_id, []).append(level)
-    for row in rows:
-        event = StockChanged(
-            sku=row["variant__sku"],
-            product_name=row["variant__product__name"],
-            on_hand=row["on_hand"],
-            available=row["on_hand"] - row["reserved"] - row["unsellable"],
-            low_stock_threshold=row["low_stock_threshold"],
-            lots=lots.get(row["variant_id"], []),
-        )
-        publish(event, key=row["variant__sku"], causation_id=causation_id)
+    products refresh their ``in_stock`` flag, and bump the response cache (every stock change comes here).
+
+    ``saved`` are stock rows this transaction locked (with their variant and product) and saved with
+    ``stock_save``: their levels and lots are in memory, so only the other ``variant_ids`` are read.
+    """
+    levels = {stock.variant_id: _level_of_saved(stock) for stock in saved}
+    missing = set(variant_ids) - set(levels)
+    if missing:
+        levels.update(_levels_read(variant_ids=missing))
+    product_in_stock_refresh(product_ids={level.product_id for level in levels.values()})
+    for level in sorted(levels.values(), key=lambda level: level.event.sku):
+        publish(level.event, key=level.event.sku, causation_id=causation_id)
     catalog_cache_bump()
+
+
+@dataclass(frozen=True)
+class _Level:
+    product_id: int
+    event: StockChanged
+
+
+def _level_of_saved(stock: Stock) -> _Level:
+    variant = stock.variant
+    return _Level(product_id=variant.product_id, event=_stock_changed(
+        sku=variant.sku, product_name=variant.product.name, stock=stock, lots=stock.saved_lots
+    ))  # fmt: skip
+
+
+def _levels_read(*, variant_ids: set[int]) -> dict[int, _Level]:
+    stocks = list(Stock.objects.filter(variant_id__in=variant_ids).select_related("variant__product").order_by())
+    lots: dict[int, list[StockLot]] = {}
+    for lot in StockLot.objects.filter(stock_id__in=variant_ids, on_hand__gt=0).order_by("expires_on", "id"):
+        lots.setdefault(lot.stock_id, []).append(lot)
+    return {
+        stock.variant_id: _Level(
+            product_id=stock.variant.product_id,
+            event=_stock_changed(
+                sku=stock.variant.sku,
+                product_name=stock.variant.product.name,
+                stock=stock,
+                lots=lots.get(stock.variant_id, []),
+            ),
+        )
+        for stock in stocks
+    }
+
+
+def _stock_changed(*, sku: str, product_name: str, stock: Stock, lots: list[StockLot]) -> StockChanged:
+    return StockChanged(
+        sku=sku,
+        product_name=product_name,
+        on_hand=stock.on_hand,
+        available=stock.on_hand - stock.reserved - stock.unsellable,
+        low_stock_threshold=stock.low_stock_threshold,
+        lots=[
+            LotLevel(lot=lot.code, expires_on=lot.expires_on, on_hand=lot.on_hand, blocked=lot.is_blocked)
+            for lot in lots
+        ],
+    )
 
 
 def stock_reserve_order(
@@ -103,9 +132,8 @@ def stock_reserve_order(
     ``optional_skus`` (an order's gifts and samples) are reserved when there is stock and otherwise left
     out (``stock_reserved.left_out``), never a reason to reject the order.
     """
-    quantities = Counter()
-    for sku, quantity in kit_lines_expand(lines):
-        quantities[sku] += quantity
+    expanded, variant_ids = lines_with_variant_ids(lines)
+    quantities = Counter(dict(expanded))
     dropped = dict(quantities)
     # No savepoint of its own (two round trips per event): inside the consumer's transaction a failure here
     # fails the event's whole transaction, which is what the consumer wants (the inbox row goes with it).
@@ -113,8 +141,8 @@ def stock_reserve_order(
         if Reservation.objects.filter(order_number=order_number).exists():
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
-        variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
         allocations: dict[str, list[Allocation]] = {}
+        saved: dict[str, Stock] = {}
         left_out = {sku for sku in quantities if sku in optional_skus and sku not in variant_ids}
         if len(variant_ids) + len(left_out) == len(quantities):
             try:
@@ -125,13 +153,15 @@ def stock_reserve_order(
                                 with transaction.atomic():  # a gift without stock is left out, alone
                                     stock = _stock_locked(variant_id=variant_ids[sku])
                                     allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
+                                    saved[sku] = stock
                             except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
                                 left_out.add(sku)
                             continue
                         stock = _stock_locked(variant_id=variant_ids[sku])
                         allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
+                        saved[sku] = stock
             except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
-                allocations = {}
+                allocations, saved = {}, {}
         reserved = bool(allocations)
         if reserved:  # no row for a gift left out: the order goes on (and is paid) without it
             quantities = Counter({sku: n for sku, n in quantities.items() if sku not in left_out})
@@ -168,7 +198,8 @@ def stock_reserve_order(
                 left_out=[Line(sku=sku, quantity=dropped[sku]) for sku in sorted(left_out)],
             )
             publish(event, key=order_number, causation_id=causation_id)
-            stock_changed_publish(variant_ids=variant_ids.values(), causation_id=causation_id)
+            # the gifts left out were not saved: their levels are read (unchanged, as before)
+            stock_changed_publish(variant_ids=variant_ids.values(), saved=saved.values(), causation_id=causation_id)
         else:
             _publish_rejection(
                 order_number=order_number, quantities=quantities, variant_ids=variant_ids, causation_id=causation_id
@@ -230,20 +261,23 @@ def stock_commit_order(
     the paid order's own, name the lines catalog never reserved. The customer's ``email`` is kept on
     the committed lines, so a recall of their lot can reach them. Returns the lines committed.
     """
-    paid_quantities: Counter = Counter()
-    for sku, quantity in kit_lines_expand(lines):
-        paid_quantities[sku] += quantity
     with transaction.atomic(savepoint=False):  # as in stock_reserve_order: the consumer's transaction decides
         rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
         held = {row.sku for row in rows}
+        # Only the paid lines catalog holds no reservation for are expanded (a kit is: its components are
+        # held), so the usual payment, every line held, asks nothing about kits.
+        paid_quantities: Counter = Counter()
+        for sku, quantity in kit_lines_expand([(sku, quantity) for sku, quantity in lines if sku not in held]):
+            paid_quantities[sku] += quantity
         committed: list[Reservation] = []
+        saved: list[Stock] = []
         uncovered: dict[str, tuple[int, CommitFailure]] = {
             sku: (quantity, CommitFailure.NOT_RESERVED) for sku, quantity in paid_quantities.items() if sku not in held
         }
         for row in rows:
             if row.state == State.COMMITTED:  # a repeated payment: already done
                 continue
-            failure = _commit_line(row)
+            failure = _commit_line(row, saved=saved)
             if failure is None:
                 committed.append(row)
             else:
@@ -252,13 +286,17 @@ def stock_commit_order(
             state=State.COMMITTED, customer_email=email, paid_at=paid_at or timezone.now(), updated_at=timezone.now()
         )
         if committed:
-            stock_changed_publish(variant_ids=[row.variant_id for row in committed], causation_id=causation_id)
+            stock_changed_publish(
+                variant_ids=[row.variant_id for row in committed],
+                saved=saved,  # the committed lines' stock rows, as saved
+                causation_id=causation_id,
+            )
         if uncovered:
             _publish_commit_failure(order_number=order_number, uncovered=uncovered, causation_id=causation_id)
     return len(committed)
 
 
-def _commit_line(row: Reservation) -> CommitFailure | None:
+def _commit_line(row: Reservation, *, saved: list[Stock]) -> CommitFailure | None:
     """Take one reservation's units off the shelf, lot by lot (each a sale in the ledger): None when
     done, else why not. An expired hold is allocated again (FEFO) while sellable units are free; a
     hold on a lot blocked since (a recall) moves to other sellable lots, or is let go (the line is
@@ -296,6 +334,7 @@ def _commit_line(row: Reservation) -> CommitFailure | None:
             stock=stock, delta=-taken.quantity, reason=Reason.SALE, reference=row.order_number, lot=taken.lot
         )
     stock_save(stock=stock)
+    saved.append(stock)
     return None
 
 
@@ -309,8 +348,8 @@ def allocations_release(*, stock: Stock, reservation: Reservation, allocations: 
 
 
 def _stock_locked(*, variant_id: int) -> Stock:
-    """A stock row (with its variant and product, for the ledger and the shelf life) locked until the
-    transaction ends."""
+    """A stock row (with its variant and product, for the ledger and the event, and its category's shelf
+    life, ``with_shelf_life``) locked until the transaction ends."""
     stock = _STOCK_LOCKED.first(variant_id=variant_id)
     if stock is None:
         raise Stock.DoesNotExist(f"no stock row for variant {variant_id}")
@@ -320,7 +359,7 @@ def _stock_locked(*, variant_id: int) -> Stock:
 # Every allocation locks its stock row this way: compiled once (``common.compiled_queries``).
 _STOCK_LOCKED = CompiledQuery(
     lambda variant_id: (
-        Stock.objects.select_for_update(of=("self",))
+        with_shelf_life(Stock.objects.select_for_update(of=("self",)))
         .select_related("variant__product")
         .filter(variant_id=variant_id)
         .order_by()
@@ -379,13 +418,13 @@ def stock_release_order(
         else:
             rows = rows.filter(state__in=[State.ACTIVE, State.COMMITTED, State.EXPIRED])
         rows = list(rows.order_by("sku"))
-        moved = []
+        moved: list[Stock] = []
         for row in rows:
             if row.state == State.ACTIVE:
                 stock = _stock_locked(variant_id=row.variant_id)
                 allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
                 stock_save(stock=stock)
-                moved.append(row.variant_id)
+                moved.append(stock)
             elif row.state == State.COMMITTED:
                 stock = _stock_locked(variant_id=row.variant_id)
                 for taken in row.allocations.select_related("lot"):  # back into the lots they left
@@ -400,11 +439,11 @@ def stock_release_order(
                         lot=taken.lot,
                     )
                 stock_save(stock=stock)
-                moved.append(row.variant_id)
+                moved.append(stock)
         new_state = State.EXPIRED if expired or overdue_before is not None else State.RELEASED
         Reservation.objects.filter(pk__in=[row.pk for row in rows]).update(state=new_state, updated_at=timezone.now())
         if moved:
-            stock_changed_publish(variant_ids=moved, causation_id=causation_id)
+            stock_changed_publish(saved=moved, causation_id=causation_id)
     return len(rows)
 
 

@@ -44,6 +44,27 @@ def kit_lines_expand(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(expanded.items())
 
 
+def lines_with_variant_ids(lines: Iterable[tuple[str, int]]) -> tuple[list[tuple[str, int]], dict[str, int]]:
+    """``kit_lines_expand(lines)`` and ``{sku: variant id}`` of its SKUs that exist.
+
+    One statement when no line is a kit (a reservation's usual case): each SKU's variant id and whether
+    its product is a kit. A kit among them takes the expansion's own queries.
+    """
+    lines = list(lines)
+    skus = sorted({sku for sku, _ in lines})
+    if not skus:
+        return [], {}
+    rows = _rows(VARIANTS_AND_KITS_SQL, skus)
+    if any(is_kit for _, _, is_kit in rows):
+        expanded = kit_lines_expand(lines)
+        ids = dict(Variant.objects.filter(sku__in=[sku for sku, _ in expanded]).values_list("sku", "id"))
+        return expanded, ids
+    quantities: Counter = Counter()
+    for sku, quantity in lines:
+        quantities[sku] += quantity
+    return sorted(quantities.items()), {sku: variant_id for sku, variant_id, _ in rows}
+
+
 def kits_available(*, skus: Iterable[str]) -> dict[str, int]:
     """``{kit sku: how many kits the components' available units make}`` for the kit SKUs among ``skus``."""
     recipes = kit_recipes(skus=skus)
@@ -78,6 +99,10 @@ def kit_product_ids(*, component_product_ids: Iterable[int] = (), product_ids: I
 KIT_VARIANTS_SQL = """
 SELECT DISTINCT v.sku, v.product_id FROM products_variant AS v
 WHERE v.sku IN ({in}) AND EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id)
+"""
+VARIANTS_AND_KITS_SQL = """
+SELECT v.sku, v.id, EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id)
+FROM products_variant AS v WHERE v.sku IN ({in})
 """
 KITS_OF_PRODUCTS_SQL = """
 SELECT DISTINCT k.kit_id FROM products_kitcomponent AS k INNER JOIN products_variant AS v ON v.id = k.component_id
