@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import transaction
 
 from common.events import publish
-from common.events.consumer import handle_envelope, service_handlers
+from common.events.consumer import handle_envelope, handle_envelopes, service_handlers
 from common.events.inbox.models import ProcessedEvent
 from common.events.outbox.models import OutboxMessage
 from common.events.testing import deliver, deliver_published, envelope_of, published
@@ -60,6 +61,59 @@ def test_a_failing_handler_rolls_back_the_inbox_row_and_its_effects():
 
     assert ProcessedEvent.objects.count() == 0
     assert AppliedNote.objects.count() == 0
+
+
+def test_a_batch_applies_its_events_in_order_once_each():
+    first, second = envelope_of(NoteRecorded(text="a", sequence=1)), envelope_of(NoteRecorded(text="b", sequence=2))
+    unhandled = envelope_of(NoteRecorded(text="nobody's"))
+
+    applied = handle_envelopes([first, second, first], handlers=HANDLERS)
+
+    assert applied == [True, True, False]  # the repeat inside the batch meets the first one's inbox row
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["a", "b"]
+    assert ProcessedEvent.objects.count() == 2
+    assert handle_envelopes([unhandled, second], handlers={"other.type": HANDLERS["commontest.note_recorded"]}) == [
+        False,
+        False,
+    ]
+
+
+def test_one_failing_handler_rolls_the_whole_batch_back_inbox_rows_included():
+    good, poison = envelope_of(NoteRecorded(text="good")), envelope_of(NoteRecorded(text=ALWAYS_FAILS))
+
+    with pytest.raises(PoisonNote):
+        handle_envelopes([good, poison], handlers=HANDLERS)
+
+    assert ProcessedEvent.objects.count() == 0
+    assert AppliedNote.objects.count() == 0
+    assert deliver(good, handlers=HANDLERS) is True  # the caller then applies them one by one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_commit_hook_of_one_event_does_not_drop_the_hooks_of_the_others_in_its_batch():
+    ran = []
+
+    def hooks_then(event, envelope):
+        if event.text == "hook fails":
+            transaction.on_commit(lambda: 1 / 0)
+        transaction.on_commit(lambda: ran.append(event.text))
+
+    batch = [envelope_of(NoteRecorded(text=text)) for text in ("hook fails", "second", "third")]
+
+    assert handle_envelopes(batch, handlers={"commontest.note_recorded": hooks_then}) == [True, True, True]
+
+    assert ran == ["hook fails", "second", "third"]  # committed, and every hook ran; the error was logged
+    assert ProcessedEvent.objects.count() == 3
+
+
+def test_an_invalid_payload_in_a_batch_is_refused_before_anything_is_written():
+    good = envelope_of(NoteRecorded(text="good"))
+    broken = envelope_of(NoteRecorded(text="x")).model_copy(update={"payload": {"text": 42}})
+
+    with pytest.raises(InvalidEvent):
+        handle_envelopes([good, broken], handlers=HANDLERS)
+
+    assert ProcessedEvent.objects.count() == 0 and AppliedNote.objects.count() == 0
 
 
 def test_an_event_without_a_handler_is_skipped_without_an_inbox_row():

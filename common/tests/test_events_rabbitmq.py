@@ -19,7 +19,15 @@ from common.events.outbox.models import OutboxMessage
 from common.events.outbox.relay import OutboxRelay
 from common.events.transports.rabbitmq import RabbitMqPublisher
 from tests.events.contracts import NoteRecorded
-from tests.events.handlers import ALWAYS_FAILS, DIE_AFTER_COMMIT, HANDLERS, KILL_SWITCH, product_changed
+from tests.events.handlers import (
+    ALWAYS_FAILS,
+    CRASH_BEFORE_COMMIT,
+    CRASH_SWITCH,
+    DIE_AFTER_COMMIT,
+    HANDLERS,
+    KILL_SWITCH,
+    product_changed,
+)
 from tests.events.helpers import consume_until, relay_all, service_queue_depth
 from tests.events.models import AppliedNote
 
@@ -185,6 +193,79 @@ def test_a_consumer_killed_after_its_handler_but_before_the_ack_gets_the_message
 
     assert list(AppliedNote.objects.values_list("event_id", flat=True)) == [row.event_id]
     assert ProcessedEvent.objects.filter(event_id=row.event_id).count() == 1
+    assert DeadLetter.objects.count() == 0
+
+
+def _transactions_of_applied_notes() -> int:
+    """How many transactions wrote the applied notes (PostgreSQL's ``xmin``: the writing transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(DISTINCT xmin::text) FROM {AppliedNote._meta.db_table}")
+        return cursor.fetchone()[0]
+
+
+def test_a_backlog_is_applied_in_order_with_one_commit_per_batch_the_broker_hands_over(on_rabbitmq):
+    texts = [f"backlog {n}" for n in range(1, 13)]
+    rows = _notes(*texts)
+    relay_all()  # all twelve wait in the queue before the consumer starts: it is handed them together
+
+    consume_until(
+        lambda: AppliedNote.objects.count() == 12, service="commontest", handlers=HANDLERS, transport="rabbitmq"
+    )
+
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == texts
+    assert ProcessedEvent.objects.filter(event_id__in=[row.event_id for row in rows]).count() == 12
+    assert _transactions_of_applied_notes() < 12  # not one commit per event
+    assert service_queue_depth(on_rabbitmq, "commontest") == 0
+
+
+def test_a_failing_message_in_a_batch_is_retried_alone_and_the_others_are_applied_once_in_order(on_rabbitmq):
+    first, poison, *rest = _notes("before it", ALWAYS_FAILS, "after 1", "after 2")
+    relay_all()
+
+    consume_until(
+        lambda: DeadLetter.objects.exists() and AppliedNote.objects.count() == 3,
+        service="commontest",
+        handlers=HANDLERS,
+        transport="rabbitmq",
+    )
+
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["before it", "after 1", "after 2"]
+    assert sorted(ProcessedEvent.objects.values_list("event_id", flat=True)) == sorted(
+        row.event_id for row in [first, *rest]
+    )
+    assert DeadLetter.objects.get().event_id == poison.event_id
+    assert service_queue_depth(on_rabbitmq, "commontest") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consumer_killed_in_the_middle_of_a_batch_leaves_none_of_its_messages_half_applied(settings, on_rabbitmq):
+    rows = _notes("batch 1", "batch 2", CRASH_BEFORE_COMMIT, "batch 4", "batch 5")
+    relay_all()
+
+    consumer = subprocess.run(
+        [sys.executable, "-m", "django", "consume_events", "--transport", "rabbitmq", "--timeout", "60"],
+        cwd=COMMON_DIR,
+        env={**os.environ, **_subprocess_env(settings, on_rabbitmq), CRASH_SWITCH: "1"},
+        capture_output=True,
+        timeout=90,
+    )
+
+    assert consumer.returncode == -9, consumer.stderr.decode()[-2000:]
+    committed = list(AppliedNote.objects.values_list("text", flat=True))
+    assert set(committed) <= {"batch 1", "batch 2"}  # only what a batch before the crash committed, and acked
+    assert service_queue_depth(on_rabbitmq, "commontest") == 5 - len(committed)
+
+    consume_until(
+        lambda: service_queue_depth(on_rabbitmq, "commontest") == 0 and AppliedNote.objects.count() == 5,
+        service="commontest",
+        handlers=HANDLERS,
+        transport="rabbitmq",
+    )
+
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == [
+        "batch 1", "batch 2", CRASH_BEFORE_COMMIT, "batch 4", "batch 5"
+    ]  # fmt: skip
+    assert ProcessedEvent.objects.filter(event_id__in=[row.event_id for row in rows]).count() == 5
     assert DeadLetter.objects.count() == 0
 
 

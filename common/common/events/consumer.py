@@ -1,4 +1,5 @@
-"""Applying one event: validate it, record it in the inbox and run its handler in one transaction.
+"""Applying one event: validate it, record it in the inbox and run its handler in one transaction (or
+several events, in order, in one transaction: ``handle_envelopes``).
 
 Every transport's consumer loop (RabbitMQ, Kafka, embedded) and the test helper ``deliver`` call
 :func:`handle_envelope`, so the inbox rule is the same everywhere: an event id is applied at most once,
@@ -8,7 +9,7 @@ in the same transaction as the handler's effect.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +62,51 @@ def handle_envelope(envelope: Envelope, *, handlers: Mapping[str, Handler]) -> b
         logger.info("event handled", extra=log_extra)
     EVENTS_HANDLED.labels(event_type=envelope.type, outcome="handled").inc()
     return True
+
+
+def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Handler]) -> list[bool]:
+    """Apply several envelopes, in order, in one transaction: each True when its handler ran.
+
+    For a consumer handed several messages at once (a backlog): one commit for all of them instead of one
+    each. The inbox rule is :func:`handle_envelope`'s, row by row, inside that transaction. All or nothing:
+    any invalid payload or handler error rolls the whole batch back and is raised, and the caller applies
+    the messages one by one (so only the failing one is retried, and none is applied twice).
+    """
+    planned = []
+    for envelope in envelopes:
+        handler = handlers.get(envelope.type)
+        planned.append((envelope, handler, event_from_envelope(envelope) if handler is not None else None))
+    applied: list[bool] = []
+    with transaction.atomic():
+        for envelope, handler, event in planned:
+            if handler is None:
+                applied.append(False)
+                continue
+            with bound_event_ids(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)):
+                if not _record_in_inbox(envelope):
+                    applied.append(False)
+                    continue
+                handler(event, envelope)
+                applied.append(True)
+        _isolate_commit_hooks()
+    for (envelope, handler, _), ran in zip(planned, applied, strict=True):
+        if handler is None:
+            continue
+        log_extra = {"event_id": str(envelope.event_id), "event_type": envelope.type, "batch": len(planned)}
+        logger.info("event handled" if ran else "event already processed", extra=log_extra)
+        EVENTS_HANDLED.labels(event_type=envelope.type, outcome="handled" if ran else "duplicate").inc()
+    return applied
+
+
+def _isolate_commit_hooks() -> None:
+    """Run every ``on_commit`` hook of the batch even when one raises (Django stops at the first error).
+
+    Alone in its transaction, a handler's failing hook could only fail its own message, which the inbox
+    then skips on redelivery; in a batch it would also drop the hooks of the events after it. Robust
+    hooks log the error (``django.db.backends.base``) and the rest still run.
+    """
+    connection = transaction.get_connection()
+    connection.run_on_commit = [(savepoints, hook, True) for savepoints, hook, _ in connection.run_on_commit]
 
 
 def _record_in_inbox(envelope: Envelope) -> bool:

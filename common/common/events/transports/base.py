@@ -14,7 +14,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from common.events.consumer import Handler, handle_envelope
+from common.events.consumer import Handler, handle_envelope, handle_envelopes
 from common.events.envelope import Envelope
 from common.events.outbox.models import OutboxMessage
 from common.events.retry import Failure, classify, delivery_limit, gives_up, retry_delay
@@ -79,6 +79,32 @@ def process_message(body: bytes, *, handlers: Mapping[str, Handler]) -> Processe
         outcome = Outcome.INVALID if failure is Failure.PERMANENT else Outcome.FAILED
         return Processed(outcome, envelope, traceback.format_exc(limit=20), failure)
     return Processed(Outcome.HANDLED if applied else Outcome.SKIPPED, envelope)
+
+
+def process_messages(bodies: Sequence[bytes], *, handlers: Mapping[str, Handler]) -> list[Processed]:
+    """Apply message bodies a consumer was handed together, in one transaction (``handle_envelopes``).
+
+    Never raises. When any of them cannot be applied (malformed, breaks its contract, its handler
+    raised) the batch's transaction is rolled back and each message is processed on its own
+    (:func:`process_message`), so the one that fails is retried or parked alone and the others are
+    applied once.
+    """
+    if len(bodies) == 1:
+        return [process_message(bodies[0], handlers=handlers)]
+    if not connection.in_atomic_block:
+        close_old_connections()
+    try:
+        envelopes = [envelope_from_bytes(body) for body in bodies]
+        applied = handle_envelopes(envelopes, handlers=handlers)
+    except Exception as error:
+        logger.warning(
+            "a batch of messages failed; applying them one by one", extra={"batch": len(bodies), "error": repr(error)}
+        )
+        return [process_message(body, handlers=handlers) for body in bodies]
+    return [
+        Processed(Outcome.HANDLED if ran else Outcome.SKIPPED, envelope)
+        for envelope, ran in zip(envelopes, applied, strict=True)
+    ]
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import orjson
 import pika
@@ -24,7 +25,7 @@ from common.events.consumer import Handler
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
 from common.events.retry import Failure, Outage, Permanent, gives_up, retry_delay
-from common.events.transports.base import ConsumeLimits, Outcome, process_message, publish_timeout
+from common.events.transports.base import ConsumeLimits, Outcome, Processed, process_messages, publish_timeout
 from common.observability.metrics import QUEUE_ARGUMENTS_MISMATCH
 
 logger = logging.getLogger(__name__)
@@ -287,6 +288,13 @@ class RabbitMqPublisher:
         self._returned.add(properties.message_id)
 
 
+@dataclass(frozen=True)
+class _Delivery:
+    method: Basic.Deliver
+    properties: pika.BasicProperties
+    body: bytes
+
+
 class RabbitMqConsumer:
     """Consumes the service's quorum queue (and drains its dead-letter queue into ``DeadLetter``).
 
@@ -306,6 +314,7 @@ class RabbitMqConsumer:
         self.retry_queue = retry_queue_name(service)
         self.dead_letter_queue = routing.dead_letter_queue_name(service)
         self._limits = ConsumeLimits()
+        self._delivered: list[_Delivery] = []
 
     def run(self, limits: ConsumeLimits) -> int:
         self._limits = limits
@@ -321,16 +330,40 @@ class RabbitMqConsumer:
             logger.info("consuming", extra={"queue": self.queue, "transport": routing.RABBITMQ})
             while not limits.done():
                 connection.process_data_events(time_limit=0.1)
+                if self._delivered:
+                    self._apply_delivered(channel)
         finally:
+            self._delivered = []  # never acked: the broker hands them out again
             if connection.is_open:
                 connection.close()  # anything delivered but not acked goes back to the queue
         return limits.processed
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
-        if self._limits.done():
-            return  # left unacked: the broker hands it out again after this consumer closes
-        processed = process_message(body, handlers=self.handlers)
-        self._limits.count()
+        """Collect what one read of the socket delivered; ``_apply_delivered`` applies it right after."""
+        self._delivered.append(_Delivery(method, properties, body))
+
+    def _apply_delivered(self, channel) -> None:
+        """Apply the messages delivered together in one transaction (``process_messages``), then settle
+        each: acked once committed, or sent to the retry queue / dead-lettered on its own. Under load the
+        broker hands over up to ``EVENTS_PREFETCH`` at a time, so a backlog drains with one commit per
+        batch; one at a time when the queue is quiet."""
+        delivered, self._delivered = self._delivered, []
+        if self._limits.max_messages is not None:  # the rest stay unacked: handed out again after we close
+            delivered = delivered[: max(0, self._limits.max_messages - self._limits.processed)]
+        if self._limits.done() or not delivered:
+            return
+        results = process_messages([delivery.body for delivery in delivered], handlers=self.handlers)
+        settled = [(delivery, processed) for delivery, processed in zip(delivered, results, strict=True)]
+        if all(processed.outcome in (Outcome.HANDLED, Outcome.SKIPPED) for _, processed in settled):
+            channel.basic_ack(delivered[-1].method.delivery_tag, multiple=True)  # one frame for the batch
+            for _ in settled:
+                self._limits.count()
+            return
+        for delivery, processed in settled:
+            self._settle(channel, delivery.method, delivery.properties, delivery.body, processed)
+            self._limits.count()
+
+    def _settle(self, channel, method, properties, body: bytes, processed: Processed) -> None:
         if processed.outcome in (Outcome.HANDLED, Outcome.SKIPPED):
             channel.basic_ack(method.delivery_tag)
             return
