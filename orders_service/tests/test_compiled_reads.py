@@ -54,3 +54,20 @@ def test_a_signed_in_shoppers_cart_is_never_found_as_a_guest_cart(client, catalo
     cart = Cart.objects.create(user_id=7)
 
     assert _GUEST_CART.first(token=cart.token) is None
+
+
+def test_the_saga_steps_locked_order_and_the_opened_sessions_read_are_the_querysets(guest_order):
+    from django.db import transaction
+
+    from orders.orders.services import order_locked
+    from orders.payments.models import PaymentSession
+    from orders.payments.services import _SESSION_WITH_ORDER
+
+    expected = Order.objects.select_related("payment_session").get(number=guest_order["number"])
+    with transaction.atomic():
+        locked = order_locked(number=guest_order["number"])
+        assert fields(locked) == fields(expected)
+        assert fields(locked.payment_session) == fields(expected.payment_session)  # joined, not read again
+    session = _SESSION_WITH_ORDER.first(pk=expected.payment_session.pk)
+    assert fields(session) == fields(PaymentSession.objects.get(pk=session.pk))
+    assert fields(session.order) == fields(expected)

@@ -99,3 +99,25 @@ def test_a_psp_outage_leaves_the_session_creating_until_a_round_opens_it(client,
     [payment_id] = mercadopago.payments
     assert (session.status, session.provider_reference) == ("open", payment_id)
     assert order_of(client, answer)["payment"]["boleto"]["digitable_line"] == session.boleto_digitable_line
+
+
+@pytest.mark.django_db
+def test_the_session_the_provider_opened_is_answered_as_stored_without_reading_it_again(
+    client, catalog, mercadopago, django_assert_num_queries
+):
+    from orders.payments.models import PaymentSession
+    from orders.payments.services import payment_session_provider_open
+
+    mercadopago.stall_payment_seconds = 1.5  # the first answer times out: the session stays ``creating``
+    answer = place(client, catalog, key="pix-open-once", payment_method="pix", document=CPF).json()
+    session_id = Order.objects.get(number=answer["number"]).payment_session.pk
+    mercadopago.stall_payment_seconds = 0
+
+    with django_assert_num_queries(2):  # the session with its order, the conditional update
+        opened = payment_session_provider_open(session_id=session_id)
+
+    stored = PaymentSession.objects.get(pk=session_id)
+    assert (opened.status, opened.provider_attempts) == ("open", 2)
+    assert {f: v for f, v in opened.__dict__.items() if f != "_state"} == {
+        f: v for f, v in stored.__dict__.items() if f != "_state"
+    }

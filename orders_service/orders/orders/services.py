@@ -241,12 +241,16 @@ def order_place(
 
 
 _LOCKED_BY_NUMBER = CompiledQuery(
-    lambda number: Order.objects.select_for_update().filter(number=number).order_by(), number="\x00order-number"
+    lambda number: (
+        Order.objects.select_for_update(of=("self",)).select_related("payment_session").filter(number=number).order_by()
+    ),
+    number="\x00order-number",
 )
 
 
 def order_locked(*, number: str) -> Order | None:
-    """The order, locked for the rest of the transaction (every saga step starts here: compiled once)."""
+    """The order, locked for the rest of the transaction (every saga step starts here: compiled once), with
+    its payment session read (not locked) in the same statement."""
     return _LOCKED_BY_NUMBER.first(number=number)
 
 
@@ -284,10 +288,13 @@ def order_stock_reserved(
             gone = [sku for sku, _quantity in left_out or []]
             if gone and OrderLine.objects.filter(order=order, sku__in=gone).exclude(gift_kind="").delete()[0]:
                 note += "; brinde/amostra esgotado, o pedido segue sem: " + ", ".join(sorted(gone))
-            order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note=note)
+            session_id = order.payment_session.pk
+            order = order_transition(
+                order=order, to=OrderStatus.AWAITING_PAYMENT, actor="catalog", note=note, locked=True
+            )
             # ``creating`` now; the provider call (a PSP charge for Pix and boleto) runs after the commit.
             payment_session_open(
-                order_id=order.pk,
+                session_id=session_id,
                 expires_at=expires_at,
                 boleto_due_date=boleto_due_date(now) if method == PaymentMethod.BOLETO else None,
             )

@@ -82,16 +82,18 @@ def _locked_by_id(model: type, pk: int):
     return query.first(pk=pk)
 
 
-def order_transition(*, order: Order, to: str, actor: str, note: str = "") -> Order:
+def order_transition(*, order: Order, to: str, actor: str, note: str = "", locked: bool = False) -> Order:
     """Move ``order`` to ``to`` under a row lock, record the step in its history; illegal moves are a 409.
 
     Re-reads the row with ``select_for_update`` so two concurrent moves of one order are serialized and the
     second sees the first's result. Returns the locked, updated order (callers continue with it).
+    ``locked``: the caller read ``order`` with ``select_for_update`` in this same transaction (a saga step's
+    ``order_locked``), so it is already the serialized row and is not read again.
     """
     # No savepoint (two round trips per move): an illegal move is refused after the block, having written
     # nothing, so a caller that catches the 409 keeps a usable transaction; a database error fails it whole.
     with transaction.atomic(savepoint=False):
-        locked = _locked_by_id(type(order), order.pk)
+        locked = order if locked else _locked_by_id(type(order), order.pk)
         if locked is None:
             raise type(order).DoesNotExist(f"no order {order.pk}")
         legal = can_transition(current=locked.status, to=to)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.api import ApiError
 from common.brazil.installments import InstallmentPlan
+from common.compiled_queries import CompiledQuery
 from orders.payments.models import PaymentMethod, PaymentSession, PaymentTransaction
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import RefundFailed, SessionSpec
@@ -59,21 +60,22 @@ def payment_session_create(
 
 def payment_session_open(
     *,
-    order_id: int,
+    session_id: int,
     expires_at: datetime,
     boleto_due_date: date | None = None,
-) -> PaymentSession:
+) -> None:
     """Stock is reserved: the session becomes ``creating`` in the caller's transaction, payable until
     ``expires_at``, and the provider is asked to open it (card page, Pix charge, boleto) once that
     transaction commits, never inside it. A crash or a provider outage in between leaves it ``creating``
-    for ``payment_sessions_open_pending`` (the housekeeping loop)."""
-    session = PaymentSession.objects.select_for_update().get(order_id=order_id)
-    session.status = PaymentSession.Status.CREATING
-    session.expires_at = expires_at
-    session.boleto_due_date = boleto_due_date
-    session.save(update_fields=["status", "expires_at", "boleto_due_date", "updated_at"])
-    transaction.on_commit(partial(payment_session_provider_open, session_id=session.pk), robust=True)
-    return session
+    for ``payment_sessions_open_pending`` (the housekeeping loop). One ``UPDATE`` (it locks the row itself;
+    the caller holds the order's lock, which serializes every step of the order's saga)."""
+    PaymentSession.objects.filter(pk=session_id).update(
+        status=PaymentSession.Status.CREATING,
+        expires_at=expires_at,
+        boleto_due_date=boleto_due_date,
+        updated_at=timezone.now(),
+    )
+    transaction.on_commit(partial(payment_session_provider_open, session_id=session_id), robust=True)
 
 
 def payment_session_provider_open(*, session_id: int) -> PaymentSession:
@@ -86,7 +88,9 @@ def payment_session_provider_open(*, session_id: int) -> PaymentSession:
     """
     if _inside_transaction():
         raise RuntimeError("payment_session_provider_open must run outside any database transaction")
-    session = PaymentSession.objects.select_related("order").get(pk=session_id)
+    session = _SESSION_WITH_ORDER.first(pk=session_id)
+    if session is None:
+        raise PaymentSession.DoesNotExist(f"no payment session {session_id}")
     if session.status != PaymentSession.Status.CREATING:
         return session  # opened by another attempt, or closed (cancelled, expired) meanwhile
     spec = SessionSpec(
@@ -113,19 +117,32 @@ def payment_session_provider_open(*, session_id: int) -> PaymentSession:
         )
         session.refresh_from_db()
         return session
-    PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.CREATING).update(
-        status=PaymentSession.Status.OPEN,
-        provider_reference=opened.reference,
-        pix_copy_paste=opened.pix_copy_paste,
-        pix_txid=opened.pix_txid,
-        boleto_digitable_line=opened.boleto_digitable_line,
-        boleto_due_date=opened.boleto_due_date or session.boleto_due_date,
-        provider_attempts=F("provider_attempts") + 1,
-        provider_error="",
-        updated_at=timezone.now(),
+    answer = {
+        "status": PaymentSession.Status.OPEN,
+        "provider_reference": opened.reference,
+        "pix_copy_paste": opened.pix_copy_paste,
+        "pix_txid": opened.pix_txid,
+        "boleto_digitable_line": opened.boleto_digitable_line,
+        "boleto_due_date": opened.boleto_due_date or session.boleto_due_date,
+        "provider_error": "",
+        "updated_at": timezone.now(),
+    }
+    stored = PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.CREATING).update(
+        provider_attempts=F("provider_attempts") + 1, **answer
     )
-    session.refresh_from_db()
+    if not stored:  # another attempt stored its answer first (or the session was closed): theirs stands
+        session.refresh_from_db()
+        return session
+    for field, value in answer.items():  # what the row now holds, without reading it again
+        setattr(session, field, value)
+    session.provider_attempts += 1
     return session
+
+
+# Every reserved order's session is read here, after the commit: compiled once (``common.compiled_queries``).
+_SESSION_WITH_ORDER = CompiledQuery(
+    lambda pk: PaymentSession.objects.select_related("order").filter(pk=pk).order_by(), pk=-7_310_000_031
+)
 
 
 def payment_sessions_open_pending(*, limit: int = 100) -> int:
