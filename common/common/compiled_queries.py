@@ -67,6 +67,11 @@ class _Plan:
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, self.alias)
         self.annotations = list(self.compiler.annotation_col_map.items())  # (attribute, column), as Django sets them
+        # What ``results_iter`` works out on every call, worked out once: each column's converters (the
+        # database's and the field's) and whether a composite primary key needs its columns grouped.
+        self.columns = [column[0] for column in select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(self.columns)
+        self.composite = self.compiler.has_composite_fields(self.columns)
 
     def _slot(self, name: str, marker: Any, item: int | None = None) -> _Slot:
         hits = [i for i, param in enumerate(self.params) if param == marker]
@@ -86,7 +91,11 @@ class _Plan:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         instances = []
-        for row in self.compiler.results_iter([rows]):
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        if self.composite:
+            rows = self.compiler.composite_fields_to_tuples(rows, self.columns)
+        for row in rows:
             instance = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for attribute, column in self.annotations:
                 setattr(instance, attribute, row[column])

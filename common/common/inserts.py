@@ -10,18 +10,26 @@ statements here and the outbox's ``INSERT ... RETURNING id, pg_notify(...)``.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def insert_values(instance: Model) -> tuple[list[str], list[Any]]:
     """``(quoted columns, prepared values)`` of every concrete field but the primary key, as an insert writes."""
-    fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
-    columns = [connection.ops.quote_name(field.column) for field in fields]
+    fields, columns = _insert_columns(type(instance), connection.vendor)
     values = [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
-    return columns, values
+    return list(columns), values
+
+
+@cache
+def _insert_columns(model: type[Model], vendor: str) -> tuple[tuple[Field, ...], tuple[str, ...]]:
+    """The fields an insert writes and their quoted columns, once per model (quoting them cost more than the
+    values on every event)."""
+    fields = tuple(field for field in model._meta.concrete_fields if not field.primary_key)
+    return fields, tuple(connection.ops.quote_name(field.column) for field in fields)
 
 
 def insert_once(model: type[Model], *, values: dict[str, Any], unique: tuple[str, ...]) -> bool:
