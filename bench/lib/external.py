@@ -36,10 +36,12 @@ WARMUP_SECONDS = 5.0
 # The production shape on 2 cores (see docs/performance.md), for both web services.
 # keep-alive 75 s: with gunicorn's 2 s default, clients reusing an idle connection raced its closing
 # ("Connection reset by peer" in the first runs); a proxy in front has the same race.
-WEB = Serving("web", "gthread", workers=2, threads=4, pinned=False, keepalive=75)
+# Each service on the server it runs on in production (``common.web_server``: granian or gunicorn), so a
+# before/after run also measures a change of server; both trees get the same workers and threads.
+WEB = Serving("web", "production", workers=2, threads=4, pinned=False, keepalive=75)
 # Orders' shoppers long-poll (issue 20): a waiting request holds a thread (idle, no CPU) and at most half
 # of a worker's threads wait, so orders gets more threads. Both trees of a before/after run get the same.
-ORDERS_WEB = Serving("web", "gthread", workers=2, threads=int(os.environ.get("BENCH_ORDERS_THREADS", "16")),
+ORDERS_WEB = Serving("web", "production", workers=2, threads=int(os.environ.get("BENCH_ORDERS_THREADS", "16")),
                      pinned=False, keepalive=75)  # fmt: skip
 BUYERS = 50
 MAX_ROUNDS = 3  # checkout and relay runs are long (20 s of buying plus a race; 20,000 events per broker)

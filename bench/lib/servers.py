@@ -39,7 +39,10 @@ def launch_prefix(cpu: int | None) -> list[str]:
 
 @dataclass(frozen=True)
 class Serving:
-    """One way of serving a service: gunicorn worker class, workers, threads, and extra env."""
+    """One way of serving a service: gunicorn worker class, workers, threads, and extra env.
+
+    ``worker_class="production"``: the server the service runs in production (``common.web_server``: granian
+    or gunicorn, with ``workers`` and ``threads`` given as ``GUNICORN_WORKERS``/``GUNICORN_THREADS``)."""
 
     name: str
     worker_class: str = "gthread"
@@ -51,10 +54,13 @@ class Serving:
 
     @property
     def label(self) -> str:
-        kind = {"gthread": "gthread", "sync": "sync", "uvicorn.workers.UvicornWorker": "uvicorn ASGI"}[
-            self.worker_class
-        ]
-        threads = f" x {self.threads} threads" if self.worker_class == "gthread" else ""
+        kind = {
+            "gthread": "gthread",
+            "sync": "sync",
+            "uvicorn.workers.UvicornWorker": "uvicorn ASGI",
+            "production": "its production server",
+        }[self.worker_class]
+        threads = f" x {self.threads} threads" if self.worker_class in ("gthread", "production") else ""
         extra = "".join(f", {key}={value}" for key, value in self.env.items())
         return f"{kind} {self.workers}w{threads}{extra}"
 
@@ -81,6 +87,24 @@ def start_service(
 
     ``root``: the source tree to serve (another checkout of the repository, for a before/after run)."""
     cwd = root / f"{service}_service"
+    if serving.worker_class == "production":
+        argv = [
+            *launch_prefix(SERVER_CPU if serving.pinned else None),
+            sys.executable,
+            "-m",
+            "common.web_server",
+            service,
+        ]
+        knobs_env = {
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": str(serving.workers),
+            "GUNICORN_THREADS": str(serving.threads),
+            "GUNICORN_KEEPALIVE": str(serving.keepalive or 75),
+        }
+        env = {**env, **service_env(service, env, root), **knobs_env, **serving.env}
+        managed = processes.start(name, argv, cwd=cwd, env=env)
+        processes.wait_http(managed, f"http://127.0.0.1:{port}/healthz", timeout=120)
+        return managed
     knobs = ["-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "-k", serving.worker_class]
     knobs += ["--workers", str(serving.workers), "--threads", str(serving.threads), "--timeout", "60"]
     if serving.keepalive is not None:
