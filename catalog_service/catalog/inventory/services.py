@@ -138,7 +138,7 @@ def stock_reserve_order(
     # No savepoint of its own (two round trips per event): inside the consumer's transaction a failure here
     # fails the event's whole transaction, which is what the consumer wants (the inbox row goes with it).
     with transaction.atomic(savepoint=False):
-        if Reservation.objects.filter(order_number=order_number).exists():
+        if _ORDER_RESERVATIONS(order_number=order_number):
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
         allocations: dict[str, list[Allocation]] = {}
@@ -262,7 +262,7 @@ def stock_commit_order(
     the committed lines, so a recall of their lot can reach them. Returns the lines committed.
     """
     with transaction.atomic(savepoint=False):  # as in stock_reserve_order: the consumer's transaction decides
-        rows = list(Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"))
+        rows = _ORDER_RESERVATIONS_LOCKED(order_number=order_number)
         held = {row.sku for row in rows}
         # Only the paid lines catalog holds no reservation for are expanded (a kit is: its components are
         # held), so the usual payment, every line held, asks nothing about kits.
@@ -307,7 +307,7 @@ def _commit_line(row: Reservation, *, saved: list[Stock]) -> CommitFailure | Non
         return CommitFailure.RESERVATION_RELEASED
     stock = _stock_locked(variant_id=row.variant_id)
     if row.state == State.ACTIVE:
-        held = list(row.allocations.select_related("lot"))
+        held = _HELD_LOTS(reservation_id=row.pk)
         if any(taken.lot is not None and taken.lot.is_blocked for taken in held):
             allocations_release(stock=stock, reservation=row, allocations=held)
             held = []
@@ -355,6 +355,21 @@ def _stock_locked(*, variant_id: int) -> Stock:
         raise Stock.DoesNotExist(f"no stock row for variant {variant_id}")
     return stock
 
+
+# The saga's reads of an order's reservations and of the lots a reservation holds, on every placed and
+# paid order: compiled once (``common.compiled_queries``).
+_ORDER_RESERVATIONS = CompiledQuery(
+    lambda order_number: Reservation.objects.filter(order_number=order_number).only("id").order_by()[:1],
+    order_number="\x00order-number",
+)
+_ORDER_RESERVATIONS_LOCKED = CompiledQuery(
+    lambda order_number: Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"),
+    order_number="\x00order-number",
+)
+_HELD_LOTS = CompiledQuery(
+    lambda reservation_id: ReservationLot.objects.select_related("lot").filter(reservation_id=reservation_id),
+    reservation_id=-7_310_000_041,
+)
 
 # Every allocation locks its stock row this way: compiled once (``common.compiled_queries``).
 _STOCK_LOCKED = CompiledQuery(
