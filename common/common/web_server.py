@@ -10,7 +10,8 @@ so the HTTP server's own per-request work shows: gunicorn parses and writes each
 0.5 ms of CPU per request here, against about 0.1 ms for granian's Rust HTTP/1 (measured 2026-12-01 with
 ``wrk`` on one pinned worker: a product page from PostgreSQL 1.52 -> 1.02 ms of CPU, 493 -> 662 req/s; a
 cached one 0.64 -> 0.37 ms, 1,571 -> 2,662 req/s; bench/README.md). The other services keep gunicorn: their
-requests are ORM-bound and orders sizes its long-polls by gunicorn's threads.
+requests are ORM-bound (orders on granian measured the same CPU per checkout, 2026-12-02) and gunicorn's
+``timeout`` still stops a stuck worker.
 
 The same knobs as ``common.gunicorn_conf`` (``GUNICORN_WORKERS``, ``GUNICORN_THREADS``, ``GUNICORN_BIND``,
 ``RUN_PORT_BASE``), so every launcher (``make run``, the end-to-end stack, the image's ``web`` role) sets a

@@ -147,3 +147,14 @@ def test_thirty_shoppers_racing_for_five_units_only_five_await_payment_and_nobod
     assert PaymentTransaction.objects.filter(kind="charge", status="succeeded").count() == 5
     assert not PaymentTransaction.objects.filter(order__status="rejected").exists()
     assert catalog.on_hand["BATOM-RED"] == 0
+
+
+def test_the_reservation_step_is_a_fixed_number_of_statements(pending, django_assert_num_queries):
+    from common.events.testing import deliver
+    from config.event_handlers import HANDLERS
+
+    # the consumer's transaction (a savepoint inside the test's), its inbox row, the order locked with its
+    # session (joined, not read again), the move, its history row, its NOTIFY, the session's one UPDATE
+    with django_assert_num_queries(8):
+        assert deliver(reserved(pending["number"]), handlers=HANDLERS) is True
+    assert Order.objects.get(number=pending["number"]).payment_session.status == "creating"
