@@ -110,3 +110,23 @@ def test_catalog_is_asked_for_the_stock_of_earned_gifts_only(client, shop, monke
     asked.clear()
     assert [g["available"] for g in client.get(CART, **headers).json()["gifts"]] == [True]
     assert asked == [["AMOSTRA-PERFUME"]]
+
+
+def test_adding_a_line_answers_the_lines_it_wrote_without_reading_them_a_third_time(
+    client, shop, django_assert_num_queries
+):
+    from tests.conftest import add_line
+
+    headers = cart_with(client, ("SERUM-30", 1))
+    client.get(CART, **headers)  # the promotions cache is warm, as in a running shop
+
+    with django_assert_num_queries(11) as queries:
+        added = add_line(client, headers, "SERUM-30", 2)  # a line already in the cart: its quantity grows
+    assert added.status_code == 201
+    reads_of_lines = [sql for sql in statements(queries) if sql.startswith("SELECT") and '"carts_cartline"' in sql]
+    assert len(reads_of_lines) == 2  # the advisory check before the lock, and the lines under the lock
+    assert added.json() == client.get(CART, **headers).json()
+
+    new_line = add_line(client, headers, "BASE-01", 1)  # a new line: appended as created
+    assert new_line.json() == client.get(CART, **headers).json()
+    assert [(line["sku"], line["quantity"]) for line in new_line.json()["lines"]] == [("SERUM-30", 3), ("BASE-01", 1)]

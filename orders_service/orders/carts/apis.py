@@ -42,8 +42,8 @@ def get_cart(request: HttpRequest, x_cart_token: str | None = CART_TOKEN):
 def add_cart_line(request: HttpRequest, body: CartLineIn, x_cart_token: str | None = CART_TOKEN):
     user_id = _user_id(request)
     cart = cart_for_shopper(user_id=user_id, token=x_cart_token)
-    cart_line_add(cart=cart, sku=body.sku, quantity=body.quantity, user_id=user_id)
-    return Status(201, cart_answer(cart=cart, user_id=user_id))
+    lines = cart_line_add(cart=cart, sku=body.sku, quantity=body.quantity, user_id=user_id)
+    return Status(201, cart_answer(cart=cart, user_id=user_id, lines=lines))
 
 
 @router.patch("cart/lines/{line_id}", response={200: CartOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut})

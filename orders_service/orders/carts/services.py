@@ -149,10 +149,12 @@ def _sellable_variant(sku: str) -> ProductVariant:
     return variant
 
 
-def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -> None:
+def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -> list[CartLine]:
     """Add ``quantity`` of ``sku`` at the product copy's price, after asking catalog whether it is there.
 
     Catalog being down does not stop the shopper: the line is added and the reservation at checkout decides.
+    Returns the cart's lines as committed (read under the cart's lock, which every line write takes, plus
+    this write), so the answer needs no read of its own.
     """
     variant = _sellable_variant(sku)
     quantities = _line_quantities(cart)
@@ -163,23 +165,28 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
         # Locking the cart row serializes additions to one cart, and keeps a merge from deleting it under us;
         # the limits are checked again under the lock (the stock check above is advisory, without a lock).
         _lock_cart(cart)
-        quantities = _line_quantities(cart)
-        line = quantities.get(sku)
-        _check_limits(quantities=quantities, sku=sku, line_quantity=(line[1] if line else 0) + quantity)
+        lines = cart_lines(cart=cart)
+        quantities = {other.sku: (other.pk, other.quantity) for other in lines}
+        line = next((other for other in lines if other.sku == sku), None)
+        _check_limits(quantities=quantities, sku=sku, line_quantity=(line.quantity if line else 0) + quantity)
         if line is None:
-            CartLine.objects.create(
-                cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price
+            lines.append(
+                CartLine.objects.create(
+                    cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price
+                )
             )
         else:
-            CartLine.objects.filter(pk=line[0]).update(
+            CartLine.objects.filter(pk=line.pk).update(
                 quantity=F("quantity") + quantity, unit_price=variant.price, name=variant.display_name
             )
+            line.quantity, line.unit_price, line.name = line.quantity + quantity, variant.price, variant.display_name
         publish(
             CartLineAdded(
                 sku=sku, quantity=quantity, user_id=user_id, cart_token=str(cart.token), added_at=timezone.now()
             ),
             key=str(cart.token),
         )
+    return lines
 
 
 def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> None:
@@ -200,6 +207,8 @@ def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> None:
 
 
 def cart_line_delete(*, cart: Cart, line_id: int) -> None:
-    deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    with transaction.atomic():
+        _lock_cart(cart)  # like every line write: an addition's answer, read under this lock, stays exact
+        deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
     if not deleted:
         raise CartLineNotFound()

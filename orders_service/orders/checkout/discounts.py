@@ -71,11 +71,15 @@ def cart_discounts(
     }
 
 
-def cart_answer(*, cart: Cart, user_id: int | None, new: bool = False) -> dict[str, Any]:
+def cart_answer(
+    *, cart: Cart, user_id: int | None, new: bool = False, lines: list[CartLine] | None = None
+) -> dict[str, Any]:
     """The cart body with its promotions: each discount with its reason, the gifts, the codes applied.
 
-    The lines and codes are read once for both halves; a cart created by this request (``new``) has none."""
-    lines = [] if new else cart_lines(cart=cart)
+    The lines and codes are read once for both halves; a cart created by this request (``new``) has none,
+    and ``lines`` are the lines a write of this request left (``cart_line_add``), not read again."""
+    if lines is None:
+        lines = [] if new else cart_lines(cart=cart)
     vouchers = [] if new else cart_vouchers(cart=cart)
     return {
         **cart_detail(cart=cart, lines=lines),
