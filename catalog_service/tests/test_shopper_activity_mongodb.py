@@ -33,6 +33,21 @@ def test_every_search_is_logged_with_its_filters_and_result_count(client, catalo
     assert first["created_at"] <= second["created_at"]
 
 
+def test_the_logged_search_is_the_document_searchlog_describes_as_mongoengine_would_write_it(
+    client, catalog_data, mongo_db, settings
+):
+    from catalog.shopper_activity.documents import SearchLog
+
+    client.get("/api/catalog/products", {"q": "Rímel", "brand": "urban-glow"})
+    [stored] = collection(settings, "catalog_search_logs").find({})
+    stored.pop("_id")
+    assert set(stored) == set(SearchLog._fields) - {"id"}  # every field, None ones included
+    [log] = SearchLog.objects.all()  # and mongoengine reads it back as its own
+    mongoengine_would_write = dict(SearchLog(**{name: getattr(log, name) for name in stored}).to_mongo())
+    mongoengine_would_write["created_at"] = mongoengine_would_write["created_at"].replace(tzinfo=None)  # as read
+    assert stored == mongoengine_would_write  # (this test's client reads times naive, in UTC)
+
+
 def test_zero_result_searches_are_listed_for_merchandisers(client, catalog_data, mongo_db):
     for query in ["perfume azul", "Perfume Azul", "xampu", "rimel"]:
         client.get("/api/catalog/products", {"q": query})

@@ -13,21 +13,22 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Field, Model
 
 
 def insert_values(instance: Model) -> tuple[list[str], list[Any]]:
     """``(quoted columns, prepared values)`` of every concrete field but the primary key, as an insert writes."""
-    fields, columns = _insert_columns(type(instance), connection.vendor)
-    values = [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself: each field asks it for its operations
+    fields, columns = insert_columns(type(instance), database.vendor)
+    values = [field.get_db_prep_save(field.pre_save(instance, add=True), database) for field in fields]
     return list(columns), values
 
 
 @cache
-def _insert_columns(model: type[Model], vendor: str) -> tuple[tuple[Field, ...], tuple[str, ...]]:
-    """The fields an insert writes and their quoted columns, once per model (quoting them cost more than the
-    values on every event)."""
+def insert_columns(model: type[Model], vendor: str) -> tuple[tuple[Field, ...], tuple[str, ...]]:
+    """The fields an insert writes (every concrete field but the primary key) and their quoted columns, once
+    per model (quoting them cost more than the values on every event)."""
     fields = tuple(field for field in model._meta.concrete_fields if not field.primary_key)
     return fields, tuple(connection.ops.quote_name(field.column) for field in fields)
 
@@ -43,13 +44,19 @@ def insert_once(model: type[Model], *, values: dict[str, Any], unique: tuple[str
         except IntegrityError:
             return False
         return True
-    columns, params = insert_values(instance)
-    conflict = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in unique)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({conflict}) DO NOTHING "
-        f"RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
-    )
+    _columns, params = insert_values(instance)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_insert_once_sql(model, unique), params)
         return cursor.fetchone() is not None
+
+
+@cache
+def _insert_once_sql(model: type[Model], unique: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    _fields, columns = insert_columns(model, connection.vendor)
+    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({conflict}) DO NOTHING "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )

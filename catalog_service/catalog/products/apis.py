@@ -59,7 +59,7 @@ def search_recorded(
         },
         result_count=answer.count,
         user_id=user.id if user else None,
-        session_key=request.headers.get("X-Session-Id"),
+        session_key=request.META.get("HTTP_X_SESSION_ID"),  # not ``request.headers``: it parses every header
         at=timezone.now(),
     )
 

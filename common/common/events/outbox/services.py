@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,7 +14,7 @@ from common.events.envelope import envelope_for
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.wakeup import CHANNEL, notify_pending
 from common.events.validation import validated_payload
-from common.inserts import insert_values
+from common.inserts import insert_columns
 from common.observability.context import current_causation_id, current_correlation_id
 
 
@@ -61,17 +62,40 @@ def _insert_notifying(message: OutboxMessage) -> None:
     The values are those Django's insert would write (``insert_values``); the notification is delivered at
     commit, never on rollback, exactly like a ``NOTIFY`` beside the insert. Events are written on every
     checkout step, so the ORM's insert compile and the second round trip count."""
-    columns, values = insert_values(message)
+    fields, columns = insert_columns(OutboxMessage, connection.vendor)
+    message.created_at = timezone.now()  # ``auto_now_add``, as the ORM's insert sets it
+    # The values Django's insert would prepare (``insert_values``), written out for the one model published on
+    # every step of every saga: a new row's are its own or its fields' defaults. A field added to the model
+    # and missing here fails every publish at once (KeyError), never silently.
+    row = {
+        "event_id": message.event_id,
+        "event_type": message.event_type,
+        "version": message.version,
+        "key": message.key,
+        "envelope": connection.ops.adapt_json_value(message.envelope, None),
+        "status": message.status,
+        "attempts": message.attempts,
+        "last_error": message.last_error,
+        "failures": message.failures,
+        "next_attempt_at": message.next_attempt_at,
+        "failed_at": message.failed_at,
+        "created_at": message.created_at,
+        "sent_at": message.sent_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_notifying_insert_sql(columns), [*(row[field.attname] for field in fields), CHANNEL])
+        message.pk = cursor.fetchone()[0]
+    message._state.adding, message._state.db = False, connection.alias
+
+
+@cache
+def _notifying_insert_sql(columns: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
     table, pk = quote(OutboxMessage._meta.db_table), quote(OutboxMessage._meta.pk.column)
-    sql = (
+    return (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
         f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {pk}, pg_notify(%s, '')"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, CHANNEL])
-        message.pk = cursor.fetchone()[0]
-    message._state.adding, message._state.db = False, connection.alias
 
 
 def outbox_replay(*, message_ids: list[int]) -> int:
