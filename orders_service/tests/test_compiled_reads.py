@@ -71,3 +71,11 @@ def test_the_saga_steps_locked_order_and_the_opened_sessions_read_are_the_querys
     session = _SESSION_WITH_ORDER.first(pk=expected.payment_session.pk)
     assert fields(session) == fields(PaymentSession.objects.get(pk=session.pk))
     assert fields(session.order) == fields(expected)
+
+
+def test_the_long_polls_status_read_is_the_querysets(guest_order):
+    from orders.orders.selectors import _status_of
+
+    order = Order.objects.get(number=guest_order["number"])
+    assert _status_of(order.pk) == Order.objects.filter(pk=order.pk).values_list("status", flat=True).get()
+    assert _status_of(-1) is None

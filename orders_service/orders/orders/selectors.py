@@ -75,7 +75,14 @@ def long_poll_max_waiters() -> int:
 
 
 def _status_of(order_id: int) -> str | None:
-    return Order.objects.filter(pk=order_id).values_list("status", flat=True).first()
+    """The order's status now: read when a long-poll starts and on each wake-up (compiled once)."""
+    order = _STATUS_OF.first(order_id=order_id)
+    return None if order is None else order.status
+
+
+_STATUS_OF = CompiledQuery(
+    lambda order_id: Order.objects.filter(pk=order_id).only("status").order_by(), order_id=-7_310_000_003
+)
 
 
 class LongPollFull(Exception):
@@ -107,7 +114,10 @@ def order_wait_for_change(*, order: Order, known_status: str | None, wait: float
             watch.wait(remaining)
             watch.event.clear()  # before the re-read: a later notification sets it again
             status = _status_of(order.pk)
-    return Order.objects.select_related("payment_session").get(pk=order.pk)
+    changed = ORDER_BY_NUMBER.first(number=order.number)  # the order as it now is, with its session
+    if changed is None:
+        raise Order.DoesNotExist(f"no order {order.number}")
+    return changed
 
 
 def shopper_has_ordered(*, user_id: int | None, email: str | None) -> bool:
