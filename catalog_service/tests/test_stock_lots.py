@@ -295,10 +295,10 @@ def test_a_lot_crossing_the_minimum_shelf_life_stops_counting_as_available_after
 
 def _levels_as_read(sku: str = SKU) -> dict:
     """``catalog.stock_changed``'s payload as a fresh read of the row and its lots makes it."""
-    from catalog.inventory.services import _levels_read
+    from catalog.inventory.services import _levels_read, _stock_changed
 
-    [level] = _levels_read(variant_ids={Variant.objects.get(sku=sku).pk}).values()
-    return level.event.model_dump(mode="json")
+    [(stock, lots)] = _levels_read(variant_ids={Variant.objects.get(sku=sku).pk}).values()
+    return _stock_changed(stock, lots).model_dump(mode="json")
 
 
 @pytest.mark.django_db

@@ -3,9 +3,10 @@
 ``insert_once`` is the idempotent insert of the events inbox and the payment webhooks' receipts: on
 PostgreSQL one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (no savepoint, two round trips fewer than the
 ORM's ``create`` inside ``atomic``); a concurrent insert of the same key waits for the first to commit or roll
-back, and loses. ``insert_values`` gives the columns and values Django's own insert would write for an
-instance (each field's ``pre_save`` and ``get_db_prep_save``: defaults, ``auto_now_add``, JSON, UUIDs), for the
-statements here and the outbox's ``INSERT ... RETURNING id, pg_notify(...)``.
+back, and loses; its values are the ones Django's own insert would write (each field's ``pre_save`` and
+``get_db_prep_save``: defaults, ``auto_now_add``, JSON, UUIDs). ``insert_columns`` is the fields and quoted
+columns such an insert writes, found once per model (also for the outbox's ``INSERT ... RETURNING id,
+pg_notify(...)``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import Field, Model
 
 
-def insert_values(instance: Model) -> tuple[list[str], list[Any]]:
-    """``(quoted columns, prepared values)`` of every concrete field but the primary key, as an insert writes."""
+def _prepared_values(instance: Model) -> list[Any]:
+    """The values of ``insert_columns``' fields for ``instance``, prepared as Django's insert prepares them."""
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself: each field asks it for its operations
-    fields, columns = insert_columns(type(instance), database.vendor)
-    values = [field.get_db_prep_save(field.pre_save(instance, add=True), database) for field in fields]
-    return list(columns), values
+    fields, _columns = insert_columns(type(instance), database.vendor)
+    return [field.get_db_prep_save(field.pre_save(instance, add=True), database) for field in fields]
 
 
 @cache
@@ -44,9 +44,8 @@ def insert_once(model: type[Model], *, values: dict[str, Any], unique: tuple[str
         except IntegrityError:
             return False
         return True
-    _columns, params = insert_values(instance)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_once_sql(model, unique), params)
+        cursor.execute(_insert_once_sql(model, unique), _prepared_values(instance))
         return cursor.fetchone() is not None
 
 

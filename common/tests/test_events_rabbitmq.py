@@ -172,15 +172,7 @@ def test_a_consumer_killed_after_its_handler_but_before_the_ack_gets_the_message
     [row] = _notes(DIE_AFTER_COMMIT)
     relay_all()
 
-    consumer = subprocess.run(
-        [sys.executable, "-m", "django", "consume_events", "--transport", "rabbitmq", "--timeout", "60"],
-        cwd=COMMON_DIR,
-        env={**os.environ, **_subprocess_env(settings, on_rabbitmq), KILL_SWITCH: "1"},
-        capture_output=True,
-        timeout=90,
-    )
-
-    assert consumer.returncode == -9, consumer.stderr.decode()[-2000:]
+    _consume_until_killed(settings, on_rabbitmq, switch=KILL_SWITCH)
     assert list(AppliedNote.objects.values_list("event_id", flat=True)) == [row.event_id]
     assert service_queue_depth(on_rabbitmq, "commontest") == 1  # never acked: back in the queue
 
@@ -242,15 +234,7 @@ def test_a_consumer_killed_in_the_middle_of_a_batch_leaves_none_of_its_messages_
     rows = _notes("batch 1", "batch 2", CRASH_BEFORE_COMMIT, "batch 4", "batch 5")
     relay_all()
 
-    consumer = subprocess.run(
-        [sys.executable, "-m", "django", "consume_events", "--transport", "rabbitmq", "--timeout", "60"],
-        cwd=COMMON_DIR,
-        env={**os.environ, **_subprocess_env(settings, on_rabbitmq), CRASH_SWITCH: "1"},
-        capture_output=True,
-        timeout=90,
-    )
-
-    assert consumer.returncode == -9, consumer.stderr.decode()[-2000:]
+    _consume_until_killed(settings, on_rabbitmq, switch=CRASH_SWITCH)
     committed = list(AppliedNote.objects.values_list("text", flat=True))
     assert set(committed) <= {"batch 1", "batch 2"}  # only what a batch before the crash committed, and acked
     assert service_queue_depth(on_rabbitmq, "commontest") == 5 - len(committed)
@@ -267,6 +251,18 @@ def test_a_consumer_killed_in_the_middle_of_a_batch_leaves_none_of_its_messages_
     ]  # fmt: skip
     assert ProcessedEvent.objects.filter(event_id__in=[row.event_id for row in rows]).count() == 5
     assert DeadLetter.objects.count() == 0
+
+
+def _consume_until_killed(settings, rabbitmq_url: str, *, switch: str) -> None:
+    """Run ``consume_events`` in its own process with a handler's kill ``switch`` on; it must die by SIGKILL."""
+    consumer = subprocess.run(
+        [sys.executable, "-m", "django", "consume_events", "--transport", "rabbitmq", "--timeout", "60"],
+        cwd=COMMON_DIR,
+        env={**os.environ, **_subprocess_env(settings, rabbitmq_url), switch: "1"},
+        capture_output=True,
+        timeout=90,
+    )
+    assert consumer.returncode == -9, consumer.stderr.decode()[-2000:]
 
 
 def _subprocess_env(settings, rabbitmq_url: str) -> dict[str, str]:

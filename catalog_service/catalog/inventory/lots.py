@@ -101,11 +101,8 @@ def _shelf_life_row(stock: Stock) -> tuple | None:
 def sellable_from(*, stock: Stock, today: date | None = None) -> date:
     """The earliest expiry a lot of this stock may have and still be sold today."""
     today = today or timezone.localdate()
-    if not stock.variant_id:
-        return today + timedelta(days=min_shelf_life_days(category_id=None))
-    known = _shelf_life_row(stock)
-    category_id = stock.variant.product.category_id
-    return today + timedelta(days=min_shelf_life_days(category_id=category_id, known=known))
+    category_id = stock.variant.product.category_id if stock.variant_id else None
+    return today + timedelta(days=min_shelf_life_days(category_id=category_id, known=_shelf_life_row(stock)))
 
 
 def lot_is_sellable(lot: StockLot, *, earliest_expiry: date) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,7 +26,6 @@ from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLo
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
 from catalog.products.kits import kit_lines_expand, lines_with_variant_ids
-from catalog.products.models import Variant
 from common.compiled_queries import CompiledQuery
 from common.events import publish
 from common.events.contracts.catalog import (
@@ -61,52 +59,29 @@ def stock_changed_publish(
     ``saved`` are stock rows this transaction locked (with their variant and product) and saved with
     ``stock_save``: their levels and lots are in memory, so only the other ``variant_ids`` are read.
     """
-    levels = {stock.variant_id: _level_of_saved(stock) for stock in saved}
+    levels = {stock.variant_id: (stock, stock.saved_lots) for stock in saved}
     missing = set(variant_ids) - set(levels)
     if missing:
         levels.update(_levels_read(variant_ids=missing))
-    product_in_stock_refresh(product_ids={level.product_id for level in levels.values()})
-    for level in sorted(levels.values(), key=lambda level: level.event.sku):
-        publish(level.event, key=level.event.sku, causation_id=causation_id)
+    product_in_stock_refresh(product_ids={stock.variant.product_id for stock, _lots in levels.values()})
+    for event in sorted((_stock_changed(stock, lots) for stock, lots in levels.values()), key=lambda e: e.sku):
+        publish(event, key=event.sku, causation_id=causation_id)
     catalog_cache_bump()
 
 
-@dataclass(frozen=True)
-class _Level:
-    product_id: int
-    event: StockChanged
-
-
-def _level_of_saved(stock: Stock) -> _Level:
-    variant = stock.variant
-    return _Level(product_id=variant.product_id, event=_stock_changed(
-        sku=variant.sku, product_name=variant.product.name, stock=stock, lots=stock.saved_lots
-    ))  # fmt: skip
-
-
-def _levels_read(*, variant_ids: set[int]) -> dict[int, _Level]:
-    stocks = list(Stock.objects.filter(variant_id__in=variant_ids).select_related("variant__product").order_by())
+def _levels_read(*, variant_ids: set[int]) -> dict[int, tuple[Stock, list[StockLot]]]:
+    """The stock rows (with variant and product) and their lots with units, first expiring first."""
+    stocks = Stock.objects.filter(variant_id__in=variant_ids).select_related("variant__product").order_by()
     lots: dict[int, list[StockLot]] = {}
     for lot in StockLot.objects.filter(stock_id__in=variant_ids, on_hand__gt=0).order_by("expires_on", "id"):
         lots.setdefault(lot.stock_id, []).append(lot)
-    return {
-        stock.variant_id: _Level(
-            product_id=stock.variant.product_id,
-            event=_stock_changed(
-                sku=stock.variant.sku,
-                product_name=stock.variant.product.name,
-                stock=stock,
-                lots=lots.get(stock.variant_id, []),
-            ),
-        )
-        for stock in stocks
-    }
+    return {stock.variant_id: (stock, lots.get(stock.variant_id, [])) for stock in stocks}
 
 
-def _stock_changed(*, sku: str, product_name: str, stock: Stock, lots: list[StockLot]) -> StockChanged:
+def _stock_changed(stock: Stock, lots: list[StockLot]) -> StockChanged:
     return StockChanged(
-        sku=sku,
-        product_name=product_name,
+        sku=stock.variant.sku,
+        product_name=stock.variant.product.name,
         on_hand=stock.on_hand,
         available=stock.on_hand - stock.reserved - stock.unsellable,
         low_stock_threshold=stock.low_stock_threshold,
@@ -286,11 +261,7 @@ def stock_commit_order(
             state=State.COMMITTED, customer_email=email, paid_at=paid_at or timezone.now(), updated_at=timezone.now()
         )
         if committed:
-            stock_changed_publish(
-                variant_ids=[row.variant_id for row in committed],
-                saved=saved,  # the committed lines' stock rows, as saved
-                causation_id=causation_id,
-            )
+            stock_changed_publish(saved=saved, causation_id=causation_id)  # the committed lines' rows, as saved
         if uncovered:
             _publish_commit_failure(order_number=order_number, uncovered=uncovered, causation_id=causation_id)
     return len(committed)
@@ -422,7 +393,7 @@ def stock_release_order(
     recorded as released, so a late ``order_placed`` reserves nothing.
     """
     with transaction.atomic(savepoint=False):  # as in stock_reserve_order: the consumer's transaction decides
-        if lines and not Reservation.objects.filter(order_number=order_number).exists():
+        if lines and not _ORDER_RESERVATIONS(order_number=order_number):
             _record_never_reserved(order_number=order_number, lines=lines, expired=expired)
             return 0
         rows = Reservation.objects.select_for_update().filter(order_number=order_number).exclude(variant=None)
@@ -437,12 +408,12 @@ def stock_release_order(
         for row in rows:
             if row.state == State.ACTIVE:
                 stock = _stock_locked(variant_id=row.variant_id)
-                allocations_release(stock=stock, reservation=row, allocations=list(row.allocations.all()))
+                allocations_release(stock=stock, reservation=row, allocations=_HELD_LOTS(reservation_id=row.pk))
                 stock_save(stock=stock)
                 moved.append(stock)
             elif row.state == State.COMMITTED:
                 stock = _stock_locked(variant_id=row.variant_id)
-                for taken in row.allocations.select_related("lot"):  # back into the lots they left
+                for taken in _HELD_LOTS(reservation_id=row.pk):  # back into the lots they left
                     if taken.lot is not None:
                         StockLot.objects.filter(pk=taken.lot_id).update(on_hand=F("on_hand") + taken.quantity)
                     stock.on_hand += taken.quantity
@@ -463,10 +434,7 @@ def stock_release_order(
 
 
 def _record_never_reserved(*, order_number: str, lines: Iterable[tuple[str, int]], expired: bool) -> None:
-    quantities: Counter = Counter()
-    for sku, quantity in kit_lines_expand(lines):
-        quantities[sku] += quantity
-    variant_ids = dict(Variant.objects.filter(sku__in=quantities).values_list("sku", "id"))
+    expanded, variant_ids = lines_with_variant_ids(lines)
     now = timezone.now()
     Reservation.objects.bulk_create(
         [
@@ -478,7 +446,7 @@ def _record_never_reserved(*, order_number: str, lines: Iterable[tuple[str, int]
                 expires_at=now,
                 state=State.EXPIRED if expired else State.RELEASED,
             )
-            for sku, quantity in sorted(quantities.items())
+            for sku, quantity in expanded
         ]
     )
     logger.warning("release of an order never reserved: recorded", extra={"order_number": order_number})

@@ -33,7 +33,10 @@ def kit_recipes(*, skus: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
 def kit_lines_expand(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     """Order lines with every kit replaced by its components (quantities of a shared SKU add up)."""
     lines = list(lines)
-    recipes = kit_recipes(skus=[sku for sku, _ in lines])
+    return _expanded(lines, kit_recipes(skus=[sku for sku, _ in lines]))
+
+
+def _expanded(lines: list[tuple[str, int]], recipes: dict[str, list[tuple[str, int]]]) -> list[tuple[str, int]]:
     expanded: Counter = Counter()
     for sku, quantity in lines:
         if sku in recipes:
@@ -59,10 +62,7 @@ def lines_with_variant_ids(lines: Iterable[tuple[str, int]]) -> tuple[list[tuple
         expanded = kit_lines_expand(lines)
         ids = dict(Variant.objects.filter(sku__in=[sku for sku, _ in expanded]).values_list("sku", "id"))
         return expanded, ids
-    quantities: Counter = Counter()
-    for sku, quantity in lines:
-        quantities[sku] += quantity
-    return sorted(quantities.items()), {sku: variant_id for sku, variant_id, _ in rows}
+    return _expanded(lines, {}), {sku: variant_id for sku, variant_id, _ in rows}
 
 
 def kits_available(*, skus: Iterable[str]) -> dict[str, int]:

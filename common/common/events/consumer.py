@@ -46,22 +46,16 @@ def handle_envelope(envelope: Envelope, *, handlers: Mapping[str, Handler]) -> b
         logger.debug("no handler for %s", envelope.type, extra={"event_id": str(envelope.event_id)})
         return False
     event = event_from_envelope(envelope)
-    log_extra = {"event_id": str(envelope.event_id), "event_type": envelope.type}
-    with bound_event_ids(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)):
+    with _ids_bound(envelope):
         try:
             with transaction.atomic():
-                if not _record_in_inbox(envelope):
-                    logger.info("event already processed", extra=log_extra)
-                    EVENTS_HANDLED.labels(event_type=envelope.type, outcome="duplicate").inc()
-                    return False
-                handler(event, envelope)
+                ran = _apply(envelope, handler, event)
         except Exception:
             EVENTS_HANDLED.labels(event_type=envelope.type, outcome="error").inc()
-            logger.exception("event handler failed", extra=log_extra)
+            logger.exception("event handler failed", extra=_log_extra(envelope))
             raise
-        logger.info("event handled", extra=log_extra)
-    EVENTS_HANDLED.labels(event_type=envelope.type, outcome="handled").inc()
-    return True
+        _report(envelope, ran=ran)
+    return ran
 
 
 def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Handler]) -> list[bool]:
@@ -82,20 +76,37 @@ def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Ha
             if handler is None:
                 applied.append(False)
                 continue
-            with bound_event_ids(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)):
-                if not _record_in_inbox(envelope):
-                    applied.append(False)
-                    continue
-                handler(event, envelope)
-                applied.append(True)
+            with _ids_bound(envelope):
+                applied.append(_apply(envelope, handler, event))
         _isolate_commit_hooks()
-    for (envelope, handler, _), ran in zip(planned, applied, strict=True):
-        if handler is None:
-            continue
-        log_extra = {"event_id": str(envelope.event_id), "event_type": envelope.type, "batch": len(planned)}
-        logger.info("event handled" if ran else "event already processed", extra=log_extra)
-        EVENTS_HANDLED.labels(event_type=envelope.type, outcome="handled" if ran else "duplicate").inc()
+    for (envelope, handler, _event), ran in zip(planned, applied, strict=True):
+        if handler is not None:
+            with _ids_bound(envelope):
+                _report(envelope, ran=ran, batch=len(planned))
     return applied
+
+
+def _apply(envelope: Envelope, handler: Handler, event: Any) -> bool:
+    """Inside the caller's transaction: the inbox row, then the handler; False (nothing run) for a duplicate."""
+    if not _record_in_inbox(envelope):
+        return False
+    handler(event, envelope)
+    return True
+
+
+def _ids_bound(envelope: Envelope):
+    """The event's correlation and causation ids on every log line and follow-up event of its handling."""
+    return bound_event_ids(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id))
+
+
+def _log_extra(envelope: Envelope, **extra: Any) -> dict[str, Any]:
+    return {"event_id": str(envelope.event_id), "event_type": envelope.type, **extra}
+
+
+def _report(envelope: Envelope, *, ran: bool, **extra: Any) -> None:
+    """Log and count an applied event (``handled``) or a redelivery the inbox skipped (``duplicate``)."""
+    logger.info("event handled" if ran else "event already processed", extra=_log_extra(envelope, **extra))
+    EVENTS_HANDLED.labels(event_type=envelope.type, outcome="handled" if ran else "duplicate").inc()
 
 
 def _isolate_commit_hooks() -> None:

@@ -50,9 +50,9 @@ def _lock_cart(cart: Cart) -> None:
         raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
 
 
-def _line_quantities(cart: Cart) -> dict[str, tuple[int, int]]:
-    """``{sku: (line id, quantity)}`` of the cart, in one (compiled) query."""
-    return {line.sku: (line.pk, line.quantity) for line in cart_lines(cart=cart)}
+def _line_quantities(cart: Cart, lines: list[CartLine] | None = None) -> dict[str, tuple[int, int]]:
+    """``{sku: (line id, quantity)}`` of the cart's ``lines`` (read in one compiled query when not given)."""
+    return {line.sku: (line.pk, line.quantity) for line in (cart_lines(cart=cart) if lines is None else lines)}
 
 
 def _check_limits(*, quantities: dict[str, tuple[int, int]], sku: str, line_quantity: int) -> None:
@@ -166,7 +166,7 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
         # the limits are checked again under the lock (the stock check above is advisory, without a lock).
         _lock_cart(cart)
         lines = cart_lines(cart=cart)
-        quantities = {other.sku: (other.pk, other.quantity) for other in lines}
+        quantities = _line_quantities(cart, lines)
         line = next((other for other in lines if other.sku == sku), None)
         _check_limits(quantities=quantities, sku=sku, line_quantity=(line.quantity if line else 0) + quantity)
         if line is None:

@@ -59,31 +59,18 @@ def outbox_publish(
 def _insert_notifying(message: OutboxMessage) -> None:
     """The row and the relay's wake-up in one statement: ``INSERT ... RETURNING id, pg_notify(...)``.
 
-    The values are those Django's insert would write (``insert_values``); the notification is delivered at
-    commit, never on rollback, exactly like a ``NOTIFY`` beside the insert. Events are written on every
-    checkout step, so the ORM's insert compile and the second round trip count."""
+    The notification is delivered at commit, never on rollback, exactly like a ``NOTIFY`` beside the insert.
+    Events are written on every checkout step, so the ORM's insert compile, its per-field preparation and the
+    second round trip count: a new outbox row's values are its attributes as they are (the envelope adapted
+    as JSON, ``created_at`` set as ``auto_now_add`` would); ``test_inserts`` compares the row with the ORM's."""
     fields, columns = insert_columns(OutboxMessage, connection.vendor)
-    message.created_at = timezone.now()  # ``auto_now_add``, as the ORM's insert sets it
-    # The values Django's insert would prepare (``insert_values``), written out for the one model published on
-    # every step of every saga: a new row's are its own or its fields' defaults. A field added to the model
-    # and missing here fails every publish at once (KeyError), never silently.
-    row = {
-        "event_id": message.event_id,
-        "event_type": message.event_type,
-        "version": message.version,
-        "key": message.key,
-        "envelope": connection.ops.adapt_json_value(message.envelope, None),
-        "status": message.status,
-        "attempts": message.attempts,
-        "last_error": message.last_error,
-        "failures": message.failures,
-        "next_attempt_at": message.next_attempt_at,
-        "failed_at": message.failed_at,
-        "created_at": message.created_at,
-        "sent_at": message.sent_at,
-    }
+    message.created_at = timezone.now()
+    values = [getattr(message, field.attname) for field in fields]
+    values[fields.index(OutboxMessage._meta.get_field("envelope"))] = connection.ops.adapt_json_value(
+        message.envelope, None
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_notifying_insert_sql(columns), [*(row[field.attname] for field in fields), CHANNEL])
+        cursor.execute(_notifying_insert_sql(columns), [*values, CHANNEL])
         message.pk = cursor.fetchone()[0]
     message._state.adding, message._state.db = False, connection.alias
 
