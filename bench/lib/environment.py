@@ -51,7 +51,7 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
     env.update(infra)
     for service in SERVICES:
         base = infra.get(f"{service.upper()}_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        env[f"{service.upper()}_DATABASE_URL"] = _with_path(base, f"/{BENCH_NAME}_{service}")
+        env[f"{service.upper()}_DATABASE_URL"] = _over_socket(_with_path(base, f"/{BENCH_NAME}_{service}"))
     env["REDIS_URL"] = _with_path(infra.get("REDIS_URL", "redis://127.0.0.1:6379/0"), f"/{REDIS_DB}")
     if infra.get("MONGODB_URI"):  # search logs and browsing history of the run stay out of the dev database
         env["MONGODB_URI"] = _with_path(infra["MONGODB_URI"], f"/{BENCH_NAME}")
@@ -112,6 +112,17 @@ def flush_redis(env: dict[str, str]) -> None:
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+
+def _over_socket(url: str) -> str:
+    """``BENCH_PG_SOCKET=/var/run/postgresql``: the services reach PostgreSQL through its Unix socket instead
+    of loopback TCP (a deployment with the database on the same host; see bench/README.md)."""
+    folder = os.environ.get("BENCH_PG_SOCKET", "")
+    if not folder:
+        return url
+    parts = urlsplit(url)
+    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit((parts.scheme, user, parts.path, f"host={folder}", parts.fragment))
 
 
 def _with_path(url: str, path: str) -> str:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def redis_cache(redis_url, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"test-catalog-{uuid.uuid4().hex}",
         }
@@ -152,3 +152,13 @@ def test_a_finished_threads_redis_connection_is_closed(client, catalog_data, red
             break
         threading.Event().wait(0.1)
     assert named() == 0
+
+
+def test_a_bump_is_one_incr_that_starts_a_missing_version_at_one(redis_cache):
+    from catalog.products.cache import VERSION_KEY, _bump_now
+
+    cache.delete(VERSION_KEY)
+    _bump_now()
+    assert cache.get(VERSION_KEY) == 1  # what Django's add(VERSION_KEY, 1) stored before
+    _bump_now()
+    assert cache.get(VERSION_KEY) == 2

@@ -58,3 +58,34 @@ def test_an_orders_reservations_their_lots_and_the_locked_stock_are_the_queryset
         "shelf_life_grandparent": None,
         "shelf_life_above": None,
     }
+
+
+def test_the_sagas_lock_of_several_stock_rows_reads_what_the_event_and_ledger_need_in_sku_order(
+    django_assert_num_queries,
+):
+    from catalog.inventory.lots import stocks_locked
+
+    first, second = _variant(), _variant("LOT-BAT-000")
+    _receive(first, "L1", 2, 200)
+    _receive(first, "L2", 5, 300)
+    _receive(second, "L9", 1, 250)
+    no_stock_row = _variant("LOT-BAT-002")
+    with transaction.atomic():
+        with django_assert_num_queries(2):  # the locks, then the lots
+            locked = stocks_locked(variant_ids=[first.pk, second.pk, first.pk, no_stock_row.pk])
+        with django_assert_num_queries(0):  # nothing deferred is read again
+            seen = [
+                (s.variant.sku, s.variant.product.name, s.variant.product_id, s.variant.product.category_id, s.on_hand)
+                for s in locked.values()
+            ]
+            lots = {s.variant.sku: [(lot.code, lot.on_hand) for lot in s.locked_lots] for s in locked.values()}
+    assert list(locked) == [second.pk, first.pk]  # SKU order: LOT-BAT-000 before LOT-BAT-001
+    assert seen == [
+        ("LOT-BAT-000", "Batom Lote", second.product_id, second.product.category_id, 1),
+        (SKU, "Batom Lote", first.product_id, first.product.category_id, 7),
+    ]
+    assert lots == {"LOT-BAT-000": [("L9", 1)], SKU: [("L1", 2), ("L2", 5)]}
+    full = Stock.objects.get(pk=first.pk)
+    assert {name: getattr(locked[first.pk], name) for name in ("on_hand", "reserved", "unsellable", "updated_at")} == {
+        name: getattr(full, name) for name in ("on_hand", "reserved", "unsellable", "updated_at")
+    }

@@ -298,3 +298,21 @@ def test_an_event_without_a_duration_keeps_its_absolute_reserve_until(catalog_da
     assert deliver(placed("CO-OLD", [("BLP-BAT-001", 1)], minutes=30), handlers=HANDLERS)
     [reservation] = Reservation.objects.filter(order_number="CO-OLD")
     assert reservation.expires_at == NOW + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("lines", [[("BLP-BAT-001", 1)], [("BLP-BAT-001", 1), ("URG-MSC-001", 1), ("BLP-GLS-001", 2)]])
+def test_reserving_and_committing_an_order_take_a_fixed_number_of_statements_whatever_its_lines(
+    catalog_data, lines, django_assert_num_queries
+):
+    # The consumer's savepoint (inside the test's transaction) and its inbox row; the variants, whether the
+    # order was seen; the stock rows locked and their lots; the stock rows saved (and the lots, one statement
+    # more, when the units are in lots: these are not); the reservations and what they hold; the in_stock
+    # check; the answer and every stock_changed in one insert.
+    with django_assert_num_queries(12):
+        assert deliver(placed("CO-FIX", lines), handlers=HANDLERS)
+    # The savepoint and inbox; the reservations locked, their stock rows and lots, what they hold; the stock
+    # rows saved, the ledger's movements, the reservations marked; the in_stock check; the events.
+    with django_assert_num_queries(12):
+        assert deliver(paid("CO-FIX", lines), handlers=HANDLERS)
+    assert set(Reservation.objects.filter(order_number="CO-FIX").values_list("state", flat=True)) == {"committed"}
+    assert len(published("catalog.stock_changed")) == 2 * len(lines)

@@ -8,8 +8,8 @@ model instances exactly as the queryset would: the same ``from_db``, the databas
 compiler that made the SQL) and the ``select_related`` objects. The SQL runs on Django's own cursor, so
 transactions, the test database and query capture (``django_assert_num_queries``) behave as before.
 
-It suits querysets whose varying parts are plain values compared by ``=``, or lists of strings given to
-``__in`` (``Many``: one plan per list length); no ``__contains`` and the like: a marker must reach the
+It suits querysets whose varying parts are plain values compared by ``=``, or lists of strings or ids given
+to ``__in`` (``Many``: one plan per list length); no ``__contains`` and the like: a marker must reach the
 parameters unchanged, which ``CompiledQuery`` checks when it compiles. Each use is covered by a test
 comparing it with its queryset.
 """
@@ -31,11 +31,14 @@ MAX_MANY = 32  # a longer list than this runs as the plain queryset (one plan pe
 
 @dataclass(frozen=True)
 class Many:
-    """The marker of a list of strings (``sku__in=skus``): the SQL is compiled once per list length."""
+    """The marker of a list (``sku__in=skus``): the SQL is compiled once per list length. A ``str`` prefix
+    marks strings; a (negative, unlikely) ``int`` marks integers (``variant_id__in=ids``), counting down."""
 
-    prefix: str
+    prefix: str | int
 
-    def markers(self, count: int) -> list[str]:
+    def markers(self, count: int) -> list[str] | list[int]:
+        if isinstance(self.prefix, int):
+            return [self.prefix - index for index in range(count)]
         return [f"{self.prefix}{index}" for index in range(count)]
 
 

@@ -6,7 +6,10 @@ ORM's ``create`` inside ``atomic``); a concurrent insert of the same key waits f
 back, and loses; its values are the ones Django's own insert would write (each field's ``pre_save`` and
 ``get_db_prep_save``: defaults, ``auto_now_add``, JSON, UUIDs). ``insert_columns`` is the fields and quoted
 columns such an insert writes, found once per model (also for the outbox's ``INSERT ... RETURNING id,
-pg_notify(...)``).
+pg_notify(...)``). ``insert_notifying`` is one row and a ``NOTIFY`` of the same transaction in one
+statement (an order's history row and the wake-up of its long-polls). ``rows_insert`` is ``bulk_create``'s
+multi-row insert without its per-call planning (batches, conflicts, field checks): the saga's reservation
+rows, their lots and the ledger's movements on every order.
 """
 
 from __future__ import annotations
@@ -58,4 +61,55 @@ def _insert_once_sql(model: type[Model], unique: tuple[str, ...]) -> str:
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
         f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({conflict}) DO NOTHING "
         f"RETURNING {quote(model._meta.pk.column)}"
+    )
+
+
+def insert_notifying(instance: Model, *, channel: str, payload: str) -> None:
+    """Insert ``instance`` (a new row) and ``NOTIFY channel, payload`` at this transaction's commit: on
+    PostgreSQL one ``INSERT ... RETURNING pk, pg_notify(...)``; elsewhere the ORM's insert (and no notice:
+    only PostgreSQL has them)."""
+    if connection.vendor != "postgresql":
+        instance.save(force_insert=True)
+        return
+    model = type(instance)
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_notifying_sql(model), [*_prepared_values(instance), channel, payload])
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+
+
+@cache
+def _insert_notifying_sql(model: type[Model]) -> str:
+    quote = connection.ops.quote_name
+    _fields, columns = insert_columns(model, connection.vendor)
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
+        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(model._meta.pk.column)}, pg_notify(%s, %s)"
+    )
+
+
+def rows_insert(instances: list[Model]) -> None:
+    """Insert new ``instances`` of one model in one ``INSERT ... VALUES (...), (...) RETURNING pk`` and set
+    their primary keys, in order (ids follow the list's order); the values Django's insert would write."""
+    if not instances:
+        return
+    model = type(instances[0])
+    database = connections[DEFAULT_DB_ALIAS]
+    params = [value for instance in instances for value in _prepared_values(instance)]
+    with database.cursor() as cursor:
+        cursor.execute(_rows_insert_sql(model, len(instances), database.vendor), params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, database.alias
+
+
+@cache
+def _rows_insert_sql(model: type[Model], count: int, vendor: str) -> str:
+    quote = connection.ops.quote_name
+    _fields, columns = insert_columns(model, vendor)
+    row = f"({', '.join(['%s'] * len(columns))})"
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
+        f"VALUES {', '.join([row] * count)} RETURNING {quote(model._meta.pk.column)}"
     )

@@ -275,7 +275,7 @@ def build_settings(*, service: str, base_dir: Path, apps: list[str], port: int) 
         "CACHES": {
             "default": (
                 {
-                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "BACKEND": "common.redis_cache.RedisCache",
                     "LOCATION": redis_url,
                     "KEY_PREFIX": service,
                     "TIMEOUT": 300,

@@ -106,3 +106,14 @@ def test_a_list_binds_once_per_length_and_matches_the_querysets_in(django_assert
     assert [fields(m) for m in BY_KEYS(keys=many)] == [
         fields(m) for m in OutboxMessage.objects.filter(key__in=many).order_by("id")
     ]
+
+
+BY_IDS = CompiledQuery(lambda ids: OutboxMessage.objects.filter(pk__in=ids).order_by("id"), ids=Many(-7_310_900_000))
+
+
+def test_a_list_of_ids_binds_with_integer_markers():
+    rows = [message("CO-1"), message("CO-2"), message("CO-3")]
+
+    assert [m.pk for m in BY_IDS(ids=[rows[2].pk, rows[0].pk])] == [rows[0].pk, rows[2].pk]
+    assert [m.pk for m in BY_IDS(ids=[rows[1].pk, 10**9])] == [rows[1].pk]  # the same plan, other values
+    assert [fields(m) for m in BY_IDS(ids=[rows[1].pk])] == [fields(OutboxMessage.objects.get(pk=rows[1].pk))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection, transaction
@@ -67,3 +68,19 @@ def test_the_notification_is_sent_at_commit_not_before(channel):
                 assert marker.wait(WAIT) is True
             assert watch.event.is_set() is False  # our transaction has not committed yet
         assert watch.wait(WAIT) is True
+
+
+def test_a_row_inserted_with_its_notice_wakes_the_watch_at_commit_and_is_the_orms_row(channel):
+    from common.events.inbox.models import ProcessedEvent
+    from common.inserts import insert_notifying
+
+    with channel.watch("CO-30") as watch:
+        with transaction.atomic():
+            row = ProcessedEvent(event_id=uuid.uuid4(), event_type="orders.order_paid")
+            insert_notifying(row, channel="test_channel", payload="CO-30")
+            assert watch.event.is_set() is False
+        assert watch.wait(WAIT) is True
+    stored = ProcessedEvent.objects.get(pk=row.pk)
+    assert (stored.event_id, stored.event_type, stored.processed_at) == (row.event_id, row.event_type, row.processed_at)
+    assert stored.processed_at is not None  # auto_now_add, as the ORM's insert sets it
+    assert row._state.adding is False

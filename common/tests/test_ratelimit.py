@@ -16,7 +16,7 @@ from common.ratelimit import RateLimited, client_address, rate_limit_check, rate
 def redis_counters(settings, redis_url):
     settings.CACHES = {
         **settings.CACHES,
-        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+        "ratelimit": {"BACKEND": "common.redis_cache.RedisCache", "LOCATION": redis_url},
     }
     settings.RATE_LIMIT_CACHE = "ratelimit"
     return f"scope-{uuid.uuid4().hex}"

@@ -48,7 +48,7 @@ def test_brokers_and_security_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DEBUG", "false")
     monkeypatch.setenv("ALLOWED_HOSTS", "shop.example,api.shop.example")
     settings = _build(tmp_path)
-    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHES"]["default"]["BACKEND"] == "common.redis_cache.RedisCache"
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.example:6379/2"
     assert settings["RABBITMQ_URL"] == "amqp://u:p@mq.example:5672/%2F"
     assert settings["KAFKA_BOOTSTRAP_SERVERS"] == "k1:9092,k2:9092"

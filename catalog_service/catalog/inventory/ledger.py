@@ -28,7 +28,24 @@ def stock_movement_record(
     lot: StockLot | None = None,
 ) -> StockMovement:
     """Record that ``stock`` (at its new level) moved by ``delta`` units of ``lot`` (None: unlotted)."""
-    return StockMovement.objects.create(
+    movement = stock_movement(stock=stock, delta=delta, reason=reason, note=note, reference=reference, by=by, lot=lot)
+    movement.save(force_insert=True)
+    return movement
+
+
+def stock_movement(
+    *,
+    stock: Stock,
+    delta: int,
+    reason: Reason,
+    note: str = "",
+    reference: str = "",
+    by=None,
+    lot: StockLot | None = None,
+) -> StockMovement:
+    """The movement ``stock_movement_record`` records, unsaved: the saga's commit saves an order's movements
+    together (``common.inserts.rows_insert``, in the order they happened)."""
+    return StockMovement(
         stock=stock,
         sku=stock.variant.sku,
         lot=lot,

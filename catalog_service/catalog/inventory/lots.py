@@ -11,6 +11,7 @@ expiry and are allocated last. Allocation is FEFO: first expired, first out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.inventory.models import Stock, StockLot
-from common.compiled_queries import CompiledQuery
+from common.compiled_queries import CompiledQuery, Many
+from common.updates import rows_update
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,16 @@ def allocate(*, stock: Stock, quantity: int, earliest_expiry: date | None = None
     units; all or nothing (``NotEnoughSellable`` when short). Saves the lots and the stock row."""
     earliest_expiry = earliest_expiry or sellable_from(stock=stock)
     lots = stock_lots(stock=stock)
+    taken = hold(stock=stock, lots=lots, quantity=quantity, earliest_expiry=earliest_expiry)
+    rows_update([allocation.lot for allocation in taken if allocation.lot is not None], ["reserved"])
+    stock_save(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
+    return taken
+
+
+def hold(*, stock: Stock, lots: list[StockLot], quantity: int, earliest_expiry: date) -> list[Allocation]:
+    """``allocate`` in memory: the units are added to ``reserved`` of ``stock`` and of the ``lots`` it takes
+    (the locked stock's lots with units, first expiring first); nothing is saved. When short it raises
+    ``NotEnoughSellable`` having changed nothing, so a caller holding several lines can give up on one."""
     available = sellable_available(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
     if available < quantity:
         raise NotEnoughSellable(available)
@@ -153,13 +165,11 @@ def allocate(*, stock: Stock, quantity: int, earliest_expiry: date | None = None
         if left and free > 0 and lot_is_sellable(lot, earliest_expiry=earliest_expiry):
             units = min(left, free)
             lot.reserved += units
-            lot.save(update_fields=["reserved"])
             taken.append(Allocation(lot=lot, quantity=units))
             left -= units
     if left:
         taken.append(Allocation(lot=None, quantity=left))
     stock.reserved += quantity
-    stock_save(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
     return taken
 
 
@@ -174,6 +184,63 @@ def stock_save(*, stock: Stock, lots: list[StockLot] | None = None, earliest_exp
     stock.unsellable = unsellable_units(stock=stock, lots=lots, earliest_expiry=earliest_expiry)
     stock.save(update_fields=["on_hand", "reserved", "unsellable", "updated_at"])
     stock.saved_lots = lots
+
+
+# The saga's lock of an order's stock rows: every row in one statement, in SKU order (the order every writer
+# of several SKUs locks them in, so two orders cannot deadlock), with only what the ledger, the event and the
+# shelf life read of the variant and product (not their prices, texts and JSON); then their lots, in a
+# statement of its own so that it reads them after the locks are held (a lot joined to the locking statement
+# could be the version from before the wait). Compiled once per count.
+LOCKED_STOCK_FIELDS = (
+    *(field.name for field in Stock._meta.concrete_fields),
+    "variant__sku",
+    "variant__product_id",
+    "variant__product__name",
+    "variant__product__category_id",
+)
+_STOCKS_LOCKED = CompiledQuery(
+    lambda variant_ids: (
+        with_shelf_life(Stock.objects.select_for_update(of=("self",)))
+        .select_related("variant__product")
+        .only(*LOCKED_STOCK_FIELDS)
+        .filter(variant_id__in=variant_ids)
+        .order_by("variant__sku")
+    ),
+    variant_ids=Many(-7_310_100_000),
+)
+_LOTS_OF_STOCKS = CompiledQuery(
+    lambda stock_ids: StockLot.objects.filter(stock_id__in=stock_ids, on_hand__gt=0).order_by("expires_on", "id"),
+    stock_ids=Many(-7_310_200_000),
+)
+
+
+def stocks_locked(*, variant_ids: Iterable[int]) -> dict[int, Stock]:
+    """``{variant id: stock row}`` of these variants, locked until the transaction ends (a variant with no
+    stock row is missing), each with its variant and product, its category's shelf life
+    (``with_shelf_life``) and ``locked_lots``: its lots with units, first expiring first. Two statements
+    whatever the number of rows; ``hold`` and ``stocks_save`` then work on them in memory."""
+    stocks = _STOCKS_LOCKED(variant_ids=sorted(set(variant_ids)))
+    lots: dict[int, list[StockLot]] = {stock.pk: [] for stock in stocks}
+    for lot in _LOTS_OF_STOCKS(stock_ids=list(lots)):
+        lots[lot.stock_id].append(lot)
+    for stock in stocks:
+        stock.locked_lots = lots[stock.pk]
+    return {stock.pk: stock for stock in stocks}
+
+
+def stocks_save(*, stocks: Iterable[Stock], lots: Iterable[StockLot]) -> None:
+    """Save rows of ``stocks_locked`` changed in memory, with their ``unsellable`` units recomputed from
+    their lots, and the changed ``lots`` (``on_hand`` and ``reserved``): one statement for each table.
+
+    Like ``stock_save``, each row keeps the lots it was saved with (``saved_lots``, those with units)."""
+    stocks = list({stock.pk: stock for stock in stocks}.values())
+    rows_update(list({lot.pk: lot for lot in lots}.values()), ["on_hand", "reserved"])
+    for stock in stocks:
+        stock.saved_lots = [lot for lot in stock.locked_lots if lot.on_hand > 0]
+        stock.unsellable = unsellable_units(
+            stock=stock, lots=stock.saved_lots, earliest_expiry=sellable_from(stock=stock)
+        )
+    rows_update(stocks, ["on_hand", "reserved", "unsellable", "updated_at"])
 
 
 def lot_for_receipt(

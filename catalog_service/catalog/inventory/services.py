@@ -12,22 +12,32 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from catalog.inventory.ledger import stock_movement_record
-from catalog.inventory.lots import Allocation, NotEnoughSellable, allocate, stock_save, with_shelf_life
+from catalog.inventory.ledger import stock_movement, stock_movement_record
+from catalog.inventory.lots import (
+    Allocation,
+    NotEnoughSellable,
+    hold,
+    sellable_from,
+    stock_save,
+    stocks_locked,
+    stocks_save,
+    with_shelf_life,
+)
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
 from catalog.products.kits import kit_lines_expand, lines_with_variant_ids
-from common.compiled_queries import CompiledQuery
-from common.events import publish
+from common.compiled_queries import CompiledQuery, Many
+from common.events import publish, publish_many
+from common.events.contracts import EventContract
 from common.events.contracts.catalog import (
     LotAllocation,
     LotLevel,
@@ -39,6 +49,8 @@ from common.events.contracts.catalog import (
     UncoveredLine,
 )
 from common.events.contracts.common_types import Line
+from common.inserts import rows_insert
+from common.updates import rows_update
 
 logger = logging.getLogger(__name__)
 
@@ -51,21 +63,27 @@ class _ReservationFailed(Exception):
 
 
 def stock_changed_publish(
-    *, variant_ids: Iterable[int] = (), saved: Iterable[Stock] = (), causation_id: str | None = None
+    *,
+    variant_ids: Iterable[int] = (),
+    saved: Iterable[Stock] = (),
+    causation_id: str | None = None,
+    first: Sequence[tuple[EventContract, str]] = (),
 ) -> None:
     """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants; have
     products refresh their ``in_stock`` flag, and bump the response cache (every stock change comes here).
 
     ``saved`` are stock rows this transaction locked (with their variant and product) and saved with
-    ``stock_save``: their levels and lots are in memory, so only the other ``variant_ids`` are read.
+    ``stock_save`` or ``stocks_save``: their levels and lots are in memory, so only the other ``variant_ids``
+    are read. ``first`` are ``(event, key)`` published before them, in the same statement (a saga step's
+    answer).
     """
     levels = {stock.variant_id: (stock, stock.saved_lots) for stock in saved}
     missing = set(variant_ids) - set(levels)
     if missing:
         levels.update(_levels_read(variant_ids=missing))
     product_in_stock_refresh(product_ids={stock.variant.product_id for stock, _lots in levels.values()})
-    for event in sorted((_stock_changed(stock, lots) for stock, lots in levels.values()), key=lambda e: e.sku):
-        publish(event, key=event.sku, causation_id=causation_id)
+    changes = sorted((_stock_changed(stock, lots) for stock, lots in levels.values()), key=lambda e: e.sku)
+    publish_many([*first, *((event, event.sku) for event in changes)], causation_id=causation_id)
     catalog_cache_bump()
 
 
@@ -117,48 +135,38 @@ def stock_reserve_order(
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
         allocations: dict[str, list[Allocation]] = {}
-        saved: dict[str, Stock] = {}
+        saved: list[Stock] = []
         left_out = {sku for sku in quantities if sku in optional_skus and sku not in variant_ids}
         if len(variant_ids) + len(left_out) == len(quantities):
-            try:
-                with transaction.atomic():
-                    for sku in sorted(set(quantities) - left_out):  # a fixed order: no deadlocks
-                        if sku in optional_skus:
-                            try:
-                                with transaction.atomic():  # a gift without stock is left out, alone
-                                    stock = _stock_locked(variant_id=variant_ids[sku])
-                                    allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
-                                    saved[sku] = stock
-                            except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
-                                left_out.add(sku)
-                            continue
-                        stock = _stock_locked(variant_id=variant_ids[sku])
-                        allocations[sku] = allocate(stock=stock, quantity=quantities[sku])
-                        saved[sku] = stock
-            except (NotEnoughSellable, Stock.DoesNotExist, IntegrityError):
-                allocations, saved = {}, {}
+            allocations, saved = _lines_hold(
+                quantities=quantities, variant_ids=variant_ids, optional_skus=optional_skus, left_out=left_out
+            )
         reserved = bool(allocations)
         if reserved:  # no row for a gift left out: the order goes on (and is paid) without it
             quantities = Counter({sku: n for sku, n in quantities.items() if sku not in left_out})
         else:
             left_out = set()
         state = State.ACTIVE if reserved else State.REJECTED
-        rows = Reservation.objects.bulk_create(
-            [
-                Reservation(
-                    order_number=order_number,
-                    sku=sku,
-                    variant_id=variant_ids.get(sku),
-                    quantity=quantity,
-                    expires_at=expires_at,
-                    state=state,
-                )
-                for sku, quantity in sorted(quantities.items())
-            ]
-        )
+        rows = [
+            Reservation(
+                order_number=order_number,
+                sku=sku,
+                variant_id=variant_ids.get(sku),
+                quantity=quantity,
+                expires_at=expires_at,
+                state=state,
+            )
+            for sku, quantity in sorted(quantities.items())
+        ]
+        rows_insert(rows)
         if reserved:
-            for row in rows:
-                _allocations_record(reservation=row, allocations=allocations[row.sku])
+            rows_insert(
+                [
+                    ReservationLot(reservation=row, lot=taken.lot, quantity=taken.quantity)
+                    for row in rows
+                    for taken in allocations[row.sku]
+                ]
+            )
             lines_out = [Line(sku=sku, quantity=quantity) for sku, quantity in sorted(quantities.items())]
             event = StockReserved(
                 order_number=order_number,
@@ -172,9 +180,13 @@ def stock_reserve_order(
                 ],
                 left_out=[Line(sku=sku, quantity=dropped[sku]) for sku in sorted(left_out)],
             )
-            publish(event, key=order_number, causation_id=causation_id)
             # the gifts left out were not saved: their levels are read (unchanged, as before)
-            stock_changed_publish(variant_ids=variant_ids.values(), saved=saved.values(), causation_id=causation_id)
+            stock_changed_publish(
+                variant_ids=variant_ids.values(),
+                saved=saved,
+                causation_id=causation_id,
+                first=[(event, order_number)],
+            )
         else:
             _publish_rejection(
                 order_number=order_number, quantities=quantities, variant_ids=variant_ids, causation_id=causation_id
@@ -182,10 +194,37 @@ def stock_reserve_order(
     return reserved
 
 
-def _allocations_record(*, reservation: Reservation, allocations: list[Allocation]) -> None:
-    ReservationLot.objects.bulk_create(
-        [ReservationLot(reservation=reservation, lot=taken.lot, quantity=taken.quantity) for taken in allocations]
-    )
+def _lines_hold(
+    *, quantities: Counter, variant_ids: dict[str, int], optional_skus: frozenset[str], left_out: set[str]
+) -> tuple[dict[str, list[Allocation]], list[Stock]]:
+    """Hold every line (but the gifts in ``left_out``) on the order's locked stock rows, FEFO; returns the
+    allocations by SKU and the rows saved, or nothing when a line cannot be held (nothing is written then).
+
+    The holds are made in memory (``hold``) and saved together (``stocks_save``), so giving up on a line
+    needs no savepoint. A gift or sample without stock is added to ``left_out`` and the order goes on.
+    """
+    wanted = sorted(set(quantities) - left_out)
+    stocks = stocks_locked(variant_ids=[variant_ids[sku] for sku in wanted])
+    allocations: dict[str, list[Allocation]] = {}
+    for sku in wanted:
+        stock = stocks.get(variant_ids[sku])
+        try:
+            if stock is None:  # a variant with no stock row has nothing to sell
+                raise NotEnoughSellable(0)
+            allocations[sku] = hold(
+                stock=stock,
+                lots=stock.locked_lots,
+                quantity=quantities[sku],
+                earliest_expiry=sellable_from(stock=stock),
+            )
+        except NotEnoughSellable:
+            if sku in optional_skus:
+                left_out.add(sku)
+                continue
+            return {}, []
+    saved = [stocks[variant_ids[sku]] for sku in allocations]
+    stocks_save(stocks=saved, lots=[t.lot for taken in allocations.values() for t in taken if t.lot is not None])
+    return allocations, saved
 
 
 def _publish_rejection(
@@ -244,68 +283,106 @@ def stock_commit_order(
         paid_quantities: Counter = Counter()
         for sku, quantity in kit_lines_expand([(sku, quantity) for sku, quantity in lines if sku not in held]):
             paid_quantities[sku] += quantity
-        committed: list[Reservation] = []
-        saved: list[Stock] = []
         uncovered: dict[str, tuple[int, CommitFailure]] = {
             sku: (quantity, CommitFailure.NOT_RESERVED) for sku, quantity in paid_quantities.items() if sku not in held
         }
-        for row in rows:
-            if row.state == State.COMMITTED:  # a repeated payment: already done
-                continue
-            failure = _commit_line(row, saved=saved)
+        pending = [row for row in rows if row.state != State.COMMITTED]  # a repeated payment: already done
+        live = [row for row in pending if row.variant_id is not None and row.state in (State.ACTIVE, State.EXPIRED)]
+        stocks = stocks_locked(variant_ids=[row.variant_id for row in live])
+        holds: dict[int, list[ReservationLot]] = {}
+        for taken in _HELD_BY_RESERVATIONS(reservation_ids=[row.pk for row in live if row.state == State.ACTIVE]):
+            holds.setdefault(taken.reservation_id, []).append(taken)
+        sale = _Sale()
+        committed: list[Reservation] = []
+        for row in pending:
+            failure = _commit_line(row, stock=stocks.get(row.variant_id), held=holds.get(row.pk, []), sale=sale)
             if failure is None:
                 committed.append(row)
             else:
                 uncovered[row.sku] = (row.quantity, failure)
-        Reservation.objects.filter(pk__in=[row.pk for row in committed]).update(
-            state=State.COMMITTED, customer_email=email, paid_at=paid_at or timezone.now(), updated_at=timezone.now()
-        )
-        if committed:
-            stock_changed_publish(saved=saved, causation_id=causation_id)  # the committed lines' rows, as saved
+        sale.save()
+        paid_at = paid_at or timezone.now()
+        for row in committed:
+            row.state, row.customer_email, row.paid_at = State.COMMITTED, email, paid_at
+        rows_update(committed, ["state", "customer_email", "paid_at", "updated_at"])
+        if committed:  # the committed lines' rows, as saved
+            stock_changed_publish(saved=[stocks[row.variant_id] for row in committed], causation_id=causation_id)
         if uncovered:
             _publish_commit_failure(order_number=order_number, uncovered=uncovered, causation_id=causation_id)
     return len(committed)
 
 
-def _commit_line(row: Reservation, *, saved: list[Stock]) -> CommitFailure | None:
-    """Take one reservation's units off the shelf, lot by lot (each a sale in the ledger): None when
-    done, else why not. An expired hold is allocated again (FEFO) while sellable units are free; a
-    hold on a lot blocked since (a recall) moves to other sellable lots, or is let go (the line is
-    then not covered, and marked expired: a redelivered payment commits it if units came back)."""
+class _Sale:
+    """What committing a paid order's lines changes, made in memory and saved together (``save``): the
+    stock rows and lots, the holds let go and made again, the ledger's movements, the holds that lapsed."""
+
+    def __init__(self) -> None:
+        self.stocks: list[Stock] = []
+        self.lots: list[StockLot] = []
+        self.released: list[ReservationLot] = []
+        self.allocated: list[ReservationLot] = []
+        self.movements: list[StockMovement] = []
+        self.lapsed: list[Reservation] = []
+
+    def save(self) -> None:
+        if self.released:
+            ReservationLot.objects.filter(pk__in=[taken.pk for taken in self.released]).delete()
+        rows_insert(self.allocated)
+        stocks_save(stocks=self.stocks, lots=self.lots)
+        rows_insert(self.movements)  # in the order they happened (the ledger reads their ids)
+        if self.lapsed:
+            Reservation.objects.filter(pk__in=[row.pk for row in self.lapsed]).update(
+                state=State.EXPIRED, updated_at=timezone.now()
+            )
+
+
+def _commit_line(
+    row: Reservation, *, stock: Stock | None, held: list[ReservationLot], sale: _Sale
+) -> CommitFailure | None:
+    """Take one reservation's units off the shelf, lot by lot (each a sale in the ledger), in memory on its
+    locked ``stock`` (saved by ``sale``): None when done, else why not. An expired hold is allocated again
+    (FEFO) while sellable units are free; a hold on a lot blocked since (a recall) moves to other sellable
+    lots, or is let go (the line is then not covered, and marked expired: a redelivered payment commits it
+    if units came back)."""
     if row.variant_id is None or row.state == State.REJECTED:
         return CommitFailure.NOT_RESERVED
     if row.state == State.RELEASED:
         return CommitFailure.RESERVATION_RELEASED
-    stock = _stock_locked(variant_id=row.variant_id)
-    if row.state == State.ACTIVE:
-        held = _HELD_LOTS(reservation_id=row.pk)
-        if any(taken.lot is not None and taken.lot.is_blocked for taken in held):
-            allocations_release(stock=stock, reservation=row, allocations=held)
-            held = []
-    else:
-        held = []
-    if not held:
+    if stock is None:
+        raise Stock.DoesNotExist(f"no stock row for variant {row.variant_id}")
+    lots = {lot.pk: lot for lot in stock.locked_lots}  # a held lot has units: it is among them
+    units = [(lots[taken.lot_id] if taken.lot_id is not None else None, taken.quantity) for taken in held]
+    if any(lot is not None and lot.is_blocked for lot, _ in units):  # let the hold go, in memory
+        for lot, quantity in units:
+            if lot is not None:
+                lot.reserved -= quantity
+                sale.lots.append(lot)
+        stock.reserved -= row.quantity
+        sale.released += held
+        units = []
+    if not units:
         try:
-            taken = allocate(stock=stock, quantity=row.quantity)
+            taken = hold(
+                stock=stock, lots=stock.locked_lots, quantity=row.quantity, earliest_expiry=sellable_from(stock=stock)
+            )
         except NotEnoughSellable:
             if row.state == State.ACTIVE:  # its hold was on a blocked lot and was let go: now like an
-                stock_save(stock=stock)  # expired hold, committed by a later payment if units come back
-                Reservation.objects.filter(pk=row.pk).update(state=State.EXPIRED, updated_at=timezone.now())
+                sale.stocks.append(stock)  # expired hold, committed by a later payment if units come back
+                sale.lapsed.append(row)
             return CommitFailure.INSUFFICIENT_STOCK
-        held = [ReservationLot(reservation=row, lot=t.lot, quantity=t.quantity) for t in taken]
-        ReservationLot.objects.bulk_create(held)
-    for taken in held:
-        if taken.lot is not None:
-            StockLot.objects.filter(pk=taken.lot.pk).update(
-                on_hand=F("on_hand") - taken.quantity, reserved=F("reserved") - taken.quantity
-            )
-        stock.on_hand -= taken.quantity
-        stock.reserved -= taken.quantity
-        stock_movement_record(
-            stock=stock, delta=-taken.quantity, reason=Reason.SALE, reference=row.order_number, lot=taken.lot
+        sale.allocated += [ReservationLot(reservation=row, lot=t.lot, quantity=t.quantity) for t in taken]
+        units = [(t.lot, t.quantity) for t in taken]
+    for lot, quantity in units:
+        if lot is not None:
+            lot.on_hand -= quantity
+            lot.reserved -= quantity
+            sale.lots.append(lot)
+        stock.on_hand -= quantity
+        stock.reserved -= quantity
+        sale.movements.append(
+            stock_movement(stock=stock, delta=-quantity, reason=Reason.SALE, reference=row.order_number, lot=lot)
         )
-    stock_save(stock=stock)
-    saved.append(stock)
+    sale.stocks.append(stock)
     return None
 
 
@@ -336,6 +413,10 @@ _ORDER_RESERVATIONS = CompiledQuery(
 _ORDER_RESERVATIONS_LOCKED = CompiledQuery(
     lambda order_number: Reservation.objects.select_for_update().filter(order_number=order_number).order_by("sku"),
     order_number="\x00order-number",
+)
+_HELD_BY_RESERVATIONS = CompiledQuery(
+    lambda reservation_ids: ReservationLot.objects.filter(reservation_id__in=reservation_ids).order_by("id"),
+    reservation_ids=Many(-7_310_300_000),
 )
 _HELD_LOTS = CompiledQuery(
     lambda reservation_id: ReservationLot.objects.select_related("lot").filter(reservation_id=reservation_id),

@@ -53,7 +53,13 @@ def catalog_cache_bump() -> None:
 
 
 def _bump_now() -> None:
+    backend = caches["default"]
     try:
+        if isinstance(backend, RedisCache):
+            # One INCR (it starts a missing version at 1): Django's ``incr`` asks EXISTS first, and the
+            # version is stored as a plain integer, as Django's serializer stores ints.
+            backend._cache.get_client(write=True).incr(backend.make_key(VERSION_KEY))
+            return
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, 1, timeout=None)

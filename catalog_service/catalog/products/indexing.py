@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from catalog.products.kits import kit_product_ids, kits_in_stock
+from catalog.products.kits import kit_product_ids, kits_in_stock, sql_rows
 from catalog.products.models import Product, ProductAttributeValue, Variant
 from catalog.search.services import search_lexicon_extend
 from catalog.search.text import lexicon_words, search_fields_text, words
@@ -120,16 +120,24 @@ def _refresh_chunk(ids: list[int]) -> None:
 def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     """Keep ``in_stock`` right after inventory's stock moved. Only a product whose flag flips is written (so
     concurrent reservations rarely touch the product row), one at a time in id order (no deadlocks).
-    The kits holding a variant of these products are refreshed too (their stock is their components')."""
-    product_ids = set(product_ids)
-    kits = kits_in_stock(kit_ids=kit_product_ids(component_product_ids=product_ids, product_ids=product_ids))
+    The kits holding a variant of these products are refreshed too (their stock is their components').
+
+    One statement finds both the kits and the products whose flag is wrong (``IN_STOCK_CHECK_SQL``): on the
+    usual stock change, no kit and no flip, that is all it costs."""
+    product_ids = sorted(set(product_ids))
+    if not product_ids:
+        return
+    found = sql_rows(IN_STOCK_CHECK_SQL, product_ids, product_ids, product_ids)
+    kit_ids = {product_id for product_id, is_kit in found if is_kit}
+    flips = {product_id for product_id, is_kit in found if not is_kit} - kit_ids
+    kits = kits_in_stock(kit_ids=kit_ids)
     with connection.cursor() as cursor:
-        for product_id in sorted(product_ids | set(kits)):
+        for product_id in sorted(flips | set(kits)):
             if product_id in kits:
                 Product.objects.filter(pk=product_id).exclude(in_stock=kits[product_id]).update(
                     in_stock=kits[product_id]
                 )
-            else:
+            else:  # wrong when checked: flipped again only if still wrong (the check took no lock)
                 cursor.execute(IN_STOCK_SQL, [product_id, product_id])
 
 
@@ -141,6 +149,17 @@ UPDATE products_product SET in_stock = NOT in_stock
 WHERE id = %s AND in_stock <> EXISTS (
     SELECT 1 FROM products_variant AS v INNER JOIN inventory_stock AS s ON s.variant_id = v.id
     WHERE v.product_id = %s AND s.on_hand > s.reserved + s.unsellable
+)
+"""
+# Which of these products are kits or hold a kit's component (1), and which have a wrong ``in_stock`` (0).
+IN_STOCK_CHECK_SQL = """
+SELECT k.kit_id, 1 FROM products_kitcomponent AS k INNER JOIN products_variant AS v ON v.id = k.component_id
+WHERE v.product_id IN ({in}) OR k.kit_id IN ({in})
+UNION
+SELECT p.id, 0 FROM products_product AS p
+WHERE p.id IN ({in}) AND p.in_stock <> EXISTS (
+    SELECT 1 FROM products_variant AS v INNER JOIN inventory_stock AS s ON s.variant_id = v.id
+    WHERE v.product_id = p.id AND s.on_hand > s.reserved + s.unsellable
 )
 """
 

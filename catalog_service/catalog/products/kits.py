@@ -17,7 +17,7 @@ def kit_recipes(*, skus: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
     skus = sorted(set(skus))
     if not skus:
         return {}
-    kit_products = dict(_rows(KIT_VARIANTS_SQL, skus))
+    kit_products = dict(sql_rows(KIT_VARIANTS_SQL, skus))
     if not kit_products:
         return {}
     by_product: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -57,7 +57,7 @@ def lines_with_variant_ids(lines: Iterable[tuple[str, int]]) -> tuple[list[tuple
     skus = sorted({sku for sku, _ in lines})
     if not skus:
         return [], {}
-    rows = _rows(VARIANTS_AND_KITS_SQL, skus)
+    rows = sql_rows(VARIANTS_AND_KITS_SQL, skus)
     if any(is_kit for _, _, is_kit in rows):
         expanded = kit_lines_expand(lines)
         ids = dict(Variant.objects.filter(sku__in=[sku for sku, _ in expanded]).values_list("sku", "id"))
@@ -89,7 +89,7 @@ def kit_product_ids(*, component_product_ids: Iterable[int] = (), product_ids: I
     if not components and not products:
         return set()
     # one query: it runs on every stock change (an empty list stands for "none": IN () is not SQL)
-    rows = _rows(KITS_OF_PRODUCTS_SQL, sorted(components) or [None], sorted(products) or [None])
+    rows = sql_rows(KITS_OF_PRODUCTS_SQL, sorted(components) or [None], sorted(products) or [None])
     return {kit_id for (kit_id,) in rows}
 
 
@@ -110,7 +110,7 @@ WHERE v.product_id IN ({in}) OR k.kit_id IN ({in})
 """
 
 
-def _rows(sql: str, *value_lists: list) -> list[tuple]:
+def sql_rows(sql: str, *value_lists: list) -> list[tuple]:
     """Run ``sql`` with each ``{in}`` filled by as many placeholders as its list has values."""
     parts = sql.split("{in}")
     text = parts[0] + "".join(

@@ -4,7 +4,8 @@ Public API (import from here):
 
 - ``publish(event, *, key, correlation_id=None, causation_id=None) -> OutboxMessage``: validates the
   contract instance and writes an outbox row in the caller's transaction. Nothing reaches a broker
-  until the relay (``manage.py relay_outbox``) sends the row after commit.
+  until the relay (``manage.py relay_outbox``) sends the row after commit. ``publish_many([(event, key),
+  ...], *, correlation_id=None, causation_id=None)`` writes several in one statement, in that order.
 - ``Envelope``: what travels (metadata plus the contract-validated payload); handlers receive the parsed
   contract instance and the envelope.
 - Consumers: each service lists its handlers in ``config/event_handlers.py`` as
@@ -20,10 +21,16 @@ Public API (import from here):
 
 from common.events.envelope import Envelope
 
-__all__ = ["Envelope", "publish"]
+__all__ = ["Envelope", "publish", "publish_many"]
 
 
 def publish(event, *, key, correlation_id=None, causation_id=None):
     from common.events.outbox.services import outbox_publish
 
     return outbox_publish(event=event, key=key, correlation_id=correlation_id, causation_id=causation_id)
+
+
+def publish_many(events, *, correlation_id=None, causation_id=None):
+    from common.events.outbox.services import outbox_publish_many
+
+    return outbox_publish_many(events=events, correlation_id=correlation_id, causation_id=causation_id)

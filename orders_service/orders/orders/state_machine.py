@@ -14,9 +14,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common import pgnotify
 from common.api import Conflict
 from common.compiled_queries import CompiledQuery
+from common.inserts import insert_notifying
+from common.updates import rows_update
 
 if TYPE_CHECKING:
     from orders.orders.models import Order
@@ -104,9 +105,10 @@ def order_transition(*, order: Order, to: str, actor: str, note: str = "", locke
             if to == OrderStatus.PAID:
                 locked.paid_at = timezone.now()
                 fields.append("paid_at")
-            locked.save(update_fields=fields)
-            locked.history.create(from_status=previous, to_status=to, actor=actor, note=note[:500])
-            pgnotify.notify(ORDER_STATUS_CHANNEL, locked.number)  # at commit: wakes the order's long-polls
+            rows_update([locked], fields)  # ``save(update_fields=...)``'s write, its SQL built once
+            step = locked.history.model(order=locked, from_status=previous, to_status=to, actor=actor, note=note[:500])
+            # the history row and, at commit, the wake-up of the order's long-polls, in one statement
+            insert_notifying(step, channel=ORDER_STATUS_CHANNEL, payload=locked.number)
     if not legal:
         raise IllegalTransition(
             _("Order %(number)s cannot go from %(current)s to %(to)s.")

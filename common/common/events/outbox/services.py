@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import cache
 
@@ -26,6 +27,35 @@ def outbox_publish(
     Raises :class:`~common.events.validation.InvalidEvent` for a payload that breaks its contract and
     ``ValueError`` when this service is not the event's producer; nothing is written then.
     """
+    [message] = outbox_publish_many(events=[(event, key)], correlation_id=correlation_id, causation_id=causation_id)
+    return message
+
+
+def outbox_publish_many(
+    *,
+    events: Sequence[tuple[EventContract, str]],
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+) -> list[OutboxMessage]:
+    """``outbox_publish`` for several ``(event, key)`` at once: every one is validated before any is written,
+    and on PostgreSQL they are one statement (the saga's steps publish their answer and a ``stock_changed``
+    per SKU together). The rows keep the given order: the relay sends them in that order."""
+    messages = [_message(event, key, correlation_id=correlation_id, causation_id=causation_id) for event, key in events]
+    if not messages:
+        return []
+    if connection.vendor == "postgresql":
+        _insert_notifying(messages)
+        return messages
+    # The rows and their NOTIFY commit together. Inside the caller's transaction no savepoint is needed: a
+    # failed insert fails the caller's whole transaction, which is what it wants.
+    with transaction.atomic(savepoint=False):
+        for message in messages:
+            message.save(force_insert=True)
+        notify_pending()
+    return messages
+
+
+def _message(event: EventContract, key: str, *, correlation_id: str | None, causation_id: str | None) -> OutboxMessage:
     if not str(key):
         raise ValueError("an event needs a non-empty key (the aggregate id)")
     payload = validated_payload(event)
@@ -38,50 +68,49 @@ def outbox_publish(
         causation_id=causation_id or current_causation_id(),
         payload=payload,
     )
-    message = OutboxMessage(
+    return OutboxMessage(
         event_id=envelope.event_id,
         event_type=envelope.type,
         version=envelope.version,
         key=envelope.key,
         envelope=envelope.model_dump(mode="json"),
     )
-    if connection.vendor == "postgresql":
-        _insert_notifying(message)
-        return message
-    # The row and its NOTIFY commit together. Inside the caller's transaction no savepoint is needed: a
-    # failed insert fails the caller's whole transaction, which is what it wants.
-    with transaction.atomic(savepoint=False):
-        message.save(force_insert=True)
-        notify_pending()
-    return message
 
 
-def _insert_notifying(message: OutboxMessage) -> None:
-    """The row and the relay's wake-up in one statement: ``INSERT ... RETURNING id, pg_notify(...)``.
+def _insert_notifying(messages: list[OutboxMessage]) -> None:
+    """The rows and the relay's wake-up in one statement: ``INSERT ... RETURNING id, pg_notify(...)``.
 
-    The notification is delivered at commit, never on rollback, exactly like a ``NOTIFY`` beside the insert.
-    Events are written on every checkout step, so the ORM's insert compile, its per-field preparation and the
-    second round trip count: a new outbox row's values are its attributes as they are (the envelope adapted
-    as JSON, ``created_at`` set as ``auto_now_add`` would); ``test_inserts`` compares the row with the ORM's."""
+    The notification is delivered at commit, never on rollback, exactly like a ``NOTIFY`` beside the insert
+    (PostgreSQL folds a transaction's identical notifications into one). Events are written on every checkout
+    step, so the ORM's insert compile, its per-field preparation and the extra round trips count: a new outbox
+    row's values are its attributes as they are (the envelope adapted as JSON, ``created_at`` set as
+    ``auto_now_add`` would); ``test_inserts`` compares the row with the ORM's. A multi-row ``VALUES`` takes
+    its ids from the sequence in the rows' order."""
     fields, columns = insert_columns(OutboxMessage, connection.vendor)
-    message.created_at = timezone.now()
-    values = [getattr(message, field.attname) for field in fields]
-    values[fields.index(OutboxMessage._meta.get_field("envelope"))] = connection.ops.adapt_json_value(
-        message.envelope, None
-    )
+    envelope_at = fields.index(OutboxMessage._meta.get_field("envelope"))
+    now = timezone.now()
+    params: list = []
+    for message in messages:
+        message.created_at = now
+        values = [getattr(message, field.attname) for field in fields]
+        values[envelope_at] = connection.ops.adapt_json_value(message.envelope, None)
+        params += values
     with connection.cursor() as cursor:
-        cursor.execute(_notifying_insert_sql(columns), [*values, CHANNEL])
-        message.pk = cursor.fetchone()[0]
-    message._state.adding, message._state.db = False, connection.alias
+        cursor.execute(_notifying_insert_sql(columns, len(messages)), [*params, CHANNEL])
+        ids = [row[0] for row in cursor.fetchall()]
+    for message, pk in zip(messages, ids, strict=True):
+        message.pk = pk
+        message._state.adding, message._state.db = False, connection.alias
 
 
 @cache
-def _notifying_insert_sql(columns: tuple[str, ...]) -> str:
+def _notifying_insert_sql(columns: tuple[str, ...], count: int) -> str:
     quote = connection.ops.quote_name
     table, pk = quote(OutboxMessage._meta.db_table), quote(OutboxMessage._meta.pk.column)
+    row = f"({', '.join(['%s'] * len(columns))})"
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {pk}, pg_notify(%s, '')"
+        f"VALUES {', '.join([row] * count)} RETURNING {pk}, pg_notify(%s, '')"
     )
 
 
