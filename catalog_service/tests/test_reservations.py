@@ -304,11 +304,11 @@ def test_an_event_without_a_duration_keeps_its_absolute_reserve_until(catalog_da
 def test_reserving_and_committing_an_order_take_a_fixed_number_of_statements_whatever_its_lines(
     catalog_data, lines, django_assert_num_queries
 ):
-    # The consumer's savepoint (inside the test's transaction) and its inbox row; the variants, whether the
-    # order was seen; the stock rows locked and their lots; the stock rows saved (and the lots, one statement
-    # more, when the units are in lots: these are not); the reservations and what they hold; the in_stock
-    # check; the answer and every stock_changed in one insert.
-    with django_assert_num_queries(12):
+    # The consumer's savepoint (inside the test's transaction) and its inbox row; the variants and whether
+    # the order was seen, together; the stock rows locked and their lots; the stock rows saved (and the
+    # lots, one statement more, when the units are in lots: these are not); the reservations and what they
+    # hold; the in_stock check; the answer and every stock_changed in one insert.
+    with django_assert_num_queries(11):
         assert deliver(placed("CO-FIX", lines), handlers=HANDLERS)
     # The savepoint and inbox; the reservations locked, their stock rows and lots, what they hold; the stock
     # rows saved, the ledger's movements, the reservations marked; the in_stock check; the events.
@@ -316,3 +316,11 @@ def test_reserving_and_committing_an_order_take_a_fixed_number_of_statements_wha
         assert deliver(paid("CO-FIX", lines), handlers=HANDLERS)
     assert set(Reservation.objects.filter(order_number="CO-FIX").values_list("state", flat=True)) == {"committed"}
     assert len(published("catalog.stock_changed")) == 2 * len(lines)
+
+
+def test_an_order_of_unknown_skus_placed_twice_is_answered_once(catalog_data):
+    # no variant row carries "seen already" then: the reservations are asked on their own
+    assert deliver(placed("CO-GHOST", [("NO-SUCH", 1)]), handlers=HANDLERS)
+    assert deliver(placed("CO-GHOST", [("NO-SUCH", 1)]), handlers=HANDLERS)  # another event id, same order
+    assert [e.payload["reason"] for e in published("catalog.stock_rejected")] == ["unknown_sku"]
+    assert list(Reservation.objects.filter(order_number="CO-GHOST").values_list("state", flat=True)) == ["rejected"]

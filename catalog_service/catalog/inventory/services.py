@@ -34,7 +34,7 @@ from catalog.inventory.lots import (
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
-from catalog.products.kits import kit_lines_expand, lines_with_variant_ids
+from catalog.products.kits import kit_lines_expand, lines_with_variant_ids, sql_rows
 from common.compiled_queries import CompiledQuery, Many
 from common.events import publish, publish_many
 from common.events.contracts import EventContract
@@ -125,13 +125,17 @@ def stock_reserve_order(
     ``optional_skus`` (an order's gifts and samples) are reserved when there is stock and otherwise left
     out (``stock_reserved.left_out``), never a reason to reject the order.
     """
-    expanded, variant_ids = lines_with_variant_ids(lines)
+    lines = list(lines)
+    # One statement asks for the variants and whether the order was handled already (``_PLACED_SQL``).
+    found = sql_rows(_PLACED_SQL, [order_number], sorted({sku for sku, _ in lines}) or [None])
+    expanded, variant_ids = lines_with_variant_ids(lines, found=found)
     quantities = Counter(dict(expanded))
     dropped = dict(quantities)
     # No savepoint of its own (two round trips per event): inside the consumer's transaction a failure here
     # fails the event's whole transaction, which is what the consumer wants (the inbox row goes with it).
     with transaction.atomic(savepoint=False):
-        if _ORDER_RESERVATIONS(order_number=order_number):
+        seen = found[0][3] if found else bool(_ORDER_RESERVATIONS(order_number=order_number))
+        if seen:
             logger.info("order already handled by stock", extra={"order_number": order_number})
             return Reservation.objects.filter(order_number=order_number).exclude(state=State.REJECTED).exists()
         allocations: dict[str, list[Allocation]] = {}
@@ -403,6 +407,14 @@ def _stock_locked(*, variant_id: int) -> Stock:
         raise Stock.DoesNotExist(f"no stock row for variant {variant_id}")
     return stock
 
+
+# ``kits.VARIANTS_AND_KITS_SQL`` plus, on every row, whether the order has reservations (handled already).
+# When none of its SKUs exists there is no row to carry that: ``_ORDER_RESERVATIONS`` asks then.
+_PLACED_SQL = """
+SELECT v.sku, v.id, EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id),
+    EXISTS (SELECT 1 FROM inventory_reservation AS r WHERE r.order_number = {in})
+FROM products_variant AS v WHERE v.sku IN ({in})
+"""
 
 # The saga's reads of an order's reservations and of the lots a reservation holds, on every placed and
 # paid order: compiled once (``common.compiled_queries``).

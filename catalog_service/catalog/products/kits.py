@@ -47,22 +47,25 @@ def _expanded(lines: list[tuple[str, int]], recipes: dict[str, list[tuple[str, i
     return sorted(expanded.items())
 
 
-def lines_with_variant_ids(lines: Iterable[tuple[str, int]]) -> tuple[list[tuple[str, int]], dict[str, int]]:
+def lines_with_variant_ids(
+    lines: Iterable[tuple[str, int]], *, found: list[tuple] | None = None
+) -> tuple[list[tuple[str, int]], dict[str, int]]:
     """``kit_lines_expand(lines)`` and ``{sku: variant id}`` of its SKUs that exist.
 
     One statement when no line is a kit (a reservation's usual case): each SKU's variant id and whether
-    its product is a kit. A kit among them takes the expansion's own queries.
+    its product is a kit (``VARIANTS_AND_KITS_SQL``; ``found``: those rows, read by a caller's statement
+    that asked more). A kit among them takes the expansion's own queries.
     """
     lines = list(lines)
     skus = sorted({sku for sku, _ in lines})
     if not skus:
         return [], {}
-    rows = sql_rows(VARIANTS_AND_KITS_SQL, skus)
-    if any(is_kit for _, _, is_kit in rows):
+    rows = sql_rows(VARIANTS_AND_KITS_SQL, skus) if found is None else found
+    if any(row[2] for row in rows):
         expanded = kit_lines_expand(lines)
         ids = dict(Variant.objects.filter(sku__in=[sku for sku, _ in expanded]).values_list("sku", "id"))
         return expanded, ids
-    return _expanded(lines, {}), {sku: variant_id for sku, variant_id, _ in rows}
+    return _expanded(lines, {}), {sku: variant_id for sku, variant_id, *_ in rows}
 
 
 def kits_available(*, skus: Iterable[str]) -> dict[str, int]:
