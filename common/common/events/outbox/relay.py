@@ -21,6 +21,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -85,6 +86,35 @@ def pending_routed_to(transport: str) -> QuerySet[OutboxMessage]:
     return outbox_due().filter(event_type__in=routed_here)
 
 
+def _mark_sent(rows: list[OutboxMessage], now) -> None:
+    """Mark the confirmed rows sent: one ``UPDATE`` whose SQL is built once per batch size (the queryset's
+    ``update`` with its ``F()`` was a third of a small batch's CPU, and batches are small under load)."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(len(rows)),
+            [OutboxMessage.Status.SENT, _datetime_param(now), *(row.pk for row in rows)],
+        )
+
+
+def _datetime_param(value):
+    return OutboxMessage._meta.get_field("sent_at").get_db_prep_save(value, connection)
+
+
+@cache
+def _mark_sent_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    field = OutboxMessage._meta.get_field
+    columns = {name: quote(field(name).column) for name in ("status", "sent_at", "attempts", "last_error")}
+    return (
+        f"UPDATE {quote(OutboxMessage._meta.db_table)} SET {columns['status']} = %s, "  # noqa: S608 (its table)
+        f"{columns['sent_at']} = %s, {columns['attempts']} = {columns['attempts']} + 1, "
+        f"{columns['last_error']} = '', {quote(field('next_attempt_at').column)} = NULL "
+        f"WHERE {quote(OutboxMessage._meta.pk.column)} IN ({', '.join(['%s'] * count)})"
+    )
+
+
 class _Backoff:
     """Exponential backoff of one transport: 0.5 s, 1 s, 2 s ... up to 30 s; reset by a success."""
 
@@ -131,13 +161,7 @@ class OutboxRelay:
             errors, outages = self._send(rows)
             sent = [row for row in rows if row.pk not in errors]
             now = timezone.now()
-            OutboxMessage.objects.filter(pk__in=[row.pk for row in sent]).update(
-                status=OutboxMessage.Status.SENT,
-                sent_at=now,
-                attempts=F("attempts") + 1,
-                last_error="",
-                next_attempt_at=None,
-            )
+            _mark_sent(sent, now)
             parked = self._record_failures(rows, errors, now)
         for event_type, count in Counter(row.event_type for row in sent).items():
             OUTBOX_PUBLISHED.labels(event_type=event_type).inc(count)
