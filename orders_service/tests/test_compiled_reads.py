@@ -79,3 +79,16 @@ def test_the_long_polls_status_read_is_the_querysets(guest_order):
     order = Order.objects.get(number=guest_order["number"])
     assert _status_of(order.pk) == Order.objects.filter(pk=order.pk).values_list("status", flat=True).get()
     assert _status_of(-1) is None
+
+
+def test_the_lines_that_took_lots_are_the_querysets(guest_order):
+    from orders.orders.models import OrderLine
+    from orders.orders.services import _LINES_OF_SKUS
+
+    number = guest_order["number"]
+    skus = sorted(OrderLine.objects.filter(order__number=number).values_list("sku", flat=True))
+    found = _LINES_OF_SKUS(number=number, skus=[*skus, "NO-SUCH"])
+    assert [fields(line) for line in found] == [
+        fields(line) for line in OrderLine.objects.filter(order__number=number, sku__in=skus).order_by("id")
+    ]
+    assert found and _LINES_OF_SKUS(number="CO-0000-000000", skus=skus) == []

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from common.api import ApiError, Conflict
 from common.brazil.documents import document_mask
 from common.brazil.installments import InstallmentPlan, installment_plan_for, installment_policy_from_settings
-from common.compiled_queries import CompiledQuery
+from common.compiled_queries import CompiledQuery, Many
 from common.events.contracts.catalog import UncoveredLine
 from common.events.contracts.orders import OrderFulfilled, OrderRejected
 from common.observability import metrics
 from common.observability.context import current_correlation_id
+from common.updates import rows_update
 from orders.orders.access_tokens import access_token_issue
 from orders.orders.events import (
     publish_about_order,
@@ -260,9 +261,18 @@ def order_lines_lots_record(*, number: str, lots: list[tuple[str, str, date, int
     by_sku: dict[str, list[dict]] = {}
     for sku, lot, expires_on, quantity in lots:
         by_sku.setdefault(sku, []).append({"lot": lot, "expires_on": expires_on.isoformat(), "quantity": quantity})
-    for line in OrderLine.objects.filter(order__number=number, sku__in=by_sku):
+    lines = _LINES_OF_SKUS(number=number, skus=sorted(by_sku))
+    for line in lines:
         line.lots = by_sku[line.sku]
-        line.save(update_fields=["lots"])
+    rows_update(lines, ["lots"])  # one statement for the order's lines
+
+
+# Every reserved order's lines that took lots (``order_lines_lots_record``): compiled once per line count.
+_LINES_OF_SKUS = CompiledQuery(
+    lambda number, skus: OrderLine.objects.filter(order__number=number, sku__in=skus).order_by("id"),
+    number="\x00order-number",
+    skus=Many("\x00sku-"),
+)
 
 
 def order_stock_reserved(

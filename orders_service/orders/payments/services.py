@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api import ApiError
 from common.brazil.installments import InstallmentPlan
 from common.compiled_queries import CompiledQuery
+from common.updates import rows_update
 from orders.payments.models import PaymentMethod, PaymentSession, PaymentTransaction
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import RefundFailed, SessionSpec
@@ -69,12 +70,10 @@ def payment_session_open(
     transaction commits, never inside it. A crash or a provider outage in between leaves it ``creating``
     for ``payment_sessions_open_pending`` (the housekeeping loop). One ``UPDATE`` (it locks the row itself;
     the caller holds the order's lock, which serializes every step of the order's saga)."""
-    PaymentSession.objects.filter(pk=session_id).update(
-        status=PaymentSession.Status.CREATING,
-        expires_at=expires_at,
-        boleto_due_date=boleto_due_date,
-        updated_at=timezone.now(),
+    opening = PaymentSession(
+        pk=session_id, status=PaymentSession.Status.CREATING, expires_at=expires_at, boleto_due_date=boleto_due_date
     )
+    rows_update([opening], ["status", "expires_at", "boleto_due_date", "updated_at"])  # its SQL built once
     transaction.on_commit(partial(payment_session_provider_open, session_id=session_id), robust=True)
 
 
