@@ -324,3 +324,25 @@ def test_a_listening_relay_polls_seldom_when_idle_but_keeps_a_broker_backoff_exa
     )
     assert waiter.timeouts == [0.2, 0.2, 0.2]  # RabbitMQ backing off: the poll interval, not the idle poll
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.PENDING
+
+
+def test_a_relay_woken_again_soon_lingers_longer_and_a_quiet_spell_brings_the_short_linger_back():
+    from common.events.outbox.wakeup import BUSY_WAKEUPS_APART, PendingWaiter
+
+    waiter = PendingWaiter(threading.Event(), linger=0.02, busy_linger=0.06)
+    apart = BUSY_WAKEUPS_APART * 0.06
+    assert waiter.linger_for(100.0) == 0.02  # the first commit after a quiet spell: out quickly
+    assert waiter.linger_for(100.05) == 0.06  # a steady stream: gather a few commits per batch
+    assert waiter.linger_for(100.05 + apart - 0.001) == 0.06
+    assert waiter.linger_for(100.05 + 2 * apart) == 0.02  # quiet again
+    assert PendingWaiter(threading.Event(), linger=0).busy_linger == 0  # a linger given alone is kept
+
+
+def test_the_busy_linger_setting_is_bounded(settings):
+    from common.events.outbox.wakeup import relay_busy_linger_seconds
+
+    settings.EVENTS_RELAY_LINGER_SECONDS = 0.02
+    settings.EVENTS_RELAY_BUSY_LINGER_SECONDS = 0.01
+    assert relay_busy_linger_seconds() == 0.02  # never shorter than the linger
+    settings.EVENTS_RELAY_BUSY_LINGER_SECONDS = 9
+    assert relay_busy_linger_seconds() == 0.5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import connection
@@ -19,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "outbox_pending"
 DEFAULT_LINGER_SECONDS = 0.02
+DEFAULT_BUSY_LINGER_SECONDS = 0.06
 DEFAULT_IDLE_POLL_SECONDS = 1.0
+BUSY_WAKEUPS_APART = 4  # woken again within 4 busy lingers of the last wake-up: a steady stream of commits
 
 
 def relay_idle_poll_seconds() -> float:
@@ -31,6 +34,14 @@ def relay_idle_poll_seconds() -> float:
 def relay_linger_seconds() -> float:
     """How long a woken relay waits for more commits before claiming (bounded: at most 0.5 s)."""
     return min(max(float(getattr(settings, "EVENTS_RELAY_LINGER_SECONDS", DEFAULT_LINGER_SECONDS)), 0.0), 0.5)
+
+
+def relay_busy_linger_seconds() -> float:
+    """How long a relay woken again soon after its last wake-up lingers (``EVENTS_RELAY_BUSY_LINGER_SECONDS``,
+    0.06; at least the linger, at most 0.5 s): under a steady stream of commits a batch then gathers a few
+    of them instead of one or two, and each batch costs a claim, a publish with its confirms and a mark."""
+    busy = float(getattr(settings, "EVENTS_RELAY_BUSY_LINGER_SECONDS", DEFAULT_BUSY_LINGER_SECONDS))
+    return min(max(busy, relay_linger_seconds()), 0.5)
 
 
 def notify_pending() -> None:
@@ -62,15 +73,28 @@ class PendingWaiter(PollingWaiter):
 
     Woken, it lingers ``linger`` seconds more (``EVENTS_RELAY_LINGER_SECONDS``, 0.02) gathering the
     notifications of the commits right behind the first, then drains every one: a burst of commits is
-    claimed as one batch instead of one tiny batch per commit.
+    claimed as one batch instead of one tiny batch per commit. Woken again soon after the last wake-up (a
+    steady stream of commits, as checkouts under load make), it lingers ``busy_linger`` instead
+    (``EVENTS_RELAY_BUSY_LINGER_SECONDS``, 0.06): fewer, larger batches for a few tens of milliseconds of
+    latency, while the first commit after a quiet spell still goes out after ``linger``.
     """
 
-    def __init__(self, stop: threading.Event, *, linger: float | None = None) -> None:
+    def __init__(self, stop: threading.Event, *, linger: float | None = None, busy_linger: float | None = None) -> None:
         super().__init__(stop)
         self._listener = None
         self._enabled = connection.vendor == "postgresql"
         self.linger = relay_linger_seconds() if linger is None else linger
+        if busy_linger is None:  # a linger given alone (tests) is used for every wake-up
+            busy_linger = relay_busy_linger_seconds() if linger is None else self.linger
+        self.busy_linger = max(self.linger, busy_linger)
         self.wakeups = 0  # how many notifications woke the relay (tests, metrics)
+        self._woken_at: float | None = None
+
+    def linger_for(self, now: float) -> float:
+        """How long to linger after a wake-up at ``now`` (``time.monotonic()``), remembering it."""
+        busy = self._woken_at is not None and now - self._woken_at < BUSY_WAKEUPS_APART * self.busy_linger
+        self._woken_at = now
+        return self.busy_linger if busy else self.linger
 
     def wait(self, timeout: float) -> None:
         if not self._enabled or self.stop.is_set():
@@ -83,8 +107,9 @@ class PendingWaiter(PollingWaiter):
                 woken = True
             if woken:
                 self.wakeups += 1
-                if self.linger > 0:
-                    for _notify in listener.notifies(timeout=self.linger):  # the commits right behind it
+                linger = self.linger_for(time.monotonic())
+                if linger > 0:
+                    for _notify in listener.notifies(timeout=linger):  # the commits right behind it
                         pass
             for _notify in listener.notifies(timeout=0):  # drain: one batch serves every pending row
                 pass
