@@ -1,8 +1,10 @@
 """Stock writes of the orders saga: reservations (all lines or none), commit on payment, release, expiry.
 
-Reservations never make availability negative: each line locks its stock row (in SKU order, inside
-one transaction, so concurrent orders cannot deadlock) and is allocated FEFO from the SKU's sellable
-lots (``catalog.inventory.lots``); the tables' check constraints refuse anything else. Every step is
+Reservations never make availability negative: the order's stock rows are locked (in SKU order, inside
+one transaction, so concurrent orders cannot deadlock) and each line is allocated FEFO from the SKU's
+sellable lots (``catalog.inventory.lots``); the tables' check constraints refuse anything else. The
+reservation and the commit lock all their rows in one statement, make their changes in memory and save
+them one statement per table, so they cost the same few statements whatever the order's lines. Every step is
 idempotent by order number. Units that leave or come back on hand (a sale, a paid order's
 cancellation) are recorded in the stock ledger, lot by lot; the merchandisers' edits are
 ``catalog.inventory.adjustments``.
@@ -56,10 +58,6 @@ logger = logging.getLogger(__name__)
 
 State = Reservation.State
 Reason = StockMovement.Reason
-
-
-class _ReservationFailed(Exception):
-    """Rolls the savepoint of a partly reserved order back."""
 
 
 def stock_changed_publish(
