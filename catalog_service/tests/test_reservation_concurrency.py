@@ -78,3 +78,75 @@ def test_fifty_concurrent_reservations_against_five_units_reserve_exactly_five(p
     assert Reservation.objects.filter(state="active").count() == STOCK
     assert Reservation.objects.filter(state="rejected").count() == SHOPPERS - STOCK
     assert lowest_seen and min(lowest_seen) >= 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_order_locks_its_stock_rows_in_sku_order_whatever_the_order_of_its_lines(postgresql):
+    """Two orders naming the same SKUs in opposite orders cannot deadlock: every order locks its rows in SKU
+    order. Shown with a real lock: while another transaction holds the second SKU's row, an order listing
+    it first already holds the first SKU's row (a NOWAIT lock of it is refused) and waits for the second."""
+    import psycopg
+
+    product = Product.objects.create(
+        name="Par de Batons",
+        slug="par-de-batons",
+        brand=Brand.objects.create(slug="b", name="B"),
+        category=Category.objects.create(slug="c", name="C"),
+        product_type=ProductType.objects.create(slug="t", name="T"),
+        is_published=True,
+    )
+    first, second = (
+        Variant.objects.create(product=product, sku=sku, name=sku, price=Decimal("10.00")) for sku in ("PAR-A", "PAR-B")
+    )
+    for variant in (first, second):
+        Stock.objects.create(variant=variant, on_hand=3)
+    settings_dict = connection.settings_dict
+    params = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict["USER"] or None,
+        "host": settings_dict["HOST"] or None,
+        "port": settings_dict["PORT"] or None,
+        "password": settings_dict["PASSWORD"] or None,
+    }
+    holder, prober = psycopg.connect(**params), psycopg.connect(**params, autocommit=True)
+    outcome: list = []
+
+    def reserve() -> None:
+        try:
+            outcome.append(
+                stock_reserve_order(
+                    order_number="PAR-1",
+                    lines=[("PAR-B", 1), ("PAR-A", 1)],  # the second SKU first
+                    expires_at=timezone.now() + timedelta(minutes=30),
+                )
+            )
+        except BaseException as exc:
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    try:
+        holder.execute("SELECT 1 FROM inventory_stock WHERE variant_id = %s FOR UPDATE", [second.pk])
+        thread = threading.Thread(target=reserve)
+        thread.start()
+        waiting = False
+        for _ in range(200):  # until the reservation waits for a row lock (the second SKU's)
+            row = prober.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = %s",
+                [settings_dict["NAME"]],
+            ).fetchone()
+            if row[0]:
+                waiting = True
+                break
+            thread.join(0.05)
+        assert waiting, "the reservation never waited for the held row"
+        # the first SKU is already the reservation's
+        with pytest.raises(psycopg.errors.LockNotAvailable), prober.transaction():
+            prober.execute("SELECT 1 FROM inventory_stock WHERE variant_id = %s FOR UPDATE NOWAIT", [first.pk])
+        holder.rollback()  # let the reservation have the second SKU's row
+        thread.join(30)
+    finally:
+        holder.close()
+        prober.close()
+    assert outcome == [True]
+    assert sorted(Reservation.objects.filter(order_number="PAR-1").values_list("sku", flat=True)) == ["PAR-A", "PAR-B"]
