@@ -150,14 +150,14 @@ def test_thirty_shoppers_racing_for_five_units_only_five_await_payment_and_nobod
 
 
 def test_the_reservation_step_is_a_fixed_number_of_statements(pending, django_assert_num_queries):
+    from django.db import connection
+
     from common.events.testing import deliver
     from config.event_handlers import HANDLERS
 
     # the consumer's transaction (a savepoint inside the test's), its inbox row, the order locked with its
     # session (joined, not read again), the move, its history row with its NOTIFY, the session's one UPDATE.
     # SQLite (no ON CONFLICT insert there) wraps the inbox row in a savepoint of its own: two more.
-    from django.db import connection
-
     with django_assert_num_queries(7 if connection.vendor == "postgresql" else 9):
         assert deliver(reserved(pending["number"]), handlers=HANDLERS) is True
     assert Order.objects.get(number=pending["number"]).payment_session.status == "creating"
