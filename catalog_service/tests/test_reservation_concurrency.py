@@ -16,16 +16,20 @@ SHOPPERS = 50
 STOCK = 5
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_fifty_concurrent_reservations_against_five_units_reserve_exactly_five(postgresql):
-    product = Product.objects.create(
-        name="Batom Disputado",
-        slug="batom-disputado",
+def _product(name: str) -> Product:
+    return Product.objects.create(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
         brand=Brand.objects.create(slug="b", name="B"),
         category=Category.objects.create(slug="c", name="C"),
         product_type=ProductType.objects.create(slug="t", name="T"),
         is_published=True,
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fifty_concurrent_reservations_against_five_units_reserve_exactly_five(postgresql):
+    product = _product("Batom Disputado")
     variant = Variant.objects.create(product=product, sku="HOT-001", name="Vermelho", price=Decimal("10.00"))
     Stock.objects.create(variant=variant, on_hand=STOCK)
 
@@ -87,14 +91,7 @@ def test_an_order_locks_its_stock_rows_in_sku_order_whatever_the_order_of_its_li
     it first already holds the first SKU's row (a NOWAIT lock of it is refused) and waits for the second."""
     import psycopg
 
-    product = Product.objects.create(
-        name="Par de Batons",
-        slug="par-de-batons",
-        brand=Brand.objects.create(slug="b", name="B"),
-        category=Category.objects.create(slug="c", name="C"),
-        product_type=ProductType.objects.create(slug="t", name="T"),
-        is_published=True,
-    )
+    product = _product("Par de Batons")
     first, second = (
         Variant.objects.create(product=product, sku=sku, name=sku, price=Decimal("10.00")) for sku in ("PAR-A", "PAR-B")
     )

@@ -1,4 +1,5 @@
-"""Single-row inserts in one statement, for the writes made on every event and every webhook.
+"""Inserts in one statement, for the writes made on every event and every webhook (``insert_sql`` builds
+each shape's SQL once, ``inserted`` marks the instances saved).
 
 ``insert_once`` is the idempotent insert of the events inbox and the payment webhooks' receipts: on
 PostgreSQL one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (no savepoint, two round trips fewer than the
@@ -48,20 +49,8 @@ def insert_once(model: type[Model], *, values: dict[str, Any], unique: tuple[str
             return False
         return True
     with connection.cursor() as cursor:
-        cursor.execute(_insert_once_sql(model, unique), _prepared_values(instance))
+        cursor.execute(insert_sql(model, conflict=unique), _prepared_values(instance))
         return cursor.fetchone() is not None
-
-
-@cache
-def _insert_once_sql(model: type[Model], unique: tuple[str, ...]) -> str:
-    quote = connection.ops.quote_name
-    _fields, columns = insert_columns(model, connection.vendor)
-    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
-    return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({conflict}) DO NOTHING "
-        f"RETURNING {quote(model._meta.pk.column)}"
-    )
 
 
 def insert_notifying(instance: Model, *, channel: str, payload: str) -> None:
@@ -71,21 +60,10 @@ def insert_notifying(instance: Model, *, channel: str, payload: str) -> None:
     if connection.vendor != "postgresql":
         instance.save(force_insert=True)
         return
-    model = type(instance)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_notifying_sql(model), [*_prepared_values(instance), channel, payload])
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding, instance._state.db = False, connection.alias
-
-
-@cache
-def _insert_notifying_sql(model: type[Model]) -> str:
-    quote = connection.ops.quote_name
-    _fields, columns = insert_columns(model, connection.vendor)
-    return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(model._meta.pk.column)}, pg_notify(%s, %s)"
-    )
+        sql = insert_sql(type(instance), returning=", pg_notify(%s, %s)")
+        cursor.execute(sql, [*_prepared_values(instance), channel, payload])
+        inserted([instance], [cursor.fetchone()[0]])
 
 
 def rows_insert(instances: list[Model]) -> None:
@@ -93,23 +71,31 @@ def rows_insert(instances: list[Model]) -> None:
     their primary keys, in order (ids follow the list's order); the values Django's insert would write."""
     if not instances:
         return
-    model = type(instances[0])
-    database = connections[DEFAULT_DB_ALIAS]
     params = [value for instance in instances for value in _prepared_values(instance)]
-    with database.cursor() as cursor:
-        cursor.execute(_rows_insert_sql(model, len(instances), database.vendor), params)
-        ids = [row[0] for row in cursor.fetchall()]
-    for instance, pk in zip(instances, ids, strict=True):
-        instance.pk = pk
-        instance._state.adding, instance._state.db = False, database.alias
+    with connection.cursor() as cursor:
+        cursor.execute(insert_sql(type(instances[0]), len(instances)), params)
+        inserted(instances, [row[0] for row in cursor.fetchall()])
 
 
 @cache
-def _rows_insert_sql(model: type[Model], count: int, vendor: str) -> str:
+def insert_sql(model: type[Model], rows: int = 1, *, conflict: tuple[str, ...] = (), returning: str = "") -> str:
+    """``INSERT INTO <table> (<insert_columns>) VALUES (%s, ...)[, ...] [ON CONFLICT (<conflict>) DO NOTHING]
+    RETURNING <pk><returning>``: every insert of this module (and the outbox's), built once per shape."""
     quote = connection.ops.quote_name
-    _fields, columns = insert_columns(model, vendor)
+    _fields, columns = insert_columns(model, connection.vendor)
     row = f"({', '.join(['%s'] * len(columns))})"
+    on_conflict = ""
+    if conflict:
+        on_conflict = f" ON CONFLICT ({', '.join(quote(model._meta.get_field(name).column) for name in conflict)})"
+        on_conflict += " DO NOTHING"
     return (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
-        f"VALUES {', '.join([row] * count)} RETURNING {quote(model._meta.pk.column)}"
+        f"VALUES {', '.join([row] * rows)}{on_conflict} RETURNING {quote(model._meta.pk.column)}{returning}"
     )
+
+
+def inserted(instances: list[Model], ids: list[Any]) -> None:
+    """Give freshly inserted ``instances`` their ``ids`` (in order) and mark them saved, as Django's insert does."""
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, connection.alias

@@ -51,3 +51,39 @@ def test_several_rows_are_written_as_save_writes_each(count, django_assert_num_q
 def test_no_rows_is_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         rows_update([], FIELDS)
+
+
+def test_values_update_writes_what_the_querysets_update_writes(django_assert_num_queries):
+    from django.db.models import F
+
+    from common.updates import values_update
+
+    ours, theirs, other = [message(f"V-{n}") for n in range(2)], [message(f"Q-{n}") for n in range(2)], message("X")
+    now = timezone.now()
+    values = {"status": OutboxMessage.Status.SENT, "sent_at": now, "last_error": "", "next_attempt_at": None}
+
+    with django_assert_num_queries(1):
+        changed = values_update(
+            OutboxMessage, values=values, increment=("attempts",), where={"pk": [r.pk for r in ours]}
+        )
+    OutboxMessage.objects.filter(pk__in=[r.pk for r in theirs]).update(**values, attempts=F("attempts") + 1)
+
+    columns = ["status", "sent_at", "last_error", "next_attempt_at", "attempts"]
+
+    def stored(rows):
+        return [OutboxMessage.objects.filter(pk=r.pk).values(*columns).get() for r in rows]
+
+    assert changed == 2
+    assert stored(ours) == stored(theirs)
+    assert stored([other])[0]["status"] == OutboxMessage.Status.PENDING
+
+
+def test_values_update_with_a_condition_changes_nothing_once_it_no_longer_holds():
+    from common.updates import values_update
+
+    row = message("C")
+    where = {"pk": row.pk, "status": OutboxMessage.Status.PENDING}
+
+    assert values_update(OutboxMessage, values={"status": "sent"}, increment=("attempts",), where=where) == 1
+    assert values_update(OutboxMessage, values={"status": "failed"}, increment=("attempts",), where=where) == 0
+    assert OutboxMessage.objects.values_list("status", "attempts").get(pk=row.pk) == ("sent", 1)

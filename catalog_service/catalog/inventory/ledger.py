@@ -8,6 +8,7 @@ that lock and their ids follow the order in which they happened.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -17,18 +18,10 @@ from catalog.inventory.models import Stock, StockLot, StockMovement
 Reason = StockMovement.Reason
 
 
-def stock_movement_record(
-    *,
-    stock: Stock,
-    delta: int,
-    reason: Reason,
-    note: str = "",
-    reference: str = "",
-    by=None,
-    lot: StockLot | None = None,
-) -> StockMovement:
-    """Record that ``stock`` (at its new level) moved by ``delta`` units of ``lot`` (None: unlotted)."""
-    movement = stock_movement(stock=stock, delta=delta, reason=reason, note=note, reference=reference, by=by, lot=lot)
+def stock_movement_record(**fields: Any) -> StockMovement:
+    """Record that ``stock`` (at its new level) moved by ``delta`` units of ``lot`` (None: unlotted): the
+    movement ``stock_movement(**fields)`` describes, saved."""
+    movement = stock_movement(**fields)
     movement.save(force_insert=True)
     return movement
 
@@ -43,8 +36,9 @@ def stock_movement(
     by=None,
     lot: StockLot | None = None,
 ) -> StockMovement:
-    """The movement ``stock_movement_record`` records, unsaved: the saga's commit saves an order's movements
-    together (``common.inserts.rows_insert``, in the order they happened)."""
+    """A movement of ``stock`` (at its new level) by ``delta`` units of ``lot`` (None: unlotted), unsaved: the
+    saga's commit saves an order's movements together (``common.inserts.rows_insert``, in the order they
+    happened); ``stock_movement_record`` saves one."""
     return StockMovement(
         stock=stock,
         sku=stock.variant.sku,

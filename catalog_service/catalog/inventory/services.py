@@ -36,7 +36,7 @@ from catalog.inventory.lots import (
 from catalog.inventory.models import Reservation, ReservationLot, Stock, StockLot, StockMovement
 from catalog.products.cache import catalog_cache_bump
 from catalog.products.indexing import product_in_stock_refresh
-from catalog.products.kits import kit_lines_expand, lines_with_variant_ids, sql_rows
+from catalog.products.kits import kit_lines_expand, lines_with_variant_ids, sql_rows, variants_and_kits_sql
 from common.compiled_queries import CompiledQuery, Many
 from common.events import publish, publish_many
 from common.events.contracts import EventContract
@@ -148,19 +148,13 @@ def stock_reserve_order(
             quantities = Counter({sku: n for sku, n in quantities.items() if sku not in left_out})
         else:
             left_out = set()
-        state = State.ACTIVE if reserved else State.REJECTED
-        rows = [
-            Reservation(
-                order_number=order_number,
-                sku=sku,
-                variant_id=variant_ids.get(sku),
-                quantity=quantity,
-                expires_at=expires_at,
-                state=state,
-            )
-            for sku, quantity in sorted(quantities.items())
-        ]
-        rows_insert(rows)
+        rows = _reservations_record(
+            order_number=order_number,
+            lines=sorted(quantities.items()),
+            variant_ids=variant_ids,
+            expires_at=expires_at,
+            state=State.ACTIVE if reserved else State.REJECTED,
+        )
         if reserved:
             rows_insert(
                 [
@@ -194,6 +188,30 @@ def stock_reserve_order(
                 order_number=order_number, quantities=quantities, variant_ids=variant_ids, causation_id=causation_id
             )
     return reserved
+
+
+def _reservations_record(
+    *,
+    order_number: str,
+    lines: Iterable[tuple[str, int]],
+    variant_ids: dict[str, int],
+    expires_at: datetime,
+    state: str,
+) -> list[Reservation]:
+    """One reservation row per line (an unknown SKU's with no variant), inserted in one statement."""
+    rows = [
+        Reservation(
+            order_number=order_number,
+            sku=sku,
+            variant_id=variant_ids.get(sku),
+            quantity=quantity,
+            expires_at=expires_at,
+            state=state,
+        )
+        for sku, quantity in lines
+    ]
+    rows_insert(rows)
+    return rows
 
 
 def _lines_hold(
@@ -408,11 +426,9 @@ def _stock_locked(*, variant_id: int) -> Stock:
 
 # ``kits.VARIANTS_AND_KITS_SQL`` plus, on every row, whether the order has reservations (handled already).
 # When none of its SKUs exists there is no row to carry that: ``_ORDER_RESERVATIONS`` asks then.
-_PLACED_SQL = """
-SELECT v.sku, v.id, EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id),
-    EXISTS (SELECT 1 FROM inventory_reservation AS r WHERE r.order_number = {in})
-FROM products_variant AS v WHERE v.sku IN ({in})
-"""
+_PLACED_SQL = variants_and_kits_sql(
+    also="EXISTS (SELECT 1 FROM inventory_reservation AS r WHERE r.order_number = {in})"
+)
 
 # The saga's reads of an order's reservations and of the lots a reservation holds, on every placed and
 # paid order: compiled once (``common.compiled_queries``).
@@ -526,19 +542,12 @@ def stock_release_order(
 
 def _record_never_reserved(*, order_number: str, lines: Iterable[tuple[str, int]], expired: bool) -> None:
     expanded, variant_ids = lines_with_variant_ids(lines)
-    now = timezone.now()
-    Reservation.objects.bulk_create(
-        [
-            Reservation(
-                order_number=order_number,
-                sku=sku,
-                variant_id=variant_ids.get(sku),
-                quantity=quantity,
-                expires_at=now,
-                state=State.EXPIRED if expired else State.RELEASED,
-            )
-            for sku, quantity in expanded
-        ]
+    _reservations_record(
+        order_number=order_number,
+        lines=expanded,
+        variant_ids=variant_ids,
+        expires_at=timezone.now(),
+        state=State.EXPIRED if expired else State.RELEASED,
     )
     logger.warning("release of an order never reserved: recorded", extra={"order_number": order_number})
 

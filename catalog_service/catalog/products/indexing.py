@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from catalog.products.kits import kit_product_ids, kits_in_stock, sql_rows
+from catalog.products.kits import KITS_OF_PRODUCTS_SQL, kit_product_ids, kits_in_stock, sql_rows
 from catalog.products.models import Product, ProductAttributeValue, Variant
 from catalog.search.services import search_lexicon_extend
 from catalog.search.text import lexicon_words, search_fields_text, words
@@ -144,24 +144,22 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
 # ``in_stock`` flipped only where it is wrong: a product is in stock when one of its variants has more on hand
 # than reserved and unsellable. Plain SQL (PostgreSQL and SQLite alike): it runs on every stock change, and
 # compiling the equivalent queryset (an Exists subquery) cost more CPU than the statement itself.
-IN_STOCK_SQL = """
-UPDATE products_product SET in_stock = NOT in_stock
-WHERE id = %s AND in_stock <> EXISTS (
+_SELLABLE_VARIANT = """
     SELECT 1 FROM products_variant AS v INNER JOIN inventory_stock AS s ON s.variant_id = v.id
-    WHERE v.product_id = %s AND s.on_hand > s.reserved + s.unsellable
-)
+    WHERE v.product_id = {product} AND s.on_hand > s.reserved + s.unsellable
 """
-# Which of these products are kits or hold a kit's component (1), and which have a wrong ``in_stock`` (0).
-IN_STOCK_CHECK_SQL = """
-SELECT k.kit_id, 1 FROM products_kitcomponent AS k INNER JOIN products_variant AS v ON v.id = k.component_id
-WHERE v.product_id IN ({in}) OR k.kit_id IN ({in})
+IN_STOCK_SQL = f"""
+UPDATE products_product SET in_stock = NOT in_stock
+WHERE id = %s AND in_stock <> EXISTS ({_SELLABLE_VARIANT.format(product="%s")})
+"""  # noqa: S608 (constants)
+# Which of these products are kits or hold a kit's component (1, ``kits.KITS_OF_PRODUCTS_SQL``), and which
+# have a wrong ``in_stock`` (0).
+IN_STOCK_CHECK_SQL = f"""
+SELECT kit_id, 1 FROM ({KITS_OF_PRODUCTS_SQL}) AS kits
 UNION
 SELECT p.id, 0 FROM products_product AS p
-WHERE p.id IN ({in}) AND p.in_stock <> EXISTS (
-    SELECT 1 FROM products_variant AS v INNER JOIN inventory_stock AS s ON s.variant_id = v.id
-    WHERE v.product_id = p.id AND s.on_hand > s.reserved + s.unsellable
-)
-"""
+WHERE p.id IN ({{in}}) AND p.in_stock <> EXISTS ({_SELLABLE_VARIANT.format(product="p.id")})
+"""  # noqa: S608 (constants)
 
 
 def planner_statistics_refresh() -> None:

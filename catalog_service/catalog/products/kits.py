@@ -103,10 +103,16 @@ KIT_VARIANTS_SQL = """
 SELECT DISTINCT v.sku, v.product_id FROM products_variant AS v
 WHERE v.sku IN ({in}) AND EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id)
 """
-VARIANTS_AND_KITS_SQL = """
-SELECT v.sku, v.id, EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id)
-FROM products_variant AS v WHERE v.sku IN ({in})
-"""
+
+
+def variants_and_kits_sql(*, also: str = "") -> str:
+    """Each SKU's variant id and whether its product is a kit; ``also``: more columns of the same rows (a
+    caller's own question asked in the same statement)."""
+    columns = "v.sku, v.id, EXISTS (SELECT 1 FROM products_kitcomponent AS k WHERE k.kit_id = v.product_id)"
+    return f"SELECT {columns}{', ' + also if also else ''} FROM products_variant AS v WHERE v.sku IN ({{in}})"  # noqa: S608 (constants)
+
+
+VARIANTS_AND_KITS_SQL = variants_and_kits_sql()
 KITS_OF_PRODUCTS_SQL = """
 SELECT DISTINCT k.kit_id FROM products_kitcomponent AS k INNER JOIN products_variant AS v ON v.id = k.component_id
 WHERE v.product_id IN ({in}) OR k.kit_id IN ({in})

@@ -16,9 +16,9 @@ import logging
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, partial
+from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api import ApiError
 from common.brazil.installments import InstallmentPlan
 from common.compiled_queries import CompiledQuery
-from common.updates import rows_update
+from common.updates import values_update
 from orders.payments.models import PaymentMethod, PaymentSession, PaymentTransaction
 from orders.payments.providers import get_provider
 from orders.payments.providers.base import RefundFailed, SessionSpec
@@ -70,10 +70,16 @@ def payment_session_open(
     transaction commits, never inside it. A crash or a provider outage in between leaves it ``creating``
     for ``payment_sessions_open_pending`` (the housekeeping loop). One ``UPDATE`` (it locks the row itself;
     the caller holds the order's lock, which serializes every step of the order's saga)."""
-    opening = PaymentSession(
-        pk=session_id, status=PaymentSession.Status.CREATING, expires_at=expires_at, boleto_due_date=boleto_due_date
+    values_update(  # its SQL built once
+        PaymentSession,
+        values={
+            "status": PaymentSession.Status.CREATING,
+            "expires_at": expires_at,
+            "boleto_due_date": boleto_due_date,
+            "updated_at": timezone.now(),
+        },
+        where={"pk": session_id},
     )
-    rows_update([opening], ["status", "expires_at", "boleto_due_date", "updated_at"])  # its SQL built once
     transaction.on_commit(partial(payment_session_provider_open, session_id=session_id), robust=True)
 
 
@@ -126,7 +132,13 @@ def payment_session_provider_open(*, session_id: int) -> PaymentSession:
         "provider_error": "",
         "updated_at": timezone.now(),
     }
-    stored = _answer_store(session_id=session.pk, answer=answer)
+    # conditional: another attempt (or a close) that got there first stands
+    stored = values_update(
+        PaymentSession,
+        values=answer,
+        increment=("provider_attempts",),
+        where={"pk": session.pk, "status": PaymentSession.Status.CREATING},
+    )
     if not stored:  # another attempt stored its answer first (or the session was closed): theirs stands
         session.refresh_from_db()
         return session
@@ -134,31 +146,6 @@ def payment_session_provider_open(*, session_id: int) -> PaymentSession:
         setattr(session, field, value)
     session.provider_attempts += 1
     return session
-
-
-def _answer_store(*, session_id: int, answer: dict) -> bool:
-    """Store the provider's answer unless another attempt (or a close) got there first: the conditional
-    ``UPDATE ... WHERE status = 'creating'`` of every reserved order, its SQL built once (the queryset's
-    ``update`` with ``F()`` cost more CPU than its round trip). True when this call stored it."""
-    fields = [PaymentSession._meta.get_field(name) for name in answer]
-    values = [field.get_db_prep_save(answer[field.name], connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_answer_sql(tuple(answer)), [*values, session_id, PaymentSession.Status.CREATING])
-        return cursor.rowcount == 1
-
-
-@cache
-def _answer_sql(names: tuple[str, ...]) -> str:
-    quote = connection.ops.quote_name
-    column = {
-        name: quote(PaymentSession._meta.get_field(name).column) for name in (*names, "provider_attempts", "status")
-    }
-    assignments = ", ".join(f"{column[name]} = %s" for name in names)
-    return (
-        f"UPDATE {quote(PaymentSession._meta.db_table)} SET {assignments}, "  # noqa: S608 (the model's table)
-        f"{column['provider_attempts']} = {column['provider_attempts']} + 1 "
-        f"WHERE {quote(PaymentSession._meta.pk.column)} = %s AND {column['status']} = %s"
-    )
 
 
 # Every reserved order's session is read here, after the commit: compiled once (``common.compiled_queries``).

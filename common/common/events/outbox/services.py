@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,7 +14,7 @@ from common.events.envelope import envelope_for
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.wakeup import CHANNEL, notify_pending
 from common.events.validation import validated_payload
-from common.inserts import insert_columns
+from common.inserts import insert_columns, insert_sql, inserted
 from common.observability.context import current_causation_id, current_correlation_id
 
 
@@ -86,7 +85,7 @@ def _insert_notifying(messages: list[OutboxMessage]) -> None:
     row's values are its attributes as they are (the envelope adapted as JSON, ``created_at`` set as
     ``auto_now_add`` would); ``test_inserts`` compares the row with the ORM's. A multi-row ``VALUES`` takes
     its ids from the sequence in the rows' order."""
-    fields, columns = insert_columns(OutboxMessage, connection.vendor)
+    fields, _columns = insert_columns(OutboxMessage, connection.vendor)
     envelope_at = fields.index(OutboxMessage._meta.get_field("envelope"))
     now = timezone.now()
     params: list = []
@@ -96,22 +95,8 @@ def _insert_notifying(messages: list[OutboxMessage]) -> None:
         values[envelope_at] = connection.ops.adapt_json_value(message.envelope, None)
         params += values
     with connection.cursor() as cursor:
-        cursor.execute(_notifying_insert_sql(columns, len(messages)), [*params, CHANNEL])
-        ids = [row[0] for row in cursor.fetchall()]
-    for message, pk in zip(messages, ids, strict=True):
-        message.pk = pk
-        message._state.adding, message._state.db = False, connection.alias
-
-
-@cache
-def _notifying_insert_sql(columns: tuple[str, ...], count: int) -> str:
-    quote = connection.ops.quote_name
-    table, pk = quote(OutboxMessage._meta.db_table), quote(OutboxMessage._meta.pk.column)
-    row = f"({', '.join(['%s'] * len(columns))})"
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (the model's table)
-        f"VALUES {', '.join([row] * count)} RETURNING {pk}, pg_notify(%s, '')"
-    )
+        cursor.execute(insert_sql(OutboxMessage, len(messages), returning=", pg_notify(%s, '')"), [*params, CHANNEL])
+        inserted(messages, [row[0] for row in cursor.fetchall()])
 
 
 def outbox_replay(*, message_ids: list[int]) -> int:
