@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from common.events import publish, routing
+from common.events.outbox import relay as relay_module
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.relay import OutboxRelay, _Backoff, outbox_refresh_metrics
 from common.events.outbox.wakeup import PollingWaiter
@@ -98,14 +99,32 @@ def test_the_backoff_doubles_from_half_a_second_up_to_thirty_and_resets_after_a_
     assert (backoff.seconds, backoff.due()) == (0.0, True)
 
 
-def test_while_the_broker_is_down_the_relay_waits_for_its_backoff_instead_of_retrying(broker):
+class StoppedClock:
+    """The relay's clock held still, so a wait reads the backoff itself and not what the machine's
+    speed left of it (the first loop's housekeeping once took 0.15 s of a 0.5 s backoff on CI)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def stopped_clock(monkeypatch) -> StoppedClock:
+    clock = StoppedClock()
+    monkeypatch.setattr(relay_module, "time", clock)
+    return clock
+
+
+def test_while_the_broker_is_down_the_relay_waits_for_its_backoff_instead_of_retrying(broker, stopped_clock):
     _notes(1)
     broker.down = True
     stop = RecordingStop(limit=3)
 
     _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
 
-    assert stop.waits == pytest.approx([0.5, 0.5, 0.5], abs=0.1)
+    assert stop.waits == [0.5, 0.5, 0.5]  # the clock stood still: the retry is never due, never tried
     assert OutboxMessage.objects.get().attempts == 1
 
     broker.down = False
@@ -113,6 +132,29 @@ def test_while_the_broker_is_down_the_relay_waits_for_its_backoff_instead_of_ret
     _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
     assert stop.waits == [0.2, 0.2]
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+class ClockedStop(RecordingStop):
+    """Each wait lets its whole timeout pass on the stopped clock, as a real sleep would."""
+
+    def __init__(self, limit: int, clock: StoppedClock) -> None:
+        super().__init__(limit)
+        self.clock = clock
+
+    def wait(self, timeout=None) -> bool:
+        self.clock.now += timeout or 0.0
+        return super().wait(timeout)
+
+
+def test_once_its_backoff_ran_out_the_relay_tries_again_and_doubles_it(broker, stopped_clock):
+    _notes(1)
+    broker.down = True
+    stop = ClockedStop(limit=3, clock=stopped_clock)
+
+    _relay(broker).run(stop=stop, poll_interval=0.2, waiter=PollingWaiter(stop))
+
+    assert stop.waits == [0.5, 1.0, 2.0]
+    assert OutboxMessage.objects.get().attempts == 3
 
 
 def test_a_broker_that_is_down_does_not_hold_back_the_events_routed_to_the_other(settings):
@@ -287,7 +329,9 @@ def test_many_rows_committed_together_are_claimed_and_marked_with_one_query_each
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_listening_relay_polls_seldom_when_idle_but_keeps_a_broker_backoff_exact(postgresql, settings, broker):
+def test_a_listening_relay_polls_seldom_when_idle_but_keeps_a_broker_backoff_exact(
+    postgresql, settings, broker, stopped_clock
+):
     """Every commit wakes a relay whose LISTEN works, so idle it polls every EVENTS_RELAY_IDLE_POLL_SECONDS;
     a transport's backoff retry is never stretched by it."""
     from common.events.outbox.wakeup import PendingWaiter
