@@ -289,3 +289,22 @@ def test_due_webhooks_are_sent_several_at_once_each_with_a_valid_signature(clien
     assert sandbox_webhooks_deliver_due(send=send, concurrency=3) == 3
     assert sorted(received) == ["payment.failed", "payment.failed", "payment.succeeded"]
     assert SandboxWebhook.objects.filter(delivered_at__isnull=True).count() == 0
+
+
+def test_a_paid_webhook_reads_the_order_and_its_session_once_and_announces_how_it_was_paid(client, guest_order):
+    """The order is locked with its session read in the same statement; paying it reads neither again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.payments.models import PaymentSession
+
+    session_table = PaymentSession._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_webhook(client, succeeded_payload(guest_order)).status_code == 200
+
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert sum(f'"{Order._meta.db_table}"' in sql.split(" WHERE ")[0] for sql in reads) == 1
+    assert sum(f'"{session_table}"' in sql for sql in reads) == 1  # the lock's join, nothing after it
+    assert Order.objects.get().payment_session.status == "paid"
+    [paid] = published("orders.order_paid")
+    assert (paid.payload["payment_method"], paid.payload["installments"]) == ("card", 1)

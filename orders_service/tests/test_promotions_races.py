@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from orders.orders.models import Order
-from orders.promotions.models import Voucher, VoucherUse
+from orders.promotions.models import CartVoucher, Voucher, VoucherUse
 from tests.conftest import CART, add_line, cart_headers, checkout, new_cart
 from tests.test_concurrency import run_together
 
@@ -62,3 +62,35 @@ def test_a_cancel_racing_new_checkouts_gives_back_exactly_one_use(postgresql, ca
     live_uses = VoucherUse.objects.filter(released_at__isnull=True).count()
     assert voucher.uses_count == live_uses <= 1
     assert answers[1:].count(201) == Order.objects.exclude(status="cancelled").count() == live_uses
+
+
+def test_a_code_applied_while_the_cart_is_checked_out_waits_for_the_checkout_and_is_not_left_behind(
+    monkeypatch, postgresql, catalog
+):
+    """Checkout is held after locking the cart (before pricing it); the code's apply, on its own connection,
+    must wait on that lock (``pg_stat_activity``), then find the cart emptied: a 409, no code on the cart.
+    Without the lock the code went on the cart the checkout had priced without it: the shopper saw it
+    applied, the order never had it."""
+    from orders.checkout import services as checkout_services
+    from tests.test_returns_races import Pause, in_thread, wait_until_blocked_or_done
+
+    Voucher.objects.create(code="DEZ", name="Dez reais", kind="fixed", value=Decimal("10.00"))
+    headers = cart_headers(new_cart(Client())["token"])
+    assert add_line(Client(), headers, "SERUM-30", 1).status_code == 201
+    pause = Pause(monkeypatch, checkout_services, "variants_by_sku")  # called under the cart's lock
+
+    placing = in_thread(lambda: checkout(Client(), headers, key="held", email="a@example.com"))
+    assert pause.arrived.wait(30)
+    applying = in_thread(
+        lambda: Client().post(f"{CART}/vouchers", {"code": "DEZ"}, content_type="application/json", **headers)
+    )
+    wait_until_blocked_or_done(applying)
+    assert not applying.done()  # it waits on the cart's lock (before: on the cart's key, to insert the code)
+    pause.release.set()
+
+    assert placing.result(30).status_code == 201
+    refused = applying.result(30)
+    assert refused.status_code == 409, refused.content  # without the lock: 201, the code on the emptied cart
+    assert refused.json()["code"] == "voucher_not_applicable"
+    assert not CartVoucher.objects.exists()
+    assert Order.objects.get().discount_total == Decimal("0.00")

@@ -43,7 +43,7 @@ class QuantityLimitExceeded(Conflict):
     )
 
 
-def _lock_cart(cart: Cart) -> None:
+def cart_lock(cart: Cart) -> None:
     """Lock the cart row for the rest of the transaction, marking it changed (one ``UPDATE``); a cart merged
     away (or deleted) meanwhile is a 404."""
     if not Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()):
@@ -164,7 +164,7 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
     with transaction.atomic():
         # Locking the cart row serializes additions to one cart, and keeps a merge from deleting it under us;
         # the limits are checked again under the lock (the stock check above is advisory, without a lock).
-        _lock_cart(cart)
+        cart_lock(cart)
         lines = cart_lines(cart=cart)
         quantities = _line_quantities(cart, lines)
         line = next((other for other in lines if other.sku == sku), None)
@@ -199,7 +199,7 @@ def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> None:
         _check_limits(quantities=_line_quantities(cart), sku=line.sku, line_quantity=quantity)
         _check_stock(sku=line.sku, quantity=quantity)
     with transaction.atomic():
-        _lock_cart(cart)
+        cart_lock(cart)
         if quantity > line.quantity:  # lowering a quantity is always allowed
             _check_limits(quantities=_line_quantities(cart), sku=line.sku, line_quantity=quantity)
         if not CartLine.objects.filter(cart=cart, pk=line.pk).update(quantity=quantity):
@@ -208,7 +208,7 @@ def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> None:
 
 def cart_line_delete(*, cart: Cart, line_id: int) -> None:
     with transaction.atomic():
-        _lock_cart(cart)  # like every line write: an addition's answer, read under this lock, stays exact
+        cart_lock(cart)  # like every line write: an addition's answer, read under this lock, stays exact
         deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
     if not deleted:
         raise CartLineNotFound()

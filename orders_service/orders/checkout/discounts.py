@@ -134,4 +134,5 @@ def checkout_discounts_record(*, order, priced: PricedCheckout, cart: Cart) -> N
     voucher_uses_record(
         order_id=order.pk, pricing=priced.pricing, vouchers=priced.vouchers, user_id=order.user_id, email=order.email
     )
-    cart_vouchers_clear(cart=cart)
+    if priced.vouchers:  # the cart's codes, read under its lock (a code is applied under it too): none, none left
+        cart_vouchers_clear(cart=cart)

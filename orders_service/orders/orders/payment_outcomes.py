@@ -60,10 +60,12 @@ def _note_dispute(*, order: Order, provider: str, event) -> None:
 
 
 def _payable_until(order: Order):
-    session = PaymentSession.objects.filter(order_id=order.pk).values_list("status", "expires_at").first()
-    if session is None or session[0] != PaymentSession.Status.OPEN:
+    """Until when the order's open session takes a payment (None: no open session). ``order_locked`` read
+    the session with the order, in the statement that locked it."""
+    session = getattr(order, "payment_session", None)
+    if session is None or session.status != PaymentSession.Status.OPEN:
         return None
-    return session[1]
+    return session.expires_at
 
 
 def _apply_capture(*, order: Order, notification: PaymentNotification) -> tuple[str, PaymentTransaction | None]:
@@ -74,7 +76,9 @@ def _apply_capture(*, order: Order, notification: PaymentNotification) -> tuple[
     payable_until = _payable_until(order)
     in_window = payable_until is not None and now <= payable_until
     if order.status == OrderStatus.AWAITING_PAYMENT and amount_matches and in_window:
-        order_mark_paid(order=order, actor=f"payments:{provider}", note=f"charge {charge.provider_reference}")
+        order_mark_paid(
+            order=order, actor=f"payments:{provider}", note=f"charge {charge.provider_reference}", locked=True
+        )
         return "paid", None
     # Money arrived for an order that cannot take it: give it back at once rather than keep it for nothing.
     if order.status != OrderStatus.AWAITING_PAYMENT:

@@ -332,13 +332,17 @@ def order_stock_rejected(*, number: str, reason: str) -> None:
         logger.info("order rejected", extra={"order_number": order.number, "reason": reason})
 
 
-def order_mark_paid(*, order: Order, actor: str, note: str) -> Order:
+def order_mark_paid(*, order: Order, actor: str, note: str, locked: bool = False) -> Order:
     """The provider captured the payment: ``paid``, announce it (catalog commits the stock, tasks emails).
 
-    Inside the webhook's transaction (with its receipt) without a savepoint: a failure fails the webhook."""
+    Inside the webhook's transaction (with its receipt) without a savepoint: a failure fails the webhook.
+    ``locked``: ``order`` is ``order_locked``'s (locked, its session read with it), as in the webhook, so
+    neither is read again."""
     with transaction.atomic(savepoint=False):
-        order = order_transition(order=order, to=OrderStatus.PAID, actor=actor, note=note)
+        order = order_transition(order=order, to=OrderStatus.PAID, actor=actor, note=note, locked=locked)
         payment_session_close(order_id=order.pk, paid=True)
+        if (session := getattr(order, "payment_session", None)) is not None:
+            session.status = session.Status.PAID  # as written: the event below reads the session in memory
         publish_order_paid(order)
         transaction.on_commit(metrics.ORDERS_PAID.inc)
     logger.info("order paid", extra={"order_number": order.number, "actor": actor})

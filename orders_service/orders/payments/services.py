@@ -168,7 +168,7 @@ def payment_sessions_open_pending(*, limit: int = 100) -> int:
 
 def payment_session_close(*, order_id: int, paid: bool = False) -> None:
     status = PaymentSession.Status.PAID if paid else PaymentSession.Status.CLOSED
-    PaymentSession.objects.filter(order_id=order_id).update(status=status)
+    values_update(PaymentSession, values={"status": status}, where={"order_id": order_id})
 
 
 def payment_record(

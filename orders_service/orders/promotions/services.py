@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api import Conflict, NotFound
 from orders.carts.models import Cart, CartLine
 from orders.carts.selectors import cart_lines
+from orders.carts.services import cart_lock
 from orders.products import catalog_client
 from orders.promotions.engine import (
     Customer,
@@ -158,7 +159,17 @@ def cart_pricing(
 
 
 def cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shipping) -> Voucher:
-    """Put a code on the cart: 404 when no active voucher has it, 409 with the reason when it cannot apply."""
+    """Put a code on the cart: 404 when no active voucher has it, 409 with the reason when it cannot apply.
+
+    Under the cart's lock, like every write to a cart: a code applied while the cart is being checked out
+    waits for that checkout (which empties the cart and clears its codes), so it is never left behind on the
+    emptied cart nor priced against lines already ordered."""
+    with transaction.atomic():
+        cart_lock(cart)
+        return _cart_voucher_apply(cart=cart, code=code, context=context, shipping=shipping)
+
+
+def _cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shipping) -> Voucher:
     voucher = Voucher.objects.filter(code=_normalise(code), active=True).first()
     if voucher is None:
         raise VoucherNotFound()
@@ -187,7 +198,9 @@ def cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shippi
 
 def cart_voucher_remove(*, cart: Cart, code: str) -> None:
     """Take a code off the cart (a code that is not on it: nothing to do)."""
-    CartVoucher.objects.filter(cart=cart, voucher__code=_normalise(code)).delete()
+    with transaction.atomic():
+        cart_lock(cart)
+        CartVoucher.objects.filter(cart=cart, voucher__code=_normalise(code)).delete()
 
 
 def checkout_pricing(
@@ -198,7 +211,7 @@ def checkout_pricing(
     A code that no longer applies (ran out, expired, subtotal too low ...) refuses the checkout with
     409 ``voucher_not_applicable`` and its reason: the shopper never pays another total than the cart showed.
     """
-    ids = list(CartVoucher.objects.filter(cart=cart).order_by("id").values_list("voucher_id", flat=True))
+    ids = [voucher.pk for voucher in cart_vouchers(cart=cart)]  # compiled: most carts have none
     locked = {v.pk: v for v in Voucher.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     vouchers = [locked[pk] for pk in ids if pk in locked]
     pricing = _price(lines=lines, vouchers=vouchers, context=context, shipping=shipping, now=now or timezone.now())
