@@ -137,7 +137,7 @@ def test_csv_import_page_dry_run_lists_bad_rows_and_writes_nothing(admin_client,
     response = admin_client.post(f"{CHANGELIST}import/", {"file": upload, "dry_run": "on"})
     assert response.status_code == 200
     assert "4 linhas com problema: nada foi gravado" in response.content.decode()
-    assert b"unknown brand &#x27;no-brand&#x27;" in response.content
+    assert b"brand desconhecido: &#x27;no-brand&#x27;" in response.content
     assert Variant.objects.count() == before
 
 

@@ -155,8 +155,8 @@ def test_an_attribute_of_another_product_type_is_refused_and_nothing_is_written(
             "row": 2,
             "sku": "BLP-BAT-001",
             "errors": [
-                "attribute 'skin_type' is not an attribute of product type 'maquiagem'",
-                "attribute 'cor' must look like code=value",
+                "'skin_type' não é um atributo do tipo de produto 'maquiagem'",
+                "o atributo 'cor' deve ter a forma codigo=valor",
             ],
         }
     ]

@@ -56,16 +56,19 @@ def test_dry_run_of_a_file_with_bad_rows_reports_each_and_writes_nothing(catalog
     assert report.written is False
     errors = {(e["row"], e["sku"]): e["errors"] for e in report.errors}
     assert errors == {
-        (3, "X-1"): ["unknown brand 'no-brand'", "price 'abc' is not a number"],
+        (3, "X-1"): ["brand desconhecido: 'no-brand'", "price 'abc' não é um número"],
         (4, "X-2"): [
-            "compare_at_price must be above price",
-            "ean13 '7891234567890' is not a valid EAN-13 barcode",
-            "shade_hex 'red' must look like #C8787E",
-            "published 'talvez' must be true or false",
-            "weight_grams '-1' must be a whole number of zero or more",
+            "compare_at_price deve ser maior que price",
+            "ean13 '7891234567890' não é um código de barras EAN-13 válido",
+            "shade_hex 'red' deve ter a forma #C8787E",
+            "published 'talvez' deve ser true ou false",
+            "weight_grams '-1' deve ser um número inteiro, zero ou mais",
         ],
-        (5, "URG-MSC-001"): ["SKU URG-MSC-001 belongs to product rimel-volume-extremo"],
-        (6, "X-1"): ["SKU X-1 appears twice in the file", "product novo has another name or brand on an earlier row"],
+        (5, "URG-MSC-001"): ["o SKU URG-MSC-001 pertence ao produto rimel-volume-extremo"],
+        (6, "X-1"): [
+            "o SKU X-1 aparece duas vezes no arquivo",
+            "o produto novo tem outro nome ou marca numa linha anterior",
+        ],
     }
 
 
@@ -84,7 +87,7 @@ def test_missing_columns_are_one_error_for_the_file(catalog_data):
             "row": 1,
             "sku": "",
             "errors": [
-                f"missing column {c}"
+                f"falta a coluna {c}"
                 for c in ["product_slug", "product_name", "brand", "category", "product_type", "variant_name"]
             ],
         }
@@ -199,7 +202,7 @@ def test_a_row_naming_a_lot_receives_its_units_into_that_lot(catalog_data):
         "Rosé 02,#C8787E,,42.90,,,12,{on_hand},4,{lot},{expires},{made}\n"
     )
     bad = catalog_import(text=header + row.format(on_hand=16, lot="l9", expires="", made=""), dry_run=True)
-    assert [error["errors"] for error in bad.errors] == [["lot_code L9 is a new lot: lot_expires_on is required"]]
+    assert [error["errors"] for error in bad.errors] == [["lot_code L9 é um lote novo: lot_expires_on é obrigatório"]]
     assert (
         catalog_import(
             text=header + row.format(on_hand=16, lot="l9", expires="2027-03-31", made="2025-03-31"), dry_run=False
@@ -228,8 +231,8 @@ def test_a_row_can_name_image_urls_and_uploaded_files_added_once(catalog_data, s
     )
     bad = catalog_import(text=header + row.format(images="falta.png | ../x.png"), dry_run=True)
     assert bad.errors[0]["errors"] == [
-        "image file 'falta.png' was not uploaded to products/import/",
-        "image '../x.png' must be a URL or a file name (no folders)",
+        "o arquivo de imagem 'falta.png' não foi enviado para products/import/",
+        "a imagem '../x.png' deve ser uma URL ou um nome de arquivo (sem pastas)",
     ]
     good = row.format(images="https://cdn.test/serum.jpg | serum.png")
     assert catalog_import(text=header + good, dry_run=False).errors == []
@@ -257,8 +260,8 @@ def test_the_box_columns_set_the_variants_box_and_a_file_without_them_keeps_it(c
     bad = catalog_import(text=header + row.format(length="8.55", width="-1", height="2"), dry_run=True)
     assert [error["errors"] for error in bad.errors] == [
         [
-            "length_cm '8.55' must be centimetres from 0 to 9999.9 with at most one decimal",
-            "width_cm '-1' must be centimetres from 0 to 9999.9 with at most one decimal",
+            "length_cm '8.55' deve estar em centímetros, de 0 a 9999,9, com no máximo uma casa decimal",
+            "width_cm '-1' deve estar em centímetros, de 0 a 9999,9, com no máximo uma casa decimal",
         ]
     ]
     report = catalog_import(text=header + row.format(length="8.5", width="2", height=""), dry_run=False)
@@ -271,3 +274,12 @@ def test_the_box_columns_set_the_variants_box_and_a_file_without_them_keeps_it(c
     )
     assert catalog_import(text=plain, dry_run=False).errors == []
     assert Variant.objects.values_list(*box).get(sku="BLP-BAT-001") == (Decimal("8.5"), Decimal("2.0"), Decimal("0.0"))
+
+
+def test_a_bad_rows_reasons_are_in_english_for_a_merchandiser_who_reads_english(catalog_data):
+    """The reasons go through the catalogue: pt-BR by default (above), English when the admin is in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = catalog_import(text="sku,price\nA,1.00\n", dry_run=True)
+    assert report.errors[0]["errors"][0] == "missing column product_slug"

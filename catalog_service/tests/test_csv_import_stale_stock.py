@@ -70,8 +70,8 @@ def test_a_stale_row_that_changes_on_hand_is_refused_in_the_dry_run_with_a_clear
     real = catalog_import(text=stale, dry_run=False)
 
     message = (
-        "on_hand: the stock of BLP-BAT-001 changed since the export (it was 10, it is 8 now); "
-        "export again, or record the difference as a stock adjustment with its reason"
+        "on_hand: o estoque de BLP-BAT-001 mudou desde a exportação (era 10, agora é 8); "
+        "exporte de novo ou registre a diferença como um ajuste de estoque, com o motivo"
     )
     assert [(e["sku"], e["errors"]) for e in dry.errors] == [("BLP-BAT-001", [message])]
     assert (real.errors, real.written) == (dry.errors, False)
@@ -100,6 +100,6 @@ def test_a_sale_between_the_check_and_the_row_lock_refuses_the_import(postgresql
 
     assert report.written is False
     assert [e["sku"] for e in report.errors] == ["BLP-BAT-001"]
-    assert "it was 10, it is 9 now" in report.errors[0]["errors"][0]
+    assert "era 10, agora é 9" in report.errors[0]["errors"][0]
     assert levels("BLP-BAT-001") == (9, 0)
     assert import_movements("BLP-BAT-001") == []

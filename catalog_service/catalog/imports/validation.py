@@ -1,4 +1,7 @@
-"""Reading and checking a catalog CSV without writing anything: every bad row with every reason."""
+"""Reading and checking a catalog CSV without writing anything: every bad row with every reason.
+
+The reasons are read by merchandisers in the admin (and in ``import_catalog``'s report): pt-BR through the
+catalogue, the column names as the file spells them."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from catalog.imports.csv_format import (
     ACCEPTED,
@@ -76,15 +80,17 @@ class Validation:
 def _decimal(value: str, name: str, problems: list[str], *, required: bool, decimal_comma: bool) -> Decimal | None:
     if not value:
         if required:
-            problems.append(f"{name} is required")
+            problems.append(_("%(column)s is required") % {"column": name})
         return None
     try:
         amount = Decimal(decimal_normalise(value, decimal_comma=decimal_comma))
     except InvalidOperation:
-        problems.append(f"{name} '{value}' is not a number")
+        problems.append(_("%(column)s '%(value)s' is not a number") % {"column": name, "value": value})
         return None
     if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2 or amount >= Decimal("100000000"):
-        problems.append(f"{name} '{value}' must be positive with at most two decimals")
+        problems.append(
+            _("%(column)s '%(value)s' must be positive with at most two decimals") % {"column": name, "value": value}
+        )
         return None
     return amount
 
@@ -101,7 +107,10 @@ def _centimetres(raw: dict[str, str], problems: list[str]) -> dict[str, Decimal]
         except InvalidOperation:
             size = None
         if size is None or not size.is_finite() or size < 0 or size >= 10000 or size.as_tuple().exponent < -1:
-            problems.append(f"{name} '{value}' must be centimetres from 0 to 9999.9 with at most one decimal")
+            problems.append(
+                _("%(column)s '%(value)s' must be centimetres from 0 to 9999.9 with at most one decimal")
+                % {"column": name, "value": value}
+            )
             continue
         box[name] = size
     return box
@@ -118,9 +127,12 @@ def _images(text: str, problems: list[str]) -> tuple[str, ...]:
         elif entry.startswith("products/") and ".." not in entry and default_storage.exists(entry):
             found.append(entry)  # a photo already in the storage, as the export names it
         elif "/" in entry or "\\" in entry or entry.startswith("."):
-            problems.append(f"image '{entry}' must be a URL or a file name (no folders)")
+            problems.append(_("image '%(entry)s' must be a URL or a file name (no folders)") % {"entry": entry})
         elif not default_storage.exists(IMAGE_IMPORT_DIR + entry):
-            problems.append(f"image file '{entry}' was not uploaded to {IMAGE_IMPORT_DIR}")
+            problems.append(
+                _("image file '%(entry)s' was not uploaded to %(folder)s")
+                % {"entry": entry, "folder": IMAGE_IMPORT_DIR}
+            )
         else:
             found.append(IMAGE_IMPORT_DIR + entry)
     return tuple(found)
@@ -139,9 +151,12 @@ def _attributes(
         code, separator, value = entry.partition("=")
         code, value = code.strip(), value.strip()
         if not separator or not code or not value:
-            problems.append(f"attribute '{entry}' must look like code=value")
+            problems.append(_("attribute '%(entry)s' must look like code=value") % {"entry": entry})
         elif (type_slug, code) not in known:
-            problems.append(f"attribute '{code}' is not an attribute of product type '{type_slug}'")
+            problems.append(
+                _("attribute '%(code)s' is not an attribute of product type '%(type)s'")
+                % {"code": code, "type": type_slug}
+            )
         else:
             found[known[(type_slug, code)]] = value
     return tuple(found.items())
@@ -154,7 +169,7 @@ def _day(text: str, name: str, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"{name} '{text}' must be a date like 2027-01-31")
+        problems.append(_("%(column)s '%(value)s' must be a date like 2027-01-31") % {"column": name, "value": text})
         return None
 
 
@@ -162,7 +177,9 @@ def _whole(value: str, name: str, problems: list[str]) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        problems.append(f"{name} '{value}' must be a whole number of zero or more")
+        problems.append(
+            _("%(column)s '%(value)s' must be a whole number of zero or more") % {"column": name, "value": value}
+        )
         return None
     return int(value)
 
@@ -178,10 +195,10 @@ def stock_changed_since_export(*, sku: str, on_hand: int, version: int) -> tuple
     exported, now = moved
     if on_hand == exported:
         return None, ""
-    return None, (
-        f"on_hand: the stock of {sku} changed since the export (it was {exported}, it is {now} now); "
+    return None, _(
+        "on_hand: the stock of %(sku)s changed since the export (it was %(exported)s, it is %(now)s now); "
         "export again, or record the difference as a stock adjustment with its reason"
-    )
+    ) % {"sku": sku, "exported": exported, "now": now}
 
 
 def _on_hand_unless_stale(*, sku: str, on_hand: int, version: int, problems: list[str]) -> int | None:
@@ -199,14 +216,16 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in ACCEPTED]
     if missing or unknown:
-        problems = [f"missing column {name}" for name in missing] + [f"unknown column {name}" for name in unknown]
+        problems = [_("missing column %(column)s") % {"column": name} for name in missing] + [
+            _("unknown column %(column)s") % {"column": name} for name in unknown
+        ]
         result.errors.append(RowError(row=1, sku="", errors=problems))
         return result
     raw_rows = []
     for raw in reader:
         raw_rows.append({(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None})
         if len(raw_rows) > MAX_ROWS:
-            result.errors.append(RowError(row=1, sku="", errors=[f"more than {MAX_ROWS} rows"]))
+            result.errors.append(RowError(row=1, sku="", errors=[_("more than %(max)s rows") % {"max": MAX_ROWS}]))
             return result
     result.row_count = len(raw_rows)
     decimal_comma = decimal_comma_detect(raw_rows)
@@ -232,39 +251,44 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
         sku = raw.get("sku", "")
         for name in REQUIRED:
             if not raw.get(name) and name != "price":
-                problems.append(f"{name} is required")
+                problems.append(_("%(column)s is required") % {"column": name})
         if sku and len(sku) > 64:
-            problems.append("sku is longer than 64 characters")
+            problems.append(_("sku is longer than 64 characters"))
         if sku in seen_skus:
-            problems.append(f"SKU {sku} appears twice in the file")
+            problems.append(_("SKU %(sku)s appears twice in the file") % {"sku": sku})
         seen_skus.add(sku)
         slug = raw.get("product_slug", "")
         if slug and not SLUG.match(slug):
-            problems.append(f"product_slug '{slug}' may only hold lower-case letters, digits, - and _")
+            problems.append(
+                _("product_slug '%(slug)s' may only hold lower-case letters, digits, - and _") % {"slug": slug}
+            )
         if sku in existing and existing[sku]["product__slug"] != slug:
-            problems.append(f"SKU {sku} belongs to product {existing[sku]['product__slug']}")
+            problems.append(
+                _("SKU %(sku)s belongs to product %(product)s")
+                % {"sku": sku, "product": existing[sku]["product__slug"]}
+            )
         for column, known in (("brand", brands), ("category", categories), ("product_type", types)):
             if raw.get(column) and raw[column] not in known:
-                problems.append(f"unknown {column} '{raw[column]}'")
+                problems.append(_("unknown %(column)s '%(value)s'") % {"column": column, "value": raw[column]})
         price = _decimal(raw.get("price", ""), "price", problems, required=True, decimal_comma=decimal_comma)
         compare_at = _decimal(
             raw.get("compare_at_price", ""), "compare_at_price", problems, required=False, decimal_comma=decimal_comma
         )
         if price is not None and compare_at is not None and compare_at <= price:
-            problems.append("compare_at_price must be above price")
+            problems.append(_("compare_at_price must be above price"))
         ean = raw.get("ean13", "")
         if ean:
             if not is_valid_ean13(ean):
-                problems.append(f"ean13 '{ean}' is not a valid EAN-13 barcode")
+                problems.append(_("ean13 '%(ean)s' is not a valid EAN-13 barcode") % {"ean": ean})
             elif ean_owner.get(ean, sku) != sku or seen_eans.get(ean, sku) != sku:
-                problems.append(f"ean13 {ean} is already used by another SKU")
+                problems.append(_("ean13 %(ean)s is already used by another SKU") % {"ean": ean})
             seen_eans.setdefault(ean, sku)
         shade = raw.get("shade_hex", "")
         if shade and not HEX.match(shade):
-            problems.append(f"shade_hex '{shade}' must look like #C8787E")
+            problems.append(_("shade_hex '%(shade)s' must look like #C8787E") % {"shade": shade})
         published_word = raw.get("published", "").lower()
         if published_word not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(f"published '{raw.get('published')}' must be true or false")
+            problems.append(_("published '%(value)s' must be true or false") % {"value": raw.get("published")})
         weight = _whole(raw.get("weight_grams", ""), "weight_grams", problems)
         box = _centimetres(raw, problems)
         on_hand = _whole(raw.get("on_hand", ""), "on_hand", problems)
@@ -278,17 +302,17 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
         lot_expires_on = _day(raw.get("lot_expires_on", ""), "lot_expires_on", problems)
         lot_manufactured_on = _day(raw.get("lot_manufactured_on", ""), "lot_manufactured_on", problems)
         if (lot_expires_on or lot_manufactured_on) and not lot_code:
-            problems.append("lot dates need a lot_code")
+            problems.append(_("lot dates need a lot_code"))
         if lot_code and on_hand is None:
-            problems.append("lot_code needs on_hand (the SKU's units after the lot is received)")
+            problems.append(_("lot_code needs on_hand (the SKU's units after the lot is received)"))
         if (
             lot_code
             and lot_expires_on is None
             and not StockLot.objects.filter(stock__variant__sku=sku, code=lot_code).exists()
         ):
-            problems.append(f"lot_code {lot_code} is a new lot: lot_expires_on is required")
+            problems.append(_("lot_code %(lot)s is a new lot: lot_expires_on is required") % {"lot": lot_code})
         if lot_expires_on and lot_manufactured_on and lot_manufactured_on > lot_expires_on:
-            problems.append("lot_manufactured_on is after lot_expires_on")
+            problems.append(_("lot_manufactured_on is after lot_expires_on"))
         product = {
             "name": raw.get("product_name", "")[:200],
             "description": raw.get("description", ""),
@@ -298,7 +322,7 @@ def catalog_csv_validate(text: str, *, encoding: str = "utf-8") -> Validation:
         }
         first = products.setdefault(slug, product)
         if first is not product and (first["name"], first["brand_id"]) != (product["name"], product["brand_id"]):
-            problems.append(f"product {slug} has another name or brand on an earlier row")
+            problems.append(_("product %(slug)s has another name or brand on an earlier row") % {"slug": slug})
         if problems:
             result.errors.append(RowError(row=number, sku=sku, errors=problems))
             continue
