@@ -341,8 +341,6 @@ def order_mark_paid(*, order: Order, actor: str, note: str, locked: bool = False
     with transaction.atomic(savepoint=False):
         order = order_transition(order=order, to=OrderStatus.PAID, actor=actor, note=note, locked=locked)
         payment_session_close(order_id=order.pk, paid=True)
-        if (session := getattr(order, "payment_session", None)) is not None:
-            session.status = session.Status.PAID  # as written: the event below reads the session in memory
         publish_order_paid(order)
         transaction.on_commit(metrics.ORDERS_PAID.inc)
     logger.info("order paid", extra={"order_number": order.number, "actor": actor})
