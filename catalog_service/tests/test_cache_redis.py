@@ -162,3 +162,44 @@ def test_a_bump_is_one_incr_that_starts_a_missing_version_at_one(redis_cache):
     assert cache.get(VERSION_KEY) == 1  # what Django's add(VERSION_KEY, 1) stored before
     _bump_now()
     assert cache.get(VERSION_KEY) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the suite's other transactional tests
+def test_a_transaction_bumps_the_version_once_however_many_changes_it_made(redis_cache):
+    """A consumer's batch reserves several orders in one transaction: one INCR at its commit, none when a
+    savepoint holding the only bump rolled back, and a bump inside a rolled-back savepoint never hides a
+    later one."""
+    from django.db import transaction
+
+    from catalog.products.cache import VERSION_KEY, catalog_cache_bump
+
+    cache.set(VERSION_KEY, 10, timeout=None)
+    with transaction.atomic():
+        catalog_cache_bump()
+        catalog_cache_bump()
+        with transaction.atomic():
+            catalog_cache_bump()
+    assert cache.get(VERSION_KEY) == 11
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                catalog_cache_bump()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert cache.get(VERSION_KEY) == 11
+    assert cache.get(VERSION_KEY) == 11  # the only bump went with its savepoint
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                catalog_cache_bump()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        catalog_cache_bump()  # registered again: the first one is gone
+    assert cache.get(VERSION_KEY) == 12
+
+    catalog_cache_bump()  # outside any transaction: at once
+    assert cache.get(VERSION_KEY) == 13

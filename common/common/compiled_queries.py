@@ -26,6 +26,8 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
+from common.cursors import statement_cursor
+
 MAX_MANY = 32  # a longer list than this runs as the plain queryset (one plan per list length otherwise)
 
 
@@ -90,7 +92,7 @@ class _Plan:
         for slot in self.slots:
             value = values[slot.name] if slot.item is None else values[slot.name][slot.item]
             params[slot.index] = value.hex if slot.as_hex else value
-        with connections[self.alias].cursor() as cursor:
+        with statement_cursor(self.alias) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         instances = []

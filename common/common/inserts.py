@@ -7,7 +7,8 @@ ORM's ``create`` inside ``atomic``); a concurrent insert of the same key waits f
 back, and loses; its values are the ones Django's own insert would write (each field's ``pre_save`` and
 ``get_db_prep_save``: defaults, ``auto_now_add``, JSON, UUIDs). ``insert_columns`` is the fields and quoted
 columns such an insert writes, found once per model (also for the outbox's ``INSERT ... RETURNING id,
-pg_notify(...)``). ``insert_notifying`` is one row and a ``NOTIFY`` of the same transaction in one
+pg_notify(...)``). ``insert_new`` is ``insert_once`` for several rows in one statement (the inbox rows of a
+consumer's batch). ``insert_notifying`` is one row and a ``NOTIFY`` of the same transaction in one
 statement (an order's history row and the wake-up of its long-polls). ``rows_insert`` is ``bulk_create``'s
 multi-row insert without its per-call planning (batches, conflicts, field checks): the saga's reservation
 rows, their lots and the ledger's movements on every order.
@@ -20,6 +21,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Field, Model
+
+from common.cursors import statement_cursor
 
 
 def _prepared_values(instance: Model) -> list[Any]:
@@ -48,9 +51,32 @@ def insert_once(model: type[Model], *, values: dict[str, Any], unique: tuple[str
         except IntegrityError:
             return False
         return True
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(insert_sql(model, conflict=unique), _prepared_values(instance))
         return cursor.fetchone() is not None
+
+
+def insert_new(model: type[Model], *, rows: list[dict[str, Any]], unique: str) -> set[Any]:
+    """``insert_once`` for several rows in one statement: insert each of ``rows`` (the values of a new ``model``
+    row) whose ``unique`` field (one field, with a unique constraint) holds a value no stored row has; returns
+    the values of ``unique`` this call inserted (as the field holds them: ``to_python``). A value twice among
+    ``rows`` is inserted once, with its first values. On PostgreSQL one ``INSERT ... ON CONFLICT DO NOTHING
+    RETURNING``, its rows in the order of their values, so two concurrent inserts of overlapping values wait on
+    each other in the same order, never in a cycle."""
+    field = model._meta.get_field(unique)
+    first: dict[Any, dict[str, Any]] = {}
+    for values in rows:
+        first.setdefault(field.to_python(values[unique]), values)
+    if connection.vendor != "postgresql":
+        return {value for value, values in first.items() if insert_once(model, values=values, unique=(unique,))}
+    ordered = [model(**first[value]) for value in sorted(first, key=str)]
+    if not ordered:
+        return set()
+    params = [value for instance in ordered for value in _prepared_values(instance)]
+    returning = f", {connection.ops.quote_name(field.column)}"
+    with statement_cursor() as cursor:
+        cursor.execute(insert_sql(model, len(ordered), conflict=(unique,), returning=returning), params)
+        return {field.to_python(row[1]) for row in cursor.fetchall()}
 
 
 def insert_notifying(instance: Model, *, channel: str, payload: str) -> None:
@@ -60,7 +86,7 @@ def insert_notifying(instance: Model, *, channel: str, payload: str) -> None:
     if connection.vendor != "postgresql":
         instance.save(force_insert=True)
         return
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         sql = insert_sql(type(instance), returning=", pg_notify(%s, %s)")
         cursor.execute(sql, [*_prepared_values(instance), channel, payload])
         inserted([instance], [cursor.fetchone()[0]])
@@ -72,7 +98,7 @@ def rows_insert(instances: list[Model]) -> None:
     if not instances:
         return
     params = [value for instance in instances for value in _prepared_values(instance)]
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(insert_sql(type(instances[0]), len(instances)), params)
         inserted(instances, [row[0] for row in cursor.fetchall()])
 

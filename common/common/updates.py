@@ -19,6 +19,8 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model
 
+from common.cursors import statement_cursor
+
 
 def rows_update(instances: Sequence[Model], fields: Sequence[str]) -> None:
     """Save ``fields`` of ``instances`` (saved rows of one model) in one statement; nothing when none."""
@@ -32,7 +34,7 @@ def rows_update(instances: Sequence[Model], fields: Sequence[str]) -> None:
         for instance in instances:
             params += [instance.pk, field.get_db_prep_save(field.pre_save(instance, add=False), database)]
     params += [instance.pk for instance in instances]
-    with database.cursor() as cursor:
+    with statement_cursor(database.alias) as cursor:
         cursor.execute(_update_sql(model, tuple(fields), len(instances), database.alias), params)
 
 
@@ -67,7 +69,7 @@ def values_update(
         field = _field(model, name)
         params += [field.get_db_prep_save(item, database) for item in (value if isinstance(value, list) else [value])]
     shape = tuple((name, len(value) if isinstance(value, list) else None) for name, value in where.items())
-    with database.cursor() as cursor:
+    with statement_cursor(database.alias) as cursor:
         cursor.execute(_values_update_sql(model, tuple(values), increment, shape, database.alias), params)
         return cursor.rowcount
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from common.events import publish
 from common.events.consumer import handle_envelope, handle_envelopes, service_handlers
@@ -231,3 +231,62 @@ def test_on_postgresql_two_consumers_given_one_event_at_once_apply_it_once(postg
     assert results == {"first": True, "second": False}
     assert calls == ["first"]
     assert AppliedNote.objects.count() == 1 and ProcessedEvent.objects.count() == 1
+
+
+def test_a_batch_records_its_inbox_rows_in_one_statement_and_skips_those_applied_before(django_assert_num_queries):
+    """The inbox rows of a batch: one insert for all (the handler here writes one row per event)."""
+    seen = envelope_of(NoteRecorded(text="seen"))
+    assert deliver(seen, handlers=HANDLERS) is True
+    batch = [envelope_of(NoteRecorded(text=text)) for text in ("x", "y", "z")]
+
+    with django_assert_num_queries(1 + 3 + 2):  # the inbox rows, each note, the transaction's savepoint pair
+        applied = handle_envelopes([batch[0], seen, batch[1], batch[2]], handlers=HANDLERS)
+
+    assert applied == [True, False, True, True]
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["seen", "x", "y", "z"]
+    assert ProcessedEvent.objects.count() == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_consumers_handed_the_same_batch_apply_each_event_once():
+    """A redelivery reaches a second consumer while the first is still inside its batch (a broker that gave
+    the messages up after a missed heartbeat): the second's inbox insert waits on the first's rows, in the
+    same order whatever order it got them in, and finds them once the first commits."""
+    import threading
+
+    batch = [envelope_of(NoteRecorded(text=text)) for text in ("um", "dois", "três")]
+    inside, release = threading.Event(), threading.Event()
+    results: dict[str, list[bool]] = {}
+
+    def holding(event, envelope):
+        HANDLERS["commontest.note_recorded"](event, envelope)
+        if event.text == "três":
+            inside.set()
+            assert release.wait(10)
+
+    def first():
+        try:
+            results["first"] = handle_envelopes(batch, handlers={"commontest.note_recorded": holding})
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            results["second"] = handle_envelopes(batch[::-1], handlers=HANDLERS)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(1.0)
+    assert two.is_alive()  # waiting on the first consumer's inbox rows
+    release.set()
+    one.join(10)
+    two.join(10)
+
+    assert results == {"first": [True, True, True], "second": [False, False, False]}
+    assert sorted(AppliedNote.objects.values_list("text", flat=True)) == ["dois", "três", "um"]

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.db import connection
 
 from common.events.inbox.models import ProcessedEvent
 from common.inserts import insert_once
@@ -101,3 +102,27 @@ def test_rows_inserted_together_are_the_rows_bulk_create_writes(count, django_as
     assert [
         row["key"] for row in OutboxMessage.objects.filter(pk__in=[r.pk for r in ours]).order_by("id").values("key")
     ] == [f"ours-{n}" for n in range(count)]
+
+
+def test_insert_new_inserts_the_rows_whose_key_is_new_once_each(django_assert_num_queries):
+    from common.inserts import insert_new
+
+    old, new, again = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    assert insert_once(ProcessedEvent, values={"event_id": old, "event_type": "before"}, unique=("event_id",))
+    rows = [
+        {"event_id": new, "event_type": "first"},
+        {"event_id": old, "event_type": "repeat"},
+        {"event_id": str(again), "event_type": "as text"},
+        {"event_id": new, "event_type": "second copy"},
+    ]
+
+    if connection.vendor == "postgresql":
+        with django_assert_num_queries(1):
+            assert insert_new(ProcessedEvent, rows=rows, unique="event_id") == {new, again}
+    else:
+        assert insert_new(ProcessedEvent, rows=rows, unique="event_id") == {new, again}
+
+    stored = dict(ProcessedEvent.objects.values_list("event_id", "event_type"))
+    assert stored == {old: "before", new: "first", again: "as text"}
+    assert insert_new(ProcessedEvent, rows=rows, unique="event_id") == set()
+    assert insert_new(ProcessedEvent, rows=[], unique="event_id") == set()

@@ -17,13 +17,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.inventory.models import Stock, StockLot
 from common.compiled_queries import CompiledQuery, Many
+from common.cursors import statement_cursor
 from common.updates import rows_update
 
 
@@ -66,7 +67,7 @@ def min_shelf_life_days(*, category_id: int | None, known: tuple | None = None) 
         if known is not None:
             row, known = known, None
         else:
-            with connection.cursor() as cursor:
+            with statement_cursor() as cursor:
                 cursor.execute(_SHELF_LIFE_SQL, [category_id])
                 row = cursor.fetchone()
         if row is None:

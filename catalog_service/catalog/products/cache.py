@@ -47,9 +47,21 @@ def cache_enabled() -> bool:
 
 
 def catalog_cache_bump() -> None:
-    """Invalidate every cached answer once the current transaction commits."""
-    if cache_enabled():
+    """Invalidate every cached answer once the current transaction commits: one version bump per transaction
+    however many stock changes it made (a consumer's batch of reservations is one transaction)."""
+    if cache_enabled() and not _bump_registered():
         transaction.on_commit(_bump_now)
+
+
+def _bump_registered() -> bool:
+    """Whether this transaction already bumps the version at commit, registered where no savepoint that is
+    still open can take it back (a hook registered inside a savepoint is dropped when that savepoint rolls
+    back; one registered outside every open savepoint is not)."""
+    database = transaction.get_connection()
+    if not database.in_atomic_block:
+        return False
+    open_savepoints = set(database.savepoint_ids)
+    return any(hook is _bump_now and set(sids) <= open_savepoints for sids, hook, _robust in database.run_on_commit)
 
 
 def _bump_now() -> None:

@@ -22,6 +22,7 @@ from catalog.products.kits import KITS_OF_PRODUCTS_SQL, kit_product_ids, kits_in
 from catalog.products.models import Product, ProductAttributeValue, Variant
 from catalog.search.services import search_lexicon_extend
 from catalog.search.text import lexicon_words, search_fields_text, words
+from common.cursors import statement_cursor
 
 CHUNK = 2000
 
@@ -131,7 +132,7 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> None:
     kit_ids = {product_id for product_id, is_kit in found if is_kit}
     flips = {product_id for product_id, is_kit in found if not is_kit} - kit_ids
     kits = kits_in_stock(kit_ids=kit_ids)
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         for product_id in sorted(flips | set(kits)):
             if product_id in kits:
                 Product.objects.filter(pk=product_id).exclude(in_stock=kits[product_id]).update(

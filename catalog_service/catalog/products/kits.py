@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
-
 from catalog.products.models import KitComponent, Variant
+from common.cursors import statement_cursor
 
 
 def kit_recipes(*, skus: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
@@ -125,7 +124,7 @@ def sql_rows(sql: str, *value_lists: list) -> list[tuple]:
     text = parts[0] + "".join(
         ", ".join(["%s"] * len(values)) + part for values, part in zip(value_lists, parts[1:], strict=True)
     )
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(text, [value for values in value_lists for value in values])
         return cursor.fetchall()
 

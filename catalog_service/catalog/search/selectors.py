@@ -30,11 +30,12 @@ from catalog.search.text import (
     query_words,
     singular,
 )
+from common.cursors import statement_cursor
 
 
 def search_corrections(words: list[str]) -> dict[str, str]:
     """word -> nearest indexed word, for the query words that start no indexed word (PostgreSQL)."""
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(CORRECTIONS_SQL, [MIN_LEXICON_WORD_LENGTH, words])
         return {word: nearest for word, nearest in cursor.fetchall() if nearest}
 

@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from common.events.envelope import Envelope
 from common.events.inbox.models import ProcessedEvent
 from common.events.validation import event_from_envelope
-from common.inserts import insert_once
+from common.inserts import insert_new, insert_once
 from common.observability.context import bound_event_ids
 from common.observability.metrics import EVENTS_HANDLED
 
@@ -62,7 +62,9 @@ def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Ha
     """Apply several envelopes, in order, in one transaction: each True when its handler ran.
 
     For a consumer handed several messages at once (a backlog): one commit for all of them instead of one
-    each. The inbox rule is :func:`handle_envelope`'s, row by row, inside that transaction. All or nothing:
+    each, and their inbox rows inserted in one statement before the first handler runs. The inbox rule is
+    :func:`handle_envelope`'s, inside that transaction: an event id already applied, or twice in the batch,
+    runs its handler once. All or nothing:
     any invalid payload or handler error rolls the whole batch back and is raised, and the caller applies
     the messages one by one (so only the failing one is retried, and none is applied twice).
     """
@@ -72,12 +74,14 @@ def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Ha
         planned.append((envelope, handler, event_from_envelope(envelope) if handler is not None else None))
     applied: list[bool] = []
     with transaction.atomic():
+        fresh = _record_many_in_inbox([envelope for envelope, handler, _event in planned if handler is not None])
         for envelope, handler, event in planned:
-            if handler is None:
-                applied.append(False)
-                continue
-            with _ids_bound(envelope):
-                applied.append(_apply(envelope, handler, event))
+            ran = handler is not None and envelope.event_id in fresh
+            if ran:
+                fresh.discard(envelope.event_id)  # a second copy in the same batch is a duplicate
+                with _ids_bound(envelope):
+                    handler(event, envelope)
+            applied.append(ran)
         _isolate_commit_hooks()
     for (envelope, handler, _event), ran in zip(planned, applied, strict=True):
         if handler is not None:
@@ -118,6 +122,14 @@ def _isolate_commit_hooks() -> None:
     """
     connection = transaction.get_connection()
     connection.run_on_commit = [(savepoints, hook, True) for savepoints, hook, _ in connection.run_on_commit]
+
+
+def _record_many_in_inbox(envelopes: Sequence[Envelope]) -> set:
+    """The batch's inbox rows in one statement, before any handler runs (``insert_new``); the event ids it
+    inserted. An id already in the inbox (a redelivery) is left out, and a concurrent consumer inserting the
+    same id waits for this transaction and then finds it, as with ``_record_in_inbox``."""
+    rows = [{"event_id": envelope.event_id, "event_type": envelope.type} for envelope in envelopes]
+    return insert_new(ProcessedEvent, rows=rows, unique="event_id")
 
 
 def _record_in_inbox(envelope: Envelope) -> bool:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count
 
 from common.compiled_queries import CompiledQuery
+from common.cursors import statement_cursor
 from orders.carts.models import Cart, CartLine
 from orders.money import money
 from orders.products.models import ProductVariant
@@ -60,7 +61,7 @@ def _rules_version() -> tuple:
     """What changes whenever a promotion is created, edited (``updated_at`` is ``auto_now``) or deleted:
     the row count and the latest ``updated_at``, in one aggregate over a table of a few dozen rows."""
     table = connection.ops.quote_name(Promotion._meta.db_table)
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608 (the model's own table)
         count, latest = cursor.fetchone()
     return (connection.settings_dict["NAME"], count, str(latest))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.cursors import statement_cursor
 from common.events.contracts import EventContract
 from common.events.envelope import envelope_for
 from common.events.outbox.models import OutboxMessage
@@ -94,7 +95,7 @@ def _insert_notifying(messages: list[OutboxMessage]) -> None:
         values = [getattr(message, field.attname) for field in fields]
         values[envelope_at] = connection.ops.adapt_json_value(message.envelope, None)
         params += values
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(insert_sql(OutboxMessage, len(messages), returning=", pg_notify(%s, '')"), [*params, CHANNEL])
         inserted(messages, [row[0] for row in cursor.fetchall()])
 
