@@ -1,0 +1,117 @@
+"""Client-side CPU of one short statement, Django's cursor per statement against the kept cursor, and of a
+consumer batch's inbox rows, one insert each against one insert for the batch.
+
+    eval "$(scripts/start_test_infra.sh)"
+    uv run python bench/statement_cost.py               # 8 interleaved rounds x 3,000 statements
+    uv run python bench/statement_cost.py --rounds 4 --statements 1000
+
+The checkout benchmark cannot resolve a few per cent (its CPU per checkout moves by 25 % between rounds on
+this shared machine), so the statement-level changes are measured here, in one process, the variants taking
+turns round by round; each figure is the median of the rounds (process CPU time, microseconds). It runs the
+common test project (``common/tests/settings.py``: PostgreSQL when ``COMMONTEST_DATABASE_URL`` is set) and
+removes the inbox rows it wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+COMMON_DIR = Path(__file__).resolve().parents[1] / "common"
+sys.path.insert(0, str(COMMON_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG stays off: no query logging
+
+BATCH = 3  # a batch's size under checkout load (2-3 events per delivery)
+
+
+def timed(work: Callable[[int], object], count: int) -> float:
+    started = time.process_time()
+    for index in range(count):
+        work(index)
+    return 1e6 * (time.process_time() - started) / count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="per-statement client CPU: Django's cursor vs the kept cursor")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--statements", type=int, default=3000)
+    arguments = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from common.cursors import statement_cursor
+    from common.events.inbox.models import ProcessedEvent
+    from common.inserts import insert_new, insert_once
+
+    call_command("migrate", verbosity=0)
+    sql = f"SELECT id, event_type FROM {ProcessedEvent._meta.db_table} WHERE id = %s"
+    run_type = f"bench.statement_cost.{uuid.uuid4().hex[:8]}"
+
+    def django_cursor(index: int):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [index])
+            return cursor.fetchall()
+
+    def kept_cursor(index: int):
+        with statement_cursor() as cursor:
+            cursor.execute(sql, [index])
+            return cursor.fetchall()
+
+    def rows() -> list[dict]:
+        return [{"event_id": uuid.uuid4(), "event_type": run_type} for _ in range(BATCH)]
+
+    def inbox_row_by_row(_index: int):
+        with transaction.atomic():
+            for values in rows():
+                insert_once(ProcessedEvent, values=values, unique=("event_id",))
+
+    def inbox_batch(_index: int):
+        with transaction.atomic():
+            insert_new(ProcessedEvent, rows=rows(), unique="event_id")
+
+    pairs = {
+        "statement": (("Django cursor per statement", django_cursor), ("kept cursor", kept_cursor)),
+        f"inbox of a batch of {BATCH}": (("one insert per event", inbox_row_by_row), ("one insert", inbox_batch)),
+    }
+    print(
+        f"[bench] {connection.vendor}, {arguments.rounds} rounds x {arguments.statements} statements "
+        f"({arguments.statements // 10} batches), load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    try:
+        for what, variants in pairs.items():
+            figures: dict[str, list[float]] = {name: [] for name, _work in variants}
+            count = arguments.statements if what == "statement" else arguments.statements // 10
+            for round_index in range(arguments.rounds):
+                order = variants if round_index % 2 == 0 else variants[::-1]
+                for name, work in order:
+                    figures[name].append(timed(work, count))
+            (before, before_figures), (after, after_figures) = figures.items()
+            median_before, median_after = statistics.median(before_figures), statistics.median(after_figures)
+            print(
+                f"{what}: {before} {median_before:.1f} us, {after} {median_after:.1f} us "
+                f"({100 * (median_after - median_before) / median_before:+.0f} %; "
+                f"rounds {min(before_figures):.0f}-{max(before_figures):.0f} and "
+                f"{min(after_figures):.0f}-{max(after_figures):.0f})",
+                flush=True,
+            )
+    finally:
+        ProcessedEvent.objects.filter(event_type=run_type).delete()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
