@@ -55,6 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds per load run (default 6, quick 3)")
     parser.add_argument("--variants", type=int, default=100_000, help="catalog size in variants (default 100,000)")
     parser.add_argument("--catalog-dir", type=Path, default=REPO_ROOT / "catalog_service", help="Ninja side's tree")
+    parser.add_argument("--threads", type=int, default=4, help="the catalog's server threads (production: 4)")
     parser.add_argument("--label", default="", help="a name for this run in the output (e.g. before, after)")
     parser.add_argument("--save", type=Path, help="write the figures as JSON to this file")
     return parser.parse_args()
@@ -100,15 +101,17 @@ def count_variants(url: str) -> int:
         return connection.execute("SELECT count(*) FROM products_variant").fetchone()[0]
 
 
-def start_ninja(processes: ProcessSet, env: dict[str, str], catalog_dir: Path, port: int, *, cached: bool):
-    # The catalog's production web server (common/web_server.py), one worker of 4 threads.
+def start_ninja(
+    processes: ProcessSet, env: dict[str, str], catalog_dir: Path, port: int, *, cached: bool, threads: int = 4
+):
+    # The catalog's production web server (common/web_server.py), one worker of ``threads`` threads.
     argv = [sys.executable, "-m", "common.web_server", "catalog"]
     server_env = {
         **env,
         "CATALOG_RESPONSE_CACHE": "true" if cached else "false",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
-        "GUNICORN_THREADS": "4",
+        "GUNICORN_THREADS": str(threads),
     }
     name = "ninja-cached" if cached else "ninja-db"
     managed = processes.start(name, [*launch_prefix(SERVER_CPU), *argv], cwd=catalog_dir, env=server_env)
@@ -194,8 +197,8 @@ def main() -> int:
     env = environment()
     variants = ensure_seeded(env, args.catalog_dir, args.variants)
     with ProcessSet(log_dir=REPO_ROOT / "var" / "bench" / "logs") as processes:
-        ninja_db = start_ninja(processes, env, args.catalog_dir, base_port, cached=False)
-        ninja_cached = start_ninja(processes, env, args.catalog_dir, base_port + 1, cached=True)
+        ninja_db = start_ninja(processes, env, args.catalog_dir, base_port, cached=False, threads=args.threads)
+        ninja_cached = start_ninja(processes, env, args.catalog_dir, base_port + 1, cached=True, threads=args.threads)
         peer = start_peer(processes, env, base_port + 2)
         bases = {
             "ninja": f"http://127.0.0.1:{base_port}",
@@ -246,7 +249,10 @@ def main() -> int:
     mode = f"{'quick' if args.quick else 'full'}: {rounds} round(s) x {duration:.0f} s, {CONNECTIONS} connections"
     print()
     print(f"catalog reads vs the FastAPI peer {args.label}".rstrip())
-    print(f"{started_at:%Y-%m-%d %H:%M} UTC, {mode}, {variants:,} variants, tree {args.catalog_dir}")
+    print(
+        f"{started_at:%Y-%m-%d %H:%M} UTC, {mode}, {variants:,} variants, tree {args.catalog_dir}, "
+        f"{args.threads} threads"
+    )
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
     print(f"byte-identical: {len(urls) - len(differ)}/{len(urls)} URLs; search count plans: {'; '.join(plans)}")
     print()
