@@ -56,8 +56,7 @@ def statement_cursor(alias: str = DEFAULT_DB_ALIAS) -> _Kept:
 
 def _reusable(database: BaseDatabaseWrapper, cursor: CursorWrapper, raw: Any, logged: bool) -> bool:
     return (
-        raw is not None
-        and database.connection is raw  # the same open connection (a reconnect makes a new one)
+        database.connection is raw  # the same open connection (closing sets None, a reconnect makes a new one)
         and (database.health_check_done or not database.health_check_enabled)
         and database.queries_logged == logged
         and not getattr(cursor.cursor, "closed", False)

@@ -49,8 +49,11 @@ def test_logged_queries_go_through_djangos_debug_cursor_and_are_counted():
     assert quiet.captured_queries == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a backend killed from another session")
-def test_a_connection_killed_between_requests_is_replaced_by_the_health_check(settings):
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: the test ends the server session with pg_terminate_backend; SQLite has no server session",
+)
+def test_a_connection_killed_between_requests_is_replaced_by_the_health_check():
     """PostgreSQL ends the session (an idle timeout, a failover): the next request's first statement must not
     reach the dead connection through the kept cursor. Django's health check (``CONN_HEALTH_CHECKS``, due again
     at each request start) runs first and reconnects."""
