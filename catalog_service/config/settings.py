@@ -54,6 +54,16 @@ CATALOG_DATABASE_RANDOM_PAGE_COST = _env.str("CATALOG_DATABASE_RANDOM_PAGE_COST"
 if CATALOG_DATABASE_RANDOM_PAGE_COST and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
     DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={float(CATALOG_DATABASE_RANDOM_PAGE_COST)}"  # noqa: F821
 
+# Whether a product page's statements stay prepared on the catalog's PostgreSQL connections (parsed and
+# planned once per connection, not per request; ``catalog.products.fast_reads.PreparedReads`` says which
+# statements and why). Django turns psycopg's preparing off for connection poolers in transaction mode;
+# the catalog connects to PostgreSQL directly, and Django's own cursors (client-side binding) never
+# prepare whatever this says. Off: nothing is prepared.
+CATALOG_DATABASE_PREPARED_READS = _env.bool("CATALOG_DATABASE_PREPARED_READS", default=True)
+if CATALOG_DATABASE_PREPARED_READS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
+    # Any number turns preparing on; every fast-path statement says prepare=True or prepare=False itself.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5  # noqa: F821
+
 # CSV imports with more rows than this are queued as an ImportJob for `run_import_jobs`.
 CATALOG_IMPORT_SYNC_MAX_ROWS = _env.int("CATALOG_IMPORT_SYNC_MAX_ROWS", default=500)
 # The admin home lists the unblocked lots expiring within this many days.
