@@ -4,7 +4,8 @@ It reads the catalog service's own PostgreSQL tables with the very SQL text the 
 (``catalog.products.read_sql``, ``catalog.search.sql``: Django-free modules), renders the contract's
 JSON itself with orjson, and answers the same bytes as the service (``bench/catalog_peer.py`` checks
 that on ~17 URLs before it measures). No Django anywhere; no search log or browsing history either
-(the service writes those; the peer only reads).
+(the service writes those; the peer only reads). psycopg's defaults: a statement run five times on a
+connection is prepared from then on.
 
     CATALOG_PEER_DATABASE_URL=postgres://... uvicorn --app-dir bench/catalog_peer app:app --port 22710
 
