@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import pytest
 
 from common.events import publish, routing
@@ -105,3 +108,79 @@ def test_a_poison_message_is_dead_lettered_after_the_delivery_limit_without_bloc
     assert (dead.event_id, dead.attempts) == (poison.event_id, 3)
     assert dead.source.startswith(f"{routing.business_events_topic()}[")
     assert "PoisonNote: always fails" in dead.error
+
+
+def _notes_on_one_key(*texts: str) -> list[OutboxMessage]:
+    rows = [publish(NoteRecorded(text=text, sequence=index), key="one-key") for index, text in enumerate(texts, 1)]
+    assert relay_all().sent == len(rows)
+    return rows
+
+
+def test_a_backlog_is_applied_in_batches_and_its_offsets_committed(caplog):
+    rows = _notes_on_one_key(*[f"n{index}" for index in range(30)])
+    with caplog.at_level("INFO", logger="common.events.consumer"):
+        consume_until(
+            lambda: AppliedNote.objects.count() == 30, service="commontest", handlers=HANDLERS, transport="kafka"
+        )
+
+    batches = [record.batch for record in caplog.records if record.getMessage() == "event handled"]
+    assert len(batches) == 30 and max(batches) > 1  # several events per transaction
+    assert list(AppliedNote.objects.values_list("event_id", flat=True)) == [row.event_id for row in rows]  # in order
+    again = ConsumeLimits(idle_timeout=2.0, timeout=30)  # the group's offsets are past all of them
+    assert consume(service="commontest", handlers=HANDLERS, limits=again, transports=["kafka"]) == {"kafka": 0}
+
+
+def test_a_message_failing_inside_a_batch_is_retried_alone_and_the_rest_applied_once_in_order(caplog):
+    _notes_on_one_key("first", "second", ALWAYS_FAILS, "third", "fourth")
+    with caplog.at_level("WARNING"):
+        consume_until(
+            lambda: DeadLetter.objects.exists() and AppliedNote.objects.count() == 4,
+            service="commontest",
+            handlers=HANDLERS,
+            transport="kafka",
+        )
+
+    assert any(record.getMessage().startswith("a batch of messages failed") for record in caplog.records)
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["first", "second", "third", "fourth"]
+    assert DeadLetter.objects.get().attempts == 3  # retried in place to the delivery limit, then parked
+    assert ProcessedEvent.objects.count() == 4
+
+
+class _StopOnRetry(logging.Handler):
+    """Sets ``stop`` when the consumer logs its second retry of a message (it is waiting to retry it)."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        super().__init__()
+        self.stop, self.retries = stop, 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == "handler failed, retrying":
+            self.retries += 1
+            if self.retries == 2:
+                self.stop.set()
+
+
+def test_stopped_while_a_message_of_a_batch_waits_to_retry_it_and_those_after_it_come_back(settings):
+    settings.EVENTS_DELIVERY_LIMIT = 1_000  # it would retry for a long time
+    settings.EVENTS_RETRY_BACKOFF = 0.05
+    settings.EVENTS_RETRY_MAX_DELAY = 0.05
+    _notes_on_one_key("first", "second", ALWAYS_FAILS, "third", "fourth")
+    limits = ConsumeLimits(timeout=30)
+    retry_logger = logging.getLogger("common.events.transports.base")
+    stop_on_retry = _StopOnRetry(limits.stop)
+    retry_logger.addHandler(stop_on_retry)
+    try:
+        consume(service="commontest", handlers=HANDLERS, limits=limits, transports=["kafka"])
+    finally:
+        retry_logger.removeHandler(stop_on_retry)
+
+    assert stop_on_retry.retries == 2
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["first", "second"]
+    assert limits.processed == 2 and not DeadLetter.objects.exists()
+
+    settings.EVENTS_DELIVERY_LIMIT = 3
+    again = ConsumeLimits(idle_timeout=2.0, timeout=30)
+    consume(service="commontest", handlers=HANDLERS, limits=again, transports=["kafka"])
+    assert again.processed == 3  # the failing one and the two behind it; the first two were committed
+    assert list(AppliedNote.objects.values_list("text", flat=True)) == ["first", "second", "third", "fourth"]
+    assert DeadLetter.objects.count() == 1

@@ -21,6 +21,8 @@ from common.events.retry import Failure, classify, delivery_limit, gives_up, ret
 from common.events.validation import InvalidEvent, envelope_from_bytes
 
 logger = logging.getLogger(__name__)
+# How many messages a consumer takes at a time (``EVENTS_PREFETCH``): RabbitMQ's prefetch, Kafka's batch.
+DEFAULT_PREFETCH = 20
 
 DEFAULT_PUBLISH_TIMEOUT_SECONDS = 10.0
 
@@ -91,6 +93,42 @@ def process_messages(bodies: Sequence[bytes], *, handlers: Mapping[str, Handler]
     """
     if len(bodies) == 1:
         return [process_message(bodies[0], handlers=handlers)]
+    together = _applied_together(bodies, handlers=handlers)
+    if together is not None:
+        return together
+    return [process_message(body, handlers=handlers) for body in bodies]
+
+
+def process_batch_with_retries(
+    bodies: Sequence[bytes],
+    *,
+    handlers: Mapping[str, Handler],
+    sources: Sequence[str],
+    stop: threading.Event | None = None,
+) -> list[Processed]:
+    """For log-like transports (Kafka): messages fetched together, applied in one transaction; when any
+    cannot be, that transaction is rolled back and each is applied in order by :func:`process_with_retries`
+    (retried in place or parked), so a partition's order holds and nothing is applied twice.
+
+    Returns what was done with the leading messages: every one, or fewer when ``stop`` was set while one
+    waited to retry (that one and those after it must come back: their positions must not be committed).
+    """
+    if len(bodies) > 1:
+        together = _applied_together(bodies, handlers=handlers)
+        if together is not None:
+            return together
+    done: list[Processed] = []
+    for body, source in zip(bodies, sources, strict=True):
+        processed = process_with_retries(body, handlers=handlers, source=source, stop=stop)
+        if processed is None:
+            break
+        done.append(processed)
+    return done
+
+
+def _applied_together(bodies: Sequence[bytes], *, handlers: Mapping[str, Handler]) -> list[Processed] | None:
+    """The messages applied in one transaction (``handle_envelopes``), or None (all rolled back) when any
+    of them cannot be."""
     if not connection.in_atomic_block:
         close_old_connections()
     try:
@@ -100,7 +138,7 @@ def process_messages(bodies: Sequence[bytes], *, handlers: Mapping[str, Handler]
         logger.warning(
             "a batch of messages failed; applying them one by one", extra={"batch": len(bodies), "error": repr(error)}
         )
-        return [process_message(body, handlers=handlers) for body in bodies]
+        return None
     return [
         Processed(Outcome.HANDLED if ran else Outcome.SKIPPED, envelope)
         for envelope, ran in zip(envelopes, applied, strict=True)

@@ -15,7 +15,7 @@ from functools import partial
 
 import orjson
 from confluent_kafka import Consumer as ConfluentConsumer
-from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka import KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 from django.conf import settings
 
@@ -23,7 +23,7 @@ from common.events import routing
 from common.events.consumer import Handler
 from common.events.outbox.models import OutboxMessage
 from common.events.retry import Outage, Permanent, retry_budget
-from common.events.transports.base import ConsumeLimits, process_with_retries, publish_timeout
+from common.events.transports.base import DEFAULT_PREFETCH, ConsumeLimits, process_batch_with_retries, publish_timeout
 
 logger = logging.getLogger(__name__)
 librdkafka_logger = logging.getLogger("librdkafka")  # librdkafka's own log lines, through logging
@@ -316,20 +316,47 @@ class KafkaConsumer:
                     limits.active()  # joining the group is not idleness
                 if message is None:
                     continue
-                if message.error():
-                    logger.warning("Kafka consumer error: %s", message.error())
-                    continue
-                source = f"{message.topic()}[{message.partition()}]@{message.offset()}"
-                if (
-                    process_with_retries(message.value(), handlers=self.handlers, source=source, stop=limits.stop)
-                    is None
-                ):
-                    break  # stopping while a retry waited: the offset stays, the message comes back
-                consumer.commit(message=message, asynchronous=False)
-                limits.count()
+                fetched = [message, *self._already_fetched(consumer, limits)]
+                if not self._apply(consumer, fetched, limits):
+                    break  # stopping while a retry waited: those offsets stay, the messages come back
         finally:
             consumer.close()
         return limits.processed
+
+    def _already_fetched(self, consumer, limits: ConsumeLimits) -> list:
+        """What librdkafka has already fetched beyond the first message, without waiting: under load a
+        backlog drains up to ``EVENTS_PREFETCH`` messages per transaction and per offset commit; when the
+        stream is quiet a message is applied as soon as it arrives, alone."""
+        room = int(getattr(settings, "EVENTS_PREFETCH", DEFAULT_PREFETCH)) - 1
+        if limits.max_messages is not None:
+            room = min(room, limits.max_messages - limits.processed - 1)
+        return consumer.consume(num_messages=room, timeout=0) if room > 0 else []
+
+    def _apply(self, consumer, fetched: list, limits: ConsumeLimits) -> bool:
+        """Apply the fetched messages (``process_batch_with_retries``) and commit, synchronously and once,
+        each partition's offset past the last one applied or parked. False when stopped before the end."""
+        messages = []
+        for message in fetched:
+            if message.error():
+                logger.warning("Kafka consumer error: %s", message.error())
+            else:
+                messages.append(message)
+        done = process_batch_with_retries(
+            [message.value() for message in messages],
+            handlers=self.handlers,
+            sources=[f"{message.topic()}[{message.partition()}]@{message.offset()}" for message in messages],
+            stop=limits.stop,
+        )
+        applied = messages[: len(done)]
+        if applied:
+            positions = {(message.topic(), message.partition()): message.offset() + 1 for message in applied}
+            consumer.commit(
+                offsets=[TopicPartition(topic, partition, offset) for (topic, partition), offset in positions.items()],
+                asynchronous=False,
+            )
+            for _ in applied:
+                limits.count()
+        return len(done) == len(messages)
 
     def _on_assign(self, _consumer, partitions) -> None:
         self._assigned = bool(partitions)

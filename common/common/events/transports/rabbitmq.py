@@ -25,12 +25,18 @@ from common.events.consumer import Handler
 from common.events.contracts import REGISTRY
 from common.events.outbox.models import OutboxMessage
 from common.events.retry import Failure, Outage, Permanent, gives_up, retry_delay
-from common.events.transports.base import ConsumeLimits, Outcome, Processed, process_messages, publish_timeout
+from common.events.transports.base import (
+    DEFAULT_PREFETCH,
+    ConsumeLimits,
+    Outcome,
+    Processed,
+    process_messages,
+    publish_timeout,
+)
 from common.observability.metrics import QUEUE_ARGUMENTS_MISMATCH
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PREFETCH = 20
 DEFAULT_BROKER_DELIVERY_LIMIT = 100
 CONNECTION_ERRORS = (AMQPError, OSError)
 FAILURES_HEADER = "x-cosmeticos-failures"
