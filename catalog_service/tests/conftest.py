@@ -36,6 +36,19 @@ def _isolated_from_shared_stores(settings):
 
 
 @pytest.fixture
+def log_searches():
+    """``log_searches()`` brings the searches made so far into the MongoDB search log, as the relay and
+    catalog's consumer do in production (``handlers.search_performed``), in this process."""
+    from common.events.testing import deliver_published
+    from config.event_handlers import HANDLERS
+
+    def deliver() -> None:
+        deliver_published(handlers=HANDLERS, event_type="catalog.search_performed")
+
+    return deliver
+
+
+@pytest.fixture
 def mongo_db(mongodb_uri, settings):
     """A fresh MongoDB database on the real MongoDB-protocol server, dropped afterwards."""
     from pymongo import MongoClient

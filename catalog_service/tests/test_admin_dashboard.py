@@ -54,9 +54,12 @@ def test_the_home_lists_low_stock_emptiest_first_and_lots_about_to_expire(mercha
     assert "Produtos sem foto: 1 produto" in without and "Protetor Solar FPS 50 Toque Seco" in without
 
 
-def test_the_home_lists_the_searches_that_found_nothing(merchandiser_client, client, catalog_data, mongo_db):
+def test_the_home_lists_the_searches_that_found_nothing(
+    merchandiser_client, client, catalog_data, mongo_db, log_searches
+):
     for query in ["perfume azul", "Perfume Azul", "xampu", "rimel"]:
         client.get("/api/catalog/products", {"q": query})
+    log_searches()
     panel = _panel(merchandiser_client.get("/admin/").content.decode(), "zero-results")
     assert re.findall(r"<td>([a-z ]+)</td>", panel) == ["perfume azul", "xampu"]
     assert "2 buscas, última em" in panel

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from common.events import publish
-from common.events.consumer import handle_envelope, handle_envelopes, service_handlers
+from common.events.consumer import batch_before_commit, handle_envelope, handle_envelopes, service_handlers
 from common.events.inbox.models import ProcessedEvent
 from common.events.outbox.models import OutboxMessage
 from common.events.testing import deliver, deliver_published, envelope_of, published
@@ -87,6 +87,48 @@ def test_one_failing_handler_rolls_the_whole_batch_back_inbox_rows_included():
     assert ProcessedEvent.objects.count() == 0
     assert AppliedNote.objects.count() == 0
     assert deliver(good, handlers=HANDLERS) is True  # the caller then applies them one by one
+
+
+def _batching(flushed: list, *, fails: bool = False):
+    """Handlers that put each note's text in the transaction's ``notes`` batch; ``flushed`` sees each flush,
+    with whether the inbox rows were there (inside the transaction) when it ran."""
+
+    def flush(texts: list) -> None:
+        flushed.append((list(texts), ProcessedEvent.objects.count()))
+        if fails:
+            raise ConnectionError("the other store is down")
+
+    def handler(event, envelope) -> None:
+        batch_before_commit("notes", flush).append(event.text)
+
+    return {"commontest.note_recorded": handler}
+
+
+def test_a_batch_flushes_what_its_handlers_collected_once_before_its_commit():
+    flushed: list = []
+    envelopes = [envelope_of(NoteRecorded(text=text)) for text in ("a", "b", "c")]
+
+    assert handle_envelopes(envelopes, handlers=_batching(flushed)) == [True, True, True]
+    assert deliver(envelope_of(NoteRecorded(text="alone")), handlers=_batching(flushed)) is True
+
+    assert flushed == [(["a", "b", "c"], 3), (["alone"], 4)]  # once per transaction, the inbox rows in it
+
+
+def test_a_failing_flush_rolls_the_batch_back_like_a_failing_handler():
+    flushed: list = []
+    envelopes = [envelope_of(NoteRecorded(text=text)) for text in ("a", "b")]
+
+    with pytest.raises(ConnectionError):
+        handle_envelopes(envelopes, handlers=_batching(flushed, fails=True))
+
+    assert ProcessedEvent.objects.count() == 0  # retried later: nothing recorded as applied
+    assert handle_envelopes(envelopes, handlers=_batching(flushed)) == [True, True]
+    assert flushed[-1] == (["a", "b"], 2)
+
+
+def test_a_batch_is_only_for_event_handlers():
+    with pytest.raises(RuntimeError, match="for event handlers"):
+        batch_before_commit("notes", print)
 
 
 @pytest.mark.django_db(transaction=True)

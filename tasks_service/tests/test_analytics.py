@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.events.contracts.catalog import ProductViewed, SearchPerformed
+from common.events.contracts.catalog import ProductViewed, SearchPerformed, SearchPerformedFiltered
 from common.events.contracts.common_types import PricedLine
 from common.events.contracts.orders import CartLineAdded, OrderPlaced
 from common.events.testing import deliver, envelope_of
@@ -83,8 +83,10 @@ def test_an_activity_event_applied_twice_is_counted_once(mongo_database):
 
 
 def test_search_analytics_report_lists_top_and_zero_result_queries_of_the_local_day(mongo_database):
-    def search(normalized: str, results: int, at: datetime) -> SearchPerformed:
-        return SearchPerformed(
+    def search(
+        normalized: str, results: int, at: datetime, *, in_flight_v1: bool = False
+    ) -> SearchPerformed | SearchPerformedFiltered:
+        fields = dict(
             query=normalized.title(),
             normalized_query=normalized,
             result_count=results,
@@ -92,15 +94,18 @@ def test_search_analytics_report_lists_top_and_zero_result_queries_of_the_local_
             session_id="s1",
             searched_at=at,
         )
+        if in_flight_v1:  # published before v2: counted the same
+            return SearchPerformed(**fields)
+        return SearchPerformedFiltered(**fields, filters={"sort": "price", "in_stock": True})
 
     noon = datetime(2026, 1, 15, 15, tzinfo=UTC)
     searches = [
         search("batom", 12, noon),
-        search("batom", 10, noon),
+        search("batom", 10, noon, in_flight_v1=True),
         search("batom", 0, noon),
         search("serum vitamina c", 3, noon),
         search("serum vitamina c", 4, datetime(2026, 1, 16, 2, 59, tzinfo=UTC)),  # 15th, 23:59 local
-        search("perfume xyz", 0, noon),
+        search("perfume xyz", 0, noon, in_flight_v1=True),
         search("protetor solar", 0, noon),
         search("protetor solar", 0, noon),
         search("batom", 9, datetime(2026, 1, 15, 2, 59, tzinfo=UTC)),  # 14th local: not counted

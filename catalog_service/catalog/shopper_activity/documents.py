@@ -9,6 +9,9 @@ import mongoengine as me
 class SearchLog(me.Document):
     """One shopper search: what was asked, how it was understood and how many products answered."""
 
+    # The ``catalog.search_performed`` event it was written from (unique: a redelivery writes nothing);
+    # None on the logs written by the request itself before the search log followed the event.
+    event_id = me.StringField(null=True)
     query = me.StringField(required=True)
     normalized_query = me.StringField(required=True)
     filters = me.DictField()
@@ -19,7 +22,11 @@ class SearchLog(me.Document):
 
     meta = {
         "collection": "catalog_search_logs",
-        "indexes": ["created_at", ("result_count", "normalized_query")],
+        "indexes": [
+            "created_at",
+            ("result_count", "normalized_query"),
+            {"fields": ["event_id"], "unique": True, "sparse": True},
+        ],
     }
 
 

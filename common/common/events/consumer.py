@@ -8,8 +8,10 @@ in the same transaction as the handler's effect.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[Any, Envelope], None]
 DEFAULT_EVENT_HANDLERS = "config.event_handlers.HANDLERS"
+
+_handling = threading.local()  # the batches of the event-handling transaction running in this thread
 
 
 def service_handlers() -> Mapping[str, Handler]:
@@ -48,7 +52,7 @@ def handle_envelope(envelope: Envelope, *, handlers: Mapping[str, Handler]) -> b
     event = event_from_envelope(envelope)
     with _ids_bound(envelope):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _batches_flushed_before_commit():
                 ran = _apply(envelope, handler, event)
         except Exception:
             EVENTS_HANDLED.labels(event_type=envelope.type, outcome="error").inc()
@@ -73,7 +77,7 @@ def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Ha
         handler = handlers.get(envelope.type)
         planned.append((envelope, handler, event_from_envelope(envelope) if handler is not None else None))
     applied: list[bool] = []
-    with transaction.atomic():
+    with transaction.atomic(), _batches_flushed_before_commit():
         fresh = _record_many_in_inbox([envelope for envelope, handler, _event in planned if handler is not None])
         for envelope, handler, event in planned:
             ran = handler is not None and envelope.event_id in fresh
@@ -88,6 +92,39 @@ def handle_envelopes(envelopes: Sequence[Envelope], *, handlers: Mapping[str, Ha
             with _ids_bound(envelope):
                 _report(envelope, ran=ran, batch=len(planned))
     return applied
+
+
+def batch_before_commit(name: str, flush: Callable[[list], object]) -> list:
+    """The list ``name`` of the event-handling transaction this handler runs in; ``flush(items)`` runs once
+    with what its handlers appended, after the last handler and before the commit.
+
+    For a handler that writes to another store (MongoDB): a backlog's batch (``handle_envelopes``) then costs
+    one write of many documents instead of one round trip per event. The flush is inside the transaction: if
+    it raises, everything rolls back as for a handler's error (the batch is then applied one by one, each
+    event retried), so the inbox never records an event whose write did not happen. The write must be
+    idempotent by event id: a commit that fails after the flush brings the events back.
+    """
+    batches = getattr(_handling, "batches", None)
+    if batches is None:
+        raise RuntimeError("batch_before_commit() is for event handlers (inside handle_envelope[s])")
+    if name not in batches:
+        batches[name] = (flush, [])
+    return batches[name][1]
+
+
+@contextlib.contextmanager
+def _batches_flushed_before_commit() -> Iterator[None]:
+    """Collect the handlers' ``batch_before_commit`` lists; flush them when the handlers are done (an error
+    drops them: nothing is written for a transaction that rolls back)."""
+    outer = getattr(_handling, "batches", None)
+    _handling.batches = batches = {}
+    try:
+        yield
+        for flush, items in batches.values():
+            if items:
+                flush(items)
+    finally:
+        _handling.batches = outer
 
 
 def _apply(envelope: Envelope, handler: Handler, event: Any) -> bool:

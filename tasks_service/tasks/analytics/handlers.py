@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.events.contracts.catalog import ProductViewed, SearchPerformed
+from common.events.contracts.catalog import ProductViewed, SearchPerformed, SearchPerformedFiltered
 from common.events.contracts.orders import CartLineAdded, OrderPlaced
 from common.events.envelope import Envelope
 from tasks.analytics.documents import FunnelStage
@@ -21,7 +21,8 @@ def order_placed(event: OrderPlaced, envelope: Envelope) -> None:
     funnel_step_record(event_id=str(envelope.event_id), stage=FunnelStage.ORDER, occurred_at=event.placed_at)
 
 
-def search_performed(event: SearchPerformed, envelope: Envelope) -> None:
+def search_performed(event: SearchPerformed | SearchPerformedFiltered, envelope: Envelope) -> None:
+    """Either version: the aggregates read the fields both carry (the filters stay in catalog's search log)."""
     search_record(
         event_id=str(envelope.event_id),
         normalized_query=event.normalized_query,

@@ -173,13 +173,32 @@ class LotRecalled(EventContract):
     recipients: list[RecallRecipient]
 
 
-@contract("catalog.search_performed", version=1, producer="catalog", consumers=("tasks",))
-class SearchPerformed(EventContract):
-    """A shopper searched the catalog (shopper activity stream): the words, as understood, and how many answered."""
-
+class _SearchFields(EventContract):
     query: str = Field(max_length=200)
     normalized_query: str = Field(max_length=200)
     result_count: int = Field(ge=0)
     user_id: int | None
     session_id: str | None = Field(default=None, max_length=200)
     searched_at: datetime
+
+
+@contract("catalog.search_performed", version=1, producer="catalog", consumers=("tasks",))
+class SearchPerformed(_SearchFields):
+    """A shopper searched the catalog (superseded by v2, which carries the filters; read for events in flight)."""
+
+
+# A search's filters as the list API took them: ``brand``, ``sort``, ``min_price`` ("49.90"), ``in_stock``,
+# ``free_of`` (a list) and attribute codes (``skin_type``); at most the list's parameters and 5 attributes.
+SearchFilterValue = str | bool | list[str]
+MAX_SEARCH_FILTERS = 20
+
+
+@contract("catalog.search_performed", version=2, producer="catalog", consumers=("catalog", "tasks"))
+class SearchPerformedFiltered(_SearchFields):
+    """A shopper searched the catalog: the words, as understood, the filters, and how many answered.
+
+    Catalog's own consumer writes it to its MongoDB search log (the merchandisers' zero-result page);
+    tasks aggregates the stream for its search-analytics report.
+    """
+
+    filters: dict[str, SearchFilterValue] = Field(default_factory=dict, max_length=MAX_SEARCH_FILTERS)
