@@ -10,6 +10,7 @@ from orders.carts.models import CartLine
 from orders.orders.models import Order
 from orders.payments.models import PaymentSession
 from orders.promotions.models import CartVoucher, Promotion, Voucher, VoucherUse
+from common.testing.tokens import auth_header
 from tests.conftest import ADDRESS, CART, add_line, cart_headers, checkout, new_cart
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +304,33 @@ def test_a_once_per_customer_code_counts_the_email_whether_signed_in_or_guest(cl
         409,
         "O cupom UMAVEZ vale uma vez por cliente, e você já o usou.",
     )
+
+
+def test_signing_in_keeps_the_code_the_guest_applied(client, shop):
+    Voucher.objects.create(code="MENOS5", name="Cinco reais", kind="fixed", value=Decimal("5"))
+    shopper = auth_header(user_id=9, email="dani@example.com")
+    new_cart(client, **shopper)
+    assert add_line(client, shopper, "BATOM-RED", 1).status_code == 201
+    guest = cart_with(client, ("SERUM-30", 1))
+    assert apply(client, guest, "MENOS5").status_code == 201
+
+    merged = client.get(CART, **guest, **shopper).json()
+
+    assert merged["vouchers"] == [{"code": "MENOS5", "applied": True, "reason": None}]
+    assert (merged["subtotal"], merged["discount_total"], merged["total"]) == ("139.80", "5.00", "134.80")
+    assert [link.cart.user_id for link in CartVoucher.objects.all()] == [9]
+
+
+def test_a_code_on_both_carts_is_kept_once_when_they_merge(client, shop):
+    Voucher.objects.create(code="BEMVINDA10", name="Boas-vindas", kind="percent", value=Decimal("10"))
+    shopper = auth_header(user_id=9, email="dani@example.com")
+    new_cart(client, **shopper)
+    assert add_line(client, shopper, "BATOM-RED", 1).status_code == 201
+    assert apply(client, shopper, "BEMVINDA10").status_code == 201
+    guest = cart_with(client, ("SERUM-30", 1))
+    assert apply(client, guest, "BEMVINDA10").status_code == 201
+
+    merged = client.get(CART, **guest, **shopper).json()
+
+    assert merged["vouchers"] == [{"code": "BEMVINDA10", "applied": True, "reason": None}]
+    assert CartVoucher.objects.count() == 1

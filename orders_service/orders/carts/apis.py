@@ -10,12 +10,12 @@ from common.auth import optional_user
 from orders.carts.schemas import CART_TOKEN, CartLineIn, CartLineQuantityIn, CartOut
 from orders.carts.services import (
     cart_create,
-    cart_for_shopper,
     cart_line_add,
     cart_line_delete,
     cart_line_update,
 )
 from orders.checkout.discounts import cart_answer
+from orders.promotions.services import cart_for_shopper
 
 router = Router(tags=["cart"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F
@@ -87,10 +88,12 @@ def cart_create(*, user_id: int | None) -> tuple[Cart, bool]:
     return Cart.objects.get_or_create(user_id=user_id)
 
 
-def cart_for_shopper(*, user_id: int | None, token: str | None) -> Cart:
+def cart_resolve(*, user_id: int | None, token: str | None, on_merge: Callable[[Cart, Cart], None]) -> Cart:
     """The cart a request means: the guest cart of ``token``, the shopper's own, or both merged into the latter.
 
-    A token of another shopper's cart is never followed: only guest carts are found by token.
+    A token of another shopper's cart is never followed: only guest carts are found by token. ``on_merge(source,
+    target)`` runs inside the merge's transaction, before the guest cart goes, so what the apps above keep on a
+    cart comes along (the entry points use ``promotions.services.cart_for_shopper``: the guest's codes).
     """
     if user_id is None:
         cart = _guest_cart(token) if token else None
@@ -103,6 +106,7 @@ def cart_for_shopper(*, user_id: int | None, token: str | None) -> Cart:
             cart = Cart.objects.select_for_update().get(pk=cart.pk)
             guest = _guest_cart(token, lock=True)
             if guest is not None:
+                on_merge(guest, cart)
                 cart_merge(source=guest, target=cart)
     return cart
 

@@ -34,7 +34,7 @@ from common.observability import metrics
 from common.sealing import reseal, seal, unseal
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.selectors import cart_lines as cart_lines_of
-from orders.carts.services import CartNotFound, QuantityLimitExceeded, cart_for_shopper
+from orders.carts.services import CartNotFound, QuantityLimitExceeded
 from orders.checkout.addressing import shipping_address_resolve
 from orders.checkout.discounts import checkout_discounts_price, checkout_discounts_record
 from orders.checkout.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
@@ -44,6 +44,7 @@ from orders.payments.models import PaymentMethod
 from orders.products.errors import ProductUnavailable
 from orders.products.models import ProductVariant
 from orders.products.selectors import variants_by_sku
+from orders.promotions.services import cart_for_shopper
 from orders.shipping.parcels import ShippingQuote
 from orders.shipping.quotes import shipping_quote_check_fresh, shipping_quote_for
 

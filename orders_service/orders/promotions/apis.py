@@ -8,9 +8,8 @@ from ninja import Router, Status
 from common.api import ErrorOut
 from common.auth import optional_user
 from orders.carts.schemas import CART_TOKEN, CartOut, CartVoucherIn
-from orders.carts.services import cart_for_shopper
 from orders.checkout.discounts import SHIPPING_NOT_QUOTED, cart_answer, pricing_context
-from orders.promotions.services import cart_voucher_apply, cart_voucher_remove
+from orders.promotions.services import cart_for_shopper, cart_voucher_apply, cart_voucher_remove
 
 router = Router(tags=["cart"])
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from common.api import Conflict, NotFound
 from orders.carts.models import Cart, CartLine
 from orders.carts.selectors import cart_lines
-from orders.carts.services import cart_lock
+from orders.carts.services import cart_lock, cart_resolve
 from orders.products import catalog_client
 from orders.promotions.engine import (
     Customer,
@@ -156,6 +156,17 @@ def cart_pricing(
         now=now,
         promotions=promotions,
     )
+
+
+def cart_for_shopper(*, user_id: int | None, token: str | None) -> Cart:
+    """The cart a request means (``carts.services.cart_resolve``), the guest's codes kept when it merges."""
+    return cart_resolve(user_id=user_id, token=token, on_merge=_cart_vouchers_merge)
+
+
+def _cart_vouchers_merge(source: Cart, target: Cart) -> None:
+    """The guest cart's codes move onto the shopper's cart (a code on both stays once); pricing re-checks them."""
+    on_target = CartVoucher.objects.filter(cart=target).values("voucher_id")
+    CartVoucher.objects.filter(cart=source).exclude(voucher_id__in=on_target).update(cart=target)
 
 
 def cart_voucher_apply(*, cart: Cart, code: str, context: PricingContext, shipping) -> Voucher:

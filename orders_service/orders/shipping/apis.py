@@ -8,8 +8,8 @@ from ninja import Router
 from common.api import ErrorOut, UnprocessableOut
 from common.auth import optional_user
 from orders.carts.schemas import CART_TOKEN
-from orders.carts.services import cart_for_shopper
 from orders.money import money
+from orders.promotions.services import cart_for_shopper
 from orders.shipping.quotes import cart_shipping_quotes
 from orders.shipping.schemas import ShippingQuoteOut, ShippingQuotesIn
 
