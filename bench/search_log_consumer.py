@@ -41,7 +41,9 @@ def with_path(url: str, path: str) -> str:
 
 def prepare_environment() -> tuple[str, str]:
     """The catalog settings on the benchmark's own stores; returns (database name, MongoDB database name)."""
-    missing = [name for name in ("CATALOG_DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI") if not os.environ.get(name)]
+    missing = [
+        name for name in ("CATALOG_DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI") if not os.environ.get(name)
+    ]
     if missing:
         raise SystemExit(f'set {", ".join(missing)} first: eval "$(scripts/start_test_infra.sh)"')
     prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
@@ -102,7 +104,8 @@ def main() -> int:
     mongo = MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=3000)
     logs = mongo[mongo_database]["catalog_search_logs"]
     load = os.getloadavg()[0]
-    print(f"[search-log] {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load:.2f}, {count:,} searches")
+    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"[search-log] {started_at}, load average {load:.2f}, {count:,} searches")
 
     def search(index: int) -> None:
         search_record(
@@ -167,7 +170,9 @@ def main() -> int:
     print("| step | CPU per search | where |")
     print("|---|---:|---|")
     print(f"| the request's recording (`search_record`: count + outbox row) | {request_us:,.0f} us | web |")
-    print(f"| what the request no longer does (pymongo `insert_one` of the log) | {insert_us:,.0f} us | (web, before) |")
+    print(
+        f"| what the request no longer does (pymongo `insert_one` of the log) | {insert_us:,.0f} us | (web, before) |"
+    )
     print(f"| relay to Kafka (batched) | {relay_us:,.0f} us | catalog-relay |")
     print(f"| catalog's consumer: inbox + upsert into the search log | {consumer_us:,.0f} us | catalog-events |")
     if stored != total or distinct != total:

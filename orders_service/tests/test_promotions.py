@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 
 from common.events.testing import published
+from common.testing.tokens import auth_header
 from orders.carts.models import CartLine
 from orders.orders.models import Order
 from orders.payments.models import PaymentSession
 from orders.promotions.models import CartVoucher, Promotion, Voucher, VoucherUse
-from common.testing.tokens import auth_header
 from tests.conftest import ADDRESS, CART, add_line, cart_headers, checkout, new_cart
 
 pytestmark = pytest.mark.django_db
