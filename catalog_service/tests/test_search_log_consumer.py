@@ -139,3 +139,30 @@ def test_searches_made_while_mongodb_is_down_are_logged_once_after_the_consumer_
     assert not DeadLetter.objects.exists()  # retried through, never given up on
     unique = [index for index in logs.index_information().values() if index["key"] == [("event_id", 1)]]
     assert [index.get("unique") for index in unique] == [True]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_on_the_embedded_bus_of_make_run_a_search_reaches_the_log_through_the_relay_and_the_consumer(
+    client, catalog_data, settings, mongo_db, tmp_path
+):
+    """``make run`` has no broker: the relay and ``consume_events`` meet on the embedded bus (an SQLite file)."""
+    from common.events.inbox.runner import consume
+    from common.events.transports import ConsumeLimits
+    from config.event_handlers import HANDLERS
+
+    settings.RABBITMQ_URL = settings.KAFKA_BOOTSTRAP_SERVERS = ""
+    settings.EVENT_BUS_PATH = str(tmp_path / "event-bus.sqlite3")
+    client.get("/api/catalog/products", {"q": "perfume azul"})
+    relay_all()
+    limits = ConsumeLimits(max_messages=1, timeout=30)
+    consume(service="catalog", handlers=HANDLERS, limits=limits)
+
+    logs = MongoClient(settings.MONGODB_URI, serverSelectionTimeoutMS=2000).get_default_database()[
+        "catalog_search_logs"
+    ]
+    [log] = logs.find({}, {"_id": 0})
+    assert (log["query"], log["result_count"], log["event_id"]) == (
+        "perfume azul",
+        0,
+        str(published("catalog.search_performed")[0].event_id),
+    )
