@@ -29,7 +29,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import httpx
 import psycopg
@@ -37,7 +37,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.lib.catalog import sample
-from bench.lib.environment import REPO_ROOT, bench_env, infrastructure_env
+from bench.lib.environment import REPO_ROOT, bench_env, ensure_database, infrastructure_env, with_path
 from bench.lib.loads import Summary, Target, closed_loop
 from bench.lib.processes import BenchError, ProcessSet, run_checked
 from bench.lib.servers import LOAD_CPU, SERVER_CPU, launch_prefix
@@ -61,11 +61,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def with_path(url: str, path: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
-
-
 def environment() -> dict[str, str]:
     env = bench_env(infrastructure_env())
     prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
@@ -79,10 +74,7 @@ def environment() -> dict[str, str]:
 
 def ensure_seeded(env: dict[str, str], catalog_dir: Path, variants: int) -> int:
     url = env["CATALOG_DATABASE_URL"]
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(with_path(url, "/postgres"), autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
+    ensure_database(url)
     manage = [sys.executable, "manage.py"]
     run_checked([*manage, "migrate", "--noinput"], cwd=catalog_dir, env=env, timeout=600, what="migrate")
     have = count_variants(url)

@@ -29,18 +29,16 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "catalog_service"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.lib.environment import REPO_ROOT, ensure_database, with_path
 
-def with_path(url: str, path: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+CATALOG_DIR = REPO_ROOT / "catalog_service"
 
 
-def prepare_environment() -> tuple[str, str]:
-    """The catalog settings on the benchmark's own stores; returns (database name, MongoDB database name)."""
+def prepare_environment() -> str:
+    """The catalog settings on the benchmark's own stores; returns the MongoDB database's name."""
     missing = [
         name for name in ("CATALOG_DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI") if not os.environ.get(name)
     ]
@@ -58,16 +56,7 @@ def prepare_environment() -> tuple[str, str]:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(CATALOG_DIR))
-    return database, mongo_database
-
-
-def create_database(name: str) -> None:
-    import psycopg
-
-    admin_url = with_path(os.environ["CATALOG_DATABASE_URL"], "/postgres").replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
+    return mongo_database
 
 
 def per_call_us(started: float, count: int) -> float:
@@ -79,12 +68,13 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=2_000)
     arguments = parser.parse_args()
     count = arguments.searches
-    database, mongo_database = prepare_environment()
-    create_database(database)
+    mongo_database = prepare_environment()
+    ensure_database(os.environ["CATALOG_DATABASE_URL"])
 
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -96,6 +86,7 @@ def main() -> int:
     from common.events.outbox.models import OutboxMessage
     from common.events.outbox.relay import OutboxRelay
     from common.events.transports import ConsumeLimits
+    from common.testing.brokers import kafka_topics_delete
     from config.event_handlers import HANDLERS
 
     call_command("migrate", verbosity=0)
@@ -161,7 +152,7 @@ def main() -> int:
         distinct = len(logs.distinct("event_id"))
     finally:
         mongo.drop_database(mongo_database)
-        cleanup_topics()
+        kafka_topics_delete(settings.KAFKA_BOOTSTRAP_SERVERS, namespace=settings.EVENTS_NAMESPACE)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {OutboxMessage._meta.db_table}, {ProcessedEvent._meta.db_table}")
 
@@ -179,17 +170,6 @@ def main() -> int:
         print(f"[search-log] FAILED: {stored} documents, {distinct} event ids for {total} searches", file=sys.stderr)
         return 1
     return 0
-
-
-def cleanup_topics() -> None:
-    from confluent_kafka.admin import AdminClient
-    from django.conf import settings
-
-    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
-    topics = [topic for topic in admin.list_topics(timeout=10).topics if topic.startswith(settings.EVENTS_NAMESPACE)]
-    if topics:
-        for future in admin.delete_topics(topics, operation_timeout=10).values():
-            future.result()
 
 
 if __name__ == "__main__":

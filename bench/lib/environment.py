@@ -51,12 +51,12 @@ def bench_env(infra: dict[str, str]) -> dict[str, str]:
     env.update(infra)
     for service in SERVICES:
         base = infra.get(f"{service.upper()}_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        env[f"{service.upper()}_DATABASE_URL"] = _over_socket(_with_path(base, f"/{BENCH_NAME}_{service}"))
-    env["REDIS_URL"] = _with_path(infra.get("REDIS_URL", "redis://127.0.0.1:6379/0"), f"/{REDIS_DB}")
+        env[f"{service.upper()}_DATABASE_URL"] = _over_socket(with_path(base, f"/{BENCH_NAME}_{service}"))
+    env["REDIS_URL"] = with_path(infra.get("REDIS_URL", "redis://127.0.0.1:6379/0"), f"/{REDIS_DB}")
     if infra.get("MONGODB_URI"):  # search logs and browsing history of the run stay out of the dev database
-        env["MONGODB_URI"] = _with_path(infra["MONGODB_URI"], f"/{BENCH_NAME}")
+        env["MONGODB_URI"] = with_path(infra["MONGODB_URI"], f"/{BENCH_NAME}")
     rabbitmq = infra.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
-    env["RABBITMQ_URL"] = _with_path(rabbitmq, f"/{RABBITMQ_VHOST}")
+    env["RABBITMQ_URL"] = with_path(rabbitmq, f"/{RABBITMQ_VHOST}")
     env.update(
         {
             "EVENTS_NAMESPACE": EVENTS_NAMESPACE,
@@ -80,18 +80,25 @@ def database_url(env: dict[str, str], service: str) -> str:
 
 def create_databases(env: dict[str, str], *, fresh: bool) -> list[str]:
     """Create each ``bench_<service>`` database (dropping it first when ``fresh``); names created."""
-    admin_url = _with_path(database_url(env, "catalog"), "/postgres")
     created = []
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        for service in SERVICES:
-            name = urlsplit(database_url(env, service)).path.lstrip("/")
-            if fresh:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                connection.execute(f'CREATE DATABASE "{name}"')
-                created.append(name)
+    for service in SERVICES:
+        url = database_url(env, service)
+        if ensure_database(url, fresh=fresh):
+            created.append(urlsplit(url).path.lstrip("/"))
     return created
+
+
+def ensure_database(url: str, *, fresh: bool = False) -> bool:
+    """Create the PostgreSQL database ``url`` names when it is missing (dropped first when ``fresh``); True
+    when it was created."""
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(with_path(url, "/postgres"), autocommit=True) as connection:
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        connection.execute(f'CREATE DATABASE "{name}"')
+        return True
 
 
 def ensure_rabbitmq_vhost() -> None:
@@ -125,6 +132,7 @@ def _over_socket(url: str) -> str:
     return urlunsplit((parts.scheme, user, parts.path, f"host={folder}", parts.fragment))
 
 
-def _with_path(url: str, path: str) -> str:
+def with_path(url: str, path: str) -> str:
+    """``url`` with its path (a database name, a Redis db, a RabbitMQ vhost) replaced by ``path``."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))

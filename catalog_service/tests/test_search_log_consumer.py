@@ -19,13 +19,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from confluent_kafka.admin import AdminClient
 from django.db import connection
 from pymongo import MongoClient
 
 from common.events.inbox.models import DeadLetter
-from common.events.outbox.relay import OutboxRelay
-from common.events.testing import published
+from common.events.testing import published, relay_all
+from common.testing.brokers import kafka_topics_delete
 from common.testing.proxy import TcpProxy
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -41,11 +40,7 @@ def on_kafka(settings, kafka_bootstrap_servers):
     settings.RABBITMQ_URL = ""
     settings.KAFKA_BOOTSTRAP_SERVERS = kafka_bootstrap_servers
     yield kafka_bootstrap_servers
-    admin = AdminClient({"bootstrap.servers": kafka_bootstrap_servers})
-    topics = [topic for topic in admin.list_topics(timeout=10).topics if topic.startswith(settings.EVENTS_NAMESPACE)]
-    if topics:
-        for future in admin.delete_topics(topics, operation_timeout=10).values():
-            future.result()
+    kafka_topics_delete(kafka_bootstrap_servers, namespace=settings.EVENTS_NAMESPACE)
 
 
 @pytest.fixture
@@ -92,14 +87,6 @@ def wait_for(condition, *, what: str, timeout: float = SAFETY_TIMEOUT_SECONDS) -
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.1)
-
-
-def relay_all() -> None:
-    relay = OutboxRelay()
-    try:
-        relay.relay_pending()
-    finally:
-        relay.close()
 
 
 def test_searches_made_while_mongodb_is_down_are_logged_once_after_the_consumer_is_killed_and_mongodb_is_back(

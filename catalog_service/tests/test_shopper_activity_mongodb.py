@@ -5,6 +5,8 @@ deliver the outbox to the service's handlers (the ``log_searches`` fixture), as 
 ``consume_events`` would; the broker round trip under faults is ``test_search_log_consumer``'s.
 """
 
+import contextlib
+
 import pytest
 from django.core.management import call_command
 from pymongo import MongoClient
@@ -12,10 +14,24 @@ from pymongo.errors import AutoReconnect
 
 from catalog.shopper_activity.selectors import zero_result_searches
 from common.events.testing import deliver, published
+from common.mongo import disconnect
 from common.testing.tokens import auth_header
 from config.event_handlers import HANDLERS
 
 pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def mongodb_down(settings):
+    """MongoDB unreachable (nothing listens on port 1; short timeouts) inside the block, reachable again after."""
+    reachable = settings.MONGODB_URI
+    settings.MONGODB_URI, settings.MONGODB_TIMEOUT_MS = "mongodb://127.0.0.1:1/down?directConnection=true", 200
+    disconnect()
+    try:
+        yield
+    finally:
+        settings.MONGODB_URI = reachable
+        disconnect()
 
 
 def collection(settings, name):
@@ -95,33 +111,21 @@ def test_signed_in_views_become_recently_viewed_newest_first_once_each(client, c
 
 
 def test_pages_still_answer_when_mongodb_is_down(client, catalog_data, settings):
-    settings.MONGODB_URI = "mongodb://127.0.0.1:1/down?directConnection=true"
-    settings.MONGODB_TIMEOUT_MS = 200
-    from common.mongo import disconnect
-
-    disconnect()
     headers = auth_header(user_id=5)
-    assert client.get("/api/catalog/products", {"q": "rimel"}).json()["count"] == 1
-    assert client.get("/api/catalog/products/batom-matte-rose", **headers).status_code == 200
-    assert client.get("/api/catalog/me/recently-viewed", **headers).json() == []
+    with mongodb_down(settings):
+        assert client.get("/api/catalog/products", {"q": "rimel"}).json()["count"] == 1
+        assert client.get("/api/catalog/products/batom-matte-rose", **headers).status_code == 200
+        assert client.get("/api/catalog/me/recently-viewed", **headers).json() == []
     assert len(published("catalog.product_viewed")) == 1
     assert len(published("catalog.search_performed")) == 1  # the search's log waits in the outbox
-    disconnect()
 
 
 def test_a_search_made_while_mongodb_is_down_is_logged_when_it_is_back_once(client, catalog_data, mongo_db, settings):
-    from common.mongo import disconnect
 
     client.get("/api/catalog/products", {"q": "perfume azul"}, HTTP_X_SESSION_ID="s-9")
     [envelope] = published("catalog.search_performed")
-    reachable = settings.MONGODB_URI
-    settings.MONGODB_URI = "mongodb://127.0.0.1:1/down?directConnection=true"
-    settings.MONGODB_TIMEOUT_MS = 200
-    disconnect()
-    with pytest.raises(AutoReconnect):  # the consumer's retry rule: transient, retried with backoff
+    with mongodb_down(settings), pytest.raises(AutoReconnect):  # the retry rule: transient, retried with backoff
         deliver(envelope, handlers=HANDLERS)
-    settings.MONGODB_URI = reachable
-    disconnect()
     deliver(envelope, handlers=HANDLERS)  # the redelivery, MongoDB back: nothing was recorded in the inbox
     deliver(envelope, handlers=HANDLERS)  # and once more: the inbox skips it
     logs = list(collection(settings, "catalog_search_logs").find({}, {"_id": 0}))
@@ -165,7 +169,6 @@ def test_a_backlog_of_searches_is_logged_in_one_write_before_its_commit(catalog_
     from common.events.contracts.catalog import SearchPerformedFiltered
     from common.events.inbox.models import ProcessedEvent
     from common.events.testing import envelope_of
-    from common.mongo import disconnect
 
     at = datetime(2026, 12, 3, 15, tzinfo=UTC)
     envelopes = [
@@ -176,15 +179,10 @@ def test_a_backlog_of_searches_is_logged_in_one_write_before_its_commit(catalog_
         )
         for word in ["xampu", "perfume azul", "rimel"]
     ]
-    reachable = settings.MONGODB_URI
-    settings.MONGODB_URI, settings.MONGODB_TIMEOUT_MS = "mongodb://127.0.0.1:1/down?directConnection=true", 200
-    disconnect()
-    with pytest.raises(AutoReconnect):
+    with mongodb_down(settings), pytest.raises(AutoReconnect):
         handle_envelopes(envelopes, handlers=HANDLERS)
     assert not ProcessedEvent.objects.exists()
 
-    settings.MONGODB_URI = reachable
-    disconnect()
     from catalog.shopper_activity import handlers
 
     writes = []

@@ -5,8 +5,8 @@ insert, the only write a search's request makes. The merchandisers' search log i
 (``catalog_search_logs``, their zero-result page) is written from that event by catalog's own consumer
 (``search_logs_write``, from ``handlers.search_performed``; a backlog's batch in one write), so a search
 made while MongoDB is down is logged when it is back instead of being lost, and a page never waits for
-MongoDB's insert. Tasks aggregates the same stream for its search-analytics report. A signed-in product view goes to the
-browsing history and is announced as ``catalog.product_viewed``.
+MongoDB's insert. Tasks aggregates the same stream for its search-analytics report. A signed-in product
+view goes to the browsing history and is announced as ``catalog.product_viewed``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@
   validation, inbox row and handler in one transaction); returns False for a duplicate.
 - ``deliver_published(handlers=HANDLERS)``: delivers every pending outbox envelope to ``handlers`` and
   marks the rows sent, to chain a flow (a handler that publishes) in one test.
+- ``relay_all(**relay_options)``: one real relay (``OutboxRelay``) sends every pending row to the
+  configured brokers, then closes; returns its ``RelayResult``.
 - ``InMemoryTransport``: a fake broker for relay tests; it keeps what it was sent and can be "down".
 """
 
@@ -18,9 +20,10 @@ from django.utils import timezone
 from common.events.consumer import Handler, handle_envelope
 from common.events.envelope import Envelope, envelope_for
 from common.events.outbox.models import OutboxMessage
+from common.events.outbox.relay import OutboxRelay, RelayResult
 from common.events.retry import Outage
 
-__all__ = ["InMemoryTransport", "deliver", "deliver_published", "envelope_of", "published"]
+__all__ = ["InMemoryTransport", "deliver", "deliver_published", "envelope_of", "published", "relay_all"]
 
 
 def published(event_type: str | None = None) -> list[Envelope]:
@@ -78,6 +81,15 @@ def deliver_published(*, handlers: Mapping[str, Handler], event_type: str | None
         OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now())
         delivered.append(envelope)
     return delivered
+
+
+def relay_all(**relay_options) -> RelayResult:
+    """Send every pending outbox row with a real relay (the brokers the settings name), then close it."""
+    relay = OutboxRelay(**relay_options)
+    try:
+        return relay.relay_pending()
+    finally:
+        relay.close()
 
 
 class InMemoryTransport:

@@ -10,10 +10,10 @@ import uuid
 
 import pika
 import pytest
-from confluent_kafka.admin import AdminClient
 
 from common.events import routing
 from common.events.transports.rabbitmq import retry_queue_name
+from common.testing.brokers import kafka_topics_delete
 
 SERVICES = ("commontest", "catalog", "accounts", "orders", "tasks")
 
@@ -80,15 +80,4 @@ def _delete_rabbitmq_objects(url: str) -> None:
 
 
 def _delete_kafka_topics(servers: str) -> None:
-    topics = [
-        routing.products_topic(),
-        routing.shopper_activity_topic(),
-        routing.business_events_topic(),
-        routing.audit_topic(),
-    ]
-    admin = AdminClient({"bootstrap.servers": servers})
-    existing = set(admin.list_topics(timeout=5).topics)
-    doomed = [topic for topic in topics if topic in existing]
-    if doomed:
-        for future in admin.delete_topics(doomed, operation_timeout=5).values():
-            future.result(timeout=10)
+    kafka_topics_delete(servers, namespace=routing.namespace())

@@ -6,18 +6,10 @@ import pika
 
 from common.events import routing
 from common.events.inbox.runner import consume
-from common.events.outbox.relay import OutboxRelay, RelayResult
+from common.events.testing import relay_all  # noqa: F401 (the events tests import it from here)
 from common.events.transports import ConsumeLimits
 
 SAFETY_TIMEOUT_SECONDS = 30.0
-
-
-def relay_all(**relay_options) -> RelayResult:
-    relay = OutboxRelay(**relay_options)
-    try:
-        return relay.relay_pending()
-    finally:
-        relay.close()
 
 
 def consume_until(until, *, service: str, handlers, transport: str, timeout: float = SAFETY_TIMEOUT_SECONDS) -> int:
