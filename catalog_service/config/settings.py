@@ -4,7 +4,7 @@ from pathlib import Path
 
 import environ
 
-from common.settings import build_settings
+from common.settings import build_settings, uses_postgresql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ CATALOG_RESPONSE_CACHE_SECONDS = _env.int("CATALOG_RESPONSE_CACHE_SECONDS", defa
 # index on search_document instead of a sequential scan (about 3x faster on 30,000 products; checked
 # with EXPLAIN by bench/catalog_peer.py on the seeded catalog). Empty: the server's setting.
 CATALOG_DATABASE_RANDOM_PAGE_COST = _env.str("CATALOG_DATABASE_RANDOM_PAGE_COST", default="1.1")
-if CATALOG_DATABASE_RANDOM_PAGE_COST and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
+if CATALOG_DATABASE_RANDOM_PAGE_COST and uses_postgresql(DATABASES["default"]):  # noqa: F821
     DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={float(CATALOG_DATABASE_RANDOM_PAGE_COST)}"  # noqa: F821
 
 # Whether a product page's statements stay prepared on the catalog's PostgreSQL connections (parsed and
@@ -60,7 +60,7 @@ if CATALOG_DATABASE_RANDOM_PAGE_COST and DATABASES["default"]["ENGINE"] == "djan
 # the catalog connects to PostgreSQL directly, and Django's own cursors (client-side binding) never
 # prepare whatever this says. Off: nothing is prepared.
 CATALOG_DATABASE_PREPARED_READS = _env.bool("CATALOG_DATABASE_PREPARED_READS", default=True)
-if CATALOG_DATABASE_PREPARED_READS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
+if CATALOG_DATABASE_PREPARED_READS and uses_postgresql(DATABASES["default"]):  # noqa: F821
     # Any number turns preparing on; every fast-path statement says prepare=True or prepare=False itself.
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5  # noqa: F821
 

@@ -62,6 +62,15 @@ def _secret_key(env: environ.Env, *, debug: bool) -> str:
 DEFAULT_PORT_BASE = 8000
 
 
+# Django's PostgreSQL backend with the suite's cheaper health check (``common.db.postgresql.base``).
+POSTGRESQL_ENGINE = "common.db.postgresql"
+
+
+def uses_postgresql(database: dict[str, Any]) -> bool:
+    """Whether a ``DATABASES`` entry built here is on PostgreSQL (not the embedded SQLite file)."""
+    return database["ENGINE"] == POSTGRESQL_ENGINE
+
+
 def var_dir() -> Path:
     """The git-ignored folder where embedded mode keeps its files (SQLite, keys, mail, bus)."""
     path = Path(environ.Env().str("VAR_DIR", default=str(REPO_ROOT / "var")))
@@ -76,6 +85,7 @@ def _database(env: environ.Env, service: str) -> dict[str, Any]:
         url = f"sqlite:///{var_dir() / f'{service}.sqlite3'}"
     config = environ.Env.db_url_config(url)
     if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = POSTGRESQL_ENGINE  # Django's, with a health check that skips a silent server's SELECT 1
         config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)

@@ -4,7 +4,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from common.settings import build_settings
+from common.settings import build_settings, uses_postgresql
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -19,7 +19,7 @@ EVENTS_NAMESPACE = os.environ.get("EVENTS_NAMESPACE", "")
 EVENTS_DELIVERY_LIMIT = int(os.environ.get("EVENTS_DELIVERY_LIMIT", "5"))
 EVENTS_RETRY_BACKOFF = float(os.environ.get("EVENTS_RETRY_BACKOFF", "0.2"))
 # One test database per run, so concurrent runs of this suite never share (or clobber) one.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F821
+if uses_postgresql(DATABASES["default"]):  # noqa: F821
     DATABASES["default"]["TEST"] = {"NAME": f"test_commontest_{os.getpid()}"}  # noqa: F821
 else:
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"commontest-{os.getpid()}.sqlite3")}  # noqa: F821

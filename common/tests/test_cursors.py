@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from common.cursors import statement_cursor
+from common.testing.databases import wait_until_the_server_spoke
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,6 +65,8 @@ def test_a_connection_killed_between_requests_is_replaced_by_the_health_check():
         first = kept()
         with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
             other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # The check (common.db.postgresql) sees what reached the socket: the backend's goodbye comes just after.
+        wait_until_the_server_spoke(connection)
         connection.health_check_done = False  # what close_old_connections does when a request starts
         assert scalar("SELECT pg_backend_pid()") != pid
         assert kept() is not first

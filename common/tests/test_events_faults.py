@@ -277,7 +277,7 @@ def test_a_permanent_error_is_dead_lettered_at_once(request, transport, settings
 
 def _subprocess_env(settings, **extra: str) -> dict[str, str]:
     database = connection.settings_dict
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    if connection.vendor == "postgresql":
         url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     else:
         url = f"sqlite:///{database['NAME']}"

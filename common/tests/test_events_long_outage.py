@@ -24,6 +24,7 @@ from django.db import connection
 from common.events import publish
 from common.events.inbox.models import DeadLetter, ProcessedEvent
 from common.events.outbox.models import OutboxMessage
+from common.settings import uses_postgresql
 from common.testing.proxy import TcpProxy
 from tests.events.contracts import NoteRecorded
 from tests.events.models import AppliedNote
@@ -67,7 +68,7 @@ class Process:
 
 def _env(settings, rabbitmq_url: str) -> dict[str, str]:
     database = connection.settings_dict
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    if uses_postgresql(database):
         url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     else:
         url = f"sqlite:///{database['NAME']}"

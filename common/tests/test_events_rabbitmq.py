@@ -18,6 +18,7 @@ from common.events.inbox.models import DeadLetter, ProcessedEvent
 from common.events.outbox.models import OutboxMessage
 from common.events.outbox.relay import OutboxRelay
 from common.events.transports.rabbitmq import RabbitMqPublisher
+from common.settings import uses_postgresql
 from tests.events.contracts import NoteRecorded
 from tests.events.handlers import (
     ALWAYS_FAILS,
@@ -267,7 +268,7 @@ def _consume_until_killed(settings, rabbitmq_url: str, *, switch: str) -> None:
 
 def _subprocess_env(settings, rabbitmq_url: str) -> dict[str, str]:
     database = connection.settings_dict
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    if uses_postgresql(database):
         url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     else:
         url = f"sqlite:///{database['NAME']}"

@@ -33,7 +33,7 @@ def test_service_database_url_wins_over_the_generic_one(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example:5432/generic")
     monkeypatch.setenv("DEMO_DATABASE_URL", "postgres://u@db.example:5432/demo")
     database = _build(tmp_path)["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "common.db.postgresql"  # Django's, with the socket health check
     assert database["NAME"] == "demo"
     assert database["HOST"] == "db.example"
     assert database["TEST"] == {"NAME": "test_demo"}

@@ -22,6 +22,7 @@ import uuid
 
 import pytest
 
+from common.settings import uses_postgresql
 from common.testing.servers import missing_server_reason
 
 # Before pytest-django imports the settings, and inherited by every process a test starts.
@@ -80,7 +81,7 @@ def redis_url() -> str:
 @pytest.fixture
 def postgresql(settings):
     """For tests whose point is PostgreSQL behaviour (row locks, concurrency, full-text search)."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if not uses_postgresql(settings.DATABASES["default"]):
         if os.environ.get("CI"):
             pytest.fail("CI runs every service's tests on PostgreSQL; <SERVICE>_DATABASE_URL is not set")
         pytest.skip(missing_server_reason("DATABASE_URL"))

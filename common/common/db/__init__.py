@@ -1,0 +1,1 @@
+"""Django database backends of the suite (``ENGINE = "common.db.postgresql"``)."""
