@@ -1,5 +1,7 @@
-"""Client-side CPU of one short statement, Django's cursor per statement against the kept cursor, and of a
-consumer batch's inbox rows, one insert each against one insert for the batch.
+"""Client-side CPU of one short statement, Django's cursor per statement against the kept cursor, of a
+consumer batch's inbox rows, one insert each against one insert for the batch, and of a request's first
+statement with ``CONN_HEALTH_CHECKS``, Django's ``SELECT 1`` before it against the socket check of
+``common.db.postgresql`` (PostgreSQL only).
 
     eval "$(scripts/start_test_infra.sh)"
     uv run python bench/statement_cost.py               # 8 interleaved rounds x 3,000 statements
@@ -86,6 +88,28 @@ def main() -> int:
         "statement": (("Django cursor per statement", django_cursor), ("kept cursor", kept_cursor)),
         f"inbox of a batch of {BATCH}": (("one insert per event", inbox_row_by_row), ("one insert", inbox_batch)),
     }
+    wrappers = []
+    if connection.vendor == "postgresql":
+        from django.db.backends.postgresql.base import DatabaseWrapper as DjangoDatabaseWrapper
+
+        from common.db.postgresql.base import DatabaseWrapper
+
+        checked = {**connection.settings_dict, "CONN_HEALTH_CHECKS": True, "CONN_MAX_AGE": 600}
+        wrappers = [DjangoDatabaseWrapper(checked, alias="select-1"), DatabaseWrapper(checked, alias="socket")]
+
+        def first_statement(database) -> Callable[[int], object]:
+            def work(index: int):
+                database.close_if_unusable_or_obsolete()  # a request ended, the next one starts
+                with database.cursor() as cursor:
+                    cursor.execute(sql, [index])
+                    return cursor.fetchall()
+
+            return work
+
+        pairs["a request's first statement"] = (
+            ("SELECT 1 health check", first_statement(wrappers[0])),
+            ("socket health check", first_statement(wrappers[1])),
+        )
     print(
         f"[bench] {connection.vendor}, {arguments.rounds} rounds x {arguments.statements} statements "
         f"({arguments.statements // 10} batches), load average {os.getloadavg()[0]:.1f}",
@@ -94,7 +118,7 @@ def main() -> int:
     try:
         for what, variants in pairs.items():
             figures: dict[str, list[float]] = {name: [] for name, _work in variants}
-            count = arguments.statements if what == "statement" else arguments.statements // 10
+            count = arguments.statements // 10 if what.startswith("inbox") else arguments.statements
             for round_index in range(arguments.rounds):
                 order = variants if round_index % 2 == 0 else variants[::-1]
                 for name, work in order:
@@ -109,6 +133,8 @@ def main() -> int:
                 flush=True,
             )
     finally:
+        for database in wrappers:
+            database.close()
         ProcessedEvent.objects.filter(event_type=run_type).delete()
     return 0
 
