@@ -1,5 +1,6 @@
 """Client-side CPU of one short statement, Django's cursor per statement against the kept cursor, of a
-consumer batch's inbox rows, one insert each against one insert for the batch, and of a request's first
+consumer batch's inbox rows, one insert each against one insert for the batch, of one new row, the ORM's
+``create`` against ``common.inserts.rows_insert`` (what checkout's order rows use), and of a request's first
 statement with ``CONN_HEALTH_CHECKS``, Django's ``SELECT 1`` before it against the socket check of
 ``common.db.postgresql`` (PostgreSQL only).
 
@@ -53,10 +54,11 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from tests.events.models import AppliedNote
 
     from common.cursors import statement_cursor
     from common.events.inbox.models import ProcessedEvent
-    from common.inserts import insert_new, insert_once
+    from common.inserts import insert_new, insert_once, rows_insert
 
     call_command("migrate", verbosity=0)
     sql = f"SELECT id, event_type FROM {ProcessedEvent._meta.db_table} WHERE id = %s"
@@ -84,9 +86,19 @@ def main() -> int:
         with transaction.atomic():
             insert_new(ProcessedEvent, rows=rows(), unique="event_id")
 
+    def note(index: int) -> dict:
+        return {"event_id": uuid.uuid4(), "event_type": run_type, "key": f"k-{index}", "text": "bench"}
+
+    def orm_create(index: int):
+        return AppliedNote.objects.create(**note(index))
+
+    def one_row_insert(index: int):
+        rows_insert([AppliedNote(**note(index))])
+
     pairs = {
         "statement": (("Django cursor per statement", django_cursor), ("kept cursor", kept_cursor)),
         f"inbox of a batch of {BATCH}": (("one insert per event", inbox_row_by_row), ("one insert", inbox_batch)),
+        "one new row": (("ORM create", orm_create), ("rows_insert", one_row_insert)),
     }
     wrappers = []
     if connection.vendor == "postgresql":
@@ -136,6 +148,7 @@ def main() -> int:
         for database in wrappers:
             database.close()
         ProcessedEvent.objects.filter(event_type=run_type).delete()
+        AppliedNote.objects.filter(event_type=run_type).delete()
     return 0
 
 

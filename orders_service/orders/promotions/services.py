@@ -223,7 +223,7 @@ def checkout_pricing(
     409 ``voucher_not_applicable`` and its reason: the shopper never pays another total than the cart showed.
     """
     ids = [voucher.pk for voucher in cart_vouchers(cart=cart)]  # compiled: most carts have none
-    locked = {v.pk: v for v in Voucher.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    locked = {v.pk: v for v in Voucher.objects.select_for_update().filter(pk__in=ids).order_by("pk")} if ids else {}
     vouchers = [locked[pk] for pk in ids if pk in locked]
     pricing = _price(lines=lines, vouchers=vouchers, context=context, shipping=shipping, now=now or timezone.now())
     if pricing.refused:
