@@ -15,6 +15,8 @@ from common.api import Conflict, NotFound
 from common.compiled_queries import CompiledQuery
 from common.events import publish
 from common.events.contracts.orders import CartLineAdded
+from common.inserts import rows_insert
+from common.updates import values_update
 from orders.carts.models import MAX_CART_QUANTITY, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.carts.selectors import cart_lines
 from orders.products import catalog_client
@@ -47,7 +49,7 @@ class QuantityLimitExceeded(Conflict):
 def cart_lock(cart: Cart) -> None:
     """Lock the cart row for the rest of the transaction, marking it changed (one ``UPDATE``); a cart merged
     away (or deleted) meanwhile is a 404."""
-    if not Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()):
+    if not values_update(Cart, values={"updated_at": timezone.now()}, where={"pk": cart.pk}):
         raise CartNotFound(_("The cart no longer exists (it was merged into the signed-in shopper's cart)."))
 
 
@@ -84,7 +86,9 @@ def _guest_cart(token: str | None, *, lock: bool = False) -> Cart | None:
 def cart_create(*, user_id: int | None) -> tuple[Cart, bool]:
     """``(cart, created)``: a new guest cart, or the signed-in shopper's one cart (created if it was not there)."""
     if user_id is None:
-        return Cart.objects.create(), True
+        cart = Cart()
+        rows_insert([cart])  # the ORM's create without its per-call compile (one per guest's first line)
+        return cart, True
     return Cart.objects.get_or_create(user_id=user_id)
 
 
@@ -174,11 +178,9 @@ def cart_line_add(*, cart: Cart, sku: str, quantity: int, user_id: int | None) -
         line = next((other for other in lines if other.sku == sku), None)
         _check_limits(quantities=quantities, sku=sku, line_quantity=(line.quantity if line else 0) + quantity)
         if line is None:
-            lines.append(
-                CartLine.objects.create(
-                    cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price
-                )
-            )
+            added = CartLine(cart=cart, sku=sku, name=variant.display_name, quantity=quantity, unit_price=variant.price)
+            rows_insert([added])
+            lines.append(added)
         else:
             CartLine.objects.filter(pk=line.pk).update(
                 quantity=F("quantity") + quantity, unit_price=variant.price, name=variant.display_name

@@ -186,7 +186,8 @@ def payment_record(
     failure_code: str = "",
     note: str = "",
 ) -> PaymentTransaction:
-    return PaymentTransaction.objects.create(
+    """One line of the payment's ledger (one per webhook: written without the ORM's per-call compile)."""
+    row = PaymentTransaction(
         order_id=order_id,
         provider=provider,
         kind=kind,
@@ -197,6 +198,8 @@ def payment_record(
         failure_code=failure_code,
         note=note[:300],
     )
+    rows_insert([row])
+    return row
 
 
 class RefundExceedsCharge(ApiError):
