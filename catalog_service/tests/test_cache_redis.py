@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache, caches
 from django.utils import timezone
 
-from catalog.inventory.services import stock_reserve_order
+from catalog.inventory.models import Stock
+from catalog.inventory.services import reservation_expire_overdue, stock_commit_order, stock_reserve_order
 from catalog.products.models import Product
 from catalog.products.services import products_change_prices_by_percentage
 
@@ -57,6 +58,35 @@ def test_cached_detail_shows_new_availability_after_a_reservation(
             order_number="C-1", lines=[("URG-MSC-001", 2)], expires_at=timezone.now() + timedelta(minutes=5)
         )
     assert client.get(url).json()["variants"][0]["available"] == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # each step commits, as the consumer's do
+def test_a_paid_orders_commit_keeps_the_cached_answers_and_a_hold_made_again_refreshes_them(
+    client, catalog_data, redis_cache, django_assert_num_queries
+):
+    """Selling held units moves on hand and reserved together: what a shopper sees (available units, in
+    stock) stays true, so a payment invalidates nothing. A payment after its hold expired takes the units
+    again, and then the cached page must go."""
+    from catalog.products.cache import VERSION_KEY
+
+    url = "/api/catalog/products/rimel-volume-extremo"
+    now = timezone.now()
+    stock_reserve_order(order_number="C-1", lines=[("URG-MSC-001", 2)], expires_at=now + timedelta(minutes=5))
+    stock_reserve_order(order_number="C-2", lines=[("URG-MSC-001", 1)], expires_at=now + timedelta(minutes=5))
+    assert client.get(url).json()["variants"][0]["available"] == 2
+    version = cache.get(VERSION_KEY)
+    assert stock_commit_order(order_number="C-1", lines=[("URG-MSC-001", 2)]) == 1
+    assert Stock.objects.get(variant__sku="URG-MSC-001").on_hand == 3
+    assert cache.get(VERSION_KEY) == version
+    with django_assert_num_queries(0):
+        assert client.get(url).json()["variants"][0]["available"] == 2  # from the cache, and still true
+
+    assert reservation_expire_overdue(now=now + timedelta(minutes=10)) == 1  # C-2's unit is free again
+    assert client.get(url).json()["variants"][0]["available"] == 3
+    version = cache.get(VERSION_KEY)
+    assert stock_commit_order(order_number="C-2", lines=[("URG-MSC-001", 1)]) == 1  # held again, then sold
+    assert cache.get(VERSION_KEY) > version
+    assert client.get(url).json()["variants"][0]["available"] == 2
 
 
 def test_unknown_slug_is_cached_as_404_too(client, catalog_data, redis_cache):

@@ -243,11 +243,16 @@ def test_a_paid_hold_on_a_blocked_lot_with_no_other_lot_is_not_covered():
     _receive(variant, "BAD", 2, 200)
     assert _reserve("HELD-2", 1)
     lot_block(lot=_lot("BAD"), reason="Recall")
+    changes = len(published("catalog.stock_changed"))
     stock_commit_order(order_number="HELD-2")
     [failed] = published("catalog.stock_commit_failed")
     assert failed.payload["reason"] == "insufficient_stock"
     assert not StockMovement.objects.filter(reason="sale").exists()
     assert Stock.objects.get(variant=variant).reserved == 0  # the hold on the recalled unit was let go
+    # the stock row was saved with its hold let go: its levels are announced, though no line was sold
+    [*_, change] = published("catalog.stock_changed")
+    assert len(published("catalog.stock_changed")) == changes + 1
+    assert (change.payload["sku"], change.payload["on_hand"], change.payload["available"]) == (SKU, 2, 0)
 
 
 @pytest.mark.django_db

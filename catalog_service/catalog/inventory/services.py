@@ -66,6 +66,7 @@ def stock_changed_publish(
     saved: Iterable[Stock] = (),
     causation_id: str | None = None,
     first: Sequence[tuple[EventContract, str]] = (),
+    available_changed: bool = True,
 ) -> None:
     """Publish ``catalog.stock_changed`` (keyed by SKU) with the current levels of these variants; have
     products refresh their ``in_stock`` flag, and bump the response cache (every stock change comes here).
@@ -73,16 +74,20 @@ def stock_changed_publish(
     ``saved`` are stock rows this transaction locked (with their variant and product) and saved with
     ``stock_save`` or ``stocks_save``: their levels and lots are in memory, so only the other ``variant_ids``
     are read. ``first`` are ``(event, key)`` published before them, in the same statement (a saga step's
-    answer).
+    answer). ``available_changed=False`` says no variant's available units moved (a paid order's held units
+    leaving the shelf: on hand and reserved fall together): the shopper's answers show available units and
+    the ``in_stock`` flags, so neither the flags nor the response cache can be stale, and only the events go.
     """
     levels = {stock.variant_id: (stock, stock.saved_lots) for stock in saved}
     missing = set(variant_ids) - set(levels)
     if missing:
         levels.update(_levels_read(variant_ids=missing))
-    product_in_stock_refresh(product_ids={stock.variant.product_id for stock, _lots in levels.values()})
+    if available_changed:
+        product_in_stock_refresh(product_ids={stock.variant.product_id for stock, _lots in levels.values()})
     changes = sorted((_stock_changed(stock, lots) for stock, lots in levels.values()), key=lambda e: e.sku)
     publish_many([*first, *((event, event.sku) for event in changes)], causation_id=causation_id)
-    catalog_cache_bump()
+    if available_changed:
+        catalog_cache_bump()
 
 
 def _levels_read(*, variant_ids: set[int]) -> dict[int, tuple[Stock, list[StockLot]]]:
@@ -309,6 +314,7 @@ def stock_commit_order(
         pending = [row for row in rows if row.state != State.COMMITTED]  # a repeated payment: already done
         live = [row for row in pending if row.variant_id is not None and row.state in (State.ACTIVE, State.EXPIRED)]
         stocks = stocks_locked(variant_ids=[row.variant_id for row in live])
+        available_before = {stock.pk: stock.available for stock in stocks.values()}
         holds: dict[int, list[ReservationLot]] = {}
         for taken in _HELD_BY_RESERVATIONS(reservation_ids=[row.pk for row in live if row.state == State.ACTIVE]):
             holds.setdefault(taken.reservation_id, []).append(taken)
@@ -325,8 +331,15 @@ def stock_commit_order(
         for row in committed:
             row.state, row.customer_email, row.paid_at = State.COMMITTED, email, paid_at
         rows_update(committed, ["state", "customer_email", "paid_at", "updated_at"])
-        if committed:  # the committed lines' rows, as saved
-            stock_changed_publish(saved=[stocks[row.variant_id] for row in committed], causation_id=causation_id)
+        saved = list({stock.pk: stock for stock in sale.stocks}.values())  # the rows as saved: sold or let go
+        if saved:
+            stock_changed_publish(
+                saved=saved,
+                causation_id=causation_id,
+                # held units sold as held leave available as it was; a hold made again or let go (an expired
+                # or recalled one), or a lot past its shelf life recounted by the save, moves it
+                available_changed=any(stock.available != available_before[stock.pk] for stock in saved),
+            )
         if uncovered:
             _publish_commit_failure(order_number=order_number, uncovered=uncovered, causation_id=causation_id)
     return len(committed)
