@@ -1,8 +1,9 @@
 """Client-side CPU of one short statement, Django's cursor per statement against the kept cursor, of a
 consumer batch's inbox rows, one insert each against one insert for the batch, of one new row, the ORM's
-``create`` against ``common.inserts.rows_insert`` (what checkout's order rows use), and of a request's first
+``create`` against ``common.inserts.rows_insert`` (what checkout's order rows use), of a request's first
 statement with ``CONN_HEALTH_CHECKS``, Django's ``SELECT 1`` before it against the socket check of
-``common.db.postgresql`` (PostgreSQL only).
+``common.db.postgresql``, and of the same statements with psycopg's client-side binding against server-side
+binding (``DATABASE_SERVER_SIDE_BINDING``; PostgreSQL only, the last two).
 
     eval "$(scripts/start_test_infra.sh)"
     uv run python bench/statement_cost.py               # 8 interleaved rounds x 3,000 statements
@@ -118,6 +119,31 @@ def main() -> int:
 
             return work
 
+        def bound(server_side: bool, work: Callable[[int], object]) -> Callable[[int], object]:
+            """``work`` on a connection opened with this binding (reopened when its first call sees the other)."""
+            options = connection.settings_dict["OPTIONS"]
+
+            def run(index: int):
+                if options.get("server_side_binding") is not server_side:
+                    connection.close()
+                    options["server_side_binding"] = server_side
+                return work(index)
+
+            return run
+
+        for what, work in (
+            ("a read by key", kept_cursor),
+            ("one new row (rows_insert)", one_row_insert),
+            ("one new row (ORM create)", orm_create),
+        ):
+            pairs[f"{what}, parameters bound"] = (
+                ("client-side", bound(False, work)),
+                ("server-side", bound(True, work)),
+            )
+        pairs[f"inbox of a batch of {BATCH}, parameters bound"] = (
+            ("client-side", bound(False, inbox_batch)),
+            ("server-side", bound(True, inbox_batch)),
+        )
         pairs["a request's first statement"] = (
             ("SELECT 1 health check", first_statement(wrappers[0])),
             ("socket health check", first_statement(wrappers[1])),
