@@ -92,3 +92,37 @@ def test_the_lines_that_took_lots_are_the_querysets(guest_order):
         fields(line) for line in OrderLine.objects.filter(order__number=number, sku__in=skus).order_by("id")
     ]
     assert found and _LINES_OF_SKUS(number="CO-0000-000000", skus=skus) == []
+
+
+def test_a_recorded_charge_is_found_as_the_queryset_finds_it(guest_order):
+    from orders.payments.models import PaymentTransaction
+    from orders.payments.services import payment_record
+    from orders.payments.webhooks import _CHARGE_RECORDED
+
+    order = Order.objects.get(number=guest_order["number"])
+    assert _CHARGE_RECORDED.first(order_id=order.pk, reference="ch_1") is None
+    payment_record(
+        order_id=order.pk,
+        provider="sandbox",
+        kind=PaymentTransaction.Kind.REFUND,  # another kind with the same reference is not a charge
+        succeeded=True,
+        amount=order.total,
+        currency="BRL",
+        reference="ch_1",
+    )
+    assert _CHARGE_RECORDED.first(order_id=order.pk, reference="ch_1") is None
+    charge = payment_record(
+        order_id=order.pk,
+        provider="sandbox",
+        kind=PaymentTransaction.Kind.CHARGE,
+        succeeded=True,
+        amount=order.total,
+        currency="BRL",
+        reference="ch_1",
+    )
+    expected = PaymentTransaction.objects.filter(
+        order_id=order.pk, kind=PaymentTransaction.Kind.CHARGE, provider_reference="ch_1"
+    ).first()
+    assert expected.pk == charge.pk == _CHARGE_RECORDED.first(order_id=order.pk, reference="ch_1").pk
+    assert _CHARGE_RECORDED.first(order_id=order.pk, reference="ch_2") is None
+    assert _CHARGE_RECORDED.first(order_id=order.pk + 1, reference="ch_1") is None

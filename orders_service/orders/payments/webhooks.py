@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from common.compiled_queries import CompiledQuery
 from common.inserts import insert_once
 from common.observability import metrics
 from orders.payments.models import PaymentDispute, PaymentTransaction, WebhookReceipt
@@ -63,6 +64,21 @@ def _receipt_recorded(*, provider: str, event: WebhookEvent) -> bool:
     )
 
 
+# Whether this charge was recorded already (another event id for the same capture): compiled once
+# (``common.compiled_queries``), since every successful payment's webhook asks it.
+_CHARGE_RECORDED = CompiledQuery(
+    lambda order_id, reference: (
+        PaymentTransaction.objects.filter(
+            order_id=order_id, kind=PaymentTransaction.Kind.CHARGE, provider_reference=reference
+        )
+        .only("id")
+        .order_by()[:1]
+    ),
+    order_id=-7_320_000_001,
+    reference="\x00charge-reference",
+)
+
+
 def payment_notification_record(*, provider: str, event: WebhookEvent, order_id: int | None) -> PaymentNotification:
     """Record the event id and its charge, in the caller's transaction (which holds the order's row lock).
 
@@ -97,9 +113,7 @@ def payment_notification_record(*, provider: str, event: WebhookEvent, order_id:
         return PaymentNotification(kind=Notified.DISPUTED, **notification)
     if event.type != "payment.succeeded":
         return PaymentNotification(kind=Notified.IGNORED, **notification)
-    if PaymentTransaction.objects.filter(
-        order_id=order_id, kind=PaymentTransaction.Kind.CHARGE, provider_reference=event.charge_reference
-    ).exists():
+    if _CHARGE_RECORDED.first(order_id=order_id, reference=event.charge_reference) is not None:
         return PaymentNotification(kind=Notified.DUPLICATE, **notification)
     charge = payment_record(
         order_id=order_id,
