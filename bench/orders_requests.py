@@ -27,7 +27,6 @@ import os
 import secrets
 import socket
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -36,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.lib.environment import REPO_ROOT, ensure_database, with_path
+from bench.lib.turns import in_turns, run_in_tree
 
 SKU = "BENCH-REQ-0001"
 ADDRESS = {
@@ -115,22 +115,6 @@ def child(checkouts: int, warmup: int) -> dict:
     return {"cpu_ms_per_checkout": (time.process_time() - started) * 1000 / checkouts}
 
 
-def run_tree(tree: Path, *, checkouts: int, warmup: int, env: dict[str, str]) -> float:
-    path = os.pathsep.join([str(tree / "orders_service"), str(tree / "common"), str(REPO_ROOT)])
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", "--checkouts", str(checkouts), "--warmup", str(warmup)],
-        cwd=tree / "orders_service",
-        env={**env, "PYTHONPATH": path},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if output.returncode != 0:
-        raise SystemExit(f"{tree}: the run failed\n{output.stderr[-3000:]}")
-    return json.loads(output.stdout.strip().splitlines()[-1])["cpu_ms_per_checkout"]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, help="another checkout of this repository, run in turns")
@@ -170,12 +154,11 @@ def main() -> int:
         flush=True,
     )
     figures: dict[str, list[float]] = {label: [] for label, _tree in trees}
-    for round_index in range(arguments.rounds):
-        order = trees if round_index % 2 else trees[::-1]
-        for label, tree in order:
-            figure = run_tree(tree, checkouts=arguments.checkouts, warmup=arguments.warmup, env=env)
-            figures[label].append(figure)
-            print(f"[orders-requests]   round {round_index + 1} {label}: {figure:.2f} ms per checkout", flush=True)
+    child_arguments = ["--checkouts", str(arguments.checkouts), "--warmup", str(arguments.warmup)]
+    for round_index, label, tree in in_turns(trees[::-1], arguments.rounds):  # "before" first, as it always was
+        figure = run_in_tree(__file__, tree, "orders_service", child_arguments, env)["cpu_ms_per_checkout"]
+        figures[label].append(figure)
+        print(f"[orders-requests]   round {round_index + 1} {label}: {figure:.2f} ms per checkout", flush=True)
     print()
     print("| tree | CPU per checkout, orders (median) | rounds |")
     print("|---|---:|---|")

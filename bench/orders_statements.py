@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +28,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     from bench.lib.environment import bench_env
+    from bench.lib.turns import compare_in_process
 
     os.environ.update(bench_env(dict(os.environ)))
     os.environ.update({"SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_SETTINGS_MODULE": "config.settings"})
@@ -51,18 +50,18 @@ def main() -> int:
 
     def charge_queryset(index: int):
         return PaymentTransaction.objects.filter(
-            order_id=-index, kind=PaymentTransaction.Kind.CHARGE, provider_reference="ch_bench"
+            order_id=-1 - index, kind=PaymentTransaction.Kind.CHARGE, provider_reference="ch_bench"
         ).exists()
 
     def charge_compiled(index: int):
-        return _CHARGE_RECORDED.first(order_id=-index, reference="ch_bench") is not None
+        return _CHARGE_RECORDED.first(order_id=-1 - index, reference="ch_bench") is not None
 
     def claim_queryset(index: int):
-        return IdempotencyKey.objects.filter(pk=-index, claim_version=1, state="in_progress").update(**completed)
+        return IdempotencyKey.objects.filter(pk=-1 - index, claim_version=1, state="in_progress").update(**completed)
 
     def claim_built_once(index: int):
         return values_update(
-            IdempotencyKey, values=completed, where={"pk": -index, "claim_version": 1, "state": "in_progress"}
+            IdempotencyKey, values=completed, where={"pk": -1 - index, "claim_version": 1, "state": "in_progress"}
         )
 
     pairs = {
@@ -72,23 +71,7 @@ def main() -> int:
     print(f"[bench] {arguments.rounds} rounds x {arguments.statements} statements, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     for what, variants in pairs.items():
-        figures: dict[str, list[float]] = {name: [] for name, _work in variants}
-        for round_index in range(arguments.rounds):
-            for name, work in variants if round_index % 2 == 0 else variants[::-1]:
-                started = time.process_time()
-                for index in range(1, arguments.statements + 1):
-                    work(index)
-                figures[name].append(1e6 * (time.process_time() - started) / arguments.statements)
-        (before, before_figures), (after, after_figures) = figures.items()
-        median_before, median_after = statistics.median(before_figures), statistics.median(after_figures)
-        spread = (
-            f"{min(before_figures):.0f}-{max(before_figures):.0f} and {min(after_figures):.0f}-{max(after_figures):.0f}"
-        )
-        print(
-            f"{what}: {before} {median_before:.1f} us, {after} {median_after:.1f} us "
-            f"({100 * (median_after - median_before) / median_before:+.0f} %; rounds {spread})",
-            flush=True,
-        )
+        compare_in_process(what, variants, rounds=arguments.rounds, count=arguments.statements)
     return 0
 
 

@@ -20,7 +20,6 @@ import json
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -102,6 +101,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     from bench.lib.environment import bench_env
+    from bench.lib.turns import in_turns, run_in_tree
 
     trees = {"after": ROOT} | ({"before": Path(arguments.baseline).resolve()} if arguments.baseline else {})
     env = {
@@ -113,20 +113,12 @@ def main() -> int:
     results: dict[str, dict[str, list[float]]] = {name: {"reservation": [], "commit": []} for name in trees}
     print(f"[saga-steps] {arguments.rounds} rounds x {arguments.orders} orders of {arguments.lines} line(s), "
           f"batches of {arguments.batch}, load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
-    for round_index in range(arguments.rounds):
-        order = list(trees.items()) if round_index % 2 == 0 else list(trees.items())[::-1]
-        for name, tree in order:
-            command = [sys.executable, str(Path(__file__).resolve()), "--child", *sys.argv[1:]]
-            output = subprocess.run(
-                command, cwd=tree / "catalog_service",
-                env={**env, "PYTHONPATH": os.pathsep.join([str(tree / "catalog_service"), str(tree / "common")])},
-                check=True, capture_output=True, text=True,
-            ).stdout  # fmt: skip
-            figures = json.loads(output.strip().splitlines()[-1])
-            for step, value in figures.items():
-                results[name][step].append(value)
-            print(f"[saga-steps]   round {round_index + 1} {name}: "
-                  + ", ".join(f"{step} {value:.2f} ms" for step, value in figures.items()), flush=True)  # fmt: skip
+    for round_index, name, tree in in_turns(list(trees.items()), arguments.rounds):
+        figures = run_in_tree(str(Path(__file__).resolve()), tree, "catalog_service", sys.argv[1:], env)
+        for step, value in figures.items():
+            results[name][step].append(value)
+        print(f"[saga-steps]   round {round_index + 1} {name}: "
+              + ", ".join(f"{step} {value:.2f} ms" for step, value in figures.items()), flush=True)  # fmt: skip
     print("\n| tree | reservation, ms of CPU per order | commit | rounds |\n|---|---:|---:|---|")
     for name, steps in results.items():
         rounds = "; ".join(f"{r:.2f}/{c:.2f}" for r, c in zip(steps["reservation"], steps["commit"], strict=True))

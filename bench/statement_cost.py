@@ -2,8 +2,8 @@
 consumer batch's inbox rows, one insert each against one insert for the batch, of one new row, the ORM's
 ``create`` against ``common.inserts.rows_insert`` (what checkout's order rows use), of a request's first
 statement with ``CONN_HEALTH_CHECKS``, Django's ``SELECT 1`` before it against the socket check of
-``common.db.postgresql``, and of the same statements with psycopg's client-side binding against server-side
-binding (``DATABASE_SERVER_SIDE_BINDING``; PostgreSQL only, the last two).
+``common.db.postgresql``, and of the same statements with psycopg's client-side binding (Django's default)
+against server-side binding (the connection's ``server_side_binding`` option; PostgreSQL only, the last two).
 
     eval "$(scripts/start_test_infra.sh)"
     uv run python bench/statement_cost.py               # 8 interleaved rounds x 3,000 statements
@@ -21,27 +21,20 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import statistics
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-COMMON_DIR = Path(__file__).resolve().parents[1] / "common"
+ROOT = Path(__file__).resolve().parents[1]
+COMMON_DIR = ROOT / "common"
 sys.path.insert(0, str(COMMON_DIR))
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG stays off: no query logging
 
 BATCH = 3  # a batch's size under checkout load (2-3 events per delivery)
-
-
-def timed(work: Callable[[int], object], count: int) -> float:
-    started = time.process_time()
-    for index in range(count):
-        work(index)
-    return 1e6 * (time.process_time() - started) / count
 
 
 def main() -> int:
@@ -51,6 +44,8 @@ def main() -> int:
     arguments = parser.parse_args()
 
     import django
+
+    from bench.lib.turns import compare_in_process
 
     django.setup()
     from django.core.management import call_command
@@ -155,21 +150,8 @@ def main() -> int:
     )
     try:
         for what, variants in pairs.items():
-            figures: dict[str, list[float]] = {name: [] for name, _work in variants}
             count = arguments.statements // 10 if what.startswith("inbox") else arguments.statements
-            for round_index in range(arguments.rounds):
-                order = variants if round_index % 2 == 0 else variants[::-1]
-                for name, work in order:
-                    figures[name].append(timed(work, count))
-            (before, before_figures), (after, after_figures) = figures.items()
-            median_before, median_after = statistics.median(before_figures), statistics.median(after_figures)
-            print(
-                f"{what}: {before} {median_before:.1f} us, {after} {median_after:.1f} us "
-                f"({100 * (median_after - median_before) / median_before:+.0f} %; "
-                f"rounds {min(before_figures):.0f}-{max(before_figures):.0f} and "
-                f"{min(after_figures):.0f}-{max(after_figures):.0f})",
-                flush=True,
-            )
+            compare_in_process(what, variants, rounds=arguments.rounds, count=count)
     finally:
         for database in wrappers:
             database.close()

@@ -177,11 +177,14 @@ def _claim(*, key: str, fingerprint: str) -> tuple[IdempotencyKey | None, Idempo
     raise IdempotencyRequestInProgress()
 
 
+def _claim_fence(claim: IdempotencyKey) -> dict:
+    """What the claim's row must still be for this worker to write it: same version, still in flight."""
+    return {"pk": claim.pk, "claim_version": claim.claim_version, "state": IdempotencyKey.State.IN_PROGRESS}
+
+
 def _claim_fenced(claim: IdempotencyKey):
-    """The claim's row only while this worker still holds it (same version, still in flight)."""
-    return IdempotencyKey.objects.filter(
-        pk=claim.pk, claim_version=claim.claim_version, state=IdempotencyKey.State.IN_PROGRESS
-    )
+    """The claim's row only while this worker still holds it (``_claim_fence``)."""
+    return IdempotencyKey.objects.filter(**_claim_fence(claim))
 
 
 def _priced_lines(cart_lines: list[CartLine], variants: dict[str, ProductVariant]) -> list[PlacedLine]:
@@ -341,7 +344,7 @@ def checkout(
                     "order": order.pk,
                     "completed_at": timezone.now(),
                 },
-                where={"pk": claim.pk, "claim_version": claim.claim_version, "state": IdempotencyKey.State.IN_PROGRESS},
+                where=_claim_fence(claim),
             ):
                 raise ClaimSuperseded()  # rolls the order back: the worker that took over makes it
     except BaseException as exc:
